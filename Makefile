@@ -1,0 +1,102 @@
+# kbscan: offline analyzer of Windows support bundles.
+# `make demo` and `make check` do everything on a fresh Debian 12 machine;
+# both first run `make deps`, which installs missing Debian packages.
+
+VERSION   := 0.1.0
+ifeq ($(origin CC),default)
+CC        := gcc
+endif
+BUILD     ?= build
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+SAN       ?=
+CFLAGS    ?= -O2 -g
+
+PKGS      := libevtx libpcre2-8 libcjson zlib
+WARN      := -Wall -Wextra -Wpedantic -Werror
+DEFS      := -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 \
+             -DKBSCAN_VERSION='"$(VERSION)"' \
+             -DKBSCAN_RULES_DIR='"$(PREFIX)/share/kbscan/rules"'
+ifeq ($(SAN),1)
+SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=all
+endif
+ALL_CFLAGS = -std=c11 $(WARN) $(DEFS) -Ianalyzer -Iparsers \
+             $(shell pkg-config --cflags $(PKGS)) $(CFLAGS) $(SANFLAGS)
+LIBS       = $(shell pkg-config --libs $(PKGS)) -lm
+
+# Every .c in analyzer/ and parsers/ except the CLI's main is library code,
+# shared by kbscan and the unit tests.
+MAIN_SRC    := analyzer/main.c
+LIB_SRC     := $(filter-out $(MAIN_SRC),$(sort $(wildcard analyzer/*.c parsers/*.c)))
+LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+KBSCAN      := $(BUILD)/kbscan
+
+EVTXGEN_SRC := $(sort $(wildcard samples/evtxgen/*.c))
+EVTXGEN_OBJ := $(EVTXGEN_SRC:%.c=$(BUILD)/obj/%.o)
+EVTXGEN     := $(BUILD)/evtxgen
+
+UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps check demo install uninstall clean tests samples bench fuzz
+
+all: $(KBSCAN) $(EVTXGEN)
+
+deps:
+	@tools/deps.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(KBSCAN): $(BUILD)/obj/$(MAIN_SRC:.c=.o) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+# evtxgen shares kbscan's time parsing (analyzer/fact.c) and string helpers.
+EVTXGEN_SHARED := $(BUILD)/obj/analyzer/fact.o $(BUILD)/obj/analyzer/strbuf.o
+$(EVTXGEN): $(EVTXGEN_OBJ) $(EVTXGEN_SHARED)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $^ $(LIBS) -lcmocka
+
+tests: all $(UNIT_BIN)
+
+# The suite runs twice: a normal build, then one under ASan+UBSan.
+check: deps
+	@$(MAKE) --no-print-directory tests
+	@$(MAKE) --no-print-directory tests BUILD=build/asan SAN=1 CFLAGS='-O1 -g'
+	@tests/run.sh build build/asan
+
+DEMO_BUNDLE := samples/bundles/seed-ja
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p $(BUILD)/demo
+	@echo "== kbscan $(DEMO_BUNDLE)"
+	@$(KBSCAN) --json $(BUILD)/demo/report.json --html $(BUILD)/demo/report.html \
+	    $(DEMO_BUNDLE); status=$$?; \
+	  echo; echo "exit status $$status (1 = a known issue matched)"; \
+	  echo "HTML report: $(BUILD)/demo/report.html"; \
+	  echo "JSON report: $(BUILD)/demo/report.json"; \
+	  [ $$status -le 3 ] && [ $$status -ne 2 ]
+
+# Regenerates the sample bundles' files from their sources (samples/src,
+# samples/events); a test checks that the committed files are up to date.
+samples: $(EVTXGEN)
+	@samples/src/make_bundles.sh $(EVTXGEN)
+
+install: $(KBSCAN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kbscan/rules
+	install -m 755 $(KBSCAN) $(DESTDIR)$(PREFIX)/bin/kbscan
+	install -m 644 rules/*.json $(DESTDIR)$(PREFIX)/share/kbscan/rules/
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/kbscan
+	rm -rf $(DESTDIR)$(PREFIX)/share/kbscan
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,86 @@
+/* input.h: one file of the bundle as the report lists it: what kind it is,
+ * how it was read, what it covers for the rules, and what went wrong.
+ *
+ * Inputs "feed" the rules: a vssadmin output feeds "vssadmin_writers", an
+ * Application event log feeds "eventlog:Application". A checkpoint names the
+ * feed it needs; no input with that feed means the input is missing, and a
+ * damaged one means the checkpoint cannot tell. */
+#ifndef KB_INPUT_H
+#define KB_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum kb_input_state {
+    KB_INPUT_OK = 0,
+    KB_INPUT_DAMAGED,        /* read in part: some content lost */
+    KB_INPUT_ERROR,          /* recognised (or not) but could not be read */
+    KB_INPUT_UNRECOGNISED,   /* read, but no parser knows it */
+    KB_INPUT_SKIPPED         /* not read (not a regular file, a limit) */
+} kb_input_state;
+
+/* Something worth telling about one place in the file. */
+typedef struct kb_note {
+    char *where;    /* "line 12", "record 4711", "chunk 3", "offset 8192", or NULL */
+    char *message;
+} kb_note;
+
+#define KB_MAX_FEEDS 4
+
+typedef struct kb_input {
+    char *path;              /* as shown to the user */
+    char *kind;              /* parser kind ("vssadmin_writers", "evtx", ...) or NULL */
+    char *encoding;          /* how the text was decoded, or NULL for binary */
+    char *locale;            /* "en", "ja", ... when the parser could tell */
+    kb_input_state state;
+    char *message;           /* one-line summary of an error or damage */
+    kb_note *notes;
+    size_t nnotes;
+    size_t notes_dropped;    /* notes beyond the limit, counted, not kept */
+    char *feeds[KB_MAX_FEEDS];
+    size_t nfeeds;
+    uint64_t bytes;
+    uint64_t lines;          /* text inputs */
+    uint64_t records;        /* EVTX: records in the file */
+    uint64_t records_read;   /* EVTX: records decoded (the prefilter skips others) */
+    uint64_t records_recovered;
+    uint64_t records_failed; /* EVTX: records that could not be read */
+    uint64_t facts;          /* facts this input produced */
+    int64_t first_time;      /* oldest event / timestamp seen, or KB_TIME_NONE */
+    int64_t last_time;
+    char *computer;          /* host name the file names, if any */
+    char *channel;           /* EVTX channel */
+} kb_input;
+
+typedef struct kb_inputs {
+    kb_input *items;
+    size_t n;
+    size_t cap;
+} kb_inputs;
+
+#define KB_MAX_NOTES 100  /* per input; more are counted in notes_dropped */
+
+/* Adds an input for path; returns its index or -1. */
+long kb_inputs_add(kb_inputs *inputs, const char *path);
+void kb_inputs_free(kb_inputs *inputs);
+
+int kb_input_set_kind(kb_input *in, const char *kind);
+int kb_input_set_encoding(kb_input *in, const char *encoding);
+int kb_input_set_locale(kb_input *in, const char *locale);
+int kb_input_add_feed(kb_input *in, const char *feed);
+int kb_input_has_feed(const kb_input *in, const char *feed);
+/* Records a note; where may be NULL. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+void kb_input_note(kb_input *in, const char *where, const char *fmt, ...);
+/* Marks the input damaged or failed with a summary (keeps the worst state). */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+void kb_input_fail(kb_input *in, kb_input_state state, const char *fmt, ...);
+/* Widens the input's time range to include t. */
+void kb_input_saw_time(kb_input *in, int64_t t);
+const char *kb_input_state_name(kb_input_state state);
+
+#endif

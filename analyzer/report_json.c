@@ -1,0 +1,267 @@
+/* report_json.c: the JSON report (format: docs/report-format.md), built
+ * with cJSON. Volatile fields (when and how long the run took, the kbscan
+ * version) sit under "analysis" and "kbscan" so tests can set them aside. */
+#include "report.h"
+
+#include <cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void add_time(cJSON *obj, const char *key, int64_t t)
+{
+    if (t == KB_TIME_NONE) {
+        cJSON_AddNullToObject(obj, key);
+        return;
+    }
+    char buf[40];
+    kb_time_format(t, buf, sizeof buf);
+    cJSON_AddStringToObject(obj, key, buf);
+}
+
+/* Strings that may come from file names go through kb_utf8_visible:
+ * JSON must be UTF-8, file names need not be. */
+static void add_string_or_null(cJSON *obj, const char *key, const char *value)
+{
+    char *clean = kb_utf8_visible(value);
+    if (clean)
+        cJSON_AddStringToObject(obj, key, clean);
+    else
+        cJSON_AddNullToObject(obj, key);
+    free(clean);
+}
+
+static cJSON *clean_string(const char *value)
+{
+    char *clean = kb_utf8_visible(value);
+    cJSON *s = cJSON_CreateString(clean ? clean : "");
+    free(clean);
+    return s;
+}
+
+static cJSON *strlist_json(const kb_strlist *l)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < l->n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(l->items[i]));
+    return a;
+}
+
+static cJSON *input_json(const kb_input *in)
+{
+    cJSON *o = cJSON_CreateObject();
+    add_string_or_null(o, "path", in->path);
+    cJSON_AddStringToObject(o, "kind", in->kind ? in->kind : "not_recognised");
+    add_string_or_null(o, "encoding", in->encoding);
+    add_string_or_null(o, "locale", in->locale);
+    cJSON_AddStringToObject(o, "status", kb_input_state_name(in->state));
+    add_string_or_null(o, "message", in->message);
+    cJSON *feeds = cJSON_AddArrayToObject(o, "feeds");
+    for (size_t i = 0; i < in->nfeeds; i++)
+        cJSON_AddItemToArray(feeds, cJSON_CreateString(in->feeds[i]));
+    cJSON *counts = cJSON_AddObjectToObject(o, "counts");
+    cJSON_AddNumberToObject(counts, "bytes", (double)in->bytes);
+    if (in->encoding)
+        cJSON_AddNumberToObject(counts, "lines", (double)in->lines);
+    if (in->kind && strcmp(in->kind, "evtx") == 0) {
+        cJSON_AddNumberToObject(counts, "records", (double)in->records);
+        cJSON_AddNumberToObject(counts, "records_used", (double)in->records_read);
+        cJSON_AddNumberToObject(counts, "records_recovered", (double)in->records_recovered);
+        cJSON_AddNumberToObject(counts, "records_failed", (double)in->records_failed);
+    }
+    cJSON_AddNumberToObject(counts, "facts", (double)in->facts);
+    add_time(o, "first_time", in->first_time);
+    add_time(o, "last_time", in->last_time);
+    add_string_or_null(o, "computer", in->computer);
+    if (in->channel)
+        cJSON_AddStringToObject(o, "channel", in->channel);
+    cJSON *notes = cJSON_AddArrayToObject(o, "notes");
+    for (size_t i = 0; i < in->nnotes; i++) {
+        cJSON *n = cJSON_CreateObject();
+        add_string_or_null(n, "where", in->notes[i].where);
+        add_string_or_null(n, "message", in->notes[i].message);
+        cJSON_AddItemToArray(notes, n);
+    }
+    if (in->notes_dropped)
+        cJSON_AddNumberToObject(o, "notes_omitted", (double)in->notes_dropped);
+    return o;
+}
+
+static cJSON *evidence_json(const kb_report *r, const kb_checkpoint *cp, const kb_evidence *ev)
+{
+    const kb_fact *f = ev->fact;
+    cJSON *o = cJSON_CreateObject();
+    add_string_or_null(o, "path", r->inputs->items[f->input].path);
+    if (f->line) {
+        cJSON_AddNumberToObject(o, "line", f->line);
+        cJSON_AddNumberToObject(o, "line_end", f->line_end ? f->line_end : f->line);
+    }
+    if (f->record)
+        cJSON_AddNumberToObject(o, "record", (double)f->record);
+    if (f->time != KB_TIME_NONE)
+        add_time(o, "time", f->time);
+    if (f->recovered)
+        cJSON_AddTrueToObject(o, "recovered");
+    if (f->text)
+        cJSON_AddStringToObject(o, "text", f->text);
+    if (f->before)
+        cJSON_AddStringToObject(o, "context_before", f->before);
+    if (f->after)
+        cJSON_AddStringToObject(o, "context_after", f->after);
+    cJSON *fields = cJSON_AddObjectToObject(o, "fields");
+    if (cp->nshow) {
+        for (size_t i = 0; i < cp->nshow; i++) {
+            const char *v = kb_evidence_get(ev, cp->show[i]);
+            if (v)
+                cJSON_AddStringToObject(fields, cp->show[i], v);
+        }
+    } else {
+        for (size_t i = 0; i < f->nfields; i++)
+            cJSON_AddStringToObject(fields, f->fields[i].name, f->fields[i].value);
+        for (size_t i = 0; i < ev->nextra; i++)
+            cJSON_AddStringToObject(fields, ev->extra[i].name, ev->extra[i].value);
+    }
+    return o;
+}
+
+static const char *why_name(kb_unknown_why why)
+{
+    switch (why) {
+    case KB_WHY_MISSING: return "missing";
+    case KB_WHY_DAMAGED: return "damaged";
+    case KB_WHY_INPUT_SAYS: return "input_says";
+    case KB_WHY_NONE: break;
+    }
+    return NULL;
+}
+
+static cJSON *collect_json(const kb_report *r, const kb_checkpoint *cp)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "input", cp->feed);
+    add_string_or_null(o, "file", cp->collect.file);
+    add_string_or_null(o, "command", cp->collect.command);
+    const char *why = kb_i18n_get(&cp->collect.why, r->lang);
+    add_string_or_null(o, "why", *why ? why : NULL);
+    return o;
+}
+
+static cJSON *checkpoint_json(const kb_report *r, const kb_cp_result *res)
+{
+    const kb_checkpoint *cp = res->cp;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", cp->id);
+    cJSON_AddStringToObject(o, "title", kb_i18n_get(&cp->title, r->lang));
+    cJSON_AddStringToObject(o, "role", cp->context ? "context" : "decides");
+    cJSON_AddStringToObject(o, "state", kb_cp_state_name(res->state));
+    add_string_or_null(o, "reason", why_name(res->why));
+    add_string_or_null(o, "summary", res->summary);
+    cJSON_AddStringToObject(o, "input", cp->feed);
+    cJSON *inputs = cJSON_AddArrayToObject(o, "inputs");
+    for (size_t i = 0; i < res->ninputs; i++)
+        cJSON_AddItemToArray(inputs, clean_string(r->inputs->items[res->inputs[i]].path));
+    cJSON_AddNumberToObject(o, "count", (double)res->count);
+    add_time(o, "first_time", res->first_time);
+    add_time(o, "last_time", res->last_time);
+    cJSON *evidence = cJSON_AddArrayToObject(o, "evidence");
+    for (size_t i = 0; i < res->nevidence; i++)
+        cJSON_AddItemToArray(evidence, evidence_json(r, cp, &res->evidence[i]));
+    cJSON_AddNumberToObject(o, "evidence_omitted", (double)(res->count - res->nevidence));
+    if (res->state == KB_CP_UNKNOWN)
+        cJSON_AddItemToObject(o, "missing", collect_json(r, cp));
+    else
+        cJSON_AddNullToObject(o, "missing");
+    return o;
+}
+
+static cJSON *remedy_json(const kb_report *r, const kb_remedy_result *rem)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", rem->remedy->id);
+    cJSON_AddStringToObject(o, "title", kb_i18n_get(&rem->remedy->title, r->lang));
+    add_string_or_null(o, "text", rem->text);
+    cJSON_AddBoolToObject(o, "lasting", rem->remedy->lasting);
+    cJSON_AddItemToObject(o, "commands", strlist_json(&rem->commands));
+    cJSON *verify = cJSON_AddObjectToObject(o, "verify");
+    add_string_or_null(verify, "text", rem->verify_text);
+    cJSON_AddItemToObject(verify, "commands", strlist_json(&rem->verify_commands));
+    cJSON_AddItemToObject(o, "notes", strlist_json(&rem->notes));
+    return o;
+}
+
+static cJSON *rule_json(const kb_report *r, const kb_rule_result *res)
+{
+    const kb_rule *rule = res->rule;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "id", rule->id);
+    cJSON_AddNumberToObject(o, "version", rule->version);
+    cJSON_AddStringToObject(o, "title", kb_i18n_get(&rule->title, r->lang));
+    cJSON_AddStringToObject(o, "verdict", kb_verdict_name(res->verdict));
+    cJSON *cps = cJSON_AddArrayToObject(o, "checkpoints");
+    for (size_t i = 0; i < rule->ncheckpoints; i++)
+        cJSON_AddItemToArray(cps, checkpoint_json(r, &res->checkpoints[i]));
+    cJSON *remedies = cJSON_AddArrayToObject(o, "remedies");
+    for (size_t i = 0; i < res->nremedies; i++)
+        cJSON_AddItemToArray(remedies, remedy_json(r, &res->remedies[i]));
+    /* What to collect next: every deciding checkpoint that is unknown. */
+    cJSON *collect = cJSON_AddArrayToObject(o, "collect");
+    if (res->verdict == KB_VERDICT_CANNOT_TELL)
+        for (size_t i = 0; i < rule->ncheckpoints; i++)
+            if (res->checkpoints[i].state == KB_CP_UNKNOWN && !rule->checkpoints[i].context)
+                cJSON_AddItemToArray(collect, collect_json(r, &rule->checkpoints[i]));
+    cJSON *refs = cJSON_AddArrayToObject(o, "references");
+    for (size_t i = 0; i < rule->nreferences; i++) {
+        cJSON *ref = cJSON_CreateObject();
+        cJSON_AddStringToObject(ref, "title", rule->references[i].title);
+        add_string_or_null(ref, "url", rule->references[i].url);
+        cJSON_AddItemToArray(refs, ref);
+    }
+    return o;
+}
+
+static cJSON *report_json(const kb_report *r)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "schema", KB_REPORT_SCHEMA);
+    cJSON *tool = cJSON_AddObjectToObject(root, "kbscan");
+    cJSON_AddStringToObject(tool, "version", r->version);
+    cJSON *analysis = cJSON_AddObjectToObject(root, "analysis");
+    add_time(analysis, "started", r->started);
+    cJSON_AddNumberToObject(analysis, "duration_ms", (double)(r->duration_us / 1000));
+    cJSON *paths = cJSON_AddArrayToObject(analysis, "paths");
+    for (size_t i = 0; i < r->npaths; i++)
+        cJSON_AddItemToArray(paths, clean_string(r->paths[i]));
+    cJSON_AddStringToObject(analysis, "lang", r->lang == KB_LANG_JA ? "ja" : "en");
+    add_time(analysis, "since", r->since);
+    add_time(analysis, "until", r->until);
+    cJSON *summary = cJSON_AddObjectToObject(root, "summary");
+    add_string_or_null(summary, "computer", r->computer);
+    add_string_or_null(summary, "os", r->os);
+    add_string_or_null(summary, "virtualization", r->virtualization);
+    add_time(summary, "first_time", r->first_time);
+    add_time(summary, "last_time", r->last_time);
+    cJSON_AddNumberToObject(summary, "exit_status", r->exit_status);
+    cJSON *inputs = cJSON_AddArrayToObject(root, "inputs");
+    for (size_t i = 0; i < r->inputs->n; i++)
+        cJSON_AddItemToArray(inputs, input_json(&r->inputs->items[i]));
+    cJSON *rules = cJSON_AddArrayToObject(root, "rules");
+    for (size_t i = 0; i < r->results->n; i++) {
+        cJSON *rule = rule_json(r, &r->results->rules[i]);
+        const char *file = r->results->rules[i].rule->path;
+        const char *base = file ? strrchr(file, '/') : NULL;
+        add_string_or_null(rule, "file", base ? base + 1 : file);
+        cJSON_AddItemToArray(rules, rule);
+    }
+    return root;
+}
+
+int kb_report_write_json(FILE *out, const kb_report *r)
+{
+    cJSON *root = report_json(r);
+    char *text = root ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (!text)
+        return -1;
+    int rc = fputs(text, out) < 0 || fputc('\n', out) == EOF ? -1 : 0;
+    cJSON_free(text);
+    return rc;
+}

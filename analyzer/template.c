@@ -1,0 +1,176 @@
+/* template.c: fills {{name|filters}} templates (see template.h). */
+#include "template.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static char *trimmed(const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == '\t')) {
+        s++;
+        n--;
+    }
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    return kb_strndup(s, n);
+}
+
+static void filter_split(kb_strlist *items, const char *sep)
+{
+    kb_strlist out = {0};
+    size_t seplen = strlen(sep);
+    for (size_t i = 0; i < items->n; i++) {
+        const char *p = items->items[i];
+        for (;;) {
+            const char *hit = seplen ? strstr(p, sep) : NULL;
+            size_t n = hit ? (size_t)(hit - p) : strlen(p);
+            char *item = trimmed(p, n);
+            if (item && *item)
+                kb_strlist_add(&out, item);
+            free(item);
+            if (!hit)
+                break;
+            p = hit + seplen;
+        }
+    }
+    kb_strlist_free(items);
+    *items = out;
+}
+
+static void filter_keep(kb_strlist *items, const char *except, int unique, int first)
+{
+    kb_strlist out = {0};
+    for (size_t i = 0; i < items->n; i++) {
+        const char *s = items->items[i];
+        if (except && strcasecmp(s, except) == 0)
+            continue;
+        if (unique && kb_strlist_has(&out, s))
+            continue;
+        kb_strlist_add(&out, s);
+        if (first)
+            break;
+    }
+    kb_strlist_free(items);
+    *items = out;
+}
+
+/* Quotes every item as a PowerShell single-quoted literal ('' for '), so a
+ * name taken from a bundle stays one argument in a copied command. */
+static void filter_psquote(kb_strlist *items)
+{
+    kb_strlist out = {0};
+    for (size_t i = 0; i < items->n; i++) {
+        kb_buf b = KB_BUF_INIT;
+        kb_buf_puts(&b, "'");
+        for (const char *c = items->items[i]; *c; c++)
+            kb_buf_puts(&b, *c == '\'' ? "''" : (char[]){*c, '\0'});
+        kb_buf_puts(&b, "'");
+        char *quoted = kb_buf_take(&b);
+        if (quoted)
+            kb_strlist_add(&out, quoted);
+        free(quoted);
+    }
+    kb_strlist_free(items);
+    *items = out;
+}
+
+static char *join(const kb_strlist *items, const char *sep)
+{
+    kb_buf b = KB_BUF_INIT;
+    kb_buf_puts(&b, "");
+    for (size_t i = 0; i < items->n; i++) {
+        if (i)
+            kb_buf_puts(&b, sep);
+        kb_buf_puts(&b, items->items[i]);
+    }
+    return kb_buf_take(&b);
+}
+
+/* Applies "name|f1:a|f2" to the looked-up values; NULL if name unknown. */
+static char *expand(const char *expr, kb_template_lookup lookup, void *ctx)
+{
+    char *copy = kb_strdup(expr);
+    if (!copy)
+        return NULL;
+    char *save = NULL;
+    char *name = strtok_r(copy, "|", &save);
+    kb_strlist items = {0};
+    char *result = NULL;
+    char *trimmed_name = name ? trimmed(name, strlen(name)) : NULL;
+    if (!trimmed_name || lookup(ctx, trimmed_name, &items) != 0)
+        goto done;
+    const char *sep = ", ";
+    for (char *f = strtok_r(NULL, "|", &save); f; f = strtok_r(NULL, "|", &save)) {
+        char *arg = strchr(f, ':');
+        if (arg)
+            *arg++ = '\0';
+        if (strcmp(f, "split") == 0)
+            filter_split(&items, arg ? arg : ",");
+        else if (strcmp(f, "except") == 0)
+            filter_keep(&items, arg ? arg : "", 0, 0);
+        else if (strcmp(f, "unique") == 0)
+            filter_keep(&items, NULL, 1, 0);
+        else if (strcmp(f, "first") == 0)
+            filter_keep(&items, NULL, 0, 1);
+        else if (strcmp(f, "psquote") == 0)
+            filter_psquote(&items);
+        else if (strcmp(f, "join") == 0)
+            sep = arg ? arg : "";
+        else
+            goto done; /* unknown filter: leave the placeholder visible */
+    }
+    result = join(&items, sep);
+done:
+    free(trimmed_name);
+    kb_strlist_free(&items);
+    free(copy);
+    return result;
+}
+
+char *kb_template_fill(const char *tmpl, kb_template_lookup lookup, void *ctx)
+{
+    kb_buf b = KB_BUF_INIT;
+    kb_buf_puts(&b, "");
+    const char *p = tmpl ? tmpl : "";
+    for (;;) {
+        const char *open = strstr(p, "{{");
+        const char *close = open ? strstr(open + 2, "}}") : NULL;
+        if (!close) {
+            kb_buf_puts(&b, p);
+            break;
+        }
+        kb_buf_append(&b, p, (size_t)(open - p));
+        char *expr = kb_strndup(open + 2, (size_t)(close - open - 2));
+        char *value = expr ? expand(expr, lookup, ctx) : NULL;
+        if (value)
+            kb_buf_puts(&b, value);
+        else
+            kb_buf_append(&b, open, (size_t)(close + 2 - open));
+        free(value);
+        free(expr);
+        p = close + 2;
+    }
+    return kb_buf_take(&b);
+}
+
+int kb_template_names(const char *tmpl, kb_strlist *names)
+{
+    const char *p = tmpl ? tmpl : "";
+    for (;;) {
+        const char *open = strstr(p, "{{");
+        const char *close = open ? strstr(open + 2, "}}") : NULL;
+        if (!close)
+            return 0;
+        const char *end = memchr(open + 2, '|', (size_t)(close - open - 2));
+        if (!end)
+            end = close;
+        char *name = trimmed(open + 2, (size_t)(end - open - 2));
+        if (!name || kb_strlist_add(names, name) != 0) {
+            free(name);
+            return -1;
+        }
+        free(name);
+        p = close + 2;
+    }
+}

@@ -1,0 +1,394 @@
+/* evtx.c: Windows event logs (.evtx) through libevtx.
+ *
+ * The container is checked first by evtx_layout.c (damage, counts, time
+ * range). Records are then fetched from libevtx; a record whose provider
+ * and event id no loaded rule can use is dropped before anything else of
+ * it is read. Recovered records (libevtx finds them in free space and
+ * damaged chunks) are used too, marked as recovered. */
+#include "evtx_layout.h"
+#include "parser.h"
+#include "strbuf.h"
+
+#include <errno.h>
+#include <libevtx.h>
+#include <stdlib.h>
+#include <string.h>
+
+int kb_evtx_sniff(const unsigned char *head, size_t len)
+{
+    return len >= 8 && memcmp(head, "ElfFile", 8) == 0 ? 100 : 0;
+}
+
+/* libyal errors are a backtrace, innermost call last; its last line names
+ * the cause. */
+static void error_text(libevtx_error_t *error, char *out, size_t outlen)
+{
+    char buf[2048];
+    out[0] = '\0';
+    if (!error || libevtx_error_sprint(error, buf, sizeof buf) < 0)
+        return;
+    char *line = buf, *last = buf;
+    for (char *p = buf; *p; p++)
+        if (*p == '\n') {
+            *p = '\0';
+            if (*line)
+                last = line;
+            line = p + 1;
+        }
+    if (*line)
+        last = line;
+    size_t n = strlen(last);
+    if (n >= outlen)
+        n = outlen - 1; /* a long cause is cut, not lost: the rest is libyal's backtrace */
+    memcpy(out, last, n);
+    out[n] = '\0';
+}
+
+/* Reads a UTF-8 string attribute through a libevtx size/get pair. */
+typedef int (*size_fn)(libevtx_record_t *, size_t *, libevtx_error_t **);
+typedef int (*get_fn)(libevtx_record_t *, uint8_t *, size_t, libevtx_error_t **);
+
+static char *record_string(libevtx_record_t *rec, size_fn get_size, get_fn get)
+{
+    size_t size = 0;
+    libevtx_error_t *error = NULL;
+    if (get_size(rec, &size, &error) != 1 || size == 0) {
+        libevtx_error_free(&error);
+        return NULL;
+    }
+    char *s = malloc(size);
+    if (!s)
+        return NULL;
+    if (get(rec, (uint8_t *)s, size, &error) != 1) {
+        libevtx_error_free(&error);
+        free(s);
+        return NULL;
+    }
+    s[size - 1] = '\0';
+    return s;
+}
+
+static char *record_nth_string(libevtx_record_t *rec, int index)
+{
+    size_t size = 0;
+    libevtx_error_t *error = NULL;
+    if (libevtx_record_get_utf8_string_size(rec, index, &size, &error) != 1 || size == 0) {
+        libevtx_error_free(&error);
+        return kb_strdup("");
+    }
+    char *s = malloc(size);
+    if (!s)
+        return NULL;
+    if (libevtx_record_get_utf8_string(rec, index, (uint8_t *)s, size, &error) != 1) {
+        libevtx_error_free(&error);
+        free(s);
+        return kb_strdup("");
+    }
+    s[size - 1] = '\0';
+    return s;
+}
+
+/* The <Channel> of a record, from its XML (libevtx has no getter for it). */
+static char *record_channel(libevtx_record_t *rec)
+{
+    char *xml = record_string(rec, libevtx_record_get_utf8_xml_string_size,
+                              libevtx_record_get_utf8_xml_string);
+    if (!xml)
+        return NULL;
+    char *channel = NULL;
+    const char *p = strstr(xml, "<Channel>");
+    if (p) {
+        p += strlen("<Channel>");
+        const char *end = strstr(p, "</Channel>");
+        if (end)
+            channel = kb_strndup(p, (size_t)(end - p));
+    } else if (strstr(xml, "<Channel/>") || strstr(xml, "<Channel></Channel>")) {
+        channel = kb_strdup("");
+    }
+    free(xml);
+    return channel;
+}
+
+/* <Binary> data, kept when it is printable ASCII (VSS writes its call site,
+ * process and account there). */
+static void add_binary_text(kb_fact *f, libevtx_record_t *rec)
+{
+    size_t size = 0;
+    libevtx_error_t *error = NULL;
+    if (libevtx_record_get_data_size(rec, &size, &error) != 1 || size == 0 || size > 65536) {
+        libevtx_error_free(&error);
+        return;
+    }
+    uint8_t *data = malloc(size);
+    if (!data)
+        return;
+    if (libevtx_record_get_data(rec, data, size, &error) == 1) {
+        size_t n = size;
+        while (n && data[n - 1] == 0)
+            n--;
+        int printable = n > 0;
+        for (size_t i = 0; i < n && printable; i++)
+            printable = (data[i] >= 0x20 && data[i] < 0x7f) || data[i] == '\r' || data[i] == '\n' ||
+                        data[i] == '\t';
+        if (printable)
+            kb_fact_set_n(f, "binary_text", (const char *)data, n);
+    }
+    libevtx_error_free(&error);
+    free(data);
+}
+
+static int add_strings(kb_fact *f, libevtx_record_t *rec)
+{
+    int count = 0;
+    libevtx_error_t *error = NULL;
+    if (libevtx_record_get_number_of_strings(rec, &count, &error) != 1) {
+        libevtx_error_free(&error);
+        count = 0;
+    }
+    kb_buf all = KB_BUF_INIT;
+    for (int i = 0; i < count; i++) {
+        char *s = record_nth_string(rec, i);
+        if (!s) {
+            kb_buf_free(&all);
+            return -1;
+        }
+        char name[24];
+        snprintf(name, sizeof name, "data%d", i + 1);
+        kb_fact_set(f, name, s);
+        if (i)
+            kb_buf_putc(&all, '\n');
+        kb_buf_puts(&all, s);
+        free(s);
+    }
+    kb_fact_set(f, "data", kb_buf_str(&all));
+    kb_buf_free(&all);
+    kb_fact_setf(f, "strings", "%d", count);
+    return 0;
+}
+
+typedef struct evtx_state {
+    kb_parse_ctx *ctx;
+    const char *channel;
+    uint64_t *seen_ids;   /* record ids of the facts made, to skip recovered duplicates */
+    size_t nseen, capseen;
+} evtx_state;
+
+static int seen_before(const evtx_state *st, uint64_t id)
+{
+    for (size_t i = 0; i < st->nseen; i++)
+        if (st->seen_ids[i] == id)
+            return 1;
+    return 0;
+}
+
+static void remember(evtx_state *st, uint64_t id)
+{
+    if (st->nseen == st->capseen) {
+        size_t cap = st->capseen ? st->capseen * 2 : 64;
+        uint64_t *p = realloc(st->seen_ids, cap * sizeof *p);
+        if (!p)
+            return;
+        st->seen_ids = p;
+        st->capseen = cap;
+    }
+    st->seen_ids[st->nseen++] = id;
+}
+
+/* Turns one record into a fact when a rule can use it. Returns 0, or -1 on
+ * out-of-memory. */
+static int use_record(evtx_state *st, libevtx_record_t *rec, int recovered)
+{
+    kb_parse_ctx *ctx = st->ctx;
+    libevtx_error_t *error = NULL;
+    uint32_t event_id = 0;
+    if (libevtx_record_get_event_identifier(rec, &event_id, &error) != 1) {
+        libevtx_error_free(&error);
+        return 0;
+    }
+    event_id &= 0xffff;  /* classic ids carry severity/facility bits above */
+    char *provider = record_string(rec, libevtx_record_get_utf8_source_name_size,
+                                   libevtx_record_get_utf8_source_name);
+    if (!kb_interest_wants(ctx->interest, provider, event_id)) {
+        free(provider);
+        return 0;
+    }
+    uint64_t id = 0, filetime = 0;
+    libevtx_record_get_identifier(rec, &id, &error);
+    libevtx_error_free(&error);
+    libevtx_record_get_written_time(rec, &filetime, &error);
+    libevtx_error_free(&error);
+    int64_t t = kb_time_from_filetime(filetime);
+    if ((ctx->since != KB_TIME_NONE && t < ctx->since) ||
+        (ctx->until != KB_TIME_NONE && t > ctx->until) || (recovered && seen_before(st, id))) {
+        free(provider);
+        return 0;
+    }
+    kb_fact *f = kb_fact_new("event", ctx->input_index);
+    if (!f) {
+        free(provider);
+        return -1;
+    }
+    f->record = id;
+    f->time = t;
+    f->recovered = recovered;
+    kb_fact_set(f, "provider", provider ? provider : "");
+    free(provider);
+    kb_fact_setf(f, "event_id", "%u", event_id);
+    uint32_t qualifiers = 0;
+    if (libevtx_record_get_event_identifier_qualifiers(rec, &qualifiers, &error) == 1)
+        kb_fact_setf(f, "qualifiers", "%u", qualifiers);
+    libevtx_error_free(&error);
+    uint8_t level = 0;
+    if (libevtx_record_get_event_level(rec, &level, &error) == 1)
+        kb_fact_setf(f, "level", "%u", level);
+    libevtx_error_free(&error);
+    kb_fact_set(f, "channel", st->channel ? st->channel : "");
+    char *computer = record_string(rec, libevtx_record_get_utf8_computer_name_size,
+                                   libevtx_record_get_utf8_computer_name);
+    kb_fact_set(f, "computer", computer ? computer : "");
+    if (computer && !ctx->input->computer)
+        ctx->input->computer = computer;
+    else
+        free(computer);
+    if (add_strings(f, rec) != 0) {
+        kb_fact_free(f);
+        return -1;
+    }
+    add_binary_text(f, rec);
+    if (kb_factlist_add(ctx->facts, f) != 0)
+        return -1;
+    remember(st, id);
+    ctx->input->facts++;
+    ctx->input->records_read++;
+    return 0;
+}
+
+/* The channel name (and the computer name, for the report) from the first
+ * record libevtx can read. */
+static char *find_channel(libevtx_file_t *file, int count, kb_input *in)
+{
+    for (int i = 0; i < count && i < 16; i++) {
+        libevtx_record_t *rec = NULL;
+        libevtx_error_t *error = NULL;
+        if (libevtx_file_get_record_by_index(file, i, &rec, &error) != 1) {
+            libevtx_error_free(&error);
+            continue;
+        }
+        char *channel = record_channel(rec);
+        if (!in->computer)
+            in->computer = record_string(rec, libevtx_record_get_utf8_computer_name_size,
+                                         libevtx_record_get_utf8_computer_name);
+        libevtx_record_free(&rec, NULL);
+        if (channel)
+            return channel;
+    }
+    return NULL;
+}
+
+static kb_status read_records(libevtx_file_t *file, evtx_state *st, int recovered)
+{
+    kb_input *in = st->ctx->input;
+    libevtx_error_t *error = NULL;
+    int count = 0;
+    int rc = recovered ? libevtx_file_get_number_of_recovered_records(file, &count, &error)
+                       : libevtx_file_get_number_of_records(file, &count, &error);
+    if (rc != 1) {
+        libevtx_error_free(&error);
+        return KB_OK;
+    }
+    if (recovered)
+        in->records_recovered = (uint64_t)count;
+    for (int i = 0; i < count; i++) {
+        libevtx_record_t *rec = NULL;
+        rc = recovered ? libevtx_file_get_recovered_record_by_index(file, i, &rec, &error)
+                       : libevtx_file_get_record_by_index(file, i, &rec, &error);
+        if (rc != 1) {
+            char msg[512], where[64];
+            error_text(error, msg, sizeof msg);
+            libevtx_error_free(&error);
+            snprintf(where, sizeof where, "%srecord index %d", recovered ? "recovered " : "", i);
+            if (!recovered) {
+                in->records_failed++;
+                kb_input_note(in, where, "libevtx cannot read it: %s", msg);
+            }
+            continue;
+        }
+        int failed = use_record(st, rec, recovered);
+        libevtx_record_free(&rec, NULL);
+        if (failed)
+            return KB_ERR_NOMEM;
+    }
+    return KB_OK;
+}
+
+/* A log whose channel cannot be read, and that is damaged, may be the log
+ * any rule needs: it feeds every event-log checkpoint ("eventlog:*"), which
+ * then says "cannot tell" rather than "not found". */
+static void set_feed(kb_input *in, const char *channel)
+{
+    char feed[256];
+    int known = channel && *channel;
+    snprintf(feed, sizeof feed, "eventlog:%s",
+             known ? channel : in->state == KB_INPUT_OK ? "unknown" : "*");
+    kb_input_add_feed(in, feed);
+    if (channel && *channel && !in->channel)
+        in->channel = kb_strdup(channel);
+}
+
+kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx)
+{
+    kb_input *in = ctx->input;
+    FILE *fp = fopen(fs_path, "rb");
+    if (!fp) {
+        kb_input_fail(in, KB_INPUT_ERROR, "cannot open: %s", strerror(errno));
+        return KB_ERR_IO;
+    }
+    kb_evtx_layout layout;
+    int layout_rc = kb_evtx_read_layout(fp, in, &layout);
+    fclose(fp);
+    if (layout_rc != 0) {
+        kb_input_fail(in, KB_INPUT_ERROR, "read error");
+        return KB_ERR_IO;
+    }
+    kb_input_saw_time(in, layout.first_time);
+    kb_input_saw_time(in, layout.last_time);
+
+    libevtx_file_t *file = NULL;
+    libevtx_error_t *error = NULL;
+    if (libevtx_file_initialize(&file, &error) != 1 ||
+        libevtx_file_open(file, fs_path, LIBEVTX_OPEN_READ, &error) != 1) {
+        char msg[512];
+        error_text(error, msg, sizeof msg);
+        libevtx_error_free(&error);
+        libevtx_file_free(&file, NULL);
+        kb_input_fail(in, KB_INPUT_ERROR, "libevtx cannot open it: %s", msg);
+        set_feed(in, NULL);
+        return KB_ERR_FORMAT;
+    }
+    int count = 0;
+    if (libevtx_file_get_number_of_records(file, &count, &error) != 1) {
+        libevtx_error_free(&error);
+        count = 0;
+    }
+    in->records = (uint64_t)count;
+    if (libevtx_file_is_corrupted(file, &error) == 1)
+        kb_input_fail(in, KB_INPUT_DAMAGED, "libevtx reports the file as corrupted");
+    libevtx_error_free(&error);
+
+    char *channel = find_channel(file, count, in);
+    evtx_state st = {ctx, channel, NULL, 0, 0};
+    kb_status status = read_records(file, &st, 0);
+    if (status == KB_OK)
+        status = read_records(file, &st, 1);
+    if (in->records_failed)
+        kb_input_fail(in, KB_INPUT_DAMAGED, "%llu record(s) could not be read",
+                      (unsigned long long)in->records_failed);
+    set_feed(in, channel);
+    free(st.seen_ids);
+    free(channel);
+    libevtx_file_close(file, NULL);
+    libevtx_file_free(&file, NULL);
+    if (status != KB_OK)
+        return status;
+    return in->state == KB_INPUT_DAMAGED ? KB_ERR_DAMAGED : KB_OK;
+}

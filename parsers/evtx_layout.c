@@ -1,0 +1,148 @@
+/* evtx_layout.c: checks the EVTX container (see evtx_layout.h).
+ * Layout per libyal's "Windows XML Event Log (EVTX)" format notes. */
+#include "evtx_layout.h"
+#include "fact.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+static uint16_t le16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static uint64_t le64(const unsigned char *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
+
+static uint32_t crc(const unsigned char *p, size_t n)
+{
+    return (uint32_t)crc32(0L, p, (uInt)n);
+}
+
+static void read_file_header(const unsigned char *h, size_t got, kb_input *in, kb_evtx_layout *out)
+{
+    if (got < 128 || memcmp(h, "ElfFile", 8) != 0) {
+        kb_input_note(in, "file header", "no EVTX file signature");
+        kb_input_fail(in, KB_INPUT_DAMAGED, "EVTX file header is damaged");
+        return;
+    }
+    out->major = le16(h + 38);
+    out->minor = le16(h + 36);
+    uint32_t flags = le32(h + 120);
+    out->dirty = (flags & 1) != 0;
+    out->full = (flags & 2) != 0;
+    out->header_ok = crc(h, 120) == le32(h + 124);
+    if (!out->header_ok) {
+        kb_input_note(in, "file header", "header checksum mismatch");
+        kb_input_fail(in, KB_INPUT_DAMAGED, "EVTX file header checksum is wrong");
+    }
+    if (out->dirty)
+        kb_input_note(in, "file header",
+                      "the log was not closed cleanly (dirty flag): the last chunk may be incomplete");
+}
+
+/* Walks the record headers of an intact chunk: counts, ids and times. */
+static void read_records(const unsigned char *c, kb_evtx_layout *out)
+{
+    uint32_t free_off = le32(c + 48);
+    if (free_off > KB_EVTX_CHUNK_SIZE || free_off < 512)
+        free_off = KB_EVTX_CHUNK_SIZE;
+    size_t off = 512;
+    while (off + 28 <= free_off) {
+        const unsigned char *r = c + off;
+        uint32_t size = le32(r + 4);
+        if (le32(r) != 0x00002a2a || size < 28 || off + size > free_off)
+            break;
+        uint64_t id = le64(r + 8);
+        uint64_t filetime = le64(r + 16);
+        /* A zero time is an unset record, not an event from 1601. */
+        int64_t t = filetime ? kb_time_from_filetime(filetime) : KB_TIME_NONE;
+        if (!out->records || id < out->first_record_id)
+            out->first_record_id = id;
+        if (!out->records || id > out->last_record_id)
+            out->last_record_id = id;
+        if (t != KB_TIME_NONE && (out->first_time == KB_TIME_NONE || t < out->first_time))
+            out->first_time = t;
+        if (t != KB_TIME_NONE && (out->last_time == KB_TIME_NONE || t > out->last_time))
+            out->last_time = t;
+        out->records++;
+        off += size;
+    }
+}
+
+static void check_chunk(const unsigned char *c, uint64_t index, kb_input *in, kb_evtx_layout *out)
+{
+    char where[48];
+    snprintf(where, sizeof where, "chunk %llu", (unsigned long long)index);
+    if (memcmp(c, "ElfChnk", 8) != 0) {
+        /* Windows leaves unused chunks zeroed; that is not damage. */
+        static const unsigned char zero[8];
+        if (memcmp(c, zero, 8) == 0)
+            return;
+        kb_input_note(in, where, "bad chunk signature");
+        out->chunks_damaged++;
+        return;
+    }
+    uint32_t header_crc = (uint32_t)crc32(crc32(0L, c, 120), c + 128, 384);
+    int damaged = 0;
+    if (header_crc != le32(c + 124)) {
+        kb_input_note(in, where, "chunk header checksum mismatch");
+        damaged = 1;
+    }
+    uint32_t free_off = le32(c + 48);
+    if (free_off < 512 || free_off > KB_EVTX_CHUNK_SIZE) {
+        kb_input_note(in, where, "free space offset %u is out of range", free_off);
+        damaged = 1;
+    } else if (crc(c + 512, free_off - 512) != le32(c + 52)) {
+        kb_input_note(in, where, "event records checksum mismatch");
+        damaged = 1;
+    }
+    if (damaged)
+        out->chunks_damaged++;
+    read_records(c, out);
+}
+
+int kb_evtx_read_layout(FILE *fp, kb_input *in, kb_evtx_layout *out)
+{
+    static const kb_evtx_layout empty = {0};
+    *out = empty;
+    out->first_time = out->last_time = KB_TIME_NONE;
+    unsigned char header[KB_EVTX_HEADER_SIZE];
+    if (fseek(fp, 0, SEEK_SET) != 0)
+        return -1;
+    size_t got = fread(header, 1, sizeof header, fp);
+    read_file_header(header, got, in, out);
+    if (got < sizeof header) {
+        kb_input_note(in, "file header", "file ends inside the header (%zu bytes)", got);
+        kb_input_fail(in, KB_INPUT_DAMAGED, "EVTX file is truncated (%zu bytes)", got);
+        return 0;
+    }
+    unsigned char *c = malloc(KB_EVTX_CHUNK_SIZE);
+    if (!c)
+        return -1;
+    for (uint64_t index = 0;; index++) {
+        size_t n = fread(c, 1, KB_EVTX_CHUNK_SIZE, fp);
+        if (n == KB_EVTX_CHUNK_SIZE) {
+            out->chunks++;
+            check_chunk(c, index, in, out);
+            continue;
+        }
+        if (n > 0) {
+            out->trailing_bytes = n;
+            char where[48];
+            snprintf(where, sizeof where, "chunk %llu", (unsigned long long)index);
+            kb_input_note(in, where, "file ends %zu bytes into this chunk (truncated)", n);
+            out->chunks_damaged++;
+        }
+        break;
+    }
+    int read_error = ferror(fp);
+    free(c);
+    if (read_error)
+        return -1;
+    if (out->chunks_damaged)
+        kb_input_fail(in, KB_INPUT_DAMAGED, "%llu of %llu chunk(s) damaged",
+                      (unsigned long long)out->chunks_damaged,
+                      (unsigned long long)(out->chunks + (out->trailing_bytes ? 1 : 0)));
+    return 0;
+}

@@ -1,0 +1,46 @@
+/* parser.h: what every parser provides. A parser recognises its files by
+ * content (never by name) and turns them into facts with provenance.
+ *
+ * Text parsers get decoded UTF-8 lines (textdecode.h); the EVTX parser gets
+ * the path of the file. The scan driver (analyzer/scan.c) picks the parser
+ * whose sniff() is surest, and lists every file in the report. */
+#ifndef KB_PARSER_H
+#define KB_PARSER_H
+
+#include "fact.h"
+#include "input.h"
+#include "interest.h"
+#include "status.h"
+#include "textdecode.h"
+
+typedef struct kb_parse_ctx {
+    kb_input *input;              /* fill kind (done by the driver), locale, counts, notes */
+    size_t input_index;           /* for kb_fact_new() */
+    kb_factlist *facts;           /* where facts go */
+    const kb_interest *interest;  /* events the rules can use */
+    int64_t since, until;         /* event time filter (KB_TIME_NONE = open) */
+} kb_parse_ctx;
+
+typedef struct kb_text_parser {
+    const char *kind;   /* machine name, e.g. "vssadmin_writers" */
+    const char *label;  /* for people, e.g. "vssadmin list writers output" */
+    const char *feed;   /* what it covers for the rules (input.h) */
+    /* 0 = not this kind; higher = surer (100 = certain). */
+    int (*sniff)(const kb_text *text);
+    /* Adds facts; notes problems on ctx->input. KB_OK, or an error status
+     * when the file is of this kind but could not be read as such. */
+    kb_status (*parse)(const kb_text *text, kb_parse_ctx *ctx);
+} kb_text_parser;
+
+/* The text parsers, NULL-terminated (parsers/registry.c). */
+const kb_text_parser *const *kb_text_parsers(void);
+
+/* EVTX (parsers/evtx.c). */
+int kb_evtx_sniff(const unsigned char *head, size_t len);
+kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx);
+
+/* Adds a fact with the common provenance fields set for a text line range. */
+kb_fact *kb_text_fact(kb_parse_ctx *ctx, const char *type,
+                      const kb_text *text, size_t first_line, size_t last_line);
+
+#endif

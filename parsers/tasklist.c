@@ -1,0 +1,443 @@
+/* tasklist.c: saved `tasklist /svc` output.
+ *
+ * TABLE: the "=== ====== ====" rule line gives the columns (console padding
+ * is by display width, so a Japanese header is as wide as the English one);
+ * service lists wrapped onto continuation lines are joined. Rows that do not
+ * line up with the rule (copied, or cut by `findstr`) are split by their
+ * shape: image, spaces, PID, spaces, services. Also /FO CSV (with or
+ * without header), /FO LIST, /NH, and the "no tasks" INFO line. */
+#include "lineutil.h"
+#include "parser.h"
+#include "strbuf.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct column {
+    size_t start, end;  /* display columns [start, end) */
+} column;
+
+typedef struct process {
+    char *image;
+    char *pid;
+    kb_strlist services;
+    size_t first, last; /* 1-based lines */
+} process;
+
+/* ---- services lists ---------------------------------------------------------- */
+
+static void add_services(kb_strlist *list, const char *text, size_t len)
+{
+    char *copy = kb_strndup(text, len);
+    if (!copy)
+        return;
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *item = kb_trimmed_copy(tok);
+        if (item && *item && strcmp(item, "N/A") != 0)
+            kb_strlist_add(list, item);
+        free(item);
+    }
+    free(copy);
+}
+
+static int emit(kb_parse_ctx *ctx, const kb_text *t, process *p)
+{
+    kb_fact *f = kb_text_fact(ctx, "tasklist.process", t, p->first, p->last);
+    if (!f)
+        return -1;
+    kb_fact_set(f, "image", p->image);
+    kb_fact_set(f, "pid", p->pid);
+    kb_buf joined = KB_BUF_INIT;
+    kb_buf_puts(&joined, "");
+    for (size_t i = 0; i < p->services.n; i++) {
+        if (i)
+            kb_buf_puts(&joined, ", ");
+        kb_buf_puts(&joined, p->services.items[i]);
+    }
+    kb_fact_set(f, "services", kb_buf_str(&joined));
+    kb_buf_free(&joined);
+    kb_fact_setf(f, "service_count", "%zu", p->services.n);
+    return 0;
+}
+
+static void process_free(process *p)
+{
+    free(p->image);
+    free(p->pid);
+    kb_strlist_free(&p->services);
+    memset(p, 0, sizeof *p);
+}
+
+static int all_digits(const char *s, size_t len)
+{
+    if (!len)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+/* ---- table rows ------------------------------------------------------------------ */
+
+/* The rule line: runs of '=' separated by single spaces, at least three. */
+static size_t rule_columns(const char *line, column *cols, size_t max)
+{
+    size_t n = 0, i = 0, len = strlen(line);
+    while (len && line[len - 1] == ' ')
+        len--;
+    if (!len || line[0] != '=')
+        return 0;
+    while (i < len) {
+        if (line[i] != '=')
+            return 0;
+        size_t start = i;
+        while (i < len && line[i] == '=')
+            i++;
+        if (n < max)
+            cols[n++] = (column){start, i};
+        if (i < len && line[i] == ' ')
+            i++;
+        while (i < len && line[i] == ' ') /* filtered copies pad with more spaces */
+            i++;
+    }
+    return n >= 3 ? n : 0;
+}
+
+/* Cuts a row at display columns: text of [start, end) in out (trimmed). */
+static void cut(const char *line, size_t start, size_t end, const char **out, size_t *outlen)
+{
+    size_t col = 0, i = 0, len = strlen(line), from = len, to = len;
+    while (i < len) {
+        size_t n = kb_utf8_valid_len((const unsigned char *)line + i, len - i);
+        if (!n)
+            n = 1;
+        if (col >= start && from == len)
+            from = i;
+        if (col >= end) {
+            to = i;
+            break;
+        }
+        col += kb_utf8_width(line + i, n);
+        i += n;
+    }
+    if (from > to)
+        from = to;
+    char *tmp = kb_strndup(line + from, to - from);
+    size_t tl;
+    const char *tp = kb_trim(tmp ? tmp : "", &tl);
+    *out = line + from + (size_t)(tp - (tmp ? tmp : ""));
+    *outlen = tl;
+    free(tmp);
+}
+
+/* Splits a row by its shape: image, blanks, PID, blanks, services. */
+static int split_by_shape(const char *line, process *p)
+{
+    size_t len;
+    const char *s = kb_trim(line, &len);
+    for (size_t i = 1; i + 1 < len; i++) {
+        if (s[i] != ' ' || !isdigit((unsigned char)s[i + 1]))
+            continue;
+        size_t j = i + 1;
+        while (j < len && isdigit((unsigned char)s[j]))
+            j++;
+        if (j < len && s[j] != ' ')
+            continue;
+        size_t image_len = i;
+        while (image_len && s[image_len - 1] == ' ')
+            image_len--;
+        p->image = kb_strndup(s, image_len);
+        p->pid = kb_strndup(s + i + 1, j - i - 1);
+        add_services(&p->services, s + j, len - j);
+        return 1;
+    }
+    return 0;
+}
+
+static int split_by_columns(const char *line, const column *cols, process *p)
+{
+    const char *img, *pid, *svc;
+    size_t il, pl, sl;
+    cut(line, cols[0].start, cols[0].end, &img, &il);
+    cut(line, cols[1].start, cols[1].end, &pid, &pl);
+    cut(line, cols[2].start, (size_t)-1, &svc, &sl);
+    if (!il || !all_digits(pid, pl))
+        return 0;
+    p->image = kb_strndup(img, il);
+    p->pid = kb_strndup(pid, pl);
+    add_services(&p->services, svc, sl);
+    return 1;
+}
+
+/* A continuation line: blank up to the services column, then services. */
+static int continuation(const char *line, const column *cols, size_t *len, const char **svc)
+{
+    size_t lead = 0;
+    while (line[lead] == ' ')
+        lead++;
+    if (!line[lead])
+        return 0;
+    size_t min = cols ? cols[2].start : 20;
+    if (lead < min)
+        return 0;
+    *svc = kb_trim(line, len);
+    return 1;
+}
+
+static int is_info(const char *line)
+{
+    return strstr(line, "No tasks are running") || strstr(line, "実行されていません") ||
+           (strncmp(line, "INFO:", 5) == 0) || (strncmp(line, "情報:", 7) == 0);
+}
+
+/* TABLE (with or without header/rule) and filtered rows. */
+static kb_status parse_table(const kb_text *t, kb_parse_ctx *ctx, const char *format)
+{
+    column cols[8];
+    size_t ncols = 0, count = 0, first_line = 0;
+    process cur = {0};
+    int have = 0;
+    for (size_t i = 0; i < t->nlines; i++) {
+        const char *line = t->lines[i];
+        size_t n = rule_columns(line, cols, 8);
+        if (n) {
+            ncols = n;
+            if (!first_line)
+                first_line = i + 1;
+            continue;
+        }
+        const char *svc;
+        size_t sl;
+        if (have && continuation(line, ncols ? cols : NULL, &sl, &svc)) {
+            add_services(&cur.services, svc, sl);
+            cur.last = i + 1;
+            continue;
+        }
+        process p = {0};
+        int ok = (ncols && split_by_columns(line, cols, &p)) || (p.image = NULL, split_by_shape(line, &p));
+        if (!ok) {
+            process_free(&p);
+            continue;
+        }
+        if (have && emit(ctx, t, &cur) != 0) {
+            process_free(&p);
+            process_free(&cur);
+            return KB_ERR_NOMEM;
+        }
+        process_free(&cur);
+        cur = p;
+        cur.first = cur.last = i + 1;
+        have = 1;
+        count++;
+        if (!first_line)
+            first_line = i + 1;
+    }
+    if (have && emit(ctx, t, &cur) != 0) {
+        process_free(&cur);
+        return KB_ERR_NOMEM;
+    }
+    process_free(&cur);
+    kb_fact *f = kb_text_fact(ctx, "tasklist.listing", t, first_line, first_line);
+    if (!f)
+        return KB_ERR_NOMEM;
+    kb_fact_set(f, "format", format);
+    kb_fact_setf(f, "processes", "%zu", count);
+    return KB_OK;
+}
+
+/* ---- CSV ------------------------------------------------------------------------- */
+
+/* Splits one CSV record of quoted fields into out (at most 3). */
+static size_t csv_fields(const char *line, char **out, size_t max)
+{
+    size_t n = 0;
+    const char *p = line;
+    while (*p && n < max) {
+        while (*p == ' ')
+            p++;
+        if (*p != '"')
+            return n;
+        p++;
+        kb_buf b = KB_BUF_INIT;
+        kb_buf_puts(&b, "");
+        while (*p && !(*p == '"' && p[1] != '"')) {
+            if (*p == '"')
+                p++;
+            kb_buf_putc(&b, *p++);
+        }
+        if (*p != '"') {
+            kb_buf_free(&b);
+            return n;
+        }
+        p++;
+        out[n++] = kb_buf_take(&b);
+        while (*p == ' ')
+            p++;
+        if (*p == ',')
+            p++;
+    }
+    return n;
+}
+
+static kb_status parse_csv(const kb_text *t, kb_parse_ctx *ctx)
+{
+    size_t count = 0, first = 0;
+    for (size_t i = 0; i < t->nlines; i++) {
+        char *fields[3] = {0};
+        size_t n = csv_fields(t->lines[i], fields, 3);
+        if (n == 3 && all_digits(fields[1], strlen(fields[1]))) {
+            process p = {fields[0], fields[1], {0}, i + 1, i + 1};
+            add_services(&p.services, fields[2], strlen(fields[2]));
+            int rc = emit(ctx, t, &p);
+            process_free(&p);
+            free(fields[2]);
+            if (rc != 0)
+                return KB_ERR_NOMEM;
+            count++;
+            if (!first)
+                first = i + 1;
+            continue;
+        }
+        for (size_t k = 0; k < n; k++)
+            free(fields[k]);
+    }
+    kb_fact *f = kb_text_fact(ctx, "tasklist.listing", t, first, first);
+    if (!f)
+        return KB_ERR_NOMEM;
+    kb_fact_set(f, "format", "csv");
+    kb_fact_setf(f, "processes", "%zu", count);
+    return KB_OK;
+}
+
+/* ---- LIST ------------------------------------------------------------------------- */
+
+/* Records of three label lines (image, PID, services) whatever the
+ * language of the labels; extra services on value-only lines. */
+static kb_status parse_list(const kb_text *t, kb_parse_ctx *ctx)
+{
+    size_t count = 0, first = 0;
+    for (size_t i = 0; i + 2 < t->nlines; i++) {
+        size_t il, pl, sl;
+        const char *img = kb_after_colon(t->lines[i], &il);
+        const char *pid = kb_after_colon(t->lines[i + 1], &pl);
+        const char *svc = kb_after_colon(t->lines[i + 2], &sl);
+        if (!img || !pid || !svc || !il || !all_digits(pid, pl) || kb_is_blank(t->lines[i]))
+            continue;
+        process p = {kb_strndup(img, il), kb_strndup(pid, pl), {0}, i + 1, i + 3};
+        add_services(&p.services, svc, sl);
+        size_t j = i + 3;
+        while (j < t->nlines && !kb_is_blank(t->lines[j]) && t->lines[j][0] == ' ' &&
+               !kb_after_colon(t->lines[j], &sl)) {
+            size_t len;
+            const char *more = kb_trim(t->lines[j], &len);
+            add_services(&p.services, more, len);
+            p.last = ++j;
+        }
+        int rc = emit(ctx, t, &p);
+        process_free(&p);
+        if (rc != 0)
+            return KB_ERR_NOMEM;
+        if (!first)
+            first = i + 1;
+        count++;
+        i = j - 1;
+    }
+    kb_fact *f = kb_text_fact(ctx, "tasklist.listing", t, first, first);
+    if (!f)
+        return KB_ERR_NOMEM;
+    kb_fact_set(f, "format", "list");
+    kb_fact_setf(f, "processes", "%zu", count);
+    return KB_OK;
+}
+
+/* ---- sniff and dispatch ------------------------------------------------------------- */
+
+typedef enum layout { NONE, TABLE, ROWS, CSV, LIST, INFO } layout;
+
+static int looks_like_row(const char *line)
+{
+    process p = {0};
+    int ok = split_by_shape(line, &p) && p.image && strstr(p.image, ".exe") && p.services.n > 0;
+    process_free(&p);
+    return ok;
+}
+
+static layout detect(const kb_text *t)
+{
+    column cols[8];
+    size_t rows = 0, csv = 0, list = 0;
+    int info = 0;
+    for (size_t i = 0; i < t->nlines; i++) {
+        const char *line = t->lines[i];
+        if (rule_columns(line, cols, 8) == 3)
+            return TABLE;
+        char *f[3] = {0};
+        size_t n = csv_fields(line, f, 3);
+        if (n == 3 && (all_digits(f[1], strlen(f[1])) || strcmp(f[1], "PID") == 0))
+            csv++;
+        for (size_t k = 0; k < n; k++)
+            free(f[k]);
+        size_t pl;
+        const char *pid = i + 1 < t->nlines ? kb_after_colon(t->lines[i + 1], &pl) : NULL;
+        if (strncmp(line, "Image Name:", 11) == 0 || (pid && strncmp(t->lines[i + 1], "PID:", 4) == 0 &&
+                                                      all_digits(pid, pl)))
+            list++;
+        rows += looks_like_row(line);
+        info |= is_info(line) != 0;
+    }
+    if (csv)
+        return CSV;
+    if (list)
+        return LIST;
+    if (rows)
+        return ROWS;
+    return info ? INFO : NONE;
+}
+
+static int sniff(const kb_text *t)
+{
+    switch (detect(t)) {
+    case TABLE: return 85;
+    case CSV: return 80;
+    case LIST: return 80;
+    case INFO: return 70;
+    case ROWS: return 50;
+    case NONE: break;
+    }
+    return 0;
+}
+
+static void set_locale(kb_parse_ctx *ctx, const kb_text *t)
+{
+    for (size_t i = 0; i < t->nlines && i < 20; i++) {
+        const char *l = t->lines[i];
+        const char *locale = strstr(l, "イメージ名") ? "ja" : strstr(l, "Abbildname") ? "de"
+                           : strstr(l, "Image Name") ? "en" : NULL;
+        if (locale) {
+            kb_input_set_locale(ctx->input, locale);
+            return;
+        }
+    }
+}
+
+static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
+{
+    set_locale(ctx, t);
+    switch (detect(t)) {
+    case TABLE: return parse_table(t, ctx, "table");
+    case ROWS: return parse_table(t, ctx, "rows");
+    case CSV: return parse_csv(t, ctx);
+    case LIST: return parse_list(t, ctx);
+    case INFO: return parse_table(t, ctx, "info");
+    case NONE: break;
+    }
+    return KB_ERR_FORMAT;
+}
+
+const kb_text_parser kb_parser_tasklist = {
+    "tasklist_svc", "tasklist /svc output", "tasklist_svc", sniff, parse,
+};

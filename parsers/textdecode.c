@@ -1,0 +1,290 @@
+/* textdecode.c: detects the encoding of saved command output, converts it
+ * to UTF-8 with iconv, and splits it into lines (see textdecode.h). */
+#include "textdecode.h"
+#include "strbuf.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- detection ----------------------------------------------------------- */
+
+/* UTF-16 without a BOM shows as a NUL in every other byte of ASCII text:
+ * odd bytes for little endian, even bytes for big endian. */
+static int utf16_nul_pattern(const unsigned char *b, size_t len, int *big_endian)
+{
+    size_t n = len < 4096 ? len : 4096;
+    n &= ~(size_t)1;
+    if (n < 4)
+        return 0;
+    size_t even_nul = 0, odd_nul = 0;
+    for (size_t i = 0; i < n; i += 2) {
+        even_nul += b[i] == 0;
+        odd_nul += b[i + 1] == 0;
+    }
+    size_t pairs = n / 2;
+    if (odd_nul * 10 >= pairs * 3 && even_nul * 20 < pairs) {
+        *big_endian = 0;
+        return 1;
+    }
+    if (even_nul * 10 >= pairs * 3 && odd_nul * 20 < pairs) {
+        *big_endian = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Offset of the first byte that is not valid UTF-8, or len. */
+static size_t utf8_invalid_at(const unsigned char *b, size_t len, int *multibyte)
+{
+    *multibyte = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = kb_utf8_valid_len(b + i, len - i);
+        if (!n)
+            return i;
+        *multibyte |= n > 1;
+        i += n;
+    }
+    return len;
+}
+
+int kb_bytes_look_binary(const unsigned char *b, size_t len)
+{
+    if (len >= 2 && ((b[0] == 0xff && b[1] == 0xfe) || (b[0] == 0xfe && b[1] == 0xff)))
+        return 0;
+    if (len >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf)
+        return 0;
+    int big;
+    if (utf16_nul_pattern(b, len, &big))
+        return 0;
+    size_t n = len < 8192 ? len : 8192, controls = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (b[i] == 0)
+            return 1;
+        if (b[i] < 0x20 && b[i] != '\t' && b[i] != '\n' && b[i] != '\r' && b[i] != '\f' &&
+            b[i] != 0x1a && b[i] != 0x1b)
+            controls++;
+    }
+    return controls * 100 > n;
+}
+
+/* ---- conversion ----------------------------------------------------------- */
+
+/* Converts with iconv; on a bad byte reports its offset in the input. */
+static kb_status convert(const char *from, const unsigned char *in, size_t len, size_t base,
+                         kb_buf *out, char *err, size_t errlen)
+{
+    iconv_t cd = iconv_open("UTF-8", from);
+    if (cd == (iconv_t)-1) {
+        snprintf(err, errlen, "this system cannot convert from %s", from);
+        return KB_ERR_ENCODING;
+    }
+    char *src = (char *)in;
+    size_t left = len;
+    char chunk[16384];
+    kb_status st = KB_OK;
+    while (left > 0) {
+        char *dst = chunk;
+        size_t room = sizeof chunk;
+        size_t rc = iconv(cd, &src, &left, &dst, &room);
+        kb_buf_append(out, chunk, sizeof chunk - room);
+        if (rc != (size_t)-1 || errno == E2BIG)
+            continue;
+        size_t offset = base + (size_t)((unsigned char *)src - in);
+        if (errno == EILSEQ)
+            snprintf(err, errlen, "byte 0x%02X at offset %zu is not valid %s",
+                     (unsigned char)*src, offset, from);
+        else
+            snprintf(err, errlen, "the text ends inside a %s character at offset %zu", from, offset);
+        st = KB_ERR_ENCODING;
+        break;
+    }
+    iconv_close(cd);
+    if (st == KB_OK && out->failed)
+        st = KB_ERR_NOMEM;
+    return st;
+}
+
+/* Splits the UTF-8 text into lines in place: CRLF, LF, lone CR, and the
+ * CR CR LF of re-saved console captures each end one line. */
+static kb_status split_lines(kb_text *t, size_t len, char *err, size_t errlen)
+{
+    size_t cap = 64;
+    t->lines = malloc(cap * sizeof *t->lines);
+    if (!t->lines)
+        return KB_ERR_NOMEM;
+    char *p = t->buf, *end = t->buf + len, *start = p;
+    while (p < end) {
+        if (*p == '\0') {
+            snprintf(err, errlen, "NUL character in the text (decoded offset %zu)", (size_t)(p - t->buf));
+            return KB_ERR_ENCODING;
+        }
+        if (*p != '\r' && *p != '\n') {
+            p++;
+            continue;
+        }
+        size_t skip = 1;
+        if (p[0] == '\r' && p + 1 < end && p[1] == '\n')
+            skip = 2;
+        else if (p[0] == '\r' && p + 2 < end && p[1] == '\r' && p[2] == '\n')
+            skip = 3;
+        *p = '\0';
+        if (t->nlines == cap) {
+            cap *= 2;
+            char **l = realloc(t->lines, cap * sizeof *l);
+            if (!l)
+                return KB_ERR_NOMEM;
+            t->lines = l;
+        }
+        t->lines[t->nlines++] = start;
+        p += skip;
+        start = p;
+    }
+    if (start < end) { /* a final line without newline */
+        if (t->nlines == cap) {
+            char **l = realloc(t->lines, (cap + 1) * sizeof *l);
+            if (!l)
+                return KB_ERR_NOMEM;
+            t->lines = l;
+        }
+        t->lines[t->nlines++] = start;
+    }
+    return KB_OK;
+}
+
+static int has_cp932_double_byte(const unsigned char *b, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i++)
+        if ((b[i] >= 0x81 && b[i] <= 0x9f) || (b[i] >= 0xe0 && b[i] <= 0xfc))
+            return 1;
+    return 0;
+}
+
+/* Picks the encoding and the bytes to convert (after any BOM). */
+static const char *detect(const unsigned char *b, size_t len, size_t *skip, const char **iconv_name,
+                          int *assumed)
+{
+    *skip = 0;
+    *assumed = 0;
+    int big, multibyte;
+    if (len >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf) {
+        *skip = 3;
+        *iconv_name = "UTF-8";
+        return "UTF-8 with BOM";
+    }
+    if (len >= 2 && b[0] == 0xff && b[1] == 0xfe) {
+        *skip = 2;
+        *iconv_name = "UTF-16LE";
+        return "UTF-16LE with BOM";
+    }
+    if (len >= 2 && b[0] == 0xfe && b[1] == 0xff) {
+        *skip = 2;
+        *iconv_name = "UTF-16BE";
+        return "UTF-16BE with BOM";
+    }
+    if (utf16_nul_pattern(b, len, &big)) {
+        *iconv_name = big ? "UTF-16BE" : "UTF-16LE";
+        return big ? "UTF-16BE (no BOM)" : "UTF-16LE (no BOM)";
+    }
+    if (utf8_invalid_at(b, len, &multibyte) == len) {
+        *iconv_name = "UTF-8";
+        return multibyte ? "UTF-8" : "ASCII";
+    }
+    if (has_cp932_double_byte(b, len)) {
+        kb_buf probe = KB_BUF_INIT;
+        char err[8];
+        kb_status st = convert("CP932", b, len, 0, &probe, err, sizeof err);
+        kb_buf_free(&probe);
+        if (st == KB_OK) {
+            *iconv_name = "CP932";
+            return "CP932";
+        }
+    }
+    /* Any byte is valid CP437, so it cannot be told from CP850 and other
+     * single-byte OEM pages by validity alone: say it was assumed. */
+    *assumed = 1;
+    *iconv_name = "CP437";
+    return "CP437";
+}
+
+kb_status kb_text_decode(const unsigned char *bytes, size_t len, kb_text *out, char *err,
+                         size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    err[0] = '\0';
+    size_t skip;
+    const char *iconv_name;
+    out->encoding = detect(bytes, len, &skip, &iconv_name, &out->encoding_assumed);
+    kb_buf buf = KB_BUF_INIT;
+    kb_status st;
+    if (strcmp(iconv_name, "UTF-8") == 0) {
+        int multibyte;
+        size_t bad = utf8_invalid_at(bytes + skip, len - skip, &multibyte);
+        if (bad < len - skip) {
+            snprintf(err, errlen, "byte 0x%02X at offset %zu is not valid UTF-8", bytes[skip + bad],
+                     skip + bad);
+            return KB_ERR_ENCODING;
+        }
+        kb_buf_append(&buf, (const char *)bytes + skip, len - skip);
+        st = buf.failed ? KB_ERR_NOMEM : KB_OK;
+    } else {
+        st = convert(iconv_name, bytes + skip, len - skip, skip, &buf, err, errlen);
+    }
+    if (st != KB_OK) {
+        kb_buf_free(&buf);
+        return st;
+    }
+    size_t text_len = buf.len;
+    kb_buf_puts(&buf, "");
+    out->buf = kb_buf_take(&buf);
+    if (!out->buf)
+        return KB_ERR_NOMEM;
+    st = split_lines(out, text_len, err, errlen);
+    if (st != KB_OK)
+        kb_text_free(out);
+    return st;
+}
+
+void kb_text_free(kb_text *t)
+{
+    free(t->buf);
+    free(t->lines);
+    t->buf = NULL;
+    t->lines = NULL;
+    t->nlines = 0;
+}
+
+/* ---- display width ----------------------------------------------------------- */
+
+static int wide(uint32_t cp)
+{
+    return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf && cp != 0x303f) ||
+           (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+           (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+           (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd);
+}
+
+size_t kb_utf8_width(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t width = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = kb_utf8_valid_len(s + i, len - i);
+        if (!n) {
+            width++;
+            i++;
+            continue;
+        }
+        static const unsigned char mask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+        uint32_t cp = s[i] & mask[n];
+        for (size_t k = 1; k < n; k++)
+            cp = cp << 6 | (s[i + k] & 0x3f);
+        if (!(cp >= 0x300 && cp <= 0x36f) && cp != 0x200b)
+            width += wide(cp) ? 2 : 1;
+        i += n;
+    }
+    return width;
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# make_bundles.sh EVTXGEN [OUT_DIR]: regenerates the sample bundles.
+#
+# Sources: samples/src/<bundle>/ holds each saved command output as UTF-8
+# text typed with LF line ends; samples/events/*.json the events evtxgen
+# writes into .evtx. This script saves each text the way the customer's
+# server would have (cmd.exe: CP932 on Japanese Windows, PowerShell's `>`:
+# UTF-16LE with BOM, ...; always CRLF) and writes the event logs.
+# OUT_DIR defaults to samples/bundles; tests regenerate into a temporary
+# directory and compare with the committed bundles.
+set -euo pipefail
+evtxgen=${1:?usage: make_bundles.sh EVTXGEN [OUT_DIR]}
+cd "$(dirname "$0")/../.."
+src=samples/src
+events=samples/events
+out=${2:-samples/bundles}
+case $evtxgen in /*) ;; *) evtxgen=$PWD/$evtxgen ;; esac
+
+# text ENCODING SOURCE DEST: DEST is SOURCE with CRLF line ends, in ENCODING
+# (utf-8, utf-8-bom, utf-16le-bom, or any iconv name such as CP932).
+text() {
+    local enc=$1 from=$2 to=$3
+    mkdir -p "$(dirname "$to")"
+    local crlf
+    crlf=$(sed 's/$/\r/' "$from")$'\r'
+    crlf=${crlf%$'\r'}   # keep the source's final newline, as CRLF
+    case $enc in
+        utf-8) printf '%s\n' "$crlf" > "$to" ;;
+        utf-8-bom) { printf '\357\273\277'; printf '%s\n' "$crlf"; } > "$to" ;;
+        utf-16le-bom) { printf '\377\376'; printf '%s\n' "$crlf" | iconv -f UTF-8 -t UTF-16LE; } > "$to" ;;
+        *) printf '%s\n' "$crlf" | iconv -f UTF-8 -t "$enc" > "$to" ;;
+    esac
+}
+
+# evtx JSON DEST [DAMAGE...]: the events of samples/events/JSON.json as .evtx
+evtx() {
+    local from=$1 to=$2; shift 2
+    mkdir -p "$(dirname "$to")"
+    "$evtxgen" "$@" -o "$to" "$events/$from.json"
+}
+
+rm -rf "$out"
+mkdir -p "$out"
+
+# seed-ja: the article's case on a Japanese server; cmd.exe saved the
+# outputs in CP932. Matched.
+b=$out/seed-ja
+text CP932 $src/seed-ja/vssadmin_list_writers.txt "$b/vssadmin_list_writers.txt"
+text CP932 $src/seed-ja/tasklist_svc.txt "$b/tasklist_svc.txt"
+text CP932 $src/seed-ja/systeminfo.txt "$b/systeminfo.txt"
+evtx seed-ja-application "$b/Application.evtx"
+evtx seed-ja-system "$b/System.evtx"
+
+# seed-en: the same issue on an English server, saved from PowerShell
+# (UTF-16LE with BOM), in subfolders, with a note from the customer that no
+# parser recognises; no systeminfo. Matched.
+b=$out/seed-en
+text utf-16le-bom $src/seed-en/commands/vssadmin.txt "$b/commands/vssadmin.txt"
+text utf-16le-bom $src/seed-en/commands/tasklist.txt "$b/commands/tasklist.txt"
+text utf-16le-bom $src/seed-en/commands/sc_qc_EventSystem.txt "$b/commands/sc_qc_EventSystem.txt"
+text utf-8 $src/seed-en/README-customer.txt "$b/README-customer.txt"
+evtx seed-en-application "$b/eventlogs/Application.evtx"
+
+# healthy: writers listed, EventSystem alone (tasklist /FO CSV), backups
+# succeed. Not matched.
+b=$out/healthy
+text utf-8 $src/healthy/vssadmin_list_writers.txt "$b/vssadmin_list_writers.txt"
+text utf-8 $src/healthy/tasklist_svc.csv "$b/tasklist_svc.csv"
+text utf-8 $src/healthy/systeminfo.txt "$b/systeminfo.txt"
+evtx healthy-application "$b/Application.evtx"
+evtx healthy-system "$b/System.evtx"
+
+# fixed: remedy 3 applied: EventSystem in its own svchost.exe, sc qc says
+# WIN32_OWN_PROCESS, writers are back; the old VSS errors remain in the log.
+# Not matched.
+b=$out/fixed
+text utf-8-bom $src/fixed/vssadmin_list_writers.txt "$b/vssadmin_list_writers.txt"
+text CP437 $src/fixed/tasklist_svchost.txt "$b/tasklist_svchost.txt"
+text CP437 $src/fixed/sc_qc_EventSystem.txt "$b/sc_qc_EventSystem.txt"
+evtx fixed-application "$b/Application.evtx"
+
+# nearmiss-hr: writers gone, EventSystem shared, but the VSS 8193 errors
+# carry 0x80070005 (access denied), not 0x800401fb. Not matched.
+b=$out/nearmiss-hr
+text utf-8-bom $src/nearmiss-hr/vssadmin.txt "$b/vssadmin.txt"
+text utf-8 $src/nearmiss-hr/tasklist_svc.txt "$b/tasklist_svc.txt"
+evtx nearmiss-hr-application "$b/Application.evtx"
+
+# no-tasklist: the seed case without tasklist /svc. Cannot tell; the report
+# asks for the file.
+b=$out/no-tasklist
+text CP932 $src/seed-ja/vssadmin_list_writers.txt "$b/vssadmin_list_writers.txt"
+evtx seed-ja-application "$b/Application.evtx"
+
+# vssadmin-error: vssadmin printed an error instead of writers: never
+# "zero writers". Cannot tell.
+b=$out/vssadmin-error
+text utf-8 $src/vssadmin-error/vssadmin_list_writers.txt "$b/vssadmin_list_writers.txt"
+text utf-8 $src/vssadmin-error/tasklist_svc.txt "$b/tasklist_svc.txt"
+evtx seed-ja-application "$b/Application.evtx"
+
+# damaged-log: the seed case, but the Application log was cut short in
+# transit before the VSS errors. Cannot tell, and the damage is named.
+b=$out/damaged-log
+text CP932 $src/seed-ja/vssadmin_list_writers.txt "$b/vssadmin_list_writers.txt"
+text CP932 $src/seed-ja/tasklist_svc.txt "$b/tasklist_svc.txt"
+evtx seed-ja-application "$b/Application.evtx" --truncate 9000
+
+# hostile: every string a report shows carries markup, script, javascript:
+# links, </style>, U+202E; a file name and a text that are not UTF-8.
+b=$out/hostile
+text utf-8 "$src/hostile/tasklist_\"><img src=x onerror=alert(1)>.txt" "$b/tasklist_\"><img src=x onerror=alert(1)>.txt"
+text utf-8 $src/hostile/vssadmin_list_writers.txt "$b/vssadmin_list_writers.txt"
+text utf-8 $src/hostile/systeminfo.txt "$b/systeminfo.txt"
+evtx hostile-application "$b/Application"$'\342\200\256'"xtve.evtx"
+printf 'Customer notes \377\376 not UTF-8: \303\050 \240\241 <script>alert(1)</script>\r\n' \
+    > "$b/notes_"$'\377\376'"_<b>.txt"
+printf '\357\273\277vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\r\n(C) Copyright 2001-2013 Microsoft Corp.\r\n\r\nWriter name: '"'"'\377<script>'"'"'\r\n' \
+    > "$b/vssadmin_bad_utf8.txt"

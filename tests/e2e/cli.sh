@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# CLI manners: help, version, usage errors, exit statuses, output files,
+# colour rules, quiet mode, language, time filters, read-only inputs.
+. "$(dirname "$0")/../lib/tap.sh"
+cd "$repo_root" || exit 1
+tmp=$(mktemp -d); trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
+seed=samples/bundles/seed-ja
+k() { "$KBSCAN" --rules rules "$@"; }
+
+out=$("$KBSCAN" --help); rc=$?
+tap_check "--help exits 0" [ $rc -eq 0 ]
+tap_check "--help shows the usage line and exit statuses" grep -q "Usage: kbscan \[OPTIONS\] PATH" <<<"$out"
+out=$("$KBSCAN" --version); rc=$?
+tap_check "--version prints 'kbscan X.Y.Z'" grep -Eq '^kbscan [0-9]+\.[0-9]+\.[0-9]+$' <<<"$out"
+
+"$KBSCAN" >/dev/null 2>"$tmp/err"; rc=$?
+tap_check "no PATH: exit 2" [ $rc -eq 2 ]
+tap_check "no PATH: one-line reason on stderr" grep -q "no PATH given" "$tmp/err"
+"$KBSCAN" --bogus x >/dev/null 2>&1; tap_check "unknown option: exit 2" [ $? -eq 2 ]
+k --format xml "$seed" >/dev/null 2>&1; tap_check "--format xml: exit 2" [ $? -eq 2 ]
+k --since yesterday "$seed" >/dev/null 2>"$tmp/err"; rc=$?
+tap_check "--since with a bad time: exit 2 naming the value" bash -c "[ $rc -eq 2 ] && grep -q yesterday '$tmp/err'"
+
+k "$tmp/does-not-exist" >/dev/null 2>"$tmp/err"; rc=$?
+tap_check "missing path: exit 2" [ $rc -eq 2 ]
+tap_check "missing path: stderr names it" grep -q "does-not-exist" "$tmp/err"
+mkdir -p "$tmp/junk"; printf 'hello\r\nworld\r\n' > "$tmp/junk/notes.txt"; head -c 4096 /dev/urandom > "$tmp/junk/blob.bin"
+k --format json -o "$tmp/junk.json" "$tmp/junk" >/dev/null 2>"$tmp/err"; rc=$?
+tap_check "nothing recognised: exit 2" [ $rc -eq 2 ]
+tap_check "nothing recognised: said on stderr" grep -q "nothing in the given paths" "$tmp/err"
+
+mkdir -p "$tmp/badrules"
+cp rules/*.json "$tmp/badrules/"
+printf '{"id": "x", "version": 1, "title": "t", "checkpoints": [{"id": "a", "title": "a", "input": "vssadmin_writers", "facts": "vssadmin.listing", "fild": 1}], "verdict": "a"}' > "$tmp/badrules/broken.json"
+"$KBSCAN" --rules "$tmp/badrules" "$seed" >/dev/null 2>"$tmp/err"; rc=$?
+tap_check "a broken rule: exit 2" [ $rc -eq 2 ]
+tap_check "a broken rule: the file and key are named" grep -q 'broken.json: checkpoints\[0\]: unknown key "fild"' "$tmp/err"
+printf '{"id": "y", "version": 1, "title": "t", "checkpoints": [{"id": "a", "title": "a", "input": "tasklist_svc", "facts": "tasklist.process", "where": {"field": "services", "matches": "(unclosed"}}], "verdict": "a"}' > "$tmp/badrules/broken.json"
+"$KBSCAN" --rules "$tmp/badrules" "$seed" >/dev/null 2>"$tmp/err"; rc=$?
+tap_check "a bad pattern: exit 2 with its offset" bash -c "[ $rc -eq 2 ] && grep -q 'bad pattern \"(unclosed\" at offset' '$tmp/err'"
+
+out=$(k --list-rules); rc=$?
+tap_check "--list-rules lists the seed rule" bash -c "[ $rc -eq 0 ] && grep -q vss-writers-missing-eventsystem-shared <<<'$out'"
+
+k "$seed" > "$tmp/plain.txt" 2>/dev/null; rc=$?
+tap_check "seed bundle: exit 1 (matched)" [ $rc -eq 1 ]
+tap_check "piped output has no colour codes" bash -c "! grep -q $'\033' '$tmp/plain.txt'"
+k --color always "$seed" > "$tmp/color.txt" 2>/dev/null
+tap_check "--color always colours" grep -q $'\033\[' "$tmp/color.txt"
+if command -v script >/dev/null 2>&1; then
+  NO_COLOR=1 script -qec "$KBSCAN --rules rules $seed" /dev/null > "$tmp/tty.txt" 2>&1
+  tap_check "NO_COLOR on a terminal: no colour" bash -c "! grep -q $'\033\[1;31m' '$tmp/tty.txt'"
+  script -qec "$KBSCAN --rules rules $seed" /dev/null > "$tmp/tty2.txt" 2>&1
+  tap_check "a terminal without NO_COLOR: colour" grep -q $'\033\[1;31m' "$tmp/tty2.txt"
+else
+  tap_skip "NO_COLOR on a terminal" "script(1) not available"
+  tap_skip "a terminal without NO_COLOR" "script(1) not available"
+fi
+
+out=$(k -q "$seed" 2>&1); rc=$?
+tap_check "-q: nothing printed, exit status kept" bash -c "[ $rc -eq 1 ] && [ -z '$out' ]"
+k -q --json "$tmp/q.json" -o "$tmp/q.txt" "$seed"; rc=$?
+tap_check "-q with -o and --json still writes both files" bash -c "[ $rc -eq 1 ] && [ -s '$tmp/q.json' ] && [ -s '$tmp/q.txt' ]"
+tap_check "--json writes valid JSON with the schema" $PY -c "import json,sys; assert json.load(open(sys.argv[1]))['schema']=='kbscan-report/1'" "$tmp/q.json"
+
+out=$(k --lang ja "$seed" 2>/dev/null)
+tap_check "--lang ja reports in Japanese" grep -q "該当" <<<"$out"
+
+k --format json --until 2018-09-01T00:00:00Z -o "$tmp/until.json" "$seed" 2>/dev/null; rc=$?
+tap_check "--until before the failures: the VSS errors are filtered out, not matched" \
+  $PY -c "import json,sys; r=json.load(open(sys.argv[1]))['rules'][0]; cp={c['id']:c for c in r['checkpoints']}; assert cp['vss-errors']['state']=='not_met', cp['vss-errors']['state']; assert r['verdict']=='not_matched'" "$tmp/until.json"
+
+# Read-only: kbscan never writes inside a bundle.
+cp -r "$seed" "$tmp/ro"; chmod -R a-w "$tmp/ro"
+before=$(cd "$tmp/ro" && find . -type f -exec sha256sum {} + | sort)
+k -q "$tmp/ro"; rc=$?
+after=$(cd "$tmp/ro" && find . -type f -exec sha256sum {} + | sort)
+tap_check "a read-only bundle is analysed (exit $rc)" [ $rc -eq 1 ]
+tap_check "the bundle is unchanged after analysis" [ "$before" = "$after" ]
+tap_check "no file was added to the bundle" [ "$(find "$tmp/ro" -type f | wc -l)" -eq "$(find "$seed" -type f | wc -l)" ]
+tap_done

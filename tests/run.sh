@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs the whole test suite once per build directory given (e.g. `build` and
+# the sanitizer build `build/asan`) and prints one tally at the end.
+#
+# Every test speaks TAP: unit tests are cmocka programs (TAP output), script
+# tests are tests/*/*.sh printing `ok N - what` / `not ok N - what` /
+# `ok N - what # SKIP why`. A program that exits non-zero without reporting a
+# failure counts as one failure, so a crash is never silent.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+
+passed=0 failed=0 skipped=0
+failures=()
+
+run_one() {  # $1 = label, rest = command
+  local label=$1; shift
+  local out rc
+  out=$("$@" 2>&1); rc=$?
+  local p f s
+  p=$(grep -cE '^ok [0-9]+' <<<"$out" | head -1)
+  s=$(grep -cE '^ok [0-9]+.*# (SKIP|skip)' <<<"$out" | head -1)
+  f=$(grep -cE '^not ok [0-9]+' <<<"$out" | head -1)
+  p=$((p - s))
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    f=1
+    out+=$'\n'"not ok - $label exited with status $rc"
+  fi
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  printf '%-44s %3d passed, %d failed, %d skipped\n' "$label" "$p" "$f" "$s"
+  if [ "$f" -ne 0 ]; then
+    failures+=("$label")
+    grep -vE '^ok [0-9]+' <<<"$out" | sed 's/^/    /' | tail -n 60
+  fi
+  grep -E '^ok [0-9]+.*# (SKIP|skip)' <<<"$out" | sed 's/^/    /'
+}
+
+for build in "$@"; do
+  echo "== suite with $build"
+  export KBSCAN="$PWD/$build/kbscan" EVTXGEN="$PWD/$build/evtxgen" \
+         KBSCAN_BUILD="$PWD/$build" CMOCKA_MESSAGE_OUTPUT=TAP
+  for t in "$build"/tests/test_*; do
+    [ -x "$t" ] || continue
+    run_one "$build: unit/$(basename "$t")" "$t"
+  done
+  for t in tests/*/*.sh; do
+    [ -x "$t" ] || continue
+    run_one "$build: ${t#tests/}" "$t"
+  done
+done
+
+[ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

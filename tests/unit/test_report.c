@@ -1,0 +1,273 @@
+/* test_report.c: the report writers: HTML escaping (hostile strings stay
+ * inert), each HTML section, the JSON report's fields, the text report. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+#include "report.h"
+
+#define SEED_RULE "rules/vss-writers-missing-eventsystem-shared.json"
+#define HOSTILE "<script>document.title='PWNED'</script>\"><img src=x onerror=alert(1)></style>"
+
+static char *escaped(const char *s)
+{
+    kb_buf b = KB_BUF_INIT;
+    kb_html_escape(&b, s);
+    return kb_buf_take(&b);
+}
+
+static void test_escape_markup(void **state)
+{
+    (void)state;
+    char *s = escaped("<a href=\"javascript:x\">'&'</a>");
+    assert_string_equal(s, "&lt;a href=&quot;javascript:x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    free(s);
+    s = escaped("plain 日本語 text\nwith\ttab");
+    assert_string_equal(s, "plain 日本語 text\nwith\ttab");
+    free(s);
+}
+
+static void test_escape_invisible(void **state)
+{
+    (void)state;
+    char *s = escaped("abc\xe2\x80\xae" "def"); /* U+202E RIGHT-TO-LEFT OVERRIDE */
+    assert_non_null(strstr(s, "[U+202E]"));
+    assert_null(strstr(s, "\xe2\x80\xae"));
+    free(s);
+    s = escaped("a\x01" "b\x1b[31m");
+    assert_non_null(strstr(s, "[U+0001]"));
+    assert_non_null(strstr(s, "[U+001B]"));
+    free(s);
+    s = escaped("zero\xe2\x80\x8bwidth\xef\xbb\xbf");
+    assert_non_null(strstr(s, "[U+200B]"));
+    assert_non_null(strstr(s, "[U+FEFF]"));
+    free(s);
+}
+
+static void test_escape_invalid_utf8(void **state)
+{
+    (void)state;
+    char *s = escaped("ok\xff\xc0\xaf" "end\xe3\x81"); /* bad byte, overlong, truncated */
+    assert_non_null(strstr(s, "\\xFF"));
+    assert_non_null(strstr(s, "\\xC0"));
+    assert_non_null(strstr(s, "\\xE3"));
+    assert_non_null(strstr(s, "end"));
+    free(s);
+    s = escaped("\xed\xa0\x80"); /* a UTF-16 surrogate in UTF-8 */
+    assert_non_null(strstr(s, "\\xED"));
+    free(s);
+}
+
+/* A small analysed bundle: the seed rule, matched, with hostile strings. */
+typedef struct world {
+    kb_ruleset rules;
+    kb_inputs inputs;
+    kb_factlist facts;
+    kb_results results;
+    kb_report report;
+    kb_strlist storage;
+} world;
+
+static void build(world *w, kb_lang lang)
+{
+    memset(w, 0, sizeof *w);
+    w->rules.rules = calloc(1, sizeof(kb_rule));
+    kb_buf errors = KB_BUF_INIT;
+    assert_int_equal(kb_rule_load_file(SEED_RULE, &w->rules.rules[0], &errors), 0);
+    kb_buf_free(&errors);
+    w->rules.n = 1;
+    const char *names[] = {"vss\xff" HOSTILE ".txt", /* file names need not be UTF-8 */ "Application.evtx", "tasklist.txt"};
+    const char *feeds[] = {"vssadmin_writers", "eventlog:Application", "tasklist_svc"};
+    for (int i = 0; i < 3; i++) {
+        long k = kb_inputs_add(&w->inputs, names[i]);
+        kb_input_add_feed(&w->inputs.items[k], feeds[i]);
+        w->inputs.items[k].computer = kb_strdup("SRV" HOSTILE);
+    }
+    w->inputs.items[1].first_time = 1538000000000000LL;
+    w->inputs.items[1].last_time = 1538395219123000LL;
+    kb_fact *f = kb_fact_new("vssadmin.listing", 0);
+    kb_fact_set(f, "status", "ok");
+    kb_fact_set(f, "writers", "0");
+    kb_fact_set(f, "latest", "yes");
+    f->line = 2;
+    f->line_end = 3;
+    f->text = kb_strdup("vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\n"
+                        "(C) Copyright 2001-2013 Microsoft Corp.");
+    f->before = kb_strdup("C:\\>vssadmin list writers");
+    kb_factlist_add(&w->facts, f);
+    f = kb_fact_new("event", 1);
+    kb_fact_set(f, "provider", "VSS");
+    kb_fact_set(f, "event_id", "8193");
+    kb_fact_set(f, "data", "CoCreateInstance\nhr = 0x800401fb, Object is not registered.\n"
+                           "Writer Name: " HOSTILE "\xe2\x80\xae" "x\n");
+    f->record = 4242;
+    f->time = 1538395219123000LL;
+    kb_factlist_add(&w->facts, f);
+    f = kb_fact_new("tasklist.process", 2);
+    kb_fact_set(f, "image", "svchost.exe");
+    kb_fact_set(f, "pid", "816");
+    kb_fact_set(f, "services", "EventSystem, FontCache, netprofm, nsi" HOSTILE);
+    kb_fact_set(f, "service_count", "4");
+    f->line = 40;
+    f->line_end = 40;
+    f->text = kb_strdup("svchost.exe                    816 EventSystem, FontCache, netprofm, nsi" HOSTILE);
+    kb_factlist_add(&w->facts, f);
+    kb_eval_opts opts = {lang, 20};
+    assert_int_equal(kb_evaluate(&w->rules, &w->facts, &w->inputs, &opts, &w->results), KB_OK);
+    static const char *const paths[] = {"bundle" HOSTILE};
+    kb_report r = {"9.9.9", paths, 1, "rules", &w->rules, &w->inputs, &w->results, lang,
+                   KB_TIME_NONE, KB_TIME_NONE, 1538395300000000LL, 1234000,
+                   kb_results_exit_status(&w->results), NULL, NULL, NULL, KB_TIME_NONE, KB_TIME_NONE};
+    w->report = r;
+    kb_report_summarise(&w->report, &w->facts, &w->storage);
+}
+
+static void destroy(world *w)
+{
+    kb_strlist_free(&w->storage);
+    kb_results_free(&w->results);
+    kb_factlist_free(&w->facts);
+    kb_inputs_free(&w->inputs);
+    kb_ruleset_free(&w->rules);
+}
+
+typedef int (*writer)(FILE *, const kb_report *);
+
+static char *render(world *w, writer write)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
+    assert_non_null(fp);
+    assert_int_equal(write(fp, &w->report), 0);
+    fclose(fp);
+    return text;
+}
+
+static int write_text_plain(FILE *fp, const kb_report *r) { return kb_report_write_text(fp, r, 0); }
+
+static void test_html_inert(void **state)
+{
+    (void)state;
+    world w;
+    build(&w, KB_LANG_EN);
+    char *html = render(&w, kb_report_write_html);
+    assert_null(strstr(html, "<script"));
+    assert_null(strstr(html, "<img"));
+    assert_null(strstr(html, "</style>\"")); /* the hostile </style> is escaped */
+    assert_non_null(strstr(html, "&lt;script&gt;document.title=&#39;PWNED&#39;&lt;/script&gt;"));
+    assert_non_null(strstr(html, "[U+202E]"));
+    assert_non_null(strstr(html, "\\xFF"));
+    assert_non_null(strstr(html, "Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'"));
+    /* Exactly one <style> element: ours. */
+    char *first = strstr(html, "<style>");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "<style>"));
+    free(html);
+    destroy(&w);
+}
+
+static void test_html_sections(void **state)
+{
+    (void)state;
+    world w;
+    build(&w, KB_LANG_EN);
+    char *html = render(&w, kb_report_write_html);
+    /* Verdict first, then evidence, remedies, timeline, inputs, footer. */
+    char *verdict = strstr(html, "class=\"verdict matched\"");
+    char *evidence = strstr(html, "<mark><span class=\"ln\">40</span>");
+    char *remedy = strstr(html, "sc.exe config EventSystem type= own");
+    char *timeline = strstr(html, "<svg");
+    char *inputs = strstr(html, "id=\"inputs\"");
+    char *footer = strstr(html, "<footer>kbscan 9.9.9");
+    assert_non_null(verdict);
+    assert_non_null(evidence);
+    assert_non_null(remedy);
+    assert_non_null(timeline);
+    assert_non_null(inputs);
+    assert_non_null(footer);
+    assert_true(verdict < evidence && evidence < remedy && remedy < timeline && timeline < inputs &&
+                inputs < footer);
+    /* Context lines around text evidence, numbered from the real line. */
+    assert_non_null(strstr(html, "<span class=\"ln\">1</span>C:\\&gt;vssadmin list writers"));
+    assert_non_null(strstr(html, "<mark><span class=\"ln\">2</span>vssadmin 1.1"));
+    /* Event rows carry time, record and the extracted writer and hr. */
+    assert_non_null(strstr(html, "2018-10-01T12:00:19.123Z</td><td class=\"num\">4242</td>"));
+    assert_non_null(strstr(html, "<td>0x800401fb</td>"));
+    assert_non_null(strstr(html, "vss-writers-missing-eventsystem-shared v1"));
+    assert_non_null(strstr(html, "1234 ms"));
+    assert_non_null(strstr(html, "@media print"));
+    assert_non_null(strstr(html, "name=\"viewport\""));
+    free(html);
+    destroy(&w);
+}
+
+static void test_html_japanese(void **state)
+{
+    (void)state;
+    world w;
+    build(&w, KB_LANG_JA);
+    char *html = render(&w, kb_report_write_html);
+    assert_non_null(strstr(html, "<html lang=\"ja\">"));
+    assert_non_null(strstr(html, "該当"));
+    assert_non_null(strstr(html, "対処方法 (3)"));
+    free(html);
+    destroy(&w);
+}
+
+static void test_json(void **state)
+{
+    (void)state;
+    world w;
+    build(&w, KB_LANG_EN);
+    char *json = render(&w, kb_report_write_json);
+    assert_non_null(strstr(json, "\"schema\":\t\"kbscan-report/1\""));
+    assert_non_null(strstr(json, "\"verdict\":\t\"matched\""));
+    assert_non_null(strstr(json, "\"exit_status\":\t1"));
+    assert_non_null(strstr(json, "\"record\":\t4242"));
+    assert_non_null(strstr(json, "\"time\":\t\"2018-10-01T12:00:19.123Z\""));
+    assert_non_null(strstr(json, "\"line\":\t40"));
+    assert_non_null(strstr(json, "\"context_before\":\t\"C:\\\\>vssadmin list writers\""));
+    assert_non_null(strstr(json, "\"reason\":\t\"missing\"")); /* systeminfo absent */
+    assert_non_null(strstr(json, "\"command\":\t\"systeminfo > systeminfo.txt\""));
+    /* A file name that is not UTF-8 is shown byte by byte, and the JSON stays UTF-8. */
+    assert_non_null(strstr(json, "\"path\":\t\"vss\\\\xFF<script>"));
+    free(json);
+    destroy(&w);
+}
+
+static void test_text(void **state)
+{
+    (void)state;
+    world w;
+    build(&w, KB_LANG_EN);
+    char *text = render(&w, write_text_plain);
+    assert_non_null(strstr(text, "MATCHED      vss-writers-missing-eventsystem-shared"));
+    assert_non_null(strstr(text, "tasklist.txt:40"));
+    assert_non_null(strstr(text, "record 4242 2018-10-01T12:00:19.123Z"));
+    assert_non_null(strstr(text, "sc.exe config EventSystem type= own"));
+    assert_null(strstr(text, "\033["));
+    free(text);
+    destroy(&w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_escape_markup),
+        cmocka_unit_test(test_escape_invisible),
+        cmocka_unit_test(test_escape_invalid_utf8),
+        cmocka_unit_test(test_html_inert),
+        cmocka_unit_test(test_html_sections),
+        cmocka_unit_test(test_html_japanese),
+        cmocka_unit_test(test_json),
+        cmocka_unit_test(test_text),
+    };
+    return cmocka_run_group_tests_name("report", tests, NULL, NULL);
+}
