@@ -109,32 +109,51 @@ static char *record_channel(libevtx_record_t *rec)
     return channel;
 }
 
-/* <Binary> data, kept when it is printable ASCII (VSS writes its call site,
- * process and account there). */
-static void add_binary_text(kb_fact *f, libevtx_record_t *rec)
+/* Whether the record's EventData has a <Binary> element: libevtx 20181227
+ * hands it out as one more string, in hex, after the <Data> strings. */
+static int record_has_binary(libevtx_record_t *rec)
 {
-    size_t size = 0;
-    libevtx_error_t *error = NULL;
-    if (libevtx_record_get_data_size(rec, &size, &error) != 1 || size == 0 || size > 65536) {
-        libevtx_error_free(&error);
+    char *xml = record_string(rec, libevtx_record_get_utf8_xml_string_size,
+                              libevtx_record_get_utf8_xml_string);
+    int has = xml && (strstr(xml, "<Binary>") || strstr(xml, "<Binary/>"));
+    free(xml);
+    return has;
+}
+
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* <Binary> data, kept as text when it is printable ASCII (VSS writes its
+ * call site, process and account there); hex is the form libevtx gives. */
+static void add_binary_text(kb_fact *f, const char *hex)
+{
+    size_t len = strlen(hex);
+    if (len == 0 || len % 2)
         return;
-    }
-    uint8_t *data = malloc(size);
-    if (!data)
+    char *text = malloc(len / 2 + 1);
+    if (!text)
         return;
-    if (libevtx_record_get_data(rec, data, size, &error) == 1) {
-        size_t n = size;
-        while (n && data[n - 1] == 0)
-            n--;
-        int printable = n > 0;
-        for (size_t i = 0; i < n && printable; i++)
-            printable = (data[i] >= 0x20 && data[i] < 0x7f) || data[i] == '\r' || data[i] == '\n' ||
-                        data[i] == '\t';
-        if (printable)
-            kb_fact_set_n(f, "binary_text", (const char *)data, n);
+    size_t n = 0;
+    int printable = 1;
+    for (size_t i = 0; i < len && printable; i += 2) {
+        int hi = hex_value(hex[i]), lo = hex_value(hex[i + 1]);
+        if (hi < 0 || lo < 0) {
+            printable = 0;
+            break;
+        }
+        unsigned char c = (unsigned char)(hi << 4 | lo);
+        printable = (c >= 0x20 && c < 0x7f) || c == '\r' || c == '\n' || c == '\t' || c == 0;
+        text[n++] = (char)c;
     }
-    libevtx_error_free(&error);
-    free(data);
+    while (n && text[n - 1] == 0)
+        n--;
+    if (printable && n && !memchr(text, 0, n))
+        kb_fact_set_n(f, "binary_text", text, n);
+    free(text);
 }
 
 static int add_strings(kb_fact *f, libevtx_record_t *rec)
@@ -145,12 +164,21 @@ static int add_strings(kb_fact *f, libevtx_record_t *rec)
         libevtx_error_free(&error);
         count = 0;
     }
+    int binary = count > 0 && record_has_binary(rec);
+    int ndata = binary ? count - 1 : count;
     kb_buf all = KB_BUF_INIT;
+    kb_buf_puts(&all, "");
     for (int i = 0; i < count; i++) {
         char *s = record_nth_string(rec, i);
         if (!s) {
             kb_buf_free(&all);
             return -1;
+        }
+        if (i == ndata) {
+            kb_fact_set(f, "binary", s);
+            add_binary_text(f, s);
+            free(s);
+            break;
         }
         char name[24];
         snprintf(name, sizeof name, "data%d", i + 1);
@@ -162,7 +190,7 @@ static int add_strings(kb_fact *f, libevtx_record_t *rec)
     }
     kb_fact_set(f, "data", kb_buf_str(&all));
     kb_buf_free(&all);
-    kb_fact_setf(f, "strings", "%d", count);
+    kb_fact_setf(f, "strings", "%d", ndata);
     return 0;
 }
 
@@ -254,7 +282,6 @@ static int use_record(evtx_state *st, libevtx_record_t *rec, int recovered)
         kb_fact_free(f);
         return -1;
     }
-    add_binary_text(f, rec);
     if (kb_factlist_add(ctx->facts, f) != 0)
         return -1;
     remember(st, id);
@@ -383,6 +410,15 @@ kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx)
     if (in->records_failed)
         kb_input_fail(in, KB_INPUT_DAMAGED, "%llu record(s) could not be read",
                       (unsigned long long)in->records_failed);
+    /* libevtx 20181227 silently drops, e.g., a record that ends exactly at
+     * the end of its chunk: what the intact chunks hold but libevtx did not
+     * hand out is lost to the analysis, and the report must say so. */
+    if (layout.records > (uint64_t)count) {
+        unsigned long long lost = (unsigned long long)(layout.records - (uint64_t)count);
+        kb_input_note(in, "records", "the intact chunks hold %llu records, libevtx read %d",
+                      (unsigned long long)layout.records, count);
+        kb_input_fail(in, KB_INPUT_DAMAGED, "%llu record(s) in intact chunks could not be read", lost);
+    }
     set_feed(in, channel);
     free(st.seen_ids);
     free(channel);

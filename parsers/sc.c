@@ -69,7 +69,14 @@ static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
     for (size_t i = 0; i < t->nlines; i++) {
         const char *key, *value;
         size_t klen, vlen;
-        if (!key_value(t->lines[i], &key, &klen, &value, &vlen))
+        const char *line = t->lines[i];
+        /* A block has no blank line inside; a blank line, a prompt or the
+         * next command's [SC] line ends it. */
+        if (kb_is_blank(line) || kb_is_prompt(line) || strncmp(kb_trim(line, &klen), "[SC]", 4) == 0) {
+            f = NULL;
+            continue;
+        }
+        if (!key_value(line, &key, &klen, &value, &vlen))
             continue;
         if (key_is(key, klen, "SERVICE_NAME")) {
             f = kb_text_fact(ctx, "sc.service", t, i + 1, i + 1);

@@ -194,27 +194,72 @@ static int is_info(const char *line)
            (strncmp(line, "INFO:", 5) == 0) || (strncmp(line, "情報:", 7) == 0);
 }
 
-/* TABLE (with or without header/rule) and filtered rows. */
+static int add_listing(kb_parse_ctx *ctx, const kb_text *t, const char *format, size_t first_line,
+                       size_t count)
+{
+    kb_fact *f = kb_text_fact(ctx, "tasklist.listing", t, first_line, first_line);
+    if (!f)
+        return -1;
+    kb_fact_set(f, "format", format);
+    kb_fact_setf(f, "processes", "%zu", count);
+    return 0;
+}
+
+/* A table being read: the current process (continuation lines may follow),
+ * and the listing it belongs to. */
+typedef struct table_state {
+    process cur;
+    int have;
+    size_t count, first_line;
+} table_state;
+
+static int finish_process(kb_parse_ctx *ctx, const kb_text *t, table_state *st)
+{
+    int rc = st->have ? emit(ctx, t, &st->cur) : 0;
+    process_free(&st->cur);
+    st->have = 0;
+    return rc;
+}
+
+/* Ends one listing (a table, or rows after a prompt): one fact per table. */
+static int finish_listing(kb_parse_ctx *ctx, const kb_text *t, table_state *st, const char *format)
+{
+    if (finish_process(ctx, t, st) != 0)
+        return -1;
+    if (st->count && add_listing(ctx, t, format, st->first_line, st->count) != 0)
+        return -1;
+    st->count = st->first_line = 0;
+    return 0;
+}
+
+/* TABLE (with or without header/rule) and filtered rows. A command prompt
+ * echoed into the file (C:\>tasklist /svc | findstr ...) is never a process:
+ * it ends the listing before it. */
 static kb_status parse_table(const kb_text *t, kb_parse_ctx *ctx, const char *format)
 {
     column cols[8];
-    size_t ncols = 0, count = 0, first_line = 0;
-    process cur = {0};
-    int have = 0;
+    size_t ncols = 0, listings = 0, rule_line = 0;
+    table_state st = {{0}, 0, 0, 0};
     for (size_t i = 0; i < t->nlines; i++) {
         const char *line = t->lines[i];
         size_t n = rule_columns(line, cols, 8);
-        if (n) {
-            ncols = n;
-            if (!first_line)
-                first_line = i + 1;
+        if (n || kb_is_prompt(line)) {
+            listings += st.count > 0;
+            if (finish_listing(ctx, t, &st, format) != 0)
+                return KB_ERR_NOMEM;
+            if (n) {
+                ncols = n;
+                rule_line = i + 1;
+            } else {
+                ncols = 0;
+            }
             continue;
         }
         const char *svc;
         size_t sl;
-        if (have && continuation(line, ncols ? cols : NULL, &sl, &svc)) {
-            add_services(&cur.services, svc, sl);
-            cur.last = i + 1;
+        if (st.have && continuation(line, ncols ? cols : NULL, &sl, &svc)) {
+            add_services(&st.cur.services, svc, sl);
+            st.cur.last = i + 1;
             continue;
         }
         process p = {0};
@@ -223,29 +268,22 @@ static kb_status parse_table(const kb_text *t, kb_parse_ctx *ctx, const char *fo
             process_free(&p);
             continue;
         }
-        if (have && emit(ctx, t, &cur) != 0) {
+        if (finish_process(ctx, t, &st) != 0) {
             process_free(&p);
-            process_free(&cur);
             return KB_ERR_NOMEM;
         }
-        process_free(&cur);
-        cur = p;
-        cur.first = cur.last = i + 1;
-        have = 1;
-        count++;
-        if (!first_line)
-            first_line = i + 1;
+        st.cur = p;
+        st.cur.first = st.cur.last = i + 1;
+        st.have = 1;
+        if (!st.count++)
+            st.first_line = ncols && rule_line ? rule_line : i + 1;
     }
-    if (have && emit(ctx, t, &cur) != 0) {
-        process_free(&cur);
+    listings += st.count > 0;
+    if (finish_listing(ctx, t, &st, format) != 0)
         return KB_ERR_NOMEM;
-    }
-    process_free(&cur);
-    kb_fact *f = kb_text_fact(ctx, "tasklist.listing", t, first_line, first_line);
-    if (!f)
+    /* A table without rows (or the INFO line) is still one listing. */
+    if (!listings && add_listing(ctx, t, format, rule_line ? rule_line : 1, 0) != 0)
         return KB_ERR_NOMEM;
-    kb_fact_set(f, "format", format);
-    kb_fact_setf(f, "processes", "%zu", count);
     return KB_OK;
 }
 

@@ -32,9 +32,15 @@ static int is_copyright(const char *line)
 /* Lines vssadmin prints besides writers that mean nothing for the answer. */
 static int is_noise(const char *line)
 {
-    return kb_is_blank(line) || kb_is_prompt(line) || strstr(line, "Waiting for responses") ||
-           strstr(line, "These may be delayed if a shadow copy is being prepared") ||
-           is_copyright(line);
+    /* "Waiting for responses..." as printed by vssadmin in en, ja, de, fr. */
+    static const char *const waiting[] = {
+        "Waiting for responses", "These may be delayed if a shadow copy is being prepared",
+        "応答を待っています", "Warten auf Antworten", "Attente de réponses", "Attente des réponses",
+        NULL};
+    for (size_t i = 0; waiting[i]; i++)
+        if (strstr(line, waiting[i]))
+            return 1;
+    return kb_is_blank(line) || kb_is_prompt(line) || is_copyright(line);
 }
 
 static int state_number(const char *line, long *out)
@@ -206,12 +212,19 @@ static int parse_run(kb_parse_ctx *ctx, const kb_text *t, size_t first, size_t e
         free(err);
     } else {
         kb_fact_set(f, "status", "ok");
-        for (size_t k = first + 1; k < end && others; k++)
-            if (!is_noise(t->lines[k]) && !writer_block_at(t, k, end)) {
+        /* Walk as above, so the lines inside writer blocks are not noted. */
+        for (size_t k = i = is_banner(t->lines[first]) ? first + 1 : first; others && k < end;) {
+            if (writer_block_at(t, k, end)) {
+                k += 5;
+                continue;
+            }
+            if (!is_noise(t->lines[k])) {
                 char where[32];
                 snprintf(where, sizeof where, "line %zu", k + 1);
                 kb_input_note(ctx->input, where, "line not understood as part of a writer list");
             }
+            k++;
+        }
     }
     return 0;
 }

@@ -285,6 +285,8 @@ int gen_bulk(const char *path, double mib, uint64_t seed, const char *channel,
         free(order);
         return -1;
     }
+    if (damage && damage->full_chunks)
+        gen_writer_fill_chunks(w);
     slot *s = calloc(1, sizeof *s);
     uint64_t rng = seed, t = start;
     size_t next_inject = 0;

@@ -17,6 +17,9 @@
 
 #define HEADER_SIZE 4096
 #define CHUNK_SIZE 65536
+/* Records end before the chunk's last 8 bytes: libevtx 20181227 drops a
+ * record that ends exactly at the end of its chunk (python-evtx reads it). */
+#define RECORDS_LIMIT (CHUNK_SIZE - 8)
 #define RECORDS_START 512
 #define MAX_NAMES 512
 #define MAX_TEMPLATES 256
@@ -53,18 +56,24 @@ struct gen_writer {
     int chunk_records;
     long corrupt_chunk;
     int corrupt_done;
+    size_t records_limit;   /* RECORDS_LIMIT, or CHUNK_SIZE on request */
 };
 
 /* ---- little-endian output into the chunk --------------------------------- */
 
 static void put(gen_writer *w, const void *p, size_t n)
 {
-    if (w->overflow || w->pos + n > CHUNK_SIZE) {
+    if (w->overflow || w->pos + n > w->records_limit) {
         w->overflow = 1;
         return;
     }
     memcpy(w->chunk + w->pos, p, n);
     w->pos += n;
+}
+
+static uint32_t get32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static void put8(gen_writer *w, uint8_t v) { put(w, &v, 1); }
@@ -545,7 +554,7 @@ static int write_record(gen_writer *w, const gen_event *ev, uint64_t id)
     template_instance(w, ev, key);
     values(w, ev, id);
     put8(w, 0x00); /* end of fragment */
-    while ((w->pos - start + 4) % 8)
+    while (!w->overflow && (w->pos - start + 4) % 8) /* put() stops at overflow */
         put8(w, 0);
     put32(w, (uint32_t)(w->pos - start + 4));
     if (w->overflow)
@@ -595,7 +604,7 @@ gen_writer *gen_writer_open(const char *path, uint64_t first_record_id, char *er
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    w->fp = fopen(path, "wb");
+    w->fp = fopen(path, "w+b"); /* read back by --corrupt-chunk */
     if (!w->fp) {
         snprintf(err, errlen, "cannot write %s", path);
         free(w);
@@ -603,8 +612,14 @@ gen_writer *gen_writer_open(const char *path, uint64_t first_record_id, char *er
     }
     w->next_id = first_record_id ? first_record_id : 1;
     w->corrupt_chunk = -1;
+    w->records_limit = RECORDS_LIMIT;
     start_chunk(w);
     return w;
+}
+
+void gen_writer_fill_chunks(gen_writer *w)
+{
+    w->records_limit = CHUNK_SIZE;
 }
 
 int gen_writer_add(gen_writer *w, const gen_event *ev, char *err, size_t errlen)
@@ -675,14 +690,17 @@ int gen_writer_close(gen_writer *w, const gen_damage *d, char *err, size_t errle
     if (rc == 0 && w->corrupt_chunk >= 0 && !w->corrupt_done) {
         /* Chunks already written: damage the stored records CRC in place. */
         if (w->corrupt_chunk < (long)w->chunk_index) {
-            unsigned char crc[4];
-            long at = HEADER_SIZE + w->corrupt_chunk * (long)CHUNK_SIZE + 52;
-            if (fseek(w->fp, at, SEEK_SET) != 0 || fread(crc, 1, 4, w->fp) != 4) {
+            unsigned char head[512];
+            long at = HEADER_SIZE + w->corrupt_chunk * (long)CHUNK_SIZE;
+            if (fseek(w->fp, at, SEEK_SET) != 0 || fread(head, 1, sizeof head, w->fp) != sizeof head) {
                 rc = -1;
             } else {
-                for (int i = 0; i < 4; i++)
-                    crc[i] = (unsigned char)~crc[i];
-                rc = fseek(w->fp, at, SEEK_SET) || fwrite(crc, 1, 4, w->fp) != 4 ? -1 : 0;
+                /* Wrong records CRC, but a chunk header CRC that matches it:
+                 * exactly the damage asked for, nothing else. */
+                patch32(head + 52, ~get32(head + 52));
+                patch32(head + 124, (uint32_t)crc32(crc32(0L, head, 120), head + 128, 384));
+                rc = fseek(w->fp, at, SEEK_SET) || fwrite(head, 1, sizeof head, w->fp) != sizeof head
+                         ? -1 : 0;
             }
             if (rc)
                 snprintf(err, errlen, "write error");

@@ -39,12 +39,16 @@ typedef struct gen_damage {
     int dirty;
     long corrupt_chunk;          /* -1: none */
     long long truncate;          /* -1: none */
+    int full_chunks;             /* records may end at a chunk's last byte */
 } gen_damage;
 
 typedef struct gen_writer gen_writer;
 
 /* Starts a file; records get ids from first_record_id on. */
 gen_writer *gen_writer_open(const char *path, uint64_t first_record_id, char *err, size_t errlen);
+/* Lets records fill a chunk to its last byte (valid EVTX that libevtx
+ * 20181227 reads one record short: a test of kbscan's guard against it). */
+void gen_writer_fill_chunks(gen_writer *w);
 /* Appends one event. 0, or -1 with err set (event too large, I/O). */
 int gen_writer_add(gen_writer *w, const gen_event *ev, char *err, size_t errlen);
 /* Finishes the file (header, damage) and frees w. 0, or -1 with err. */

@@ -26,6 +26,8 @@ static void usage(FILE *out)
           "      --dirty             header says the log was not closed\n"
           "      --corrupt-chunk N   wrong records CRC in chunk N (0 is the first)\n"
           "      --truncate BYTES    cut the file to BYTES bytes\n"
+          "      --full-chunks       let records end at a chunk's very last byte\n"
+          "                          (valid; libevtx 20181227 then loses a record)\n"
           "  -h, --help, -V, --version\n"
           "Exit status: 0 written, 1 input error, 2 usage error.\n",
           out);
@@ -49,17 +51,17 @@ static int parse_number(const char *arg, double *out)
 
 int main(int argc, char **argv)
 {
-    enum { O_BULK = 256, O_SEED, O_CHANNEL, O_INJECT, O_DIRTY, O_CORRUPT, O_TRUNCATE };
+    enum { O_BULK = 256, O_SEED, O_CHANNEL, O_INJECT, O_DIRTY, O_CORRUPT, O_TRUNCATE, O_FULL };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'}, {"bulk", required_argument, NULL, O_BULK},
         {"seed", required_argument, NULL, O_SEED}, {"channel", required_argument, NULL, O_CHANNEL},
         {"inject", required_argument, NULL, O_INJECT}, {"dirty", no_argument, NULL, O_DIRTY},
         {"corrupt-chunk", required_argument, NULL, O_CORRUPT},
-        {"truncate", required_argument, NULL, O_TRUNCATE}, {"help", no_argument, NULL, 'h'},
+        {"truncate", required_argument, NULL, O_TRUNCATE}, {"full-chunks", no_argument, NULL, O_FULL}, {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
     const char *out = NULL, *channel = NULL, *inject_path = NULL;
     double bulk = -1, seed = 0, number;
-    gen_damage damage = {0, -1, -1};
+    gen_damage damage = {0, -1, -1, 0};
     int c;
     while ((c = getopt_long(argc, argv, "o:hV", options, NULL)) != -1) {
         switch (c) {
@@ -75,6 +77,7 @@ int main(int argc, char **argv)
         case O_CHANNEL: channel = optarg; break;
         case O_INJECT: inject_path = optarg; break;
         case O_DIRTY: damage.dirty = 1; break;
+        case O_FULL: damage.full_chunks = 1; break;
         case O_CORRUPT:
             if (parse_number(optarg, &number))
                 return usage_error("--corrupt-chunk takes a chunk number", optarg);
@@ -123,6 +126,8 @@ int main(int argc, char **argv)
     }
     gen_writer *w = gen_writer_open(out, events.start_record_id, err, sizeof err);
     int rc = w ? 0 : -1;
+    if (w && damage.full_chunks)
+        gen_writer_fill_chunks(w);
     for (size_t i = 0; rc == 0 && i < events.n; i++)
         if (gen_writer_add(w, &events.items[i], err, sizeof err) != 0) {
             char msg[600];

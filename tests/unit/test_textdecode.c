@@ -1,0 +1,313 @@
+/* test_textdecode.c: encoding detection, conversion to UTF-8, line splitting
+ * and display width (parsers/textdecode.c): BOMs, UTF-16 without BOM, UTF-8,
+ * CP932 through iconv, the CP437 fallback, CRLF/LF/CR endings, errors that
+ * name the byte offset, and East Asian wide characters. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "textdecode.h"
+
+/* Decodes a string literal (embedded NULs included) and expects success. */
+#define DECODE_OK(text, lit) decode_ok(text, (const unsigned char *)(lit), sizeof(lit) - 1)
+#define DECODE_ERR(text, lit, err) \
+    kb_text_decode((const unsigned char *)(lit), sizeof(lit) - 1, text, err, sizeof err)
+
+static void decode_ok(kb_text *text, const unsigned char *bytes, size_t len)
+{
+    char err[256];
+    kb_status rc = kb_text_decode(bytes, len, text, err, sizeof err);
+    if (rc != KB_OK)
+        fail_msg("decode failed (%d): %s", (int)rc, err);
+}
+
+static void test_utf8_bom(void **state)
+{
+    (void)state;
+    kb_text t;
+    DECODE_OK(&t, "\xEF\xBB\xBFvssadmin 1.1\r\nWriter name: 'ASR Writer'\r\n");
+    assert_string_equal(t.encoding, "UTF-8 with BOM");
+    assert_int_equal(t.encoding_assumed, 0);
+    assert_int_equal(t.nlines, 2);
+    assert_string_equal(t.lines[0], "vssadmin 1.1"); /* the BOM is not part of the text */
+    assert_string_equal(t.lines[1], "Writer name: 'ASR Writer'");
+    kb_text_free(&t);
+}
+
+static void test_utf16le_bom(void **state)
+{
+    (void)state;
+    kb_text t;
+    /* "ab\r\nラ名\r\n" (U+30E9, U+540D) */
+    DECODE_OK(&t, "\xFF\xFE" "a\0b\0\r\0\n\0" "\xE9\x30\x0D\x54\r\0\n\0");
+    assert_string_equal(t.encoding, "UTF-16LE with BOM");
+    assert_int_equal(t.nlines, 2);
+    assert_string_equal(t.lines[0], "ab");
+    assert_string_equal(t.lines[1], "ラ名");
+    kb_text_free(&t);
+}
+
+static void test_utf16be_bom(void **state)
+{
+    (void)state;
+    kb_text t;
+    DECODE_OK(&t, "\xFE\xFF" "\0P\0I\0D\0\r\0\n" "\x30\xE9\0\r\0\n");
+    assert_string_equal(t.encoding, "UTF-16BE with BOM");
+    assert_int_equal(t.nlines, 2);
+    assert_string_equal(t.lines[0], "PID");
+    assert_string_equal(t.lines[1], "ラ");
+    kb_text_free(&t);
+}
+
+static void test_utf16le_without_bom(void **state)
+{
+    (void)state;
+    kb_text t;
+    /* What `tasklist /svc > out.txt` writes from PowerShell 5: UTF-16LE, no BOM. */
+    DECODE_OK(&t, "I\0m\0a\0g\0e\0 \0N\0a\0m\0e\0\r\0\n\0" "s\0m\0s\0s\0.\0e\0x\0e\0\r\0\n\0");
+    assert_string_equal(t.encoding, "UTF-16LE (no BOM)");
+    assert_int_equal(t.nlines, 2);
+    assert_string_equal(t.lines[0], "Image Name");
+    assert_string_equal(t.lines[1], "smss.exe");
+    kb_text_free(&t);
+}
+
+static void test_utf16be_without_bom(void **state)
+{
+    (void)state;
+    kb_text t;
+    DECODE_OK(&t, "\0S\0y\0s\0t\0e\0m\0\r\0\n");
+    assert_string_equal(t.encoding, "UTF-16BE (no BOM)");
+    assert_int_equal(t.nlines, 1);
+    assert_string_equal(t.lines[0], "System");
+    kb_text_free(&t);
+}
+
+static void test_plain_utf8_and_ascii(void **state)
+{
+    (void)state;
+    kb_text t;
+    DECODE_OK(&t, "ライター名: 'System Writer'\n   状態: [1] 安定\n");
+    assert_string_equal(t.encoding, "UTF-8");
+    assert_int_equal(t.encoding_assumed, 0);
+    assert_int_equal(t.nlines, 2);
+    assert_string_equal(t.lines[0], "ライター名: 'System Writer'");
+    assert_string_equal(t.lines[1], "   状態: [1] 安定");
+    kb_text_free(&t);
+
+    DECODE_OK(&t, "Host Name:                 SRV01\r\n");
+    assert_string_equal(t.encoding, "ASCII");
+    assert_int_equal(t.encoding_assumed, 0);
+    assert_int_equal(t.nlines, 1);
+    assert_string_equal(t.lines[0], "Host Name:                 SRV01");
+    kb_text_free(&t);
+}
+
+static void test_cp932(void **state)
+{
+    (void)state;
+    kb_text t;
+    /* "ライター名: 'System Writer'" and "状態: [1] 安定" as cmd.exe writes them
+     * on a Japanese system. */
+    DECODE_OK(&t, "\x83\x89\x83\x43\x83\x5E\x81\x5B\x96\xBC: 'System Writer'\r\n"
+                  "   \x8F\xF3\x91\xD4: [1] \x88\xC0\x92\xE8\r\n");
+    assert_string_equal(t.encoding, "CP932");
+    assert_int_equal(t.encoding_assumed, 0);
+    assert_int_equal(t.nlines, 2);
+    assert_string_equal(t.lines[0], "ライター名: 'System Writer'");
+    assert_string_equal(t.lines[1], "   状態: [1] 安定");
+    kb_text_free(&t);
+}
+
+static void test_cp437_fallback(void **state)
+{
+    (void)state;
+    kb_text t;
+    /* 0x9C is a CP932 lead byte, but not followed by a trail byte: not CP932. */
+    DECODE_OK(&t, "Price \x9C\r\n\xC9\xCD\xBB\r\n");
+    assert_string_equal(t.encoding, "CP437");
+    assert_int_equal(t.encoding_assumed, 1);
+    assert_int_equal(t.nlines, 2);
+    assert_string_equal(t.lines[0], "Price £");
+    assert_string_equal(t.lines[1], "╔═╗");
+    kb_text_free(&t);
+}
+
+static void test_line_endings(void **state)
+{
+    (void)state;
+    kb_text t;
+    /* CRLF, LF, lone CR, the CR CR LF of re-saved console captures, and a
+     * final line without newline. */
+    DECODE_OK(&t, "one\r\ntwo\nthree\rfour\r\r\nfive");
+    assert_int_equal(t.nlines, 5);
+    assert_string_equal(t.lines[0], "one");
+    assert_string_equal(t.lines[1], "two");
+    assert_string_equal(t.lines[2], "three");
+    assert_string_equal(t.lines[3], "four");
+    assert_string_equal(t.lines[4], "five");
+    kb_text_free(&t);
+}
+
+static void test_blank_lines_kept(void **state)
+{
+    (void)state;
+    kb_text t;
+    DECODE_OK(&t, "a\r\n\r\n\nb\r\n");
+    assert_int_equal(t.nlines, 4); /* the trailing CRLF adds no empty line */
+    assert_string_equal(t.lines[0], "a");
+    assert_string_equal(t.lines[1], "");
+    assert_string_equal(t.lines[2], "");
+    assert_string_equal(t.lines[3], "b");
+    kb_text_free(&t);
+}
+
+static void test_final_line_without_newline(void **state)
+{
+    (void)state;
+    kb_text t;
+    DECODE_OK(&t, "last");
+    assert_int_equal(t.nlines, 1);
+    assert_string_equal(t.lines[0], "last");
+    kb_text_free(&t);
+
+    DECODE_OK(&t, "\xFF\xFE" "a\0\r\0\n\0b\0");
+    assert_int_equal(t.nlines, 2);
+    assert_string_equal(t.lines[1], "b");
+    kb_text_free(&t);
+}
+
+static void test_many_lines(void **state)
+{
+    (void)state;
+    /* More lines than the first allocation holds. */
+    char buf[1000];
+    size_t len = 0;
+    for (int i = 0; i < 150; i++)
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%d\n", i);
+    kb_text t;
+    decode_ok(&t, (const unsigned char *)buf, len);
+    assert_int_equal(t.nlines, 150);
+    assert_string_equal(t.lines[0], "0");
+    assert_string_equal(t.lines[64], "64");
+    assert_string_equal(t.lines[149], "149");
+    kb_text_free(&t);
+}
+
+static void test_empty(void **state)
+{
+    (void)state;
+    kb_text t;
+    DECODE_OK(&t, "");
+    assert_int_equal(t.nlines, 0);
+    kb_text_free(&t);
+}
+
+static void test_bad_utf8_after_bom(void **state)
+{
+    (void)state;
+    kb_text t;
+    char err[256];
+    /* BOM (3 bytes), "abc", then 0xFF at file offset 6. */
+    kb_status rc = DECODE_ERR(&t, "\xEF\xBB\xBF" "abc\xFF" "def\r\n", err);
+    assert_int_equal(rc, KB_ERR_ENCODING);
+    assert_string_equal(err, "byte 0xFF at offset 6 is not valid UTF-8");
+    assert_null(t.buf);
+    assert_null(t.lines);
+    /* A truncated multi-byte sequence at the end. */
+    rc = DECODE_ERR(&t, "\xEF\xBB\xBF" "ok\r\n\xE3\x81", err);
+    assert_int_equal(rc, KB_ERR_ENCODING);
+    assert_string_equal(err, "byte 0xE3 at offset 7 is not valid UTF-8");
+}
+
+static void test_bad_utf16(void **state)
+{
+    (void)state;
+    kb_text t;
+    char err[256];
+    /* An odd byte count: the text ends inside a UTF-16 code unit. */
+    kb_status rc = DECODE_ERR(&t, "\xFF\xFE" "a\0b\0c", err);
+    assert_int_equal(rc, KB_ERR_ENCODING);
+    assert_non_null(strstr(err, "UTF-16LE"));
+    assert_non_null(strstr(err, "offset 6"));
+}
+
+static void test_nul_in_text(void **state)
+{
+    (void)state;
+    kb_text t;
+    char err[256];
+    kb_status rc = DECODE_ERR(&t, "abcdef\0gh", err);
+    assert_int_equal(rc, KB_ERR_ENCODING);
+    assert_non_null(strstr(err, "NUL"));
+    assert_non_null(strstr(err, "offset 6"));
+    assert_null(t.buf);
+}
+
+static void test_looks_binary(void **state)
+{
+    (void)state;
+    static const unsigned char evtx[] = "ElfFile\0\0\0\0\0\0\0\0\0";
+    static const unsigned char text[] = "Image Name   PID Services\r\n";
+    static const unsigned char utf16[] = "I\0m\0a\0g\0e\0\r\0\n\0";
+    static const unsigned char bom[] = "\xFF\xFE" "a\0";
+    static const unsigned char ctrl[] = "\x01\x02\x03\x04\x05 text";
+    assert_int_equal(kb_bytes_look_binary(evtx, sizeof evtx - 1), 1);
+    assert_int_equal(kb_bytes_look_binary(text, sizeof text - 1), 0);
+    assert_int_equal(kb_bytes_look_binary(utf16, sizeof utf16 - 1), 0);
+    assert_int_equal(kb_bytes_look_binary(bom, sizeof bom - 1), 0);
+    assert_int_equal(kb_bytes_look_binary(ctrl, sizeof ctrl - 1), 1);
+}
+
+static size_t width(const char *s)
+{
+    return kb_utf8_width(s, strlen(s));
+}
+
+static void test_display_width(void **state)
+{
+    (void)state;
+    assert_int_equal(width(""), 0);
+    assert_int_equal(width("svchost.exe"), 11);
+    assert_int_equal(width("イメージ名"), 10);        /* katakana and kanji: 2 each */
+    assert_int_equal(width("OS 名"), 5);
+    assert_int_equal(width("サービス"), 8);
+    assert_int_equal(width("\xE3\x80\x80"), 2);      /* U+3000 ideographic space */
+    assert_int_equal(width("ＡＢ"), 4);              /* fullwidth Latin */
+    assert_int_equal(width("ｱｲ"), 2);                /* halfwidth katakana: 1 each */
+    assert_int_equal(width("한국"), 4);              /* Hangul syllables */
+    assert_int_equal(width("e\xCC\x81"), 1);         /* combining acute accent: 0 */
+    assert_int_equal(width("a\xFF" "b"), 3);         /* an invalid byte counts 1 */
+    /* Only len bytes are measured. */
+    assert_int_equal(kb_utf8_width("名前abc", 6), 4);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf8_bom),
+        cmocka_unit_test(test_utf16le_bom),
+        cmocka_unit_test(test_utf16be_bom),
+        cmocka_unit_test(test_utf16le_without_bom),
+        cmocka_unit_test(test_utf16be_without_bom),
+        cmocka_unit_test(test_plain_utf8_and_ascii),
+        cmocka_unit_test(test_cp932),
+        cmocka_unit_test(test_cp437_fallback),
+        cmocka_unit_test(test_line_endings),
+        cmocka_unit_test(test_blank_lines_kept),
+        cmocka_unit_test(test_final_line_without_newline),
+        cmocka_unit_test(test_many_lines),
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_bad_utf8_after_bom),
+        cmocka_unit_test(test_bad_utf16),
+        cmocka_unit_test(test_nul_in_text),
+        cmocka_unit_test(test_looks_binary),
+        cmocka_unit_test(test_display_width),
+    };
+    return cmocka_run_group_tests_name("textdecode", tests, NULL, NULL);
+}

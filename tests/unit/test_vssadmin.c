@@ -1,0 +1,464 @@
+/* test_vssadmin.c: the `vssadmin list writers` parser (parsers/vssadmin.c),
+ * run as the scan driver runs it (decode, sniff, parse): writer blocks, zero
+ * writers vs an error, several runs in one file, Japanese output in CP932,
+ * blocks without a banner, and sniffing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parser.h"
+
+#define KIND "vssadmin_writers"
+
+typedef struct parsed {
+    kb_inputs inputs;
+    kb_factlist facts;
+    kb_interest interest;
+    kb_status status;
+    int score;          /* this parser's sniff() */
+    const char *best;   /* kind of the surest parser, as the scan driver picks it */
+} parsed;
+
+static const kb_text_parser *parser_of(const char *kind)
+{
+    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++)
+        if (strcmp((*p)->kind, kind) == 0)
+            return *p;
+    fail_msg("no parser %s", kind);
+    return NULL;
+}
+
+/* Decodes bytes and hands them to the parser as analyzer/scan.c does. */
+static void run(parsed *r, const char *bytes, size_t len)
+{
+    memset(r, 0, sizeof *r);
+    kb_text text;
+    char err[256];
+    if (kb_text_decode((const unsigned char *)bytes, len, &text, err, sizeof err) != KB_OK)
+        fail_msg("decode: %s", err);
+    int best = 0;
+    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++) {
+        int score = (*p)->sniff(&text);
+        if (score > best) {
+            best = score;
+            r->best = (*p)->kind;
+        }
+    }
+    const kb_text_parser *parser = parser_of(KIND);
+    r->score = parser->sniff(&text);
+    long i = kb_inputs_add(&r->inputs, "vssadmin_list_writers.txt");
+    assert_true(i >= 0);
+    kb_input *in = &r->inputs.items[i];
+    kb_input_set_kind(in, parser->kind);
+    kb_input_set_encoding(in, text.encoding);
+    kb_input_add_feed(in, parser->feed);
+    kb_parse_ctx ctx = {in, (size_t)i, &r->facts, &r->interest, KB_TIME_NONE, KB_TIME_NONE};
+    r->status = parser->parse(&text, &ctx);
+    kb_text_free(&text);
+}
+
+#define RUN(r, lit) run(r, lit, sizeof(lit) - 1)
+
+static void done(parsed *r)
+{
+    kb_factlist_free(&r->facts);
+    kb_inputs_free(&r->inputs);
+}
+
+static size_t count(const parsed *r, const char *type)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->facts.n; i++)
+        n += strcmp(r->facts.items[i]->type, type) == 0;
+    return n;
+}
+
+/* The n-th (0-based) fact of a type. */
+static const kb_fact *nth(const parsed *r, const char *type, size_t n)
+{
+    size_t seen = 0;
+    for (size_t i = 0; i < r->facts.n; i++)
+        if (strcmp(r->facts.items[i]->type, type) == 0 && seen++ == n)
+            return r->facts.items[i];
+    fail_msg("no fact %s #%zu (%zu of that type)", type, n, seen);
+    return NULL;
+}
+
+static void field_is(const kb_fact *f, const char *name, const char *want)
+{
+    const char *have = kb_fact_get(f, name);
+    if (!have)
+        fail_msg("%s has no field %s (want \"%s\")", f->type, name, want);
+    if (strcmp(have, want) != 0)
+        fail_msg("%s.%s is \"%s\", want \"%s\"", f->type, name, have, want);
+}
+
+static const char english_two[] =
+    "\r\n"
+    "C:\\Windows\\system32>vssadmin list writers\r\n"
+    "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\r\n"
+    "(C) Copyright 2001-2013 Microsoft Corp.\r\n"
+    "\r\n"
+    "Waiting for responses.\r\n"
+    "These may be delayed if a shadow copy is being prepared.\r\n"
+    "\r\n"
+    "Writer name: 'Task Scheduler Writer'\r\n"
+    "   Writer Id: {d61d61c8-d73a-4eee-8cdd-f6f9786b7124}\r\n"
+    "   Writer Instance Id: {1BDDD48E-5052-49DB-9B07-B96F96727E6B}\r\n"
+    "   State: [1] Stable\r\n"
+    "   Last error: No error\r\n"
+    "\r\n"
+    "Writer name: 'System Writer'\r\n"
+    "   Writer Id: {e8132975-6f93-4464-a53e-1050253ae220}\r\n"
+    "   Writer Instance Id: {7e0d7c6a-3f6a-4c5b-9b58-eacf897c2bb2}\r\n"
+    "   State: [8] Failed\r\n"
+    "   Last error: Timed out\r\n"
+    "\r\n"
+    "\r\n"
+    "C:\\Windows\\system32>\r\n";
+
+static void test_english_two_writers(void **state)
+{
+    (void)state;
+    parsed r;
+    RUN(&r, english_two);
+    assert_int_equal(r.status, KB_OK);
+    assert_int_equal(r.score, 90);
+    assert_string_equal(r.best, KIND);
+    assert_int_equal(count(&r, "vssadmin.listing"), 1);
+    assert_int_equal(count(&r, "vssadmin.writer"), 2);
+
+    const kb_fact *l = nth(&r, "vssadmin.listing", 0);
+    field_is(l, "status", "ok");
+    field_is(l, "writers", "2");
+    field_is(l, "run", "1");
+    field_is(l, "latest", "yes");
+    field_is(l, "banner",
+             "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool");
+    assert_null(kb_fact_get(l, "error"));
+    assert_int_equal(l->line, 3);
+
+    const kb_fact *w = nth(&r, "vssadmin.writer", 0);
+    field_is(w, "name", "Task Scheduler Writer");
+    field_is(w, "writer_id", "{d61d61c8-d73a-4eee-8cdd-f6f9786b7124}");
+    field_is(w, "instance_id", "{1bddd48e-5052-49db-9b07-b96f96727e6b}"); /* lower case */
+    field_is(w, "state", "1");
+    field_is(w, "state_name", "Stable");
+    field_is(w, "state_text", "Stable");
+    field_is(w, "last_error", "No error");
+    field_is(w, "last_error_text", "No error");
+    field_is(w, "run", "1");
+    field_is(w, "latest", "yes");
+    assert_int_equal(w->line, 9);
+    assert_int_equal(w->line_end, 13);
+    assert_string_equal(w->text, "Writer name: 'Task Scheduler Writer'\n"
+                                 "   Writer Id: {d61d61c8-d73a-4eee-8cdd-f6f9786b7124}\n"
+                                 "   Writer Instance Id: {1BDDD48E-5052-49DB-9B07-B96F96727E6B}\n"
+                                 "   State: [1] Stable\n"
+                                 "   Last error: No error");
+
+    w = nth(&r, "vssadmin.writer", 1);
+    field_is(w, "name", "System Writer");
+    field_is(w, "state", "8");
+    field_is(w, "state_name", "Failed");
+    field_is(w, "state_text", "Failed");
+    field_is(w, "last_error", "Timed out");
+    assert_int_equal(w->line, 15);
+
+    const kb_input *in = &r.inputs.items[0];
+    assert_string_equal(in->locale, "en");
+    assert_int_equal(in->nnotes, 0); /* prompts, banner, "Waiting for responses" are not noted */
+    assert_int_equal(in->facts, 3);
+    done(&r);
+}
+
+static void test_banner_only_is_zero_writers(void **state)
+{
+    (void)state;
+    parsed r;
+    RUN(&r, "\r\n"
+            "C:\\Windows\\system32>vssadmin list writers\r\n"
+            "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\r\n"
+            "(C) Copyright 2001-2013 Microsoft Corp.\r\n"
+            "\r\n"
+            "\r\n"
+            "C:\\Windows\\system32>\r\n");
+    assert_int_equal(r.status, KB_OK);
+    assert_string_equal(r.best, KIND);
+    assert_int_equal(count(&r, "vssadmin.writer"), 0);
+    assert_int_equal(count(&r, "vssadmin.listing"), 1);
+    const kb_fact *l = nth(&r, "vssadmin.listing", 0);
+    field_is(l, "status", "ok");
+    field_is(l, "writers", "0");
+    field_is(l, "latest", "yes");
+    assert_null(kb_fact_get(l, "error"));
+    assert_int_equal(l->line, 3);
+    assert_int_equal(r.inputs.items[0].nnotes, 0);
+    done(&r);
+}
+
+static void test_error_is_not_zero_writers(void **state)
+{
+    (void)state;
+    parsed r;
+    RUN(&r, "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\r\n"
+            "(C) Copyright 2001-2013 Microsoft Corp.\r\n"
+            "\r\n"
+            "Error: A Volume Shadow Copy Service component encountered an unexpected\r\n"
+            "error. Check the Application event log for more information.\r\n"
+            "\r\n");
+    assert_int_equal(r.status, KB_OK);
+    assert_int_equal(count(&r, "vssadmin.listing"), 1);
+    const kb_fact *l = nth(&r, "vssadmin.listing", 0);
+    field_is(l, "status", "error");
+    field_is(l, "writers", "0");
+    field_is(l, "error",
+             "Error: A Volume Shadow Copy Service component encountered an unexpected");
+    assert_int_equal(l->line, 1);
+    assert_int_equal(l->line_end, 5); /* the evidence covers the error, not the blank tail */
+    assert_non_null(strstr(l->text, "Check the Application event log"));
+    done(&r);
+}
+
+static void test_two_runs_latest_is_last(void **state)
+{
+    (void)state;
+    parsed r;
+    RUN(&r, "C:\\>vssadmin list writers\r\n"
+            "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\r\n"
+            "(C) Copyright 2001-2013 Microsoft Corp.\r\n"
+            "\r\n"
+            "Writer name: 'System Writer'\r\n"
+            "   Writer Id: {e8132975-6f93-4464-a53e-1050253ae220}\r\n"
+            "   Writer Instance Id: {7e0d7c6a-3f6a-4c5b-9b58-eacf897c2bb2}\r\n"
+            "   State: [1] Stable\r\n"
+            "   Last error: No error\r\n"
+            "\r\n"
+            "C:\\>vssadmin list writers\r\n"
+            "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\r\n"
+            "(C) Copyright 2001-2013 Microsoft Corp.\r\n"
+            "\r\n");
+    assert_int_equal(r.status, KB_OK);
+    assert_int_equal(count(&r, "vssadmin.listing"), 2);
+    const kb_fact *first = nth(&r, "vssadmin.listing", 0);
+    const kb_fact *second = nth(&r, "vssadmin.listing", 1);
+    field_is(first, "run", "1");
+    field_is(first, "latest", "no");
+    field_is(first, "writers", "1");
+    field_is(first, "status", "ok");
+    assert_int_equal(first->line, 2);
+    field_is(second, "run", "2");
+    field_is(second, "latest", "yes");
+    field_is(second, "writers", "0");
+    field_is(second, "status", "ok");
+    assert_int_equal(second->line, 12);
+    assert_int_equal(count(&r, "vssadmin.writer"), 1);
+    const kb_fact *w = nth(&r, "vssadmin.writer", 0);
+    field_is(w, "run", "1");
+    field_is(w, "latest", "no");
+    done(&r);
+}
+
+static void test_three_runs(void **state)
+{
+    (void)state;
+    parsed r;
+    RUN(&r, "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\r\n"
+            "Error: The RPC server is unavailable.\r\n"
+            "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\r\n"
+            "\r\n"
+            "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\r\n"
+            "Writer name: 'ASR Writer'\r\n"
+            "   Writer Id: {be000cbe-11fe-4426-9c58-531aa6355fc4}\r\n"
+            "   Writer Instance Id: {0d6c5bfe-3a5c-4a77-9d1c-cb9a0863baa6}\r\n"
+            "   State: [5] Waiting for completion\r\n"
+            "   Last error: Retryable error\r\n");
+    assert_int_equal(count(&r, "vssadmin.listing"), 3);
+    field_is(nth(&r, "vssadmin.listing", 0), "status", "error");
+    field_is(nth(&r, "vssadmin.listing", 0), "error", "Error: The RPC server is unavailable.");
+    field_is(nth(&r, "vssadmin.listing", 0), "latest", "no");
+    field_is(nth(&r, "vssadmin.listing", 1), "status", "ok");
+    field_is(nth(&r, "vssadmin.listing", 1), "writers", "0");
+    field_is(nth(&r, "vssadmin.listing", 1), "latest", "no");
+    field_is(nth(&r, "vssadmin.listing", 2), "writers", "1");
+    field_is(nth(&r, "vssadmin.listing", 2), "run", "3");
+    field_is(nth(&r, "vssadmin.listing", 2), "latest", "yes");
+    const kb_fact *w = nth(&r, "vssadmin.writer", 0);
+    field_is(w, "state", "5");
+    field_is(w, "state_name", "Waiting for backup complete");
+    field_is(w, "state_text", "Waiting for completion");
+    field_is(w, "last_error", "Retryable error");
+    field_is(w, "latest", "yes");
+    done(&r);
+}
+
+/* Japanese Windows, saved from cmd.exe: CP932. */
+static const char japanese_cp932[] =
+    "vssadmin 1.1 - \x83\x7B\x83\x8A\x83\x85\x81\x5B\x83\x80 \x83\x56\x83\x83\x83\x68\x83\x45 "
+    "\x83\x52\x83\x73\x81\x5B \x83\x54\x81\x5B\x83\x72\x83\x58\x8A\xC7\x97\x9D\x83\x52\x83\x7D"
+    "\x83\x93\x83\x68 \x83\x89\x83\x43\x83\x93 \x83\x63\x81\x5B\x83\x8B\r\n"
+    "(C) Copyright 2001-2013 Microsoft Corp.\r\n"
+    "\r\n"
+    /* ライター名: 'System Writer' */
+    "\x83\x89\x83\x43\x83\x5E\x81\x5B\x96\xBC: 'System Writer'\r\n"
+    /* ライター ID: */
+    "   \x83\x89\x83\x43\x83\x5E\x81\x5B ID: {e8132975-6f93-4464-a53e-1050253ae220}\r\n"
+    /* ライター インスタンス ID: */
+    "   \x83\x89\x83\x43\x83\x5E\x81\x5B \x83\x43\x83\x93\x83\x58\x83\x5E\x83\x93\x83\x58 ID: "
+    "{7e0d7c6a-3f6a-4c5b-9b58-eacf897c2bb2}\r\n"
+    /* 状態: [1] 安定 */
+    "   \x8F\xF3\x91\xD4: [1] \x88\xC0\x92\xE8\r\n"
+    /* 最後のエラー: エラーなし */
+    "   \x8D\xC5\x8C\xE3\x82\xCC\x83\x47\x83\x89\x81\x5B: \x83\x47\x83\x89\x81\x5B\x82\xC8\x82\xB5\r\n"
+    "\r\n";
+
+static void test_japanese_cp932(void **state)
+{
+    (void)state;
+    parsed r;
+    RUN(&r, japanese_cp932);
+    assert_int_equal(r.status, KB_OK);
+    assert_string_equal(r.best, KIND);
+    const kb_fact *l = nth(&r, "vssadmin.listing", 0);
+    field_is(l, "status", "ok");
+    field_is(l, "writers", "1");
+    const kb_fact *w = nth(&r, "vssadmin.writer", 0);
+    field_is(w, "name", "System Writer");
+    field_is(w, "writer_id", "{e8132975-6f93-4464-a53e-1050253ae220}");
+    field_is(w, "instance_id", "{7e0d7c6a-3f6a-4c5b-9b58-eacf897c2bb2}");
+    field_is(w, "state", "1");
+    field_is(w, "state_name", "Stable");
+    field_is(w, "state_text", "安定");
+    field_is(w, "last_error", "No error");
+    field_is(w, "last_error_text", "エラーなし");
+    assert_string_equal(r.inputs.items[0].locale, "ja");
+    assert_string_equal(r.inputs.items[0].encoding, "CP932");
+    done(&r);
+}
+
+/* Re-saved as UTF-8, with fullwidth colons and typographic quotes. */
+static void test_fullwidth_colon_and_quotes(void **state)
+{
+    (void)state;
+    parsed r;
+    RUN(&r, "ライター名：“Registry Writer”\n"
+            "   ライター ID：{afbab4a2-367d-4d15-a586-71dbb18f8485}\n"
+            "   ライター インスタンス ID：{5b1c9b48-3a4c-4a0b-9e45-3c2a8f1e9d21}\n"
+            "   状態：[9] 失敗\n"
+            "   最後のエラー：タイムアウト\n");
+    assert_int_equal(r.score, 60); /* writer blocks, no banner */
+    assert_string_equal(r.best, KIND);
+    const kb_fact *l = nth(&r, "vssadmin.listing", 0);
+    field_is(l, "writers", "1");
+    field_is(l, "banner", "");
+    const kb_fact *w = nth(&r, "vssadmin.writer", 0);
+    field_is(w, "name", "Registry Writer");
+    field_is(w, "state", "9");
+    field_is(w, "state_name", "Failed");
+    field_is(w, "state_text", "失敗");
+    field_is(w, "last_error", "Timed out");
+    field_is(w, "last_error_text", "タイムアウト");
+    assert_string_equal(r.inputs.items[0].locale, "ja");
+    done(&r);
+}
+
+static void test_unknown_last_error_kept(void **state)
+{
+    (void)state;
+    parsed r;
+    RUN(&r, "Writer name: 'WMI Writer'\r\n"
+            "   Writer Id: {a6ad56c2-b509-4e6c-bb19-49d8f43532f0}\r\n"
+            "   Writer Instance Id: {1f668bd0-0a5f-4a6d-a1a3-cb5d5b7a4c1e}\r\n"
+            "   State: [7] Failed\r\n"
+            "   Last error: Something new\r\n");
+    const kb_fact *w = nth(&r, "vssadmin.writer", 0);
+    field_is(w, "last_error", "Something new");
+    field_is(w, "state_name", "Failed");
+    done(&r);
+}
+
+static const char stray_line[] =
+    "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\r\n"
+    "Writer name: 'System Writer'\r\n"
+    "   Writer Id: {e8132975-6f93-4464-a53e-1050253ae220}\r\n"
+    "   Writer Instance Id: {7e0d7c6a-3f6a-4c5b-9b58-eacf897c2bb2}\r\n"
+    "   State: [1] Stable\r\n"
+    "   Last error: No error\r\n"
+    "garbage pasted here\r\n";
+
+static void test_stray_line_is_noted(void **state)
+{
+    (void)state;
+    parsed r;
+    RUN(&r, stray_line);
+    const kb_fact *l = nth(&r, "vssadmin.listing", 0);
+    field_is(l, "status", "ok"); /* writers were listed: not an error */
+    field_is(l, "writers", "1");
+    const kb_input *in = &r.inputs.items[0];
+    assert_true(in->nnotes >= 1);
+    const kb_note *last = &in->notes[in->nnotes - 1];
+    assert_string_equal(last->where, "line 7");
+    assert_string_equal(last->message, "line not understood as part of a writer list");
+    done(&r);
+}
+
+/* Regression (parsers/vssadmin.c):
+ * once a run has a stray line, parse_run() notes every line that does not
+ * start a writer block, so lines 3-6 (inside the block) are noted too: 5
+ * notes instead of 1. */
+static void test_only_stray_line_noted(void **state)
+{
+    (void)state;
+    parsed r;
+    RUN(&r, stray_line);
+    size_t nnotes = r.inputs.items[0].nnotes;
+    done(&r);
+    assert_int_equal(nnotes, 1);
+}
+
+static void test_sniff_rejects_other_text(void **state)
+{
+    (void)state;
+    const kb_text_parser *parser = parser_of(KIND);
+    static const char *const others[] = {
+        "This bundle was collected on 2018-10-01.\r\nSee the notes for the case number.\r\n",
+        "Image Name                     PID Services\r\n"
+        "========================= ======== ============================================\r\n"
+        "svchost.exe                    816 EventSystem, FontCache, netprofm, nsi\r\n",
+        "SERVICE_NAME: EventSystem\r\n        TYPE               : 20  WIN32_SHARE_PROCESS\r\n",
+        /* A GUID and a state line are not a writer block on their own. */
+        "Id: {e8132975-6f93-4464-a53e-1050253ae220}\r\nState: [1] Stable\r\n",
+    };
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+        kb_text text;
+        char err[128];
+        assert_int_equal(kb_text_decode((const unsigned char *)others[i], strlen(others[i]), &text,
+                                        err, sizeof err),
+                         KB_OK);
+        assert_int_equal(parser->sniff(&text), 0);
+        kb_text_free(&text);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_english_two_writers),
+        cmocka_unit_test(test_banner_only_is_zero_writers),
+        cmocka_unit_test(test_error_is_not_zero_writers),
+        cmocka_unit_test(test_two_runs_latest_is_last),
+        cmocka_unit_test(test_three_runs),
+        cmocka_unit_test(test_japanese_cp932),
+        cmocka_unit_test(test_fullwidth_colon_and_quotes),
+        cmocka_unit_test(test_unknown_last_error_kept),
+        cmocka_unit_test(test_stray_line_is_noted),
+        cmocka_unit_test(test_sniff_rejects_other_text),
+        cmocka_unit_test(test_only_stray_line_noted),
+    };
+    return cmocka_run_group_tests_name("vssadmin", tests, NULL, NULL);
+}
