@@ -27,6 +27,10 @@ static const char *const english[KB_MSG_COUNT] = {
     [KB_MSG_NO_EVIDENCE] = "nothing found",
     [KB_MSG_RECOVERED] = "recovered record",
     [KB_MSG_NEXT_STEPS] = "To settle it, collect",
+    [KB_MSG_TIMELINE] = "Timeline",
+    [KB_MSG_PER_HOUR] = "events per hour, UTC",
+    [KB_MSG_PER_DAY] = "events per day, UTC",
+    [KB_MSG_PER_WEEK] = "events per week, UTC",
 };
 
 static const char *const japanese[KB_MSG_COUNT] = {
@@ -54,6 +58,10 @@ static const char *const japanese[KB_MSG_COUNT] = {
     [KB_MSG_NO_EVIDENCE] = "該当なし",
     [KB_MSG_RECOVERED] = "復旧されたレコード",
     [KB_MSG_NEXT_STEPS] = "判定に必要な資料",
+    [KB_MSG_TIMELINE] = "タイムライン",
+    [KB_MSG_PER_HOUR] = "1 時間ごとのイベント数、UTC",
+    [KB_MSG_PER_DAY] = "1 日ごとのイベント数、UTC",
+    [KB_MSG_PER_WEEK] = "1 週間ごとのイベント数、UTC",
 };
 
 const char *kb_msg_text(kb_lang lang, kb_msg msg)

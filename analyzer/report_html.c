@@ -47,7 +47,9 @@ static const char css[] =
     ".note{color:var(--amber)}.ctl,.bad{color:#fff;background:#8a1c7c;border-radius:3px;padding:0 2px;font-size:.85em}"
     ".st-ok{color:var(--green)}.st-damaged,.st-error{color:var(--red);font-weight:700}"
     ".st-not_recognised,.st-skipped{color:var(--muted)}"
-    "svg{max-width:100%;height:auto}footer{color:var(--muted);font-size:.85em;margin:2em 0 1em}"
+    "svg{max-width:100%;height:auto}.legend{list-style:none;padding:0;margin:.2em 0 1em;font-size:.9em}"
+    ".legend .key{display:inline-block;width:.8em;height:.8em;margin-right:.4em;vertical-align:-.05em;print-color-adjust:exact;-webkit-print-color-adjust:exact}"
+    "footer{color:var(--muted);font-size:.85em;margin:2em 0 1em}"
     "@media (max-width:640px){body{font-size:14px}main{padding:8px}.meta span{display:block}"
     "th,td{padding:2px 4px}}"
     "@media print{body{font-size:11pt}main{max-width:none}.verdict,.remedy,.cp{break-inside:avoid}"
@@ -396,11 +398,11 @@ static void timeline(html *h, const kb_rule_result *res)
         }
         series++;
     }
-    kb_buf_printf(h->b, "<h3>Timeline (%s per %s, UTC)</h3>\n", "events",
-                  bin == hour ? "hour" : bin == day ? "day" : "week");
+    kb_buf_printf(h->b, "<h3>%s (%s)</h3>\n", msg(h, KB_MSG_TIMELINE),
+                  msg(h, bin == hour ? KB_MSG_PER_HOUR : bin == day ? KB_MSG_PER_DAY : KB_MSG_PER_WEEK));
     kb_buf_printf(h->b, "<svg viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
                         "xmlns=\"http://www.w3.org/2000/svg\">\n",
-                  TL_W, TL_H + 20 * (int)nseries, TL_W, TL_H + 20 * (int)nseries);
+                  TL_W, TL_H, TL_W, TL_H);
     double plot_w = TL_W - TL_LEFT - 10, plot_h = TL_H - TL_BOTTOM - 10;
     double bw = plot_w / (double)nbins;
     kb_buf_printf(h->b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#999\"/>\n", TL_LEFT,
@@ -424,11 +426,6 @@ static void timeline(html *h, const kb_rule_result *res)
                           x, 10 + plot_h - hgt, bw / (double)nseries > 1 ? bw / (double)nseries - 0.5 : 1.0,
                           hgt, color, n);
         }
-        kb_buf_printf(h->b, "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>"
-                            "<text x=\"%d\" y=\"%d\" font-size=\"12\">", TL_LEFT, TL_H + 20 * (int)series,
-                      color, TL_LEFT + 16, TL_H + 9 + 20 * (int)series);
-        E(h->b, kb_i18n_get(&cp->cp->title, h->lang));
-        kb_buf_printf(h->b, " (%zu)</text>\n", cp->count);
         series++;
     }
     char a[40], z[40];
@@ -437,7 +434,19 @@ static void timeline(html *h, const kb_rule_result *res)
     kb_buf_printf(h->b, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\">%.10s</text>"
                         "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%.10s</text>\n",
                   TL_LEFT, 10 + plot_h + 14, a, TL_W - 10, 10 + plot_h + 14, z);
-    kb_buf_puts(h->b, "</svg>\n");
+    kb_buf_puts(h->b, "</svg>\n<ul class=\"legend\">\n");
+    /* The legend is HTML, so long titles wrap on a narrow screen. */
+    series = 0;
+    for (size_t c = 0; c < res->rule->ncheckpoints; c++) {
+        const kb_cp_result *cp = &res->checkpoints[c];
+        if (!cp->ntimes)
+            continue;
+        kb_buf_printf(h->b, "<li><span class=\"key\" style=\"background:%s\"></span>",
+                      series_colors[series++ % 4]);
+        E(h->b, kb_i18n_get(&cp->cp->title, h->lang));
+        kb_buf_printf(h->b, " (%zu)</li>\n", cp->count);
+    }
+    kb_buf_puts(h->b, "</ul>\n");
     free(counts);
 }
 

@@ -4,11 +4,12 @@
 set -euo pipefail
 
 # Build: compilers and libraries. Test: cmocka, the independent EVTX readers
-# (evtxexport from libevtx-utils, python-evtx) used to check evtxgen's output.
+# (evtxinfo from libevtx-utils, libevtx's Python binding python3-libevtx, and
+# python-evtx) used to check evtxgen's output.
 packages=(
   gcc make pkg-config
   libevtx-dev libbfio-dev libpcre2-dev libcjson-dev libcmocka-dev zlib1g-dev
-  libevtx-utils python3-evtx
+  libevtx-utils python3-evtx python3-libevtx
 )
 # Wanted but not required: the browser test of the HTML report counts as
 # skipped without Chromium, so a failed install of it is a warning only.

@@ -257,6 +257,44 @@ static void test_text(void **state)
     destroy(&w);
 }
 
+/* Bundle text must not drive the terminal: escape sequences, bidi
+ * overrides and invalid bytes come out visible. */
+static void test_text_visible(void **state)
+{
+    (void)state;
+    char *s = kb_text_visible("a\033[2J\033]0;title\007b\xe2\x80\xae" "c\xff\nline\ttab");
+    assert_string_equal(s, "a[U+001B][2J[U+001B]]0;title[U+0007]b[U+202E]c\\xFF\nline\ttab");
+    free(s);
+    assert_null(kb_text_visible(NULL));
+
+    world w;
+    build(&w, KB_LANG_EN);
+    char *text = render(&w, write_text_plain);
+    assert_null(strstr(text, "\xe2\x80\xae"));
+    assert_non_null(strstr(text, "[U+202E]"));
+    assert_non_null(strstr(text, "vss\\xFF<script>")); /* the file name, bytes shown */
+    free(text);
+    destroy(&w);
+}
+
+/* The timeline's legend is HTML (it wraps), one entry per series. */
+static void test_html_timeline(void **state)
+{
+    (void)state;
+    world w;
+    build(&w, KB_LANG_JA);
+    char *html = render(&w, kb_report_write_html);
+    char *svg = strstr(html, "<svg");
+    assert_non_null(svg);
+    assert_non_null(strstr(html, "タイムライン"));
+    char *legend = strstr(svg, "<ul class=\"legend\">");
+    assert_non_null(legend);
+    assert_non_null(strstr(legend, "<li><span class=\"key\" style=\"background:#b3261e\"></span>"));
+    assert_non_null(strstr(legend, " (1)</li>"));
+    free(html);
+    destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +306,8 @@ int main(void)
         cmocka_unit_test(test_html_japanese),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_text),
+        cmocka_unit_test(test_text_visible),
+        cmocka_unit_test(test_html_timeline),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
