@@ -87,6 +87,11 @@ demo: deps
 samples: $(EVTXGEN)
 	@samples/src/make_bundles.sh $(EVTXGEN)
 
+# `make bench BENCH_MIB=1024`: sizes and seed are parameters (tools/bench.sh).
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@tools/bench.sh $(KBSCAN) $(EVTXGEN)
+
 install: $(KBSCAN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kbscan/rules
 	install -m 755 $(KBSCAN) $(DESTDIR)$(PREFIX)/bin/kbscan

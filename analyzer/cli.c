@@ -9,7 +9,7 @@
 
 enum {
     OPT_JSON = 256, OPT_HTML, OPT_RULES, OPT_LIST_RULES, OPT_SINCE, OPT_UNTIL, OPT_LANG, OPT_COLOR,
-    OPT_MAX_EVIDENCE
+    OPT_MAX_EVIDENCE, OPT_NO_PREFILTER
 };
 
 void kb_cli_usage(FILE *out)
@@ -35,6 +35,8 @@ void kb_cli_usage(FILE *out)
           "                         always or never\n"
           "      --max-evidence N   evidence items kept per checkpoint (default 20; counts\n"
           "                         stay exact)\n"
+          "      --no-prefilter     decode every event record, not only those that can\n"
+          "                         matter (same report, slower: a check of the shortcut)\n"
           "  -q, --quiet            no report on stdout and no progress; exit status only\n"
           "                         (files named by -o, --json, --html are still written)\n"
           "  -h, --help             show this help and exit\n"
@@ -105,6 +107,9 @@ static int parse_option(int c, const char *arg, kb_cli *cli)
         else
             return usage_error("--color: '%s' is not auto, always or never", arg);
         return 0;
+    case OPT_NO_PREFILTER:
+        cli->no_prefilter = 1;
+        return 0;
     case OPT_MAX_EVIDENCE: {
         char *end;
         long n = strtol(arg, &end, 10);
@@ -134,6 +139,7 @@ int kb_cli_parse(int argc, char **argv, kb_cli *cli)
         {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR},
         {"max-evidence", required_argument, NULL, OPT_MAX_EVIDENCE},
+        {"no-prefilter", no_argument, NULL, OPT_NO_PREFILTER},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},

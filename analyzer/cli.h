@@ -25,6 +25,7 @@ typedef struct kb_cli {
     kb_color color;
     int64_t since, until;
     size_t max_evidence;
+    int no_prefilter;          /* decode every EVTX record (a check of the shortcut) */
     const char *const *paths;
     size_t npaths;
 } kb_cli;

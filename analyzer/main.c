@@ -142,6 +142,7 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
     kb_scan_opts_init(&opts);
     opts.interest = &interest;
     opts.since = cli->since;
+    opts.no_prefilter = cli->no_prefilter;
     opts.until = cli->until;
     if (!cli->quiet && isatty(STDERR_FILENO))
         opts.progress = show_progress;

@@ -51,7 +51,7 @@ static kb_input *new_input(scan_state *st, const char *shown, size_t *index)
 static kb_parse_ctx parse_ctx(scan_state *st, kb_input *in, size_t index)
 {
     kb_parse_ctx ctx = {in, index, st->facts, st->opts->interest, st->opts->since,
-                        st->opts->until};
+                        st->opts->until, st->opts->no_prefilter};
     return ctx;
 }
 

@@ -13,6 +13,7 @@
 typedef struct kb_scan_opts {
     const kb_interest *interest;
     int64_t since, until;          /* event time filter, KB_TIME_NONE = open */
+    int no_prefilter;              /* decode every EVTX record (for tests) */
     size_t max_text_bytes;         /* larger text files are skipped, said so */
     size_t max_files;              /* files looked at, at most */
     int max_depth;                 /* directory depth, at most */

@@ -10,6 +10,7 @@
 #include "strbuf.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <libevtx.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,6 +313,42 @@ static char *find_channel(libevtx_file_t *file, int count, kb_input *in)
     return NULL;
 }
 
+/* Decodes only the prefilter's candidates. A record id other than the one
+ * expected, or a record libevtx cannot give, ends the shortcut (the caller
+ * then decodes everything; facts already made are not made twice). */
+static kb_status read_candidates(libevtx_file_t *file, evtx_state *st, kb_evtx_prefilter *pf)
+{
+    for (size_t i = 0; i < pf->n; i++) {
+        libevtx_record_t *rec = NULL;
+        libevtx_error_t *error = NULL;
+        uint64_t id = 0;
+        if (pf->index[i] > INT_MAX) {
+            kb_evtx_prefilter_doubt(pf, "too many records");
+            return KB_OK;
+        }
+        if (libevtx_file_get_record_by_index(file, (int)pf->index[i], &rec, &error) != 1) {
+            char msg[512], where[64];
+            error_text(error, msg, sizeof msg);
+            libevtx_error_free(&error);
+            snprintf(where, sizeof where, "record index %d", (int)pf->index[i]);
+            st->ctx->input->records_failed++;
+            kb_input_note(st->ctx->input, where, "libevtx cannot read it: %s", msg);
+            continue;
+        }
+        if (libevtx_record_get_identifier(rec, &id, &error) != 1 || id != pf->id[i]) {
+            libevtx_error_free(&error);
+            libevtx_record_free(&rec, NULL);
+            kb_evtx_prefilter_doubt(pf, "a record is not where the chunk walk put it");
+            return KB_OK;
+        }
+        int failed = use_record(st, rec, 0);
+        libevtx_record_free(&rec, NULL);
+        if (failed)
+            return KB_ERR_NOMEM;
+    }
+    return KB_OK;
+}
+
 static kb_status read_records(libevtx_file_t *file, evtx_state *st, int recovered)
 {
     kb_input *in = st->ctx->input;
@@ -371,9 +408,16 @@ kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx)
         return KB_ERR_IO;
     }
     kb_evtx_layout layout;
-    int layout_rc = kb_evtx_read_layout(fp, in, &layout);
+    kb_evtx_prefilter pf;
+    if (kb_evtx_prefilter_init(&pf, ctx->interest, ctx->no_prefilter) != 0) {
+        kb_evtx_prefilter_free(&pf);
+        fclose(fp);
+        return KB_ERR_NOMEM;
+    }
+    int layout_rc = kb_evtx_read_layout_filtered(fp, in, &layout, &pf);
     fclose(fp);
     if (layout_rc != 0) {
+        kb_evtx_prefilter_free(&pf);
         kb_input_fail(in, KB_INPUT_ERROR, "read error");
         return KB_ERR_IO;
     }
@@ -390,6 +434,7 @@ kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx)
         libevtx_file_free(&file, NULL);
         kb_input_fail(in, KB_INPUT_ERROR, "libevtx cannot open it: %s", msg);
         set_feed(in, NULL);
+        kb_evtx_prefilter_free(&pf);
         return KB_ERR_FORMAT;
     }
     int count = 0;
@@ -404,7 +449,14 @@ kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx)
 
     char *channel = find_channel(file, count, in);
     evtx_state st = {ctx, channel, NULL, 0, 0};
-    kb_status status = read_records(file, &st, 0);
+    /* The prefilter numbered the records as libevtx does only if both saw
+     * the same records: otherwise, and on any surprise, decode everything. */
+    if (pf.usable && (layout.records != (uint64_t)count || in->state != KB_INPUT_OK))
+        kb_evtx_prefilter_doubt(&pf, "libevtx and the chunk walk disagree");
+    kb_status status = pf.usable ? read_candidates(file, &st, &pf) : KB_OK;
+    if (status == KB_OK && !pf.usable)
+        status = read_records(file, &st, 0);
+    kb_evtx_prefilter_free(&pf);
     if (status == KB_OK)
         status = read_records(file, &st, 1);
     if (in->records_failed)

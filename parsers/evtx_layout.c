@@ -70,7 +70,8 @@ static void read_records(const unsigned char *c, kb_evtx_layout *out)
     }
 }
 
-static void check_chunk(const unsigned char *c, uint64_t index, kb_input *in, kb_evtx_layout *out)
+/* Returns 1 when the chunk is intact (or unused), 0 when damaged. */
+static int check_chunk(const unsigned char *c, uint64_t index, kb_input *in, kb_evtx_layout *out)
 {
     char where[48];
     snprintf(where, sizeof where, "chunk %llu", (unsigned long long)index);
@@ -78,10 +79,10 @@ static void check_chunk(const unsigned char *c, uint64_t index, kb_input *in, kb
         /* Windows leaves unused chunks zeroed; that is not damage. */
         static const unsigned char zero[8];
         if (memcmp(c, zero, 8) == 0)
-            return;
+            return 1;
         kb_input_note(in, where, "bad chunk signature");
         out->chunks_damaged++;
-        return;
+        return 0;
     }
     uint32_t header_crc = (uint32_t)crc32(crc32(0L, c, 120), c + 128, 384);
     int damaged = 0;
@@ -100,9 +101,15 @@ static void check_chunk(const unsigned char *c, uint64_t index, kb_input *in, kb
     if (damaged)
         out->chunks_damaged++;
     read_records(c, out);
+    return !damaged;
 }
 
 int kb_evtx_read_layout(FILE *fp, kb_input *in, kb_evtx_layout *out)
+{
+    return kb_evtx_read_layout_filtered(fp, in, out, NULL);
+}
+
+int kb_evtx_read_layout_filtered(FILE *fp, kb_input *in, kb_evtx_layout *out, kb_evtx_prefilter *pf)
 {
     static const kb_evtx_layout empty = {0};
     *out = empty;
@@ -112,6 +119,8 @@ int kb_evtx_read_layout(FILE *fp, kb_input *in, kb_evtx_layout *out)
         return -1;
     size_t got = fread(header, 1, sizeof header, fp);
     read_file_header(header, got, in, out);
+    if (pf && !out->header_ok)
+        kb_evtx_prefilter_doubt(pf, "the file header is damaged");
     if (got < sizeof header) {
         kb_input_note(in, "file header", "file ends inside the header (%zu bytes)", got);
         kb_input_fail(in, KB_INPUT_DAMAGED, "EVTX file is truncated (%zu bytes)", got);
@@ -124,7 +133,9 @@ int kb_evtx_read_layout(FILE *fp, kb_input *in, kb_evtx_layout *out)
         size_t n = fread(c, 1, KB_EVTX_CHUNK_SIZE, fp);
         if (n == KB_EVTX_CHUNK_SIZE) {
             out->chunks++;
-            check_chunk(c, index, in, out);
+            int intact = check_chunk(c, index, in, out);
+            if (pf)
+                kb_evtx_prefilter_chunk(pf, c, intact);
             continue;
         }
         if (n > 0) {
@@ -133,6 +144,8 @@ int kb_evtx_read_layout(FILE *fp, kb_input *in, kb_evtx_layout *out)
             snprintf(where, sizeof where, "chunk %llu", (unsigned long long)index);
             kb_input_note(in, where, "file ends %zu bytes into this chunk (truncated)", n);
             out->chunks_damaged++;
+            if (pf)
+                kb_evtx_prefilter_doubt(pf, "the file is truncated");
         }
         break;
     }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "evtx_prefilter.h"
 #include "input.h"
 
 #define KB_EVTX_HEADER_SIZE 4096
@@ -31,5 +32,8 @@ typedef struct kb_evtx_layout {
  * on `in` (where = "file header", "chunk N", ...). Returns 0, or -1 when the
  * file cannot be read at all. */
 int kb_evtx_read_layout(FILE *fp, kb_input *in, kb_evtx_layout *out);
+
+/* The same, and every chunk is shown to the prefilter pf (may be NULL). */
+int kb_evtx_read_layout_filtered(FILE *fp, kb_input *in, kb_evtx_layout *out, kb_evtx_prefilter *pf);
 
 #endif

@@ -19,6 +19,7 @@ typedef struct kb_parse_ctx {
     kb_factlist *facts;           /* where facts go */
     const kb_interest *interest;  /* events the rules can use */
     int64_t since, until;         /* event time filter (KB_TIME_NONE = open) */
+    int no_prefilter;             /* decode every EVTX record (--no-prefilter) */
 } kb_parse_ctx;
 
 typedef struct kb_text_parser {

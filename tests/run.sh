@@ -17,10 +17,11 @@ run_one() {  # $1 = label, rest = command
   local out rc
   out=$("$@" 2>&1); rc=$?
   local p f s
+  # cmocka's TAP prints a skipped test as "not ok N - name # SKIP": a skip.
   p=$(grep -cE '^ok [0-9]+' <<<"$out" | head -1)
-  s=$(grep -cE '^ok [0-9]+.*# (SKIP|skip)' <<<"$out" | head -1)
-  f=$(grep -cE '^not ok [0-9]+' <<<"$out" | head -1)
-  p=$((p - s))
+  s=$(grep -cE '^(not )?ok [0-9]+.*# (SKIP|skip)' <<<"$out" | head -1)
+  f=$(grep -E '^not ok [0-9]+' <<<"$out" | grep -cvE '# (SKIP|skip)' | head -1)
+  p=$((p - $(grep -cE '^ok [0-9]+.*# (SKIP|skip)' <<<"$out" | head -1)))
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
     f=1
     out+=$'\n'"not ok - $label exited with status $rc"
@@ -29,9 +30,9 @@ run_one() {  # $1 = label, rest = command
   printf '%-44s %3d passed, %d failed, %d skipped\n' "$label" "$p" "$f" "$s"
   if [ "$f" -ne 0 ]; then
     failures+=("$label")
-    grep -vE '^ok [0-9]+' <<<"$out" | sed 's/^/    /' | tail -n 60
+    grep -vE '^ok [0-9]+|# (SKIP|skip)' <<<"$out" | sed 's/^/    /' | tail -n 60
   fi
-  grep -E '^ok [0-9]+.*# (SKIP|skip)' <<<"$out" | sed 's/^/    /'
+  grep -E '^(not )?ok [0-9]+.*# (SKIP|skip)' <<<"$out" | sed 's/^/    /'
 }
 
 for build in "$@"; do

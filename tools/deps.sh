@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
   gcc make pkg-config
   libevtx-dev libbfio-dev libpcre2-dev libcjson-dev libcmocka-dev zlib1g-dev
-  libevtx-utils python3-evtx python3-libevtx
+  libevtx-utils python3-evtx python3-libevtx time
 )
 # Wanted but not required: the browser test of the HTML report counts as
 # skipped without Chromium, so a failed install of it is a warning only.

@@ -1,0 +1,66 @@
+/* evtx_prefilter.h: finds, before libevtx decodes anything, the records
+ * that can hold an event some rule wants, so that only those are decoded.
+ *
+ * libevtx parses a record's binary XML whenever it hands the record out,
+ * whatever the caller reads afterwards (docs/performance.md): fetching fewer
+ * records is the only saving. A record can be from a wanted provider only if
+ * the provider's name, in UTF-16LE, is in its own bytes (Windows writes it as
+ * a substitution value) or in the template definition it uses (a literal
+ * there); and its event id, read from its substitution values, must be one
+ * the provider is wanted for. Records are located by the chunk walk of evtx_layout.c, which
+ * numbers them as libevtx does; the EVTX parser checks every record id it
+ * gets back against the one expected here.
+ *
+ * Records with a value of binary XML (UserData) are always decoded: that is
+ * where libevtx fails on some real records, and the report must name those
+ * as it would without the prefilter.
+ *
+ * Any doubt makes the prefilter unusable, and the whole file is decoded: a
+ * damaged chunk, a record whose structure is not the expected one (it is kept
+ * as a candidate), a rule that wants every event, a provider name that is not
+ * plain ASCII, more candidates than the memory bound. */
+#ifndef KB_EVTX_PREFILTER_H
+#define KB_EVTX_PREFILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "interest.h"
+
+#define KB_EVTX_PREFILTER_MAX 65536 /* candidates kept, at most (1 MiB) */
+
+typedef struct kb_evtx_prefilter {
+    int usable;               /* 0: decode every record */
+    const char *doubt;        /* why not usable (for notes and tests) */
+    /* Wanted provider names in UTF-16LE, lower-case ASCII. */
+    const kb_interest *interest;
+    unsigned char **names;
+    size_t *name_len;         /* in bytes */
+    size_t *item;             /* the interest item of each name */
+    size_t nnames;
+    /* Candidates, in file order: libevtx record index and record id. */
+    uint64_t *index, *id;
+    size_t n;
+    uint64_t records;         /* records walked (the next record index) */
+    uint64_t chunks, chunks_with_candidates;
+} kb_evtx_prefilter;
+
+/* Sets up for the interest; disabled (--no-prefilter) or an interest that
+ * wants everything gives an unusable prefilter. 0, or -1 out of memory. */
+int kb_evtx_prefilter_init(kb_evtx_prefilter *pf, const kb_interest *interest, int disabled);
+
+/* Looks at one 64 KiB chunk, in file order; intact says its checksums and
+ * signature are right. */
+void kb_evtx_prefilter_chunk(kb_evtx_prefilter *pf, const unsigned char *chunk, int intact);
+
+/* Gives up: the whole file will be decoded. */
+void kb_evtx_prefilter_doubt(kb_evtx_prefilter *pf, const char *why);
+
+void kb_evtx_prefilter_free(kb_evtx_prefilter *pf);
+
+/* The event id of the record at chunk offset off (size bytes), read from its
+ * substitution values through its template's <EventID> element. 1 when it
+ * could be read for certain, else 0. */
+int kb_evtx_record_event_id(const unsigned char *chunk, size_t off, size_t size, uint32_t *id);
+
+#endif
