@@ -12,7 +12,7 @@ DESTDIR   ?=
 SAN       ?=
 CFLAGS    ?= -O2 -g
 
-PKGS      := libevtx libpcre2-8 libcjson zlib
+PKGS      := libevtx libbfio libpcre2-8 libcjson zlib
 WARN      := -Wall -Wextra -Wpedantic -Werror
 DEFS      := -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 \
              -DKBSCAN_VERSION='"$(VERSION)"' \
@@ -21,9 +21,9 @@ ifeq ($(SAN),1)
 SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 endif
-ALL_CFLAGS = -std=c11 $(WARN) $(DEFS) -Ianalyzer -Iparsers \
+ALL_CFLAGS = -std=c11 -pthread $(WARN) $(DEFS) -Ianalyzer -Iparsers \
              $(shell pkg-config --cflags $(PKGS)) $(CFLAGS) $(SANFLAGS)
-LIBS       = $(shell pkg-config --libs $(PKGS)) -lm
+LIBS       = $(shell pkg-config --libs $(PKGS)) -lm -pthread
 
 # Every .c in analyzer/ and parsers/ except the CLI's main is library code,
 # shared by kbscan and the unit tests.

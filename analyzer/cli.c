@@ -9,7 +9,7 @@
 
 enum {
     OPT_JSON = 256, OPT_HTML, OPT_RULES, OPT_LIST_RULES, OPT_SINCE, OPT_UNTIL, OPT_LANG, OPT_COLOR,
-    OPT_MAX_EVIDENCE, OPT_NO_PREFILTER
+    OPT_MAX_EVIDENCE, OPT_NO_PREFILTER, OPT_JOBS
 };
 
 void kb_cli_usage(FILE *out)
@@ -35,6 +35,8 @@ void kb_cli_usage(FILE *out)
           "                         always or never\n"
           "      --max-evidence N   evidence items kept per checkpoint (default 20; counts\n"
           "                         stay exact)\n"
+          "  -j, --jobs N           files analysed at once (default: the number of cores;\n"
+          "                         the report is the same for every N)\n"
           "      --no-prefilter     decode every event record, not only those that can\n"
           "                         matter (same report, slower: a check of the shortcut)\n"
           "  -q, --quiet            no report on stdout and no progress; exit status only\n"
@@ -107,6 +109,14 @@ static int parse_option(int c, const char *arg, kb_cli *cli)
         else
             return usage_error("--color: '%s' is not auto, always or never", arg);
         return 0;
+    case 'j': {
+        char *end;
+        long n = strtol(arg, &end, 10);
+        if (*end || n < 1 || n > 64)
+            return usage_error("-j: '%s' is not a number from 1 to 64", arg);
+        cli->jobs = (size_t)n;
+        return 0;
+    }
     case OPT_NO_PREFILTER:
         cli->no_prefilter = 1;
         return 0;
@@ -140,6 +150,7 @@ int kb_cli_parse(int argc, char **argv, kb_cli *cli)
         {"colour", required_argument, NULL, OPT_COLOR},
         {"max-evidence", required_argument, NULL, OPT_MAX_EVIDENCE},
         {"no-prefilter", no_argument, NULL, OPT_NO_PREFILTER},
+        {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -150,7 +161,7 @@ int kb_cli_parse(int argc, char **argv, kb_cli *cli)
     cli->max_evidence = 20;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "f:o:qhV", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:o:j:qhV", options, NULL)) != -1) {
         int rc = parse_option(c, optarg, cli);
         if (rc)
             return rc;

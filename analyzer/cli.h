@@ -26,6 +26,7 @@ typedef struct kb_cli {
     int64_t since, until;
     size_t max_evidence;
     int no_prefilter;          /* decode every EVTX record (a check of the shortcut) */
+    size_t jobs;               /* -j N; 0 = the number of cores */
     const char *const *paths;
     size_t npaths;
 } kb_cli;

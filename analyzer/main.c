@@ -143,6 +143,8 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
     opts.interest = &interest;
     opts.since = cli->since;
     opts.no_prefilter = cli->no_prefilter;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    opts.jobs = cli->jobs ? cli->jobs : cores > 0 ? (size_t)(cores < KB_MAX_JOBS ? cores : KB_MAX_JOBS) : 1;
     opts.until = cli->until;
     if (!cli->quiet && isatty(STDERR_FILENO))
         opts.progress = show_progress;

@@ -7,10 +7,21 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* A file to analyse: found by the walk (which creates its input, in walk
+ * order), analysed by a worker into a fact list of its own; the lists are
+ * joined in walk order, so the report is the same for every -j. */
+typedef struct scan_job {
+    size_t index;
+    char *fs_path;
+    kb_factlist facts;
+    int nomem;
+} scan_job;
 
 typedef struct scan_state {
     const kb_scan_opts *opts;
@@ -18,6 +29,11 @@ typedef struct scan_state {
     kb_factlist *facts;
     size_t files;
     int nomem;
+    scan_job *jobs;
+    size_t njobs, capjobs;
+    /* Workers take jobs in order; progress is shown under the lock. */
+    pthread_mutex_t lock;
+    size_t next_job, jobs_done;
 } scan_state;
 
 void kb_scan_opts_init(kb_scan_opts *opts)
@@ -48,9 +64,9 @@ static kb_input *new_input(scan_state *st, const char *shown, size_t *index)
     return &st->inputs->items[i];
 }
 
-static kb_parse_ctx parse_ctx(scan_state *st, kb_input *in, size_t index)
+static kb_parse_ctx parse_ctx(const scan_state *st, scan_job *job, kb_input *in)
 {
-    kb_parse_ctx ctx = {in, index, st->facts, st->opts->interest, st->opts->since,
+    kb_parse_ctx ctx = {in, job->index, &job->facts, st->opts->interest, st->opts->since,
                         st->opts->until, st->opts->no_prefilter};
     return ctx;
 }
@@ -88,7 +104,7 @@ static const kb_text_parser *best_parser(const kb_text *text)
     return best;
 }
 
-static void analyse_text(scan_state *st, kb_input *in, size_t index, const unsigned char *data,
+static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, const unsigned char *data,
                          size_t len)
 {
     if (kb_bytes_look_binary(data, len)) {
@@ -114,10 +130,10 @@ static void analyse_text(scan_state *st, kb_input *in, size_t index, const unsig
     }
     kb_input_set_kind(in, parser->kind);
     kb_input_add_feed(in, parser->feed);
-    kb_parse_ctx ctx = parse_ctx(st, in, index);
+    kb_parse_ctx ctx = parse_ctx(st, job, in);
     rc = parser->parse(&text, &ctx);
     if (rc == KB_ERR_NOMEM)
-        st->nomem = 1;
+        job->nomem = 1;
     else if (rc != KB_OK && in->state == KB_INPUT_OK)
         kb_input_fail(in, KB_INPUT_ERROR, "%s", kb_status_name(rc));
     if (text.encoding_assumed)
@@ -126,12 +142,10 @@ static void analyse_text(scan_state *st, kb_input *in, size_t index, const unsig
     kb_text_free(&text);
 }
 
-static void analyse_file(scan_state *st, const char *fs_path, const char *shown)
+/* Runs in a worker: touches only its job and its own input. */
+static void analyse_file(const scan_state *st, scan_job *job, kb_input *in)
 {
-    size_t index;
-    kb_input *in = new_input(st, shown, &index);
-    if (!in)
-        return;
+    const char *fs_path = job->fs_path;
     int fd = open(fs_path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb) != 0) {
@@ -157,9 +171,9 @@ static void analyse_file(scan_state *st, const char *fs_path, const char *shown)
     if (kb_evtx_sniff(head, got)) {
         close(fd);
         kb_input_set_kind(in, "evtx");
-        kb_parse_ctx ctx = parse_ctx(st, in, index);
+        kb_parse_ctx ctx = parse_ctx(st, job, in);
         if (kb_evtx_parse(fs_path, &ctx) == KB_ERR_NOMEM)
-            st->nomem = 1;
+            job->nomem = 1;
         return;
     }
     if (sb.st_size == 0) {
@@ -184,11 +198,34 @@ static void analyse_file(scan_state *st, const char *fs_path, const char *shown)
     unsigned char *data = read_all(fd, (size_t)sb.st_size, &len);
     close(fd);
     if (!data) {
+        job->nomem = 1;
+        return;
+    }
+    analyse_text(st, job, in, data, len);
+    free(data);
+}
+
+static void add_job(scan_state *st, const char *fs_path, const char *shown)
+{
+    size_t index;
+    if (!new_input(st, shown, &index))
+        return;
+    if (st->njobs == st->capjobs) {
+        size_t cap = st->capjobs ? 2 * st->capjobs : 64;
+        scan_job *p = realloc(st->jobs, cap * sizeof *p);
+        if (!p) {
+            st->nomem = 1;
+            return;
+        }
+        st->jobs = p;
+        st->capjobs = cap;
+    }
+    scan_job job = {index, kb_strdup(fs_path), {0}, 0};
+    if (!job.fs_path) {
         st->nomem = 1;
         return;
     }
-    analyse_text(st, in, index, data, len);
-    free(data);
+    st->jobs[st->njobs++] = job;
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -281,26 +318,76 @@ static void walk(scan_state *st, const char *fs_path, const char *shown, int dep
         st->files++;
         return;
     }
-    if (st->opts->progress)
-        st->opts->progress(st->opts->progress_ctx, shown, st->files);
     st->files++;
-    analyse_file(st, fs_path, shown);
+    add_job(st, fs_path, shown);
+}
+
+static void *worker(void *arg)
+{
+    scan_state *st = arg;
+    for (;;) {
+        pthread_mutex_lock(&st->lock);
+        size_t i = st->next_job++;
+        if (i < st->njobs && st->opts->progress)
+            st->opts->progress(st->opts->progress_ctx, st->inputs->items[st->jobs[i].index].path,
+                               st->jobs_done);
+        pthread_mutex_unlock(&st->lock);
+        if (i >= st->njobs)
+            return NULL;
+        scan_job *job = &st->jobs[i];
+        analyse_file(st, job, &st->inputs->items[job->index]);
+        pthread_mutex_lock(&st->lock);
+        st->jobs_done++;
+        pthread_mutex_unlock(&st->lock);
+    }
+}
+
+/* Analyses the jobs with up to opts->jobs threads (the inputs array no
+ * longer grows now), then joins their facts in walk order. */
+static void run_jobs(scan_state *st)
+{
+    size_t nthreads = st->opts->jobs ? st->opts->jobs : 1;
+    if (nthreads > st->njobs)
+        nthreads = st->njobs;
+    pthread_t threads[KB_MAX_JOBS];
+    size_t started = 0;
+    for (size_t t = 1; t < nthreads && t < KB_MAX_JOBS; t++)
+        started += pthread_create(&threads[started], NULL, worker, st) == 0;
+    worker(st);
+    for (size_t t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    for (size_t i = 0; i < st->njobs; i++) {
+        scan_job *job = &st->jobs[i];
+        for (size_t k = 0; k < job->facts.n; k++)
+            if (!st->nomem && kb_factlist_add(st->facts, job->facts.items[k]) != 0)
+                st->nomem = 1;
+            else if (st->nomem)
+                kb_fact_free(job->facts.items[k]);
+        free(job->facts.items);
+        free(job->fs_path);
+        st->nomem |= job->nomem;
+    }
 }
 
 kb_status kb_scan(const char *const *paths, size_t npaths, const kb_scan_opts *opts,
                   kb_inputs *inputs, kb_factlist *facts)
 {
-    scan_state st = {opts, inputs, facts, 0, 0};
+    scan_state st = {opts, inputs, facts, 0, 0, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER, 0, 0};
     for (size_t i = 0; i < npaths && !st.nomem; i++) {
         /* Shown paths keep what the user typed, without a trailing slash. */
         char *shown = kb_strdup(paths[i]);
-        if (!shown)
-            return KB_ERR_NOMEM;
+        if (!shown) {
+            st.nomem = 1;
+            break;
+        }
         size_t len = strlen(shown);
         while (len > 1 && shown[len - 1] == '/')
             shown[--len] = '\0';
         walk(&st, paths[i], shown, 0);
         free(shown);
     }
+    run_jobs(&st);
+    free(st.jobs);
+    pthread_mutex_destroy(&st.lock);
     return st.nomem ? KB_ERR_NOMEM : KB_OK;
 }

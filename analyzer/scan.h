@@ -14,6 +14,7 @@ typedef struct kb_scan_opts {
     const kb_interest *interest;
     int64_t since, until;          /* event time filter, KB_TIME_NONE = open */
     int no_prefilter;              /* decode every EVTX record (for tests) */
+    size_t jobs;                   /* files analysed at once (threads), 1..KB_MAX_JOBS */
     size_t max_text_bytes;         /* larger text files are skipped, said so */
     size_t max_files;              /* files looked at, at most */
     int max_depth;                 /* directory depth, at most */
@@ -25,6 +26,7 @@ typedef struct kb_scan_opts {
 #define KB_DEFAULT_MAX_TEXT_BYTES ((size_t)64 << 20)
 #define KB_DEFAULT_MAX_FILES 100000
 #define KB_DEFAULT_MAX_DEPTH 32
+#define KB_MAX_JOBS 64
 
 void kb_scan_opts_init(kb_scan_opts *opts);
 

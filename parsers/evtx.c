@@ -11,9 +11,11 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <libbfio.h>
 #include <libevtx.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 int kb_evtx_sniff(const unsigned char *head, size_t len)
 {
@@ -399,6 +401,140 @@ static void set_feed(kb_input *in, const char *channel)
         in->channel = kb_strdup(channel);
 }
 
+/* The slice: the file header, patched to describe only the chosen chunks
+ * (numbers, count, checksum), then those chunks as they are in the file. */
+static unsigned char *build_slice(const char *fs_path, const kb_evtx_prefilter *pf, size_t *len)
+{
+    *len = KB_EVTX_HEADER_SIZE + pf->nslice * (size_t)KB_EVTX_CHUNK_SIZE;
+    unsigned char *buf = malloc(*len);
+    FILE *fp = buf ? fopen(fs_path, "rb") : NULL;
+    int ok = fp && fread(buf, 1, KB_EVTX_HEADER_SIZE, fp) == KB_EVTX_HEADER_SIZE;
+    for (size_t i = 0; ok && i < pf->nslice; i++)
+        ok = fseeko(fp, (off_t)(KB_EVTX_HEADER_SIZE + pf->slice_chunk[i] * KB_EVTX_CHUNK_SIZE), SEEK_SET) == 0 &&
+             fread(buf + KB_EVTX_HEADER_SIZE + i * KB_EVTX_CHUNK_SIZE, 1, KB_EVTX_CHUNK_SIZE, fp) ==
+                 KB_EVTX_CHUNK_SIZE;
+    if (fp)
+        fclose(fp);
+    if (!ok) {
+        free(buf);
+        return NULL;
+    }
+    uint64_t last = pf->nslice - 1;
+    memset(buf + 8, 0, 8);                       /* first chunk number */
+    for (int b = 0; b < 8; b++)                  /* last chunk number */
+        buf[16 + b] = (unsigned char)(last >> (8 * b));
+    buf[42] = (unsigned char)pf->nslice;         /* number of chunks */
+    buf[43] = (unsigned char)(pf->nslice >> 8);
+    uint32_t crc = (uint32_t)crc32(0L, buf, 120);
+    for (int b = 0; b < 4; b++)
+        buf[124 + b] = (unsigned char)(crc >> (8 * b));
+    return buf;
+}
+
+/* What a finished reading of the file says about it, whichever way. */
+static kb_status finish(kb_input *in, const kb_evtx_layout *layout, uint64_t count, char *channel,
+                        evtx_state *st, kb_status status)
+{
+    if (in->records_failed)
+        kb_input_fail(in, KB_INPUT_DAMAGED, "%llu record(s) could not be read",
+                      (unsigned long long)in->records_failed);
+    /* libevtx 20181227 silently drops, e.g., a record that ends exactly at
+     * the end of its chunk: what the intact chunks hold but libevtx did not
+     * hand out is lost to the analysis, and the report must say so. */
+    if (layout->records > count) {
+        unsigned long long lost = (unsigned long long)(layout->records - count);
+        kb_input_note(in, "records", "the intact chunks hold %llu records, libevtx read %llu",
+                      (unsigned long long)layout->records, (unsigned long long)count);
+        kb_input_fail(in, KB_INPUT_DAMAGED, "%llu record(s) in intact chunks could not be read", lost);
+    }
+    set_feed(in, channel);
+    free(st->seen_ids);
+    free(channel);
+    if (status != KB_OK)
+        return status;
+    return in->state == KB_INPUT_DAMAGED ? KB_ERR_DAMAGED : KB_OK;
+}
+
+/* The fast way: libevtx sees only the slice, in memory. Returns 1 when the
+ * file is done, 0 when the caller must read the whole file instead. */
+static int parse_slice(const char *fs_path, kb_parse_ctx *ctx, const kb_evtx_layout *layout,
+                       kb_evtx_prefilter *pf, kb_status *result)
+{
+    kb_input *in = ctx->input;
+    if (in->state != KB_INPUT_OK || pf->nslice == 0 || pf->chunks != pf->header_chunks)
+        return 0;
+    size_t len = 0;
+    unsigned char *buf = build_slice(fs_path, pf, &len);
+    if (!buf)
+        return 0;
+    libbfio_handle_t *io = NULL;
+    libevtx_file_t *file = NULL;
+    int count = 0, done = 0;
+    if (libbfio_memory_range_initialize(&io, NULL) == 1 && libbfio_memory_range_set(io, buf, len, NULL) == 1 &&
+        libevtx_file_initialize(&file, NULL) == 1 &&
+        libevtx_file_open_file_io_handle(file, io, LIBEVTX_OPEN_READ, NULL) == 1 &&
+        libevtx_file_get_number_of_records(file, &count, NULL) == 1 &&
+        (uint64_t)count == pf->slice_total && libevtx_file_is_corrupted(file, NULL) != 1) {
+        in->records = layout->records;
+        char *channel = find_channel(file, count, in);
+        evtx_state st = {ctx, channel, NULL, 0, 0};
+        kb_status status = read_candidates(file, &st, pf);
+        if (status == KB_OK && pf->usable) {
+            status = read_records(file, &st, 1);
+            *result = finish(in, layout, layout->records, channel, &st, status);
+            done = 1;
+        } else {
+            free(st.seen_ids);
+            free(channel);
+            if (status != KB_OK) {
+                *result = status;
+                done = 1;
+            }
+        }
+        libevtx_file_close(file, NULL);
+    }
+    libevtx_file_free(&file, NULL);
+    libbfio_handle_free(&io, NULL);
+    free(buf);
+    return done;
+}
+
+/* The whole file through libevtx: every record is decoded. */
+static kb_status parse_whole(const char *fs_path, kb_parse_ctx *ctx, const kb_evtx_layout *layout)
+{
+    kb_input *in = ctx->input;
+    libevtx_file_t *file = NULL;
+    libevtx_error_t *error = NULL;
+    if (libevtx_file_initialize(&file, &error) != 1 ||
+        libevtx_file_open(file, fs_path, LIBEVTX_OPEN_READ, &error) != 1) {
+        char msg[512];
+        error_text(error, msg, sizeof msg);
+        libevtx_error_free(&error);
+        libevtx_file_free(&file, NULL);
+        kb_input_fail(in, KB_INPUT_ERROR, "libevtx cannot open it: %s", msg);
+        set_feed(in, NULL);
+        return KB_ERR_FORMAT;
+    }
+    int count = 0;
+    if (libevtx_file_get_number_of_records(file, &count, &error) != 1) {
+        libevtx_error_free(&error);
+        count = 0;
+    }
+    in->records = (uint64_t)count;
+    if (libevtx_file_is_corrupted(file, &error) == 1)
+        kb_input_fail(in, KB_INPUT_DAMAGED, "libevtx reports the file as corrupted");
+    libevtx_error_free(&error);
+    char *channel = find_channel(file, count, in);
+    evtx_state st = {ctx, channel, NULL, 0, 0};
+    kb_status status = read_records(file, &st, 0);
+    if (status == KB_OK)
+        status = read_records(file, &st, 1);
+    status = finish(in, layout, (uint64_t)count, channel, &st, status);
+    libevtx_file_close(file, NULL);
+    libevtx_file_free(&file, NULL);
+    return status;
+}
+
 kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx)
 {
     kb_input *in = ctx->input;
@@ -423,60 +559,8 @@ kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx)
     }
     kb_input_saw_time(in, layout.first_time);
     kb_input_saw_time(in, layout.last_time);
-
-    libevtx_file_t *file = NULL;
-    libevtx_error_t *error = NULL;
-    if (libevtx_file_initialize(&file, &error) != 1 ||
-        libevtx_file_open(file, fs_path, LIBEVTX_OPEN_READ, &error) != 1) {
-        char msg[512];
-        error_text(error, msg, sizeof msg);
-        libevtx_error_free(&error);
-        libevtx_file_free(&file, NULL);
-        kb_input_fail(in, KB_INPUT_ERROR, "libevtx cannot open it: %s", msg);
-        set_feed(in, NULL);
-        kb_evtx_prefilter_free(&pf);
-        return KB_ERR_FORMAT;
-    }
-    int count = 0;
-    if (libevtx_file_get_number_of_records(file, &count, &error) != 1) {
-        libevtx_error_free(&error);
-        count = 0;
-    }
-    in->records = (uint64_t)count;
-    if (libevtx_file_is_corrupted(file, &error) == 1)
-        kb_input_fail(in, KB_INPUT_DAMAGED, "libevtx reports the file as corrupted");
-    libevtx_error_free(&error);
-
-    char *channel = find_channel(file, count, in);
-    evtx_state st = {ctx, channel, NULL, 0, 0};
-    /* The prefilter numbered the records as libevtx does only if both saw
-     * the same records: otherwise, and on any surprise, decode everything. */
-    if (pf.usable && (layout.records != (uint64_t)count || in->state != KB_INPUT_OK))
-        kb_evtx_prefilter_doubt(&pf, "libevtx and the chunk walk disagree");
-    kb_status status = pf.usable ? read_candidates(file, &st, &pf) : KB_OK;
-    if (status == KB_OK && !pf.usable)
-        status = read_records(file, &st, 0);
+    kb_status status = KB_OK;
+    int done = pf.usable && parse_slice(fs_path, ctx, &layout, &pf, &status);
     kb_evtx_prefilter_free(&pf);
-    if (status == KB_OK)
-        status = read_records(file, &st, 1);
-    if (in->records_failed)
-        kb_input_fail(in, KB_INPUT_DAMAGED, "%llu record(s) could not be read",
-                      (unsigned long long)in->records_failed);
-    /* libevtx 20181227 silently drops, e.g., a record that ends exactly at
-     * the end of its chunk: what the intact chunks hold but libevtx did not
-     * hand out is lost to the analysis, and the report must say so. */
-    if (layout.records > (uint64_t)count) {
-        unsigned long long lost = (unsigned long long)(layout.records - (uint64_t)count);
-        kb_input_note(in, "records", "the intact chunks hold %llu records, libevtx read %d",
-                      (unsigned long long)layout.records, count);
-        kb_input_fail(in, KB_INPUT_DAMAGED, "%llu record(s) in intact chunks could not be read", lost);
-    }
-    set_feed(in, channel);
-    free(st.seen_ids);
-    free(channel);
-    libevtx_file_close(file, NULL);
-    libevtx_file_free(&file, NULL);
-    if (status != KB_OK)
-        return status;
-    return in->state == KB_INPUT_DAMAGED ? KB_ERR_DAMAGED : KB_OK;
+    return done ? status : parse_whole(fs_path, ctx, &layout);
 }

@@ -121,6 +121,8 @@ int kb_evtx_read_layout_filtered(FILE *fp, kb_input *in, kb_evtx_layout *out, kb
     read_file_header(header, got, in, out);
     if (pf && !out->header_ok)
         kb_evtx_prefilter_doubt(pf, "the file header is damaged");
+    else if (pf && got == sizeof header)
+        kb_evtx_prefilter_header(pf, header);
     if (got < sizeof header) {
         kb_input_note(in, "file header", "file ends inside the header (%zu bytes)", got);
         kb_input_fail(in, KB_INPUT_DAMAGED, "EVTX file is truncated (%zu bytes)", got);
@@ -135,7 +137,7 @@ int kb_evtx_read_layout_filtered(FILE *fp, kb_input *in, kb_evtx_layout *out, kb
             out->chunks++;
             int intact = check_chunk(c, index, in, out);
             if (pf)
-                kb_evtx_prefilter_chunk(pf, c, intact);
+                kb_evtx_prefilter_chunk(pf, c, index, intact);
             continue;
         }
         if (n > 0) {

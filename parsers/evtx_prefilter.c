@@ -225,25 +225,73 @@ static int candidate(const kb_evtx_prefilter *pf, const unsigned char *chunk, si
     return 0;
 }
 
+static int grow(void **p, size_t elem, size_t max)
+{
+    if (*p)
+        return 0;
+    *p = malloc(elem * max);
+    return *p ? 0 : -1;
+}
+
 static void add_candidate(kb_evtx_prefilter *pf, uint64_t index, uint64_t id)
 {
     if (pf->n == KB_EVTX_PREFILTER_MAX) {
         kb_evtx_prefilter_doubt(pf, "more candidate records than the memory bound");
         return;
     }
-    if (!pf->index) {
-        pf->index = malloc(KB_EVTX_PREFILTER_MAX * sizeof *pf->index);
-        pf->id = malloc(KB_EVTX_PREFILTER_MAX * sizeof *pf->id);
-        if (!pf->index || !pf->id) {
-            kb_evtx_prefilter_doubt(pf, "out of memory");
-            return;
-        }
+    if (grow((void **)&pf->index, sizeof *pf->index, KB_EVTX_PREFILTER_MAX) ||
+        grow((void **)&pf->id, sizeof *pf->id, KB_EVTX_PREFILTER_MAX)) {
+        kb_evtx_prefilter_doubt(pf, "out of memory");
+        return;
     }
     pf->index[pf->n] = index;
     pf->id[pf->n++] = id;
 }
 
-void kb_evtx_prefilter_chunk(kb_evtx_prefilter *pf, const unsigned char *chunk, int intact)
+static void add_to_slice(kb_evtx_prefilter *pf, uint64_t position, uint32_t records)
+{
+    if (pf->nslice == KB_EVTX_SLICE_MAX) {
+        kb_evtx_prefilter_doubt(pf, "more chunks matter than the slice holds");
+        return;
+    }
+    if (grow((void **)&pf->slice_chunk, sizeof *pf->slice_chunk, KB_EVTX_SLICE_MAX) ||
+        grow((void **)&pf->slice_records, sizeof *pf->slice_records, KB_EVTX_SLICE_MAX)) {
+        kb_evtx_prefilter_doubt(pf, "out of memory");
+        return;
+    }
+    pf->slice_chunk[pf->nslice] = position;
+    pf->slice_records[pf->nslice++] = records;
+    pf->slice_total += records;
+}
+
+/* Whether the unused end of the chunk holds a record signature: libevtx
+ * recovers such records, so the chunk goes to libevtx. */
+static int slack_has_record(const unsigned char *chunk, uint32_t free_off)
+{
+    for (size_t off = free_off; off + 4 <= CHUNK_SIZE; off++) {
+        const unsigned char *hit = memchr(chunk + off, '*', CHUNK_SIZE - off);
+        if (!hit || hit + 4 > chunk + CHUNK_SIZE)
+            return 0;
+        if (memcmp(hit, "**\0\0", 4) == 0)
+            return 1;
+        off = (size_t)(hit - chunk);
+    }
+    return 0;
+}
+
+void kb_evtx_prefilter_header(kb_evtx_prefilter *pf, const unsigned char *h)
+{
+    uint64_t first = le64(h + 8), last = le64(h + 16);
+    pf->header_next_id = le64(h + 24);
+    pf->header_chunks = (uint64_t)(h[42] | h[43] << 8);
+    if (le32(h + 120) != 0)
+        kb_evtx_prefilter_doubt(pf, "the log was not closed cleanly (header flags)");
+    else if (first != 0 || last + 1 != pf->header_chunks)
+        kb_evtx_prefilter_doubt(pf, "a wrapped log, or a header that disagrees with its chunks");
+}
+
+void kb_evtx_prefilter_chunk(kb_evtx_prefilter *pf, const unsigned char *chunk, uint64_t position,
+                             int intact)
 {
     if (!pf->usable)
         return;
@@ -256,20 +304,31 @@ void kb_evtx_prefilter_chunk(kb_evtx_prefilter *pf, const unsigned char *chunk, 
     }
     pf->chunks++;
     uint32_t free_off = le32(chunk + 48);
-    size_t off = RECORDS_START, before = pf->n;
+    size_t off = RECORDS_START, first = pf->n;
+    uint32_t records = 0;
+    /* Candidates are numbered as if this chunk went to the slice. */
     while (off + 28 <= free_off && pf->usable) {
         const unsigned char *r = chunk + off;
         uint32_t size = le32(r + 4);
         if (le32(r) != 0x00002a2a || size < 28 || off + size > free_off)
             break;
+        if (off + size == CHUNK_SIZE)
+            kb_evtx_prefilter_doubt(pf, "a record ends at its chunk's last byte (libevtx loses it)");
+        if (le64(r + 8) >= pf->header_next_id)
+            kb_evtx_prefilter_doubt(pf, "a record newer than the header says");
         if (candidate(pf, chunk, off, size))
-            add_candidate(pf, pf->records, le64(r + 8));
-        pf->records++;
+            add_candidate(pf, pf->slice_total + records, le64(r + 8));
+        records++;
         off += size;
     }
     if (off != free_off)
         kb_evtx_prefilter_doubt(pf, "records do not fill their chunk as its header says");
-    pf->chunks_with_candidates += pf->n > before;
+    int early = pf->records < KB_EVTX_CHANNEL_RECORDS;
+    pf->records += records;
+    if (!pf->usable)
+        return;
+    if (pf->n > first || early || slack_has_record(chunk, free_off))
+        add_to_slice(pf, position, records);
 }
 
 void kb_evtx_prefilter_free(kb_evtx_prefilter *pf)
@@ -281,7 +340,10 @@ void kb_evtx_prefilter_free(kb_evtx_prefilter *pf)
     free(pf->item);
     free(pf->index);
     free(pf->id);
+    free(pf->slice_chunk);
+    free(pf->slice_records);
     pf->names = NULL;
-    pf->index = pf->id = NULL;
-    pf->nnames = pf->n = 0;
+    pf->index = pf->id = pf->slice_chunk = NULL;
+    pf->slice_records = NULL;
+    pf->nnames = pf->n = pf->nslice = 0;
 }

@@ -7,16 +7,18 @@
  * the provider's name, in UTF-16LE, is in its own bytes (Windows writes it as
  * a substitution value) or in the template definition it uses (a literal
  * there); and its event id, read from its substitution values, must be one
- * the provider is wanted for. Records are located by the chunk walk of evtx_layout.c, which
- * numbers them as libevtx does; the EVTX parser checks every record id it
- * gets back against the one expected here.
+ * the provider is wanted for. libevtx then opens only a slice of the file:
+ * the chunks that matter, copied behind a file header of their own, in
+ * memory, so that neither its time nor its memory grows with the log. The
+ * EVTX parser checks every record id it gets back against the one expected.
  *
  * Records with a value of binary XML (UserData) are always decoded: that is
  * where libevtx fails on some real records, and the report must name those
  * as it would without the prefilter.
  *
  * Any doubt makes the prefilter unusable, and the whole file is decoded: a
- * damaged chunk, a record whose structure is not the expected one (it is kept
+ * log not closed cleanly (dirty or other header flags, header and chunks
+ * that disagree, a wrapped log), a damaged chunk, a record whose structure is not the expected one (it is kept
  * as a candidate), a rule that wants every event, a provider name that is not
  * plain ASCII, more candidates than the memory bound. */
 #ifndef KB_EVTX_PREFILTER_H
@@ -27,31 +29,48 @@
 
 #include "interest.h"
 
-#define KB_EVTX_PREFILTER_MAX 65536 /* candidates kept, at most (1 MiB) */
+#define KB_EVTX_PREFILTER_MAX 65536 /* candidates kept, at most */
+#define KB_EVTX_SLICE_MAX 256        /* chunks handed to libevtx, at most (16 MiB) */
+#define KB_EVTX_CHANNEL_RECORDS 16   /* records the channel is looked for in */
 
+/* The chunks libevtx will see (the slice), in file order: those holding a
+ * candidate, those whose slack may hold recoverable records, and the first
+ * ones (the log's channel and computer come from its first records). */
 typedef struct kb_evtx_prefilter {
     int usable;               /* 0: decode every record */
     const char *doubt;        /* why not usable (for notes and tests) */
-    /* Wanted provider names in UTF-16LE, lower-case ASCII. */
     const kb_interest *interest;
+    /* Wanted provider names in UTF-16LE, lower-case ASCII. */
     unsigned char **names;
     size_t *name_len;         /* in bytes */
     size_t *item;             /* the interest item of each name */
     size_t nnames;
-    /* Candidates, in file order: libevtx record index and record id. */
+    /* The slice: each chunk's position in the file and its record count. */
+    uint64_t *slice_chunk;
+    uint32_t *slice_records;
+    size_t nslice;
+    /* Candidates, in file order: index in the slice's records, record id. */
     uint64_t *index, *id;
     size_t n;
-    uint64_t records;         /* records walked (the next record index) */
-    uint64_t chunks, chunks_with_candidates;
+    uint64_t records;         /* records walked in the whole file */
+    uint64_t slice_total;     /* records in the slice */
+    uint64_t chunks;          /* chunks in use */
+    uint64_t header_chunks, header_next_id;  /* as the file header says */
 } kb_evtx_prefilter;
 
 /* Sets up for the interest; disabled (--no-prefilter) or an interest that
  * wants everything gives an unusable prefilter. 0, or -1 out of memory. */
 int kb_evtx_prefilter_init(kb_evtx_prefilter *pf, const kb_interest *interest, int disabled);
 
-/* Looks at one 64 KiB chunk, in file order; intact says its checksums and
- * signature are right. */
-void kb_evtx_prefilter_chunk(kb_evtx_prefilter *pf, const unsigned char *chunk, int intact);
+/* Looks at the 4096-byte file header: only a log closed cleanly, whose
+ * header agrees with its chunks, is sliced (libevtx judges the others as a
+ * whole, e.g. "corrupted" for a dirty header, and that judgement must stay). */
+void kb_evtx_prefilter_header(kb_evtx_prefilter *pf, const unsigned char *header);
+
+/* Looks at one 64 KiB chunk, in file order (position: its number in the
+ * file); intact says its checksums and signature are right. */
+void kb_evtx_prefilter_chunk(kb_evtx_prefilter *pf, const unsigned char *chunk, uint64_t position,
+                             int intact);
 
 /* Gives up: the whole file will be decoded. */
 void kb_evtx_prefilter_doubt(kb_evtx_prefilter *pf, const char *why);
