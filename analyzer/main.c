@@ -67,12 +67,18 @@ static int64_t now_mono(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Progress on a terminal: one line, overwritten. */
-static void show_progress(void *ctx, const char *path, size_t done)
+/* Progress on a terminal, once the run has taken a moment: one line,
+ * overwritten: files, MiB, facts found, the file being read. */
+static void show_progress(void *ctx, const kb_scan_progress *p)
 {
-    (void)ctx;
-    char *visible = kb_text_visible(path);
-    fprintf(stderr, "\r\033[Kkbscan: %zu files read; reading %.60s", done, visible ? visible : "");
+    const int64_t *started = ctx;
+    if (now_mono() - *started < 300000)
+        return;
+    char *visible = kb_text_visible(p->path);
+    int percent = p->bytes_total ? (int)(100 * p->bytes_done / p->bytes_total) : 0;
+    fprintf(stderr, "\r\033[Kkbscan: %3d%%  %zu/%zu files  %.0f/%.0f MiB  %zu found  %.40s", percent,
+            p->files_done, p->files_total, (double)p->bytes_done / 1048576.0,
+            (double)p->bytes_total / 1048576.0, p->facts, visible ? visible : "");
     free(visible);
     fflush(stderr);
 }
@@ -146,8 +152,11 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     opts.jobs = cli->jobs ? cli->jobs : cores > 0 ? (size_t)(cores < KB_MAX_JOBS ? cores : KB_MAX_JOBS) : 1;
     opts.until = cli->until;
-    if (!cli->quiet && isatty(STDERR_FILENO))
+    int64_t scan_started = now_mono();
+    if (!cli->quiet && isatty(STDERR_FILENO)) {
         opts.progress = show_progress;
+        opts.progress_ctx = &scan_started;
+    }
     kb_inputs inputs = {0};
     kb_factlist facts = {0};
     kb_status st = kb_scan(cli->paths, cli->npaths, &opts, &inputs, &facts);

@@ -19,6 +19,7 @@
 typedef struct scan_job {
     size_t index;
     char *fs_path;
+    uint64_t bytes;
     kb_factlist facts;
     int nomem;
 } scan_job;
@@ -34,6 +35,8 @@ typedef struct scan_state {
     /* Workers take jobs in order; progress is shown under the lock. */
     pthread_mutex_t lock;
     size_t next_job, jobs_done;
+    uint64_t bytes_total, bytes_done;
+    size_t facts_found;
 } scan_state;
 
 void kb_scan_opts_init(kb_scan_opts *opts)
@@ -205,7 +208,7 @@ static void analyse_file(const scan_state *st, scan_job *job, kb_input *in)
     free(data);
 }
 
-static void add_job(scan_state *st, const char *fs_path, const char *shown)
+static void add_job(scan_state *st, const char *fs_path, const char *shown, uint64_t bytes)
 {
     size_t index;
     if (!new_input(st, shown, &index))
@@ -220,7 +223,8 @@ static void add_job(scan_state *st, const char *fs_path, const char *shown)
         st->jobs = p;
         st->capjobs = cap;
     }
-    scan_job job = {index, kb_strdup(fs_path), {0}, 0};
+    scan_job job = {index, kb_strdup(fs_path), bytes, {0}, 0};
+    st->bytes_total += bytes;
     if (!job.fs_path) {
         st->nomem = 1;
         return;
@@ -319,7 +323,7 @@ static void walk(scan_state *st, const char *fs_path, const char *shown, int dep
         return;
     }
     st->files++;
-    add_job(st, fs_path, shown);
+    add_job(st, fs_path, shown, (uint64_t)sb.st_size);
 }
 
 static void *worker(void *arg)
@@ -328,9 +332,11 @@ static void *worker(void *arg)
     for (;;) {
         pthread_mutex_lock(&st->lock);
         size_t i = st->next_job++;
-        if (i < st->njobs && st->opts->progress)
-            st->opts->progress(st->opts->progress_ctx, st->inputs->items[st->jobs[i].index].path,
-                               st->jobs_done);
+        if (i < st->njobs && st->opts->progress) {
+            kb_scan_progress p = {st->inputs->items[st->jobs[i].index].path, st->jobs_done, st->njobs,
+                                  st->bytes_done, st->bytes_total, st->facts_found};
+            st->opts->progress(st->opts->progress_ctx, &p);
+        }
         pthread_mutex_unlock(&st->lock);
         if (i >= st->njobs)
             return NULL;
@@ -338,6 +344,8 @@ static void *worker(void *arg)
         analyse_file(st, job, &st->inputs->items[job->index]);
         pthread_mutex_lock(&st->lock);
         st->jobs_done++;
+        st->bytes_done += job->bytes;
+        st->facts_found += job->facts.n;
         pthread_mutex_unlock(&st->lock);
     }
 }
@@ -372,7 +380,7 @@ static void run_jobs(scan_state *st)
 kb_status kb_scan(const char *const *paths, size_t npaths, const kb_scan_opts *opts,
                   kb_inputs *inputs, kb_factlist *facts)
 {
-    scan_state st = {opts, inputs, facts, 0, 0, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER, 0, 0};
+    scan_state st = {opts, inputs, facts, 0, 0, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0};
     for (size_t i = 0; i < npaths && !st.nomem; i++) {
         /* Shown paths keep what the user typed, without a trailing slash. */
         char *shown = kb_strdup(paths[i]);

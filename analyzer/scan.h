@@ -10,6 +10,14 @@
 #include "interest.h"
 #include "status.h"
 
+/* Where a scan is, for a progress display. */
+typedef struct kb_scan_progress {
+    const char *path;              /* the file about to be analysed */
+    size_t files_done, files_total;
+    uint64_t bytes_done, bytes_total;
+    size_t facts;                  /* facts (events of interest, ...) found so far */
+} kb_scan_progress;
+
 typedef struct kb_scan_opts {
     const kb_interest *interest;
     int64_t since, until;          /* event time filter, KB_TIME_NONE = open */
@@ -18,8 +26,8 @@ typedef struct kb_scan_opts {
     size_t max_text_bytes;         /* larger text files are skipped, said so */
     size_t max_files;              /* files looked at, at most */
     int max_depth;                 /* directory depth, at most */
-    /* Called before each file (progress display); may be NULL. */
-    void (*progress)(void *ctx, const char *path, size_t files_done);
+    /* Called before each file is analysed (progress display); may be NULL. */
+    void (*progress)(void *ctx, const struct kb_scan_progress *progress);
     void *progress_ctx;
 } kb_scan_opts;
 

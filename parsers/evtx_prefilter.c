@@ -6,7 +6,6 @@
  * chunk); a definition is next offset, GUID, data size, data. */
 #include "evtx_prefilter.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +18,9 @@ static uint32_t le32(const unsigned char *p)
 }
 
 static uint64_t le64(const unsigned char *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
+
+static unsigned char ascii_lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+static unsigned char ascii_upper(unsigned char c) { return c >= 'a' && c <= 'z' ? c - 32 : c; }
 
 void kb_evtx_prefilter_doubt(kb_evtx_prefilter *pf, const char *why)
 {
@@ -40,7 +42,7 @@ static int add_name(kb_evtx_prefilter *pf, const char *name, size_t item)
     if (!u)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        u[2 * i] = (unsigned char)tolower((unsigned char)name[i]);
+        u[2 * i] = ascii_lower((unsigned char)name[i]);
         u[2 * i + 1] = 0;
     }
     pf->item[pf->nnames] = item;
@@ -84,7 +86,7 @@ int kb_evtx_prefilter_init(kb_evtx_prefilter *pf, const kb_interest *interest, i
 static int name_at(const unsigned char *p, const unsigned char *name, size_t len)
 {
     for (size_t i = 0; i < len; i += 2)
-        if (p[i + 1] != 0 || tolower(p[i]) != name[i])
+        if (p[i + 1] != 0 || ascii_lower(p[i]) != name[i])
             return 0;
     return 1;
 }
@@ -94,7 +96,7 @@ static int has_name(const unsigned char *p, size_t n, const unsigned char *name,
     if (n < len)
         return 0;
     const unsigned char *end = p + n - len + 1;
-    unsigned char variants[2] = {name[0], (unsigned char)toupper(name[0])};
+    unsigned char variants[2] = {name[0], ascii_upper(name[0])};
     for (int v = 0; v < (variants[0] == variants[1] ? 1 : 2); v++)
         for (const unsigned char *q = p; q < end && (q = memchr(q, variants[v], (size_t)(end - q))); q++)
             if (name_at(q, name, len))
@@ -184,12 +186,20 @@ static int has_binxml_value(const unsigned char *chunk, const instance *in)
     return 0;
 }
 
+/* The event id found in the values, given the <EventID> index. */
+static int event_id_value(const unsigned char *chunk, const instance *in, long index, uint32_t *id);
+
 int kb_evtx_record_event_id(const unsigned char *chunk, size_t off, size_t size, uint32_t *id)
 {
     instance in;
     if (!read_instance(chunk, off, size, &in))
         return 0;
-    long index = event_id_index(chunk, in.def_data, in.def_len);
+    return event_id_value(chunk, &in, event_id_index(chunk, in.def_data, in.def_len), id);
+}
+
+static int event_id_value(const unsigned char *chunk, const instance *in_, long index, uint32_t *id)
+{
+    instance in = *in_;
     if (index < 0 || (size_t)index >= in.count)
         return 0;
     size_t v = in.values, end = in.end;
@@ -206,7 +216,22 @@ int kb_evtx_record_event_id(const unsigned char *chunk, size_t off, size_t size,
 /* Whether a record can hold a wanted event: a wanted provider's name is in
  * its bytes or its template's, and its event id (when it can be read for
  * certain) is one that provider is wanted for. Any doubt keeps it. */
-static int candidate(const kb_evtx_prefilter *pf, const unsigned char *chunk, size_t off, size_t size)
+/* The <EventID> index of a template, remembered per chunk: a chunk holds
+ * few templates and many records. */
+static long cached_event_id_index(kb_evtx_prefilter *pf, const unsigned char *chunk, const instance *in)
+{
+    for (size_t i = 0; i < pf->ncached; i++)
+        if (pf->cached_def[i] == in->def_data)
+            return pf->cached_index[i];
+    long index = event_id_index(chunk, in->def_data, in->def_len);
+    if (pf->ncached < KB_EVTX_TEMPLATE_CACHE) {
+        pf->cached_def[pf->ncached] = in->def_data;
+        pf->cached_index[pf->ncached++] = index;
+    }
+    return index;
+}
+
+static int candidate(kb_evtx_prefilter *pf, const unsigned char *chunk, size_t off, size_t size)
 {
     instance in;
     if (!read_instance(chunk, off, size, &in) || has_binxml_value(chunk, &in))
@@ -214,11 +239,13 @@ static int candidate(const kb_evtx_prefilter *pf, const unsigned char *chunk, si
     const unsigned char *body = chunk + off + 24, *def_data = chunk + in.def_data;
     size_t body_len = size - 28;
     uint32_t id = 0;
-    int have_id = kb_evtx_record_event_id(chunk, off, size, &id);
+    int have_id = -1; /* read when a name matches */
     for (size_t i = 0; i < pf->nnames; i++) {
         if (!has_name(body, body_len, pf->names[i], pf->name_len[i]) &&
             !has_name(def_data, in.def_len, pf->names[i], pf->name_len[i]))
             continue;
+        if (have_id < 0)
+            have_id = event_id_value(chunk, &in, cached_event_id_index(pf, chunk, &in), &id);
         if (!have_id || kb_interest_wants(pf->interest, pf->interest->items[pf->item[i]].provider, id))
             return 1;
     }
@@ -303,6 +330,7 @@ void kb_evtx_prefilter_chunk(kb_evtx_prefilter *pf, const unsigned char *chunk, 
         return;
     }
     pf->chunks++;
+    pf->ncached = 0;
     uint32_t free_off = le32(chunk + 48);
     size_t off = RECORDS_START, first = pf->n;
     uint32_t records = 0;

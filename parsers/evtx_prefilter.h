@@ -32,6 +32,7 @@
 #define KB_EVTX_PREFILTER_MAX 65536 /* candidates kept, at most */
 #define KB_EVTX_SLICE_MAX 256        /* chunks handed to libevtx, at most (16 MiB) */
 #define KB_EVTX_CHANNEL_RECORDS 16   /* records the channel is looked for in */
+#define KB_EVTX_TEMPLATE_CACHE 64    /* templates remembered per chunk */
 
 /* The chunks libevtx will see (the slice), in file order: those holding a
  * candidate, those whose slack may hold recoverable records, and the first
@@ -56,6 +57,10 @@ typedef struct kb_evtx_prefilter {
     uint64_t slice_total;     /* records in the slice */
     uint64_t chunks;          /* chunks in use */
     uint64_t header_chunks, header_next_id;  /* as the file header says */
+    /* The <EventID> substitution index of the chunk's templates (-1: none). */
+    uint32_t cached_def[KB_EVTX_TEMPLATE_CACHE];
+    long cached_index[KB_EVTX_TEMPLATE_CACHE];
+    size_t ncached;
 } kb_evtx_prefilter;
 
 /* Sets up for the interest; disabled (--no-prefilter) or an interest that
