@@ -70,7 +70,7 @@ static kb_input *new_input(scan_state *st, const char *shown, size_t *index)
 static kb_parse_ctx parse_ctx(const scan_state *st, scan_job *job, kb_input *in)
 {
     kb_parse_ctx ctx = {in, job->index, &job->facts, st->opts->interest, st->opts->since,
-                        st->opts->until, st->opts->no_prefilter};
+                        st->opts->until, st->opts->no_prefilter, st->opts->jobs};
     return ctx;
 }
 

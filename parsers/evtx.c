@@ -543,15 +543,14 @@ kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx)
         kb_input_fail(in, KB_INPUT_ERROR, "cannot open: %s", strerror(errno));
         return KB_ERR_IO;
     }
+    fclose(fp);
     kb_evtx_layout layout;
     kb_evtx_prefilter pf;
     if (kb_evtx_prefilter_init(&pf, ctx->interest, ctx->no_prefilter) != 0) {
         kb_evtx_prefilter_free(&pf);
-        fclose(fp);
         return KB_ERR_NOMEM;
     }
-    int layout_rc = kb_evtx_read_layout_filtered(fp, in, &layout, &pf);
-    fclose(fp);
+    int layout_rc = kb_evtx_read_layout_split(fs_path, in, &layout, &pf, ctx->threads);
     if (layout_rc != 0) {
         kb_evtx_prefilter_free(&pf);
         kb_input_fail(in, KB_INPUT_ERROR, "read error");

@@ -5,6 +5,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 static uint16_t le16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
@@ -154,6 +156,147 @@ int kb_evtx_read_layout_filtered(FILE *fp, kb_input *in, kb_evtx_layout *out, kb
     int read_error = ferror(fp);
     free(c);
     if (read_error)
+        return -1;
+    if (out->chunks_damaged)
+        kb_input_fail(in, KB_INPUT_DAMAGED, "%llu of %llu chunk(s) damaged",
+                      (unsigned long long)out->chunks_damaged,
+                      (unsigned long long)(out->chunks + (out->trailing_bytes ? 1 : 0)));
+    return 0;
+}
+
+/* ---- the walk split across threads ------------------------------------------ */
+
+typedef struct walk_part {
+    const char *path;
+    uint64_t first, end;      /* chunks [first, end) */
+    kb_inputs notes;          /* one input that collects this part's notes */
+    kb_evtx_layout out;
+    kb_evtx_prefilter pf;
+    int use_pf, failed;
+} walk_part;
+
+static void *walk_part_run(void *arg)
+{
+    walk_part *w = arg;
+    FILE *fp = fopen(w->path, "rb");
+    unsigned char *c = malloc(KB_EVTX_CHUNK_SIZE);
+    w->out.first_time = w->out.last_time = KB_TIME_NONE;
+    if (!fp || !c ||
+        fseeko(fp, (off_t)(KB_EVTX_HEADER_SIZE + w->first * KB_EVTX_CHUNK_SIZE), SEEK_SET) != 0) {
+        w->failed = 1;
+    } else {
+        for (uint64_t index = w->first; index < w->end; index++) {
+            if (fread(c, 1, KB_EVTX_CHUNK_SIZE, fp) != KB_EVTX_CHUNK_SIZE) {
+                w->failed = 1;
+                break;
+            }
+            w->out.chunks++;
+            int intact = check_chunk(c, index, &w->notes.items[0], &w->out);
+            if (w->use_pf)
+                kb_evtx_prefilter_chunk(&w->pf, c, index, intact);
+        }
+    }
+    free(c);
+    if (fp)
+        fclose(fp);
+    return NULL;
+}
+
+static void merge_layout(kb_evtx_layout *out, const kb_evtx_layout *part)
+{
+    out->chunks += part->chunks;
+    out->chunks_damaged += part->chunks_damaged;
+    if (part->records) {
+        if (!out->records || part->first_record_id < out->first_record_id)
+            out->first_record_id = part->first_record_id;
+        if (!out->records || part->last_record_id > out->last_record_id)
+            out->last_record_id = part->last_record_id;
+    }
+    out->records += part->records;
+    if (part->first_time != KB_TIME_NONE && (out->first_time == KB_TIME_NONE || part->first_time < out->first_time))
+        out->first_time = part->first_time;
+    if (part->last_time != KB_TIME_NONE && (out->last_time == KB_TIME_NONE || part->last_time > out->last_time))
+        out->last_time = part->last_time;
+}
+
+int kb_evtx_read_layout_split(const char *path, kb_input *in, kb_evtx_layout *out, kb_evtx_prefilter *pf,
+                              size_t threads)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return -1;
+    struct stat sb;
+    uint64_t chunks = fstat(fileno(fp), &sb) == 0 && sb.st_size > KB_EVTX_HEADER_SIZE
+                          ? (uint64_t)(sb.st_size - KB_EVTX_HEADER_SIZE) / KB_EVTX_CHUNK_SIZE : 0;
+    if (threads > KB_EVTX_WALK_THREADS)
+        threads = KB_EVTX_WALK_THREADS;
+    if (threads < 2 || chunks < KB_EVTX_SPLIT_CHUNKS) {
+        int rc = kb_evtx_read_layout_filtered(fp, in, out, pf);
+        fclose(fp);
+        return rc;
+    }
+    /* The header, then the full chunks in parts, then what is left. */
+    static const kb_evtx_layout empty = {0};
+    *out = empty;
+    out->first_time = out->last_time = KB_TIME_NONE;
+    unsigned char header[KB_EVTX_HEADER_SIZE];
+    size_t got = fread(header, 1, sizeof header, fp);
+    read_file_header(header, got, in, out);
+    if (pf && !out->header_ok)
+        kb_evtx_prefilter_doubt(pf, "the file header is damaged");
+    else if (pf)
+        kb_evtx_prefilter_header(pf, header);
+    walk_part parts[KB_EVTX_WALK_THREADS];
+    memset(parts, 0, sizeof parts);
+    pthread_t tids[KB_EVTX_WALK_THREADS];
+    int started[KB_EVTX_WALK_THREADS] = {0}, failed = 0;
+    for (size_t t = 0; t < threads; t++) {
+        walk_part *w = &parts[t];
+        w->path = path;
+        w->first = chunks * t / threads;
+        w->end = chunks * (t + 1) / threads;
+        w->use_pf = pf != NULL;
+        if (kb_inputs_add(&w->notes, in->path) < 0 || (pf && kb_evtx_prefilter_part(&w->pf, pf, t == 0) != 0)) {
+            failed = 1;
+            continue;
+        }
+        started[t] = pthread_create(&tids[t], NULL, walk_part_run, w) == 0;
+        if (!started[t])
+            walk_part_run(w);
+    }
+    for (size_t t = 0; t < threads; t++) {
+        walk_part *w = &parts[t];
+        if (started[t])
+            pthread_join(tids[t], NULL);
+        failed |= w->failed;
+        if (!failed) {
+            merge_layout(out, &w->out);
+            if (pf)
+                kb_evtx_prefilter_merge(pf, &w->pf, t == 0);
+            const kb_input *notes = w->notes.n ? &w->notes.items[0] : NULL;
+            for (size_t k = 0; notes && k < notes->nnotes; k++)
+                kb_input_note(in, notes->notes[k].where, "%s", notes->notes[k].message);
+            if (notes)
+                in->notes_dropped += notes->notes_dropped;
+        }
+        if (pf)
+            kb_evtx_prefilter_free(&w->pf);
+        kb_inputs_free(&w->notes);
+    }
+    /* A partial chunk at the end: the file was cut. */
+    unsigned char tail[1];
+    size_t trailing = (size_t)((uint64_t)sb.st_size - KB_EVTX_HEADER_SIZE - chunks * KB_EVTX_CHUNK_SIZE);
+    if (!failed && trailing && fseeko(fp, (off_t)(sb.st_size - 1), SEEK_SET) == 0 && fread(tail, 1, 1, fp) == 1) {
+        out->trailing_bytes = trailing;
+        char where[48];
+        snprintf(where, sizeof where, "chunk %llu", (unsigned long long)chunks);
+        kb_input_note(in, where, "file ends %zu bytes into this chunk (truncated)", trailing);
+        out->chunks_damaged++;
+        if (pf)
+            kb_evtx_prefilter_doubt(pf, "the file is truncated");
+    }
+    fclose(fp);
+    if (failed)
         return -1;
     if (out->chunks_damaged)
         kb_input_fail(in, KB_INPUT_DAMAGED, "%llu of %llu chunk(s) damaged",

@@ -33,6 +33,15 @@ typedef struct kb_evtx_layout {
  * file cannot be read at all. */
 int kb_evtx_read_layout(FILE *fp, kb_input *in, kb_evtx_layout *out);
 
+/* Files of at least KB_EVTX_SPLIT_CHUNKS chunks are walked by up to
+ * `threads` threads (at most KB_EVTX_WALK_THREADS), each over its own range
+ * of chunks with its own handle; the results (notes included) are merged in
+ * file order, so they are those of one walk. */
+#define KB_EVTX_SPLIT_CHUNKS 16
+#define KB_EVTX_WALK_THREADS 8
+int kb_evtx_read_layout_split(const char *path, kb_input *in, kb_evtx_layout *out, kb_evtx_prefilter *pf,
+                              size_t threads);
+
 /* The same, and every chunk is shown to the prefilter pf (may be NULL). */
 int kb_evtx_read_layout_filtered(FILE *fp, kb_input *in, kb_evtx_layout *out, kb_evtx_prefilter *pf);
 

@@ -359,6 +359,36 @@ void kb_evtx_prefilter_chunk(kb_evtx_prefilter *pf, const unsigned char *chunk, 
         add_to_slice(pf, position, records);
 }
 
+int kb_evtx_prefilter_part(kb_evtx_prefilter *part, const kb_evtx_prefilter *whole, int first)
+{
+    if (kb_evtx_prefilter_init(part, whole->interest, 0) != 0)
+        return -1;
+    if (!whole->usable)
+        kb_evtx_prefilter_doubt(part, whole->doubt);
+    part->header_chunks = whole->header_chunks;
+    part->header_next_id = whole->header_next_id;
+    /* Only the first part holds the log's first records. */
+    part->records = first ? 0 : KB_EVTX_CHANNEL_RECORDS;
+    return 0;
+}
+
+void kb_evtx_prefilter_merge(kb_evtx_prefilter *whole, const kb_evtx_prefilter *part, int first)
+{
+    if (!part->usable)
+        kb_evtx_prefilter_doubt(whole, part->doubt);
+    if (first && part->records < KB_EVTX_CHANNEL_RECORDS && part->chunks)
+        kb_evtx_prefilter_doubt(whole, "too few records before the split for the channel");
+    if (!whole->usable)
+        return;
+    uint64_t base = whole->slice_total;
+    for (size_t i = 0; i < part->n && whole->usable; i++)
+        add_candidate(whole, base + part->index[i], part->id[i]);
+    for (size_t i = 0; i < part->nslice && whole->usable; i++)
+        add_to_slice(whole, part->slice_chunk[i], part->slice_records[i]);
+    whole->records += part->records - (first ? 0 : KB_EVTX_CHANNEL_RECORDS);
+    whole->chunks += part->chunks;
+}
+
 void kb_evtx_prefilter_free(kb_evtx_prefilter *pf)
 {
     for (size_t i = 0; i < pf->nnames; i++)

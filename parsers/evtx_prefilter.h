@@ -77,6 +77,11 @@ void kb_evtx_prefilter_header(kb_evtx_prefilter *pf, const unsigned char *header
 void kb_evtx_prefilter_chunk(kb_evtx_prefilter *pf, const unsigned char *chunk, uint64_t position,
                              int intact);
 
+/* For a walk split across threads: a part set up like whole (first: the
+ * part that starts the file), and the parts merged back in file order. */
+int kb_evtx_prefilter_part(kb_evtx_prefilter *part, const kb_evtx_prefilter *whole, int first);
+void kb_evtx_prefilter_merge(kb_evtx_prefilter *whole, const kb_evtx_prefilter *part, int first);
+
 /* Gives up: the whole file will be decoded. */
 void kb_evtx_prefilter_doubt(kb_evtx_prefilter *pf, const char *why);
 

@@ -20,6 +20,7 @@ typedef struct kb_parse_ctx {
     const kb_interest *interest;  /* events the rules can use */
     int64_t since, until;         /* event time filter (KB_TIME_NONE = open) */
     int no_prefilter;             /* decode every EVTX record (--no-prefilter) */
+    size_t threads;               /* threads a large file may be walked with */
 } kb_parse_ctx;
 
 typedef struct kb_text_parser {
