@@ -21,7 +21,7 @@ ifeq ($(SAN),1)
 SANFLAGS  := -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 endif
-ALL_CFLAGS = -std=c11 -pthread $(WARN) $(DEFS) -Ianalyzer -Iparsers \
+ALL_CFLAGS = -std=c11 -pthread $(WARN) $(DEFS) -Ianalyzer -Iparsers -Ifuzz \
              $(shell pkg-config --cflags $(PKGS)) $(CFLAGS) $(SANFLAGS)
 LIBS       = $(shell pkg-config --libs $(PKGS)) -lm -pthread
 
@@ -58,9 +58,12 @@ EVTXGEN_SHARED := $(BUILD)/obj/analyzer/fact.o $(BUILD)/obj/analyzer/strbuf.o
 $(EVTXGEN): $(EVTXGEN_OBJ) $(EVTXGEN_SHARED)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ)
+# Unit tests also get fuzz/fuzz_targets.c: one of them replays the inputs
+# the fuzzers found (fuzz/regressions/).
+FUZZ_SHARED := $(BUILD)/obj/fuzz/fuzz_targets.o
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(FUZZ_SHARED)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $^ $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Itests/unit -Ifuzz -o $@ $^ $(LIBS) -lcmocka
 
 tests: all $(UNIT_BIN)
 
@@ -91,6 +94,22 @@ samples: $(EVTXGEN)
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@tools/bench.sh $(KBSCAN) $(EVTXGEN)
+
+# `make fuzz`: libFuzzer targets (clang) over the text and EVTX paths, each
+# run FUZZ_SECONDS, seeded with the samples, evtxgen's damaged files and the
+# corpus when present. Inputs that crash go to build/fuzz/; keep them in
+# fuzz/regressions/ (replayed by make check).
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD := build/fuzz
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+fuzz:
+	@KBSCAN_EXTRA_PACKAGES="clang libclang-rt-dev $(KBSCAN_EXTRA_PACKAGES)" tools/deps.sh
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(FUZZ_BUILD) CFLAGS='$(FUZZ_FLAGS)' \
+	    $(FUZZ_BUILD)/fuzz_text $(FUZZ_BUILD)/fuzz_evtx $(FUZZ_BUILD)/evtxgen
+	@tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+$(BUILD)/fuzz_%: $(BUILD)/obj/fuzz/fuzz_%.o $(FUZZ_SHARED) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 install: $(KBSCAN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kbscan/rules

@@ -253,6 +253,8 @@ static void set_locale(kb_parse_ctx *ctx, const kb_text *t)
 
 static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
 {
+    if (t->nlines == 0)
+        return KB_OK;
     size_t banners[256], n = 0;
     for (size_t i = 0; i < t->nlines && n < 256; i++)
         if (is_banner(t->lines[i]))
