@@ -106,6 +106,23 @@ static int check_chunk(const unsigned char *c, uint64_t index, kb_input *in, kb_
     return !damaged;
 }
 
+/* Resets out, reads and checks the file header (at the position of fp),
+ * shows it to the prefilter; returns the bytes read. */
+static size_t start_walk(FILE *fp, kb_input *in, kb_evtx_layout *out, kb_evtx_prefilter *pf)
+{
+    static const kb_evtx_layout empty = {0};
+    *out = empty;
+    out->first_time = out->last_time = KB_TIME_NONE;
+    unsigned char header[KB_EVTX_HEADER_SIZE];
+    size_t got = fread(header, 1, sizeof header, fp);
+    read_file_header(header, got, in, out);
+    if (pf && !out->header_ok)
+        kb_evtx_prefilter_doubt(pf, "the file header is damaged");
+    else if (pf && got == sizeof header)
+        kb_evtx_prefilter_header(pf, header);
+    return got;
+}
+
 int kb_evtx_read_layout(FILE *fp, kb_input *in, kb_evtx_layout *out)
 {
     return kb_evtx_read_layout_filtered(fp, in, out, NULL);
@@ -113,19 +130,10 @@ int kb_evtx_read_layout(FILE *fp, kb_input *in, kb_evtx_layout *out)
 
 int kb_evtx_read_layout_filtered(FILE *fp, kb_input *in, kb_evtx_layout *out, kb_evtx_prefilter *pf)
 {
-    static const kb_evtx_layout empty = {0};
-    *out = empty;
-    out->first_time = out->last_time = KB_TIME_NONE;
-    unsigned char header[KB_EVTX_HEADER_SIZE];
     if (fseek(fp, 0, SEEK_SET) != 0)
         return -1;
-    size_t got = fread(header, 1, sizeof header, fp);
-    read_file_header(header, got, in, out);
-    if (pf && !out->header_ok)
-        kb_evtx_prefilter_doubt(pf, "the file header is damaged");
-    else if (pf && got == sizeof header)
-        kb_evtx_prefilter_header(pf, header);
-    if (got < sizeof header) {
+    size_t got = start_walk(fp, in, out, pf);
+    if (got < KB_EVTX_HEADER_SIZE) {
         kb_input_note(in, "file header", "file ends inside the header (%zu bytes)", got);
         kb_input_fail(in, KB_INPUT_DAMAGED, "EVTX file is truncated (%zu bytes)", got);
         return 0;
@@ -236,16 +244,7 @@ int kb_evtx_read_layout_split(const char *path, kb_input *in, kb_evtx_layout *ou
         return rc;
     }
     /* The header, then the full chunks in parts, then what is left. */
-    static const kb_evtx_layout empty = {0};
-    *out = empty;
-    out->first_time = out->last_time = KB_TIME_NONE;
-    unsigned char header[KB_EVTX_HEADER_SIZE];
-    size_t got = fread(header, 1, sizeof header, fp);
-    read_file_header(header, got, in, out);
-    if (pf && !out->header_ok)
-        kb_evtx_prefilter_doubt(pf, "the file header is damaged");
-    else if (pf)
-        kb_evtx_prefilter_header(pf, header);
+    start_walk(fp, in, out, pf);
     walk_part parts[KB_EVTX_WALK_THREADS];
     memset(parts, 0, sizeof parts);
     pthread_t tids[KB_EVTX_WALK_THREADS];

@@ -11,92 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser.h"
-
 #define KIND "vssadmin_writers"
+#define INPUT_NAME "vssadmin_list_writers.txt"
 
-typedef struct parsed {
-    kb_inputs inputs;
-    kb_factlist facts;
-    kb_interest interest;
-    kb_status status;
-    int score;          /* this parser's sniff() */
-    const char *best;   /* kind of the surest parser, as the scan driver picks it */
-} parsed;
-
-static const kb_text_parser *parser_of(const char *kind)
-{
-    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++)
-        if (strcmp((*p)->kind, kind) == 0)
-            return *p;
-    fail_msg("no parser %s", kind);
-    return NULL;
-}
-
-/* Decodes bytes and hands them to the parser as analyzer/scan.c does. */
-static void run(parsed *r, const char *bytes, size_t len)
-{
-    memset(r, 0, sizeof *r);
-    kb_text text;
-    char err[256];
-    if (kb_text_decode((const unsigned char *)bytes, len, &text, err, sizeof err) != KB_OK)
-        fail_msg("decode: %s", err);
-    int best = 0;
-    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++) {
-        int score = (*p)->sniff(&text);
-        if (score > best) {
-            best = score;
-            r->best = (*p)->kind;
-        }
-    }
-    const kb_text_parser *parser = parser_of(KIND);
-    r->score = parser->sniff(&text);
-    long i = kb_inputs_add(&r->inputs, "vssadmin_list_writers.txt");
-    assert_true(i >= 0);
-    kb_input *in = &r->inputs.items[i];
-    kb_input_set_kind(in, parser->kind);
-    kb_input_set_encoding(in, text.encoding);
-    kb_input_add_feed(in, parser->feed);
-    kb_parse_ctx ctx = {in, (size_t)i, &r->facts, &r->interest, KB_TIME_NONE, KB_TIME_NONE, 0, 1};
-    r->status = parser->parse(&text, &ctx);
-    kb_text_free(&text);
-}
-
-#define RUN(r, lit) run(r, lit, sizeof(lit) - 1)
-
-static void done(parsed *r)
-{
-    kb_factlist_free(&r->facts);
-    kb_inputs_free(&r->inputs);
-}
-
-static size_t count(const parsed *r, const char *type)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->facts.n; i++)
-        n += strcmp(r->facts.items[i]->type, type) == 0;
-    return n;
-}
-
-/* The n-th (0-based) fact of a type. */
-static const kb_fact *nth(const parsed *r, const char *type, size_t n)
-{
-    size_t seen = 0;
-    for (size_t i = 0; i < r->facts.n; i++)
-        if (strcmp(r->facts.items[i]->type, type) == 0 && seen++ == n)
-            return r->facts.items[i];
-    fail_msg("no fact %s #%zu (%zu of that type)", type, n, seen);
-    return NULL;
-}
-
-static void field_is(const kb_fact *f, const char *name, const char *want)
-{
-    const char *have = kb_fact_get(f, name);
-    if (!have)
-        fail_msg("%s has no field %s (want \"%s\")", f->type, name, want);
-    if (strcmp(have, want) != 0)
-        fail_msg("%s.%s is \"%s\", want \"%s\"", f->type, name, have, want);
-}
+#include "text_harness.h"
 
 static const char english_two[] =
     "\r\n"
