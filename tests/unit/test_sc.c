@@ -177,7 +177,6 @@ static void test_queryex_two_services(void **state)
 static void test_sniff_rejects_other_text(void **state)
 {
     (void)state;
-    const kb_text_parser *parser = parser_of(KIND);
     static const char *const others[] = {
         "Notes: the customer ran sc qc EventSystem but did not save it.\r\n",
         /* a service name without a TYPE line is not sc output */
@@ -189,22 +188,13 @@ static void test_sniff_rejects_other_text(void **state)
         "========================= ======== ============================================\r\n"
         "svchost.exe                    816 EventSystem, FontCache, netprofm, nsi\r\n",
     };
-    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
-        kb_text text;
-        char err[128];
-        assert_int_equal(kb_text_decode((const unsigned char *)others[i], strlen(others[i]), &text,
-                                        err, sizeof err),
-                         KB_OK);
-        if (parser->sniff(&text) != 0)
-            fail_msg("sniff accepted text #%zu", i);
-        kb_text_free(&text);
-    }
+    assert_sniff_rejects(others, sizeof others / sizeof others[0]);
 }
 
-/* Regression (parsers/sc.c): every
- * later line with a colon extends the current block, so the prompt of the
- * next command and the error of a failed `sc qc` (lines 9-14) become part of
- * EventSystem's block and its evidence: line_end is 14, not 7. */
+/* Regression: every later line with a colon once extended the current
+ * block, so the prompt of the next command and the error of a failed
+ * `sc qc` (lines 9-14) became part of EventSystem's block and its evidence;
+ * the block ends at line 7. */
 static void test_block_ends_at_block(void **state)
 {
     (void)state;

@@ -99,4 +99,20 @@ static inline void field_is(const kb_fact *f, const char *name, const char *want
         fail_msg("%s.%s is \"%s\", want \"%s\"", f->type, name, have, want);
 }
 
+/* Fails unless this parser's sniff() rejects every one of the texts. */
+static inline void assert_sniff_rejects(const char *const *texts, size_t n)
+{
+    const kb_text_parser *parser = parser_of(KIND);
+    for (size_t i = 0; i < n; i++) {
+        kb_text text;
+        char err[128];
+        assert_int_equal(kb_text_decode((const unsigned char *)texts[i], strlen(texts[i]), &text, err,
+                                        sizeof err),
+                         KB_OK);
+        if (parser->sniff(&text) != 0)
+            fail_msg("sniff accepted text #%zu", i);
+        kb_text_free(&text);
+    }
+}
+
 #endif
