@@ -194,26 +194,6 @@ size_t kb_utf8_valid_len(const unsigned char *s, size_t n)
     return len;
 }
 
-char *kb_utf8_visible(const char *str)
-{
-    if (!str)
-        return NULL;
-    const unsigned char *s = (const unsigned char *)str;
-    size_t n = strlen(str);
-    kb_buf b = KB_BUF_INIT;
-    kb_buf_puts(&b, "");
-    for (size_t i = 0; i < n;) {
-        size_t len = kb_utf8_valid_len(s + i, n - i);
-        if (len) {
-            kb_buf_append(&b, (const char *)s + i, len);
-            i += len;
-        } else {
-            kb_buf_printf(&b, "\\x%02X", s[i]);
-            i++;
-        }
-    }
-    return kb_buf_take(&b);
-}
 
 uint32_t kb_utf8_code_point(const unsigned char *s, size_t len)
 {
@@ -231,7 +211,9 @@ int kb_char_invisible(uint32_t cp)
            (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
 }
 
-char *kb_text_visible(const char *str)
+/* A valid UTF-8 copy of str: invalid bytes become \xNN, and, when asked,
+ * invisible characters [U+XXXX]. */
+static char *visible(const char *str, int mark_invisible)
 {
     if (!str)
         return NULL;
@@ -246,7 +228,7 @@ char *kb_text_visible(const char *str)
             continue;
         }
         uint32_t cp = kb_utf8_code_point(s + i, len);
-        if (kb_char_invisible(cp))
+        if (mark_invisible && kb_char_invisible(cp))
             kb_buf_printf(&b, "[U+%04X]", (unsigned)cp);
         else
             kb_buf_append(&b, (const char *)s + i, len);
@@ -254,3 +236,6 @@ char *kb_text_visible(const char *str)
     }
     return kb_buf_take(&b);
 }
+
+char *kb_utf8_visible(const char *str) { return visible(str, 0); }
+char *kb_text_visible(const char *str) { return visible(str, 1); }
