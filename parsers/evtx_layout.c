@@ -43,8 +43,9 @@ static void read_file_header(const unsigned char *h, size_t got, kb_input *in, k
                       "the log was not closed cleanly (dirty flag): the last chunk may be incomplete");
 }
 
-/* Walks the record headers of an intact chunk: counts, ids and times. */
-static void read_records(const unsigned char *c, kb_evtx_layout *out)
+/* Walks the record headers of a chunk: counts, ids and times; shows each
+ * record to the prefilter (may be NULL). Returns where the walk stopped. */
+static size_t read_records(const unsigned char *c, kb_evtx_layout *out, kb_evtx_prefilter *pf)
 {
     uint32_t free_off = le32(c + 48);
     if (free_off > KB_EVTX_CHUNK_SIZE || free_off < 512)
@@ -68,12 +69,17 @@ static void read_records(const unsigned char *c, kb_evtx_layout *out)
         if (t != KB_TIME_NONE && (out->last_time == KB_TIME_NONE || t > out->last_time))
             out->last_time = t;
         out->records++;
+        if (pf)
+            kb_evtx_prefilter_record(pf, c, off, size);
         off += size;
     }
+    return off;
 }
 
-/* Returns 1 when the chunk is intact (or unused), 0 when damaged. */
-static int check_chunk(const unsigned char *c, uint64_t index, kb_input *in, kb_evtx_layout *out)
+/* Checks one chunk (index: its number in the file) and walks its records,
+ * showing it to the prefilter pf (may be NULL). */
+static void check_chunk(const unsigned char *c, uint64_t index, kb_input *in, kb_evtx_layout *out,
+                        kb_evtx_prefilter *pf)
 {
     char where[48];
     snprintf(where, sizeof where, "chunk %llu", (unsigned long long)index);
@@ -81,10 +87,12 @@ static int check_chunk(const unsigned char *c, uint64_t index, kb_input *in, kb_
         /* Windows leaves unused chunks zeroed; that is not damage. */
         static const unsigned char zero[8];
         if (memcmp(c, zero, 8) == 0)
-            return 1;
+            return;
         kb_input_note(in, where, "bad chunk signature");
         out->chunks_damaged++;
-        return 0;
+        if (pf)
+            kb_evtx_prefilter_doubt(pf, "a damaged chunk");
+        return;
     }
     uint32_t header_crc = (uint32_t)crc32(crc32(0L, c, 120), c + 128, 384);
     int damaged = 0;
@@ -102,8 +110,11 @@ static int check_chunk(const unsigned char *c, uint64_t index, kb_input *in, kb_
     }
     if (damaged)
         out->chunks_damaged++;
-    read_records(c, out);
-    return !damaged;
+    if (pf)
+        kb_evtx_prefilter_chunk_begin(pf, !damaged);
+    size_t walked_to = read_records(c, out, pf);
+    if (pf)
+        kb_evtx_prefilter_chunk_end(pf, c, index, walked_to);
 }
 
 /* Resets out, reads and checks the file header (at the position of fp),
@@ -145,9 +156,7 @@ int kb_evtx_read_layout_filtered(FILE *fp, kb_input *in, kb_evtx_layout *out, kb
         size_t n = fread(c, 1, KB_EVTX_CHUNK_SIZE, fp);
         if (n == KB_EVTX_CHUNK_SIZE) {
             out->chunks++;
-            int intact = check_chunk(c, index, in, out);
-            if (pf)
-                kb_evtx_prefilter_chunk(pf, c, index, intact);
+            check_chunk(c, index, in, out, pf);
             continue;
         }
         if (n > 0) {
@@ -199,9 +208,7 @@ static void *walk_part_run(void *arg)
                 break;
             }
             w->out.chunks++;
-            int intact = check_chunk(c, index, &w->notes.items[0], &w->out);
-            if (w->use_pf)
-                kb_evtx_prefilter_chunk(&w->pf, c, index, intact);
+            check_chunk(c, index, &w->notes.items[0], &w->out, w->use_pf ? &w->pf : NULL);
         }
     }
     free(c);

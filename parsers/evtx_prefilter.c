@@ -317,46 +317,47 @@ void kb_evtx_prefilter_header(kb_evtx_prefilter *pf, const unsigned char *h)
         kb_evtx_prefilter_doubt(pf, "a wrapped log, or a header that disagrees with its chunks");
 }
 
-void kb_evtx_prefilter_chunk(kb_evtx_prefilter *pf, const unsigned char *chunk, uint64_t position,
-                             int intact)
+void kb_evtx_prefilter_chunk_begin(kb_evtx_prefilter *pf, int intact)
+{
+    if (!intact)
+        kb_evtx_prefilter_doubt(pf, "a damaged chunk");
+    if (!pf->usable)
+        return;
+    pf->chunks++;
+    pf->ncached = 0;
+    pf->chunk_first = pf->n;
+    pf->chunk_records = 0;
+}
+
+void kb_evtx_prefilter_record(kb_evtx_prefilter *pf, const unsigned char *chunk, size_t off, size_t size)
 {
     if (!pf->usable)
         return;
-    static const unsigned char zero[8];
-    if (memcmp(chunk, zero, 8) == 0)
-        return; /* an unused chunk holds no record */
-    if (!intact) {
-        kb_evtx_prefilter_doubt(pf, "a damaged chunk");
-        return;
-    }
-    pf->chunks++;
-    pf->ncached = 0;
-    uint32_t free_off = le32(chunk + 48);
-    size_t off = RECORDS_START, first = pf->n;
-    uint32_t records = 0;
+    const unsigned char *r = chunk + off;
+    if (off + size == CHUNK_SIZE)
+        kb_evtx_prefilter_doubt(pf, "a record ends at its chunk's last byte (libevtx loses it)");
+    if (le64(r + 8) >= pf->header_next_id)
+        kb_evtx_prefilter_doubt(pf, "a record newer than the header says");
     /* Candidates are numbered as if this chunk went to the slice. */
-    while (off + 28 <= free_off && pf->usable) {
-        const unsigned char *r = chunk + off;
-        uint32_t size = le32(r + 4);
-        if (le32(r) != 0x00002a2a || size < 28 || off + size > free_off)
-            break;
-        if (off + size == CHUNK_SIZE)
-            kb_evtx_prefilter_doubt(pf, "a record ends at its chunk's last byte (libevtx loses it)");
-        if (le64(r + 8) >= pf->header_next_id)
-            kb_evtx_prefilter_doubt(pf, "a record newer than the header says");
-        if (candidate(pf, chunk, off, size))
-            add_candidate(pf, pf->slice_total + records, le64(r + 8));
-        records++;
-        off += size;
-    }
-    if (off != free_off)
-        kb_evtx_prefilter_doubt(pf, "records do not fill their chunk as its header says");
-    int early = pf->records < KB_EVTX_CHANNEL_RECORDS;
-    pf->records += records;
+    if (candidate(pf, chunk, off, size))
+        add_candidate(pf, pf->slice_total + pf->chunk_records, le64(r + 8));
+    pf->chunk_records++;
+}
+
+void kb_evtx_prefilter_chunk_end(kb_evtx_prefilter *pf, const unsigned char *chunk, uint64_t position,
+                                 size_t walked_to)
+{
     if (!pf->usable)
         return;
-    if (pf->n > first || early || slack_has_record(chunk, free_off))
-        add_to_slice(pf, position, records);
+    uint32_t free_off = le32(chunk + 48);
+    if (walked_to != free_off)
+        kb_evtx_prefilter_doubt(pf, "records do not fill their chunk as its header says");
+    int early = pf->records < KB_EVTX_CHANNEL_RECORDS;
+    pf->records += pf->chunk_records;
+    if (!pf->usable)
+        return;
+    if (pf->n > pf->chunk_first || early || slack_has_record(chunk, free_off))
+        add_to_slice(pf, position, pf->chunk_records);
 }
 
 int kb_evtx_prefilter_part(kb_evtx_prefilter *part, const kb_evtx_prefilter *whole, int first)

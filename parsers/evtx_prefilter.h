@@ -56,6 +56,8 @@ typedef struct kb_evtx_prefilter {
     uint64_t records;         /* records walked in the whole file */
     uint64_t slice_total;     /* records in the slice */
     uint64_t chunks;          /* chunks in use */
+    size_t chunk_first;       /* the first candidate of the chunk being walked */
+    uint32_t chunk_records;   /* records walked in it so far */
     uint64_t header_chunks, header_next_id;  /* as the file header says */
     /* The <EventID> substitution index of the chunk's templates (-1: none). */
     uint32_t cached_def[KB_EVTX_TEMPLATE_CACHE];
@@ -72,10 +74,15 @@ int kb_evtx_prefilter_init(kb_evtx_prefilter *pf, const kb_interest *interest, i
  * whole, e.g. "corrupted" for a dirty header, and that judgement must stay). */
 void kb_evtx_prefilter_header(kb_evtx_prefilter *pf, const unsigned char *header);
 
-/* Looks at one 64 KiB chunk, in file order (position: its number in the
- * file); intact says its checksums and signature are right. */
-void kb_evtx_prefilter_chunk(kb_evtx_prefilter *pf, const unsigned char *chunk, uint64_t position,
-                             int intact);
+/* The chunk walk of evtx_layout.c shows the prefilter each chunk in use,
+ * in file order: begin (intact: its checksums and signature are right),
+ * each record it walks (chunk offset and size), end (position: the chunk's
+ * number in the file; walked_to: where the record walk stopped). Unused,
+ * zeroed chunks are not shown. */
+void kb_evtx_prefilter_chunk_begin(kb_evtx_prefilter *pf, int intact);
+void kb_evtx_prefilter_record(kb_evtx_prefilter *pf, const unsigned char *chunk, size_t off, size_t size);
+void kb_evtx_prefilter_chunk_end(kb_evtx_prefilter *pf, const unsigned char *chunk, uint64_t position,
+                                 size_t walked_to);
 
 /* For a walk split across threads: a part set up like whole (first: the
  * part that starts the file), and the parts merged back in file order. */
