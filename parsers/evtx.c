@@ -538,12 +538,6 @@ static kb_status parse_whole(const char *fs_path, kb_parse_ctx *ctx, const kb_ev
 kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx)
 {
     kb_input *in = ctx->input;
-    FILE *fp = fopen(fs_path, "rb");
-    if (!fp) {
-        kb_input_fail(in, KB_INPUT_ERROR, "cannot open: %s", strerror(errno));
-        return KB_ERR_IO;
-    }
-    fclose(fp);
     kb_evtx_layout layout;
     kb_evtx_prefilter pf;
     if (kb_evtx_prefilter_init(&pf, ctx->interest, ctx->no_prefilter) != 0) {
@@ -552,8 +546,12 @@ kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx)
     }
     int layout_rc = kb_evtx_read_layout_split(fs_path, in, &layout, &pf, ctx->threads);
     if (layout_rc != 0) {
+        int err = errno;
         kb_evtx_prefilter_free(&pf);
-        kb_input_fail(in, KB_INPUT_ERROR, "read error");
+        if (layout_rc == KB_EVTX_CANNOT_OPEN)
+            kb_input_fail(in, KB_INPUT_ERROR, "cannot open: %s", strerror(err));
+        else
+            kb_input_fail(in, KB_INPUT_ERROR, "read error");
         return KB_ERR_IO;
     }
     kb_input_saw_time(in, layout.first_time);

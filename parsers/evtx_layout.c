@@ -239,7 +239,7 @@ int kb_evtx_read_layout_split(const char *path, kb_input *in, kb_evtx_layout *ou
 {
     FILE *fp = fopen(path, "rb");
     if (!fp)
-        return -1;
+        return KB_EVTX_CANNOT_OPEN; /* errno says why */
     struct stat sb;
     uint64_t chunks = fstat(fileno(fp), &sb) == 0 && sb.st_size > KB_EVTX_HEADER_SIZE
                           ? (uint64_t)(sb.st_size - KB_EVTX_HEADER_SIZE) / KB_EVTX_CHUNK_SIZE : 0;

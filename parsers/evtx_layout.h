@@ -36,8 +36,10 @@ int kb_evtx_read_layout(FILE *fp, kb_input *in, kb_evtx_layout *out);
 /* Files of at least KB_EVTX_SPLIT_CHUNKS chunks are walked by up to
  * `threads` threads (at most KB_EVTX_WALK_THREADS), each over its own range
  * of chunks with its own handle; the results (notes included) are merged in
- * file order, so they are those of one walk. */
+ * file order, so they are those of one walk. Returns 0, -1 on a read
+ * error, or KB_EVTX_CANNOT_OPEN. */
 #define KB_EVTX_SPLIT_CHUNKS 16
+#define KB_EVTX_CANNOT_OPEN (-2)  /* returned when the file cannot be opened (errno) */
 #define KB_EVTX_WALK_THREADS 8
 int kb_evtx_read_layout_split(const char *path, kb_input *in, kb_evtx_layout *out, kb_evtx_prefilter *pf,
                               size_t threads);
