@@ -37,6 +37,7 @@ typedef struct scan_state {
     size_t next_job, jobs_done;
     uint64_t bytes_total, bytes_done;
     size_t facts_found;
+    size_t threads_per_file;  /* the cores left to each file by the file workers */
 } scan_state;
 
 void kb_scan_opts_init(kb_scan_opts *opts)
@@ -70,7 +71,7 @@ static kb_input *new_input(scan_state *st, const char *shown, size_t *index)
 static kb_parse_ctx parse_ctx(const scan_state *st, scan_job *job, kb_input *in)
 {
     kb_parse_ctx ctx = {in, job->index, &job->facts, st->opts->interest, st->opts->since,
-                        st->opts->until, st->opts->no_prefilter, st->opts->jobs};
+                        st->opts->until, st->opts->no_prefilter, st->threads_per_file};
     return ctx;
 }
 
@@ -357,6 +358,8 @@ static void run_jobs(scan_state *st)
     size_t nthreads = st->opts->jobs ? st->opts->jobs : 1;
     if (nthreads > st->njobs)
         nthreads = st->njobs;
+    /* Fewer files than threads: a large log may use the threads left over. */
+    st->threads_per_file = nthreads ? (st->opts->jobs ? st->opts->jobs : 1) / nthreads : 1;
     pthread_t threads[KB_MAX_JOBS];
     size_t started = 0;
     for (size_t t = 1; t < nthreads && t < KB_MAX_JOBS; t++)
@@ -380,7 +383,7 @@ static void run_jobs(scan_state *st)
 kb_status kb_scan(const char *const *paths, size_t npaths, const kb_scan_opts *opts,
                   kb_inputs *inputs, kb_factlist *facts)
 {
-    scan_state st = {opts, inputs, facts, 0, 0, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0};
+    scan_state st = {opts, inputs, facts, 0, 0, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0, 1};
     for (size_t i = 0; i < npaths && !st.nomem; i++) {
         /* Shown paths keep what the user typed, without a trailing slash. */
         char *shown = kb_strdup(paths[i]);
