@@ -39,7 +39,7 @@ EVTXGEN     := $(BUILD)/evtxgen
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check demo install uninstall clean tests samples bench fuzz
+.PHONY: all deps check demo install uninstall clean tests samples bench fuzz errcodes
 
 all: $(KBSCAN) $(EVTXGEN)
 
@@ -89,6 +89,12 @@ demo: deps
 # samples/events); a test checks that the committed files are up to date.
 samples: $(EVTXGEN)
 	@samples/src/make_bundles.sh $(EVTXGEN)
+
+# Regenerates analyzer/errcodes_table.h (committed) from mingw-w64-common's
+# headers and tools/errcodes/meanings.tsv; a test checks it is up to date.
+errcodes:
+	@KBSCAN_EXTRA_PACKAGES="mingw-w64-common $(KBSCAN_EXTRA_PACKAGES)" tools/deps.sh
+	@/usr/bin/python3 tools/gen-errcodes.py
 
 # `make bench BENCH_MIB=1024`: sizes and seed are parameters (tools/bench.sh).
 bench: deps

@@ -45,7 +45,7 @@ void kb_code_info_free(kb_code_info *info);
 
 /* Reads a code as events print it: "0x800401fb", "0X800401FB", eight hex
  * digits without prefix ("800401fb"), decimal ("2147746299") or negative
- * decimal ("-2147221509"). Surrounding blanks are ignored. 0 on success,
+ * decimal ("-2147220997"). Surrounding blanks are ignored. 0 on success,
  * -1 if text is not one code. */
 int kb_code_parse(const char *text, uint32_t *value);
 

@@ -14,7 +14,9 @@ packages=(
 # Wanted but not required: the browser test of the HTML report counts as
 # skipped without Chromium, so a failed install of it is a warning only.
 optional=(chromium fonts-noto-cjk)
-# Optional extras come in through KBSCAN_EXTRA_PACKAGES (e.g. clang for fuzzing).
+# Optional extras come in through KBSCAN_EXTRA_PACKAGES (e.g. clang for fuzzing,
+# mingw-w64-common for `make errcodes`, whose headers the error code table is
+# generated from; without them its up-to-date test is skipped).
 if [ -n "${KBSCAN_EXTRA_PACKAGES:-}" ]; then
   read -r -a extra <<<"$KBSCAN_EXTRA_PACKAGES"
   packages+=("${extra[@]}")
