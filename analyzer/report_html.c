@@ -3,6 +3,7 @@
  * nothing from outside the file, readable on a phone, printable. Every
  * string from the bundle goes through kb_html_escape (html.h). */
 #include "html.h"
+#include "errcodes.h"
 #include "report.h"
 
 #include <stdlib.h>
@@ -42,7 +43,7 @@ static const char css[] =
     "table{border-collapse:collapse;width:100%;font-size:.9em;margin:.4em 0}"
     "th,td{border:1px solid var(--line);padding:3px 6px;text-align:left;vertical-align:top}"
     "th{background:var(--soft)}td.num{text-align:right;white-space:nowrap}"
-    ".scroll{overflow-x:auto}"
+    ".scroll{overflow-x:auto}.errcode{color:var(--muted);font-size:.9em}"
     ".remedy{border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:8px 0}"
     ".note{color:var(--amber)}.ctl,.bad{color:#fff;background:#8a1c7c;border-radius:3px;padding:0 2px;font-size:.85em}"
     ".st-ok{color:var(--green)}.st-damaged,.st-error{color:var(--red);font-weight:700}"
@@ -221,9 +222,17 @@ static void event_table(html *h, const kb_cp_result *res)
         E(h->b, h->r->inputs->items[f->input].path);
         kb_buf_puts(h->b, "</td>");
         for (size_t s = 0; s < cp->nshow; s++) {
+            const char *v = kb_evidence_get(ev, cp->show[s]);
+            char *explained = kb_code_annotation(v);
             kb_buf_puts(h->b, "<td>");
-            E(h->b, kb_evidence_get(ev, cp->show[s]));
+            E(h->b, v);
+            if (explained) {
+                kb_buf_puts(h->b, " <span class=\"errcode\">");
+                E(h->b, explained);
+                kb_buf_puts(h->b, "</span>");
+            }
             kb_buf_puts(h->b, "</td>");
+            free(explained);
         }
         kb_buf_puts(h->b, "</tr>\n");
     }

@@ -3,6 +3,8 @@
  * version) sit under "analysis" and "kbscan" so tests can set them aside. */
 #include "report.h"
 
+#include "errcodes.h"
+
 #include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +88,32 @@ static cJSON *input_json(const kb_input *in)
     return o;
 }
 
+/* Explains every error code (0x + eight hex digits) in a field's value:
+ * one {"field","value","name","meaning"} per code, raw value kept in
+ * "fields" as it was. */
+static void add_codes(cJSON *codes, const char *field, const char *value)
+{
+    kb_strlist found = {0};
+    kb_code_scan(value, &found);
+    for (size_t i = 0; i < found.n; i++) {
+        uint32_t v;
+        kb_code_info info;
+        if (kb_code_parse(found.items[i], &v) != 0 || kb_code_explain(v, &info) < 0)
+            continue;
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddStringToObject(c, "field", field);
+        cJSON_AddStringToObject(c, "value", found.items[i]);
+        if (*info.name)
+            cJSON_AddStringToObject(c, "name", info.name);
+        else
+            cJSON_AddNullToObject(c, "name");
+        cJSON_AddStringToObject(c, "meaning", info.meaning);
+        cJSON_AddItemToArray(codes, c);
+        kb_code_info_free(&info);
+    }
+    kb_strlist_free(&found);
+}
+
 static cJSON *evidence_json(const kb_report *r, const kb_checkpoint *cp, const kb_evidence *ev)
 {
     const kb_fact *f = ev->fact;
@@ -108,18 +136,29 @@ static cJSON *evidence_json(const kb_report *r, const kb_checkpoint *cp, const k
     if (f->after)
         cJSON_AddStringToObject(o, "context_after", f->after);
     cJSON *fields = cJSON_AddObjectToObject(o, "fields");
+    cJSON *codes = cJSON_CreateArray();
     if (cp->nshow) {
         for (size_t i = 0; i < cp->nshow; i++) {
             const char *v = kb_evidence_get(ev, cp->show[i]);
-            if (v)
+            if (v) {
                 cJSON_AddStringToObject(fields, cp->show[i], v);
+                add_codes(codes, cp->show[i], v);
+            }
         }
     } else {
-        for (size_t i = 0; i < f->nfields; i++)
+        for (size_t i = 0; i < f->nfields; i++) {
             cJSON_AddStringToObject(fields, f->fields[i].name, f->fields[i].value);
-        for (size_t i = 0; i < ev->nextra; i++)
+            add_codes(codes, f->fields[i].name, f->fields[i].value);
+        }
+        for (size_t i = 0; i < ev->nextra; i++) {
             cJSON_AddStringToObject(fields, ev->extra[i].name, ev->extra[i].value);
+            add_codes(codes, ev->extra[i].name, ev->extra[i].value);
+        }
     }
+    if (cJSON_GetArraySize(codes))
+        cJSON_AddItemToObject(o, "codes", codes);
+    else
+        cJSON_Delete(codes);
     return o;
 }
 

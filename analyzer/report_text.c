@@ -1,6 +1,7 @@
 /* report_text.c: the terminal report: verdicts first, then each
  * checkpoint with its evidence, the remedies, and the inputs. Colour only
  * when asked (the CLI asks on a TTY without NO_COLOR). */
+#include "errcodes.h"
 #include "report.h"
 
 #include <stdlib.h>
@@ -124,6 +125,12 @@ static void print_evidence(const out *o, const kb_report *r, const kb_cp_result 
             if (v && *v && !strchr(v, '\n')) {
                 fprintf(o->fp, " %s=", cp->show[s]);
                 put(o, v);
+                char *explained = kb_code_annotation(v);
+                if (explained) {
+                    fputc(' ', o->fp);
+                    put(o, explained);
+                }
+                free(explained);
             }
         }
         fputc('\n', o->fp);
