@@ -1,6 +1,8 @@
 /* template.c: fills {{name|filters}} templates (see template.h). */
 #include "template.h"
 
+#include "errcodes.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -75,6 +77,22 @@ static void filter_psquote(kb_strlist *items)
     *items = out;
 }
 
+/* Replaces each item that is one error code ("0x800401fb", decimal, ...)
+ * with "0x800401fb (CO_E_OBJNOTREG: Object is not registered)"; other
+ * items stay as they are. */
+static void filter_explain(kb_strlist *items)
+{
+    kb_strlist out = {0};
+    for (size_t i = 0; i < items->n; i++) {
+        uint32_t value;
+        char *described = kb_code_parse(items->items[i], &value) == 0 ? kb_code_describe(value) : NULL;
+        kb_strlist_add(&out, described ? described : items->items[i]);
+        free(described);
+    }
+    kb_strlist_free(items);
+    *items = out;
+}
+
 static char *join(const kb_strlist *items, const char *sep)
 {
     kb_buf b = KB_BUF_INIT;
@@ -115,6 +133,8 @@ static char *expand(const char *expr, kb_template_lookup lookup, void *ctx)
             filter_keep(&items, NULL, 0, 1);
         else if (strcmp(f, "psquote") == 0)
             filter_psquote(&items);
+        else if (strcmp(f, "explain") == 0)
+            filter_explain(&items);
         else if (strcmp(f, "join") == 0)
             sep = arg ? arg : "";
         else

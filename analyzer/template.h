@@ -7,6 +7,8 @@
  *   unique      drop repeated items
  *   first       keep the first item
  *   psquote     quote each item as a PowerShell literal: 'it''s'
+ *   explain     an item that is one error code gets its name and meaning:
+ *               0x800401fb (CO_E_OBJNOTREG: Object is not registered)
  *   join:SEP    join items with SEP (the default join is ", ")
  * A name that cannot be resolved stays as written, visibly. */
 #ifndef KB_TEMPLATE_H

@@ -9,7 +9,8 @@
 
 #include "template.h"
 
-/* Names: "services", "hostile" -> one value; "writers" -> three; "none" -> no value. */
+/* Names: "services", "hostile" -> one value; "writers", "hr" -> three;
+ * "none" -> no value. */
 static int lookup(void *ctx, const char *name, kb_strlist *out)
 {
     (void)ctx;
@@ -23,6 +24,12 @@ static int lookup(void *ctx, const char *name, kb_strlist *out)
     }
     if (strcmp(name, "none") == 0)
         return 0;
+    if (strcmp(name, "hr") == 0) {
+        kb_strlist_add(out, "0x800401FB");
+        kb_strlist_add(out, "0x80070005");
+        kb_strlist_add(out, "0x800401fb");
+        return 0;
+    }
     if (strcmp(name, "hostile") == 0)
         return kb_strlist_add(out, "it's; Remove-Item C:\\ \"x\" $(y)");
     return -1;
@@ -68,6 +75,17 @@ static void test_psquote(void **state)
     check("{{hostile|psquote}}", "'it''s; Remove-Item C:\\ \"x\" $(y)'");
 }
 
+static void test_explain(void **state)
+{
+    (void)state;
+    check("{{hr|first|explain}}", "0x800401fb (CO_E_OBJNOTREG: Object is not registered)");
+    check("{{hr|explain|unique}}",
+          "0x800401fb (CO_E_OBJNOTREG: Object is not registered), "
+          "0x80070005 (E_ACCESSDENIED / ERROR_ACCESS_DENIED: Access is denied.)");
+    /* Items that are not one code stay as they are. */
+    check("{{writers|first|explain}}", "ASR Writer");
+}
+
 static void test_lists(void **state)
 {
     (void)state;
@@ -103,6 +121,7 @@ int main(void)
         cmocka_unit_test(test_single_value),
         cmocka_unit_test(test_split_except_join),
         cmocka_unit_test(test_psquote),
+        cmocka_unit_test(test_explain),
         cmocka_unit_test(test_lists),
         cmocka_unit_test(test_unknown_stays_visible),
         cmocka_unit_test(test_names),
