@@ -199,7 +199,7 @@ static void test_html_sections(void **state)
     assert_non_null(strstr(html, "<mark><span class=\"ln\">2</span>vssadmin 1.1"));
     /* Event rows carry time, record and the extracted writer and hr. */
     assert_non_null(strstr(html, "2018-10-01T12:00:19.123Z</td><td class=\"num\">4242</td>"));
-    assert_non_null(strstr(html, "<td>0x800401fb</td>"));
+    assert_non_null(strstr(html, "<td>0x800401fb <span class=\"errcode\">"));
     assert_non_null(strstr(html, "vss-writers-missing-eventsystem-shared v1"));
     assert_non_null(strstr(html, "1234 ms"));
     assert_non_null(strstr(html, "@media print"));
@@ -295,6 +295,31 @@ static void test_html_timeline(void **state)
     destroy(&w);
 }
 
+/* Error codes in evidence are explained next to the raw value in every
+ * report; the JSON keeps the raw field and adds codes[]. */
+static void test_error_codes(void **state)
+{
+    (void)state;
+    world w;
+    build(&w, KB_LANG_EN);
+    char *text = render(&w, write_text_plain);
+    assert_non_null(strstr(text, "hr=0x800401fb (CO_E_OBJNOTREG: Object is not registered)"));
+    assert_null(strstr(text, "pid=816 (")); /* decimal fields are not codes */
+    free(text);
+    char *html = render(&w, kb_report_write_html);
+    assert_non_null(strstr(html, "<td>0x800401fb <span class=\"errcode\">(CO_E_OBJNOTREG: "
+                                 "Object is not registered)</span></td>"));
+    free(html);
+    char *json = render(&w, kb_report_write_json);
+    assert_non_null(strstr(json, "\"hr\":\t\"0x800401fb\""));
+    assert_non_null(strstr(json, "\"codes\":\t[{\n"));
+    assert_non_null(strstr(json, "\"field\":\t\"hr\",\n"));
+    assert_non_null(strstr(json, "\"name\":\t\"CO_E_OBJNOTREG\",\n"));
+    assert_non_null(strstr(json, "\"meaning\":\t\"Object is not registered\"\n"));
+    free(json);
+    destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_text_visible),
         cmocka_unit_test(test_html_timeline),
+        cmocka_unit_test(test_error_codes),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
