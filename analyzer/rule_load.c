@@ -47,50 +47,6 @@ static size_t enter(loader *ld, const char *key, int index)
 
 static void leave(loader *ld, size_t len) { ld->path[len] = '\0'; }
 
-/* Edits (insert, delete, replace, swap two neighbours) from a to b, for
- * "did you mean"; keys are short, longer strings are not compared. */
-static size_t edit_distance(const char *a, const char *b)
-{
-    enum { MAX = 40 };
-    size_t n = strlen(a), m = strlen(b);
-    if (n >= MAX || m >= MAX)
-        return MAX;
-    size_t d[MAX + 1][MAX + 1];
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = i;
-    for (size_t j = 0; j <= m; j++)
-        d[0][j] = j;
-    for (size_t i = 1; i <= n; i++)
-        for (size_t j = 1; j <= m; j++) {
-            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < best)
-                best = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < best)
-                best = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < best)
-                best = d[i - 2][j - 2] + 1;
-            d[i][j] = best;
-        }
-    return d[n][m];
-}
-
-/* The allowed key closest to a misspelt one: one edit away, two for
- * longer keys; NULL when none is that close. */
-static const char *closest_key(const char *key, const char *const *allowed)
-{
-    const char *best = NULL;
-    size_t best_d = strlen(key) >= 6 ? 3 : 2;
-    for (const char *const *a = allowed; *a; a++) {
-        size_t d = edit_distance(key, *a);
-        if (d < best_d) {
-            best = *a;
-            best_d = d;
-        }
-    }
-    return best;
-}
-
 static void check_keys(loader *ld, const cJSON *obj, const char *const *allowed)
 {
     for (const cJSON *item = obj->child; item; item = item->next) {
@@ -99,7 +55,7 @@ static void check_keys(loader *ld, const cJSON *obj, const char *const *allowed)
             ok = strcmp(item->string, *a) == 0;
         if (ok)
             continue;
-        const char *near = closest_key(item->string, allowed);
+        const char *near = kb_closest_word(item->string, allowed);
         if (near)
             problem(ld, "unknown key \"%s\" (did you mean \"%s\"?)", item->string, near);
         else
