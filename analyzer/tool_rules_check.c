@@ -290,33 +290,43 @@ static void check_input(checker *ck, const char *path, const kb_checkpoint *cp)
     }
 }
 
-/* The declaration of the checkpoint's fact type (NULL when no parser
- * produces it), after saying what is wrong with its input and type. */
-static const kb_fact_decl *check_source(checker *ck, const char *path, const kb_checkpoint *cp)
+/* The declaration of the checkpoint's fact type: from the source of its
+ * input, else from whichever produces the type (fields are still checked
+ * when the input is wrong); NULL when no parser produces the type. */
+static const kb_fact_decl *decl_of(const kb_checkpoint *cp)
+{
+    const char *feed;
+    if (!cp->feed || !cp->fact_type)
+        return NULL;
+    const kb_fact_decl *decl = find_type(facts_of_feed(cp->feed), cp->fact_type);
+    return decl ? decl : find_type_anywhere(cp->fact_type, &feed);
+}
+
+static void check_source(checker *ck, const char *path, const kb_checkpoint *cp)
 {
     char where[96];
+    if (!cp->feed || !cp->fact_type)
+        return;
     snprintf(where, sizeof where, "%s.input", path);
     check_input(ck, where, cp);
     snprintf(where, sizeof where, "%s.facts", path);
     const kb_fact_decl *feed_decls = facts_of_feed(cp->feed);
-    const kb_fact_decl *decl = find_type(feed_decls, cp->fact_type);
-    if (decl)
-        return decl;
+    if (find_type(feed_decls, cp->fact_type))
+        return;
     const char *other_feed;
-    decl = find_type_anywhere(cp->fact_type, &other_feed);
-    if (decl && feed_decls) {
-        problem(ck, where, "facts \"%s\" come from the input \"%s\", never from \"%s\"",
-                cp->fact_type, other_feed, cp->feed);
-    } else if (!decl) {
-        const char *known[MAX_NAMES];
-        char hint[128];
-        known_names(known, 1);
-        char *list = joined(known);
-        problem(ck, where, "no parser produces facts \"%s\"%s (facts: %s)", cp->fact_type,
-                did_you_mean(hint, sizeof hint, cp->fact_type, known), list ? list : "");
-        free(list);
+    if (find_type_anywhere(cp->fact_type, &other_feed)) {
+        if (feed_decls)
+            problem(ck, where, "facts \"%s\" come from the input \"%s\", never from \"%s\"",
+                    cp->fact_type, other_feed, cp->feed);
+        return;
     }
-    return decl;
+    const char *known[MAX_NAMES];
+    char hint[128];
+    known_names(known, 1);
+    char *list = joined(known);
+    problem(ck, where, "no parser produces facts \"%s\"%s (facts: %s)", cp->fact_type,
+            did_you_mean(hint, sizeof hint, cp->fact_type, known), list ? list : "");
+    free(list);
 }
 
 /* A count test no number of facts passes. */
@@ -337,6 +347,7 @@ static void check_checkpoint(checker *ck, size_t i, const scope *scopes)
     const kb_checkpoint *cp = sc->cp;
     char path[64], sub[160];
     snprintf(path, sizeof path, "checkpoints[%zu]", i);
+    check_source(ck, path, cp);
     if (count_never_holds(cp)) {
         snprintf(sub, sizeof sub, "%s.count", path);
         problem(ck, sub, "no number of facts passes this count: the checkpoint is never met");
@@ -451,11 +462,8 @@ size_t kb_rule_check(const kb_rule *rule, kb_buf *problems)
         return ck.n;
     }
     for (size_t i = 0; i < rule->ncheckpoints; i++) {
-        char path[64];
-        snprintf(path, sizeof path, "checkpoints[%zu]", i);
         scopes[i].cp = &rule->checkpoints[i];
-        if (scopes[i].cp->feed && scopes[i].cp->fact_type)
-            scopes[i].decl = check_source(&ck, path, scopes[i].cp);
+        scopes[i].decl = decl_of(scopes[i].cp);
         add_extracted_names(&scopes[i]);
     }
     for (size_t i = 0; i < rule->ncheckpoints; i++)
