@@ -125,7 +125,10 @@ static int run_check(const kb_strlist *files, const tool_opts *opts)
                               set.rules[j].path);
     }
     size_t n = count_lines(&problems);
-    fputs(kb_buf_str(&problems), stdout);
+    /* Keys and patterns are quoted from the files: shown, never obeyed. */
+    char *visible = kb_text_visible(kb_buf_str(&problems));
+    fputs(visible ? visible : kb_buf_str(&problems), stdout);
+    free(visible);
     if (!opts->quiet)
         printf("kbscan rules check: %zu rule file%s, %zu problem%s%s\n", set.n,
                set.n == 1 ? "" : "s", n, n == 1 ? "" : "s",
