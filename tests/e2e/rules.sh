@@ -118,6 +118,13 @@ tap_check "one line per problem, then the summary" \
 tap_check "rules test with a rule that does not load: exit 2, the problems on stderr" \
   bash -c "[ $rc -eq 2 ] && [ ! -s '$tmp/out' ] && grep -q 'bad pattern' '$tmp/err' && grep -q 'nothing tested' '$tmp/err'"
 
+# Two files, one rule id.
+mkdir -p "$tmp/twice"
+cp "$tmp/bad/$seed_rule" "$tmp/twice/a.json"; cp "$tmp/bad/$seed_rule" "$tmp/twice/b.json"
+"$KBSCAN" rules check "$tmp/twice" >"$tmp/out" 2>&1; rc=$?
+tap_check "rules check: a rule id used by two files" \
+  bash -c "[ $rc -eq 1 ] && grep -qxF '$tmp/twice/b.json: id: \"vss-writers-missing-eventsystem-shared\" is also the id of $tmp/twice/a.json' '$tmp/out'"
+
 # A rule without fixtures is not tested: both commands say so.
 printf '{"id": "y", "version": 1, "title": "t", "checkpoints": [{"id": "a", "title": "a", "input": "systeminfo", "facts": "systeminfo"}], "verdict": "a"}' >"$tmp/y.json"
 "$KBSCAN" rules check "$tmp/y.json" >"$tmp/out" 2>&1; rc=$?
