@@ -171,20 +171,29 @@ static void unknown_field(checker *ck, const char *path, const scope *sc, const 
     size_t n = 0, nfields = 0;
     while (sc->decl->fields[nfields])
         nfields++;
+    /* Suggestions are names as written; "data#" is listed as data<N>. */
     const char **words = calloc(nfields + sc->extracted.n + 1, sizeof *words);
-    if (!words)
-        return;
-    for (size_t i = 0; i < nfields; i++)
-        words[n++] = sc->decl->fields[i];
-    for (size_t i = 0; with_extracted && i < sc->extracted.n; i++)
+    kb_buf list = KB_BUF_INIT;
+    kb_buf_puts(&list, "");
+    for (size_t i = 0; words && i < nfields; i++) {
+        const char *f = sc->decl->fields[i];
+        size_t len = strlen(f);
+        kb_buf_printf(&list, "%s%.*s%s", i ? ", " : "", (int)(len && f[len - 1] == '#' ? len - 1 : len),
+                      f, len && f[len - 1] == '#' ? "<N>" : "");
+        if (!len || f[len - 1] != '#')
+            words[n++] = f;
+    }
+    for (size_t i = 0; words && with_extracted && i < sc->extracted.n; i++) {
+        kb_buf_printf(&list, ", %s", sc->extracted.items[i]);
         words[n++] = sc->extracted.items[i];
-    char *list = joined(words);
+    }
     char hint[128];
-    problem(ck, path, "%s: no field \"%s\" in facts \"%s\"%s (%s: %s)", shown, field,
-            sc->decl->type, did_you_mean(hint, sizeof hint, field, words),
-            with_extracted && sc->extracted.n ? "fields and extracted names" : "fields",
-            list ? list : "");
-    free(list);
+    if (words)
+        problem(ck, path, "%s: no field \"%s\" in facts \"%s\"%s (%s: %s)", shown, field,
+                sc->decl->type, did_you_mean(hint, sizeof hint, field, words),
+                with_extracted && sc->extracted.n ? "fields and extracted names" : "fields",
+                kb_buf_str(&list));
+    kb_buf_free(&list);
     free(words);
 }
 
