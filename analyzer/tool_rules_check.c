@@ -95,7 +95,7 @@ static void known_names(const char **out, int types)
     for (const kb_text_parser *const *p = kb_text_parsers(); *p && n < MAX_NAMES - 2; p++) {
         if (!types)
             out[n++] = (*p)->feed;
-        for (const kb_fact_decl *d = (*p)->facts; types && d->type && n < MAX_NAMES - 2; d++)
+        for (const kb_fact_decl *d = (*p)->facts; types && d && d->type && n < MAX_NAMES - 2; d++)
             out[n++] = d->type;
     }
     for (const kb_fact_decl *d = kb_evtx_facts; types && d->type && n < MAX_NAMES - 1; d++)
