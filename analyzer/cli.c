@@ -15,6 +15,7 @@ enum {
 void kb_cli_usage(FILE *out)
 {
     fputs("Usage: kbscan [OPTIONS] PATH...\n"
+          "       kbscan rules check|test [DIR|FILE...]   (see kbscan rules --help)\n"
           "Analyses a Windows support bundle (a folder, walked recursively, or single\n"
           "files: saved vssadmin, tasklist, systeminfo, sc output and .evtx event logs)\n"
           "against the known-issue rules, and reports verdicts with their evidence.\n"
@@ -47,7 +48,10 @@ void kb_cli_usage(FILE *out)
           "\n"
           "Exit status: 0 analysed, no known issue matched; 1 a known issue matched;\n"
           "3 none matched but a rule cannot tell (an input is missing or damaged);\n"
-          "2 usage error, unusable rules, or nothing recognised in the paths.\n",
+          "2 usage error, unusable rules, or nothing recognised in the paths.\n"
+          "\n"
+          "Rule authors: 'kbscan rules check' validates rule files, 'kbscan rules test'\n"
+          "runs each rule over its fixture bundles (docs/rules.md, \"Testing a rule\").\n",
           out);
 }
 

@@ -4,6 +4,7 @@
 #include "engine.h"
 #include "report.h"
 #include "scan.h"
+#include "tool_rules.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -203,6 +204,14 @@ done:
 
 int main(int argc, char **argv)
 {
+    /* `kbscan rules check|test`: the rule author's tools (a bundle folder
+     * named "rules" is still analysed as ./rules). */
+    if (argc > 1 && strcmp(argv[1], "rules") == 0) {
+        char *dir = default_rules_dir();
+        int status = kb_tool_rules(argc - 1, argv + 1, dir ? dir : "rules");
+        free(dir);
+        return status;
+    }
     kb_cli cli;
     if (kb_cli_parse(argc, argv, &cli) != 0)
         return 2;

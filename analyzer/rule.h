@@ -119,6 +119,21 @@ typedef struct kb_reference {
     char *url;
 } kb_reference;
 
+/* A bundle the rule is tested against (`kbscan rules test`): the verdict
+ * it must give, and optionally the state some checkpoints must be in. */
+typedef struct kb_fixture_state {
+    size_t checkpoint;         /* index into the rule's checkpoints */
+    int state;                 /* a kb_cp_state (engine.h) */
+} kb_fixture_state;
+
+typedef struct kb_fixture {
+    char *bundle;              /* folder or file, relative to the rule file's folder */
+    int expect;                /* a kb_verdict (engine.h) */
+    char *why;                 /* what the fixture proves */
+    kb_fixture_state *states;
+    size_t nstates;
+} kb_fixture;
+
 typedef struct kb_rule {
     char *path;
     char *id;
@@ -132,6 +147,8 @@ typedef struct kb_rule {
     size_t nremedies;
     kb_reference *references;
     size_t nreferences;
+    kb_fixture *fixtures;
+    size_t nfixtures;
 } kb_rule;
 
 typedef struct kb_ruleset {
@@ -144,6 +161,10 @@ typedef struct kb_ruleset {
  * (one line each, naming the file and the JSON path); any problem makes the
  * rule set unusable (KB_ERR_RULES). */
 kb_status kb_rules_load_dir(const char *dir, kb_ruleset *out, kb_buf *errors);
+/* The paths of the rule files (*.json) in dir, sorted, as loaded; NULL
+ * with a line in errors when dir cannot be read. Free with kb_rule_files_free. */
+char **kb_rule_files(const char *dir, size_t *n, kb_buf *errors);
+void kb_rule_files_free(char **files, size_t n);
 /* Loads one rule file; 0 on success, problems appended to errors. */
 int kb_rule_load_file(const char *path, kb_rule *out, kb_buf *errors);
 void kb_rule_free(kb_rule *rule);

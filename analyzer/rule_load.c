@@ -53,7 +53,12 @@ static void check_keys(loader *ld, const cJSON *obj, const char *const *allowed)
         int ok = 0;
         for (const char *const *a = allowed; *a && !ok; a++)
             ok = strcmp(item->string, *a) == 0;
-        if (!ok)
+        if (ok)
+            continue;
+        const char *near = kb_closest_word(item->string, allowed);
+        if (near)
+            problem(ld, "unknown key \"%s\" (did you mean \"%s\"?)", item->string, near);
+        else
             problem(ld, "unknown key \"%s\"", item->string);
     }
 }
@@ -267,7 +272,9 @@ static int parse_test_op(loader *ld, const cJSON *v, kb_cond *c)
             problem(ld, "\"matches\" takes a pattern string");
         } else {
             c->pattern = kb_strdup(x->valuestring);
+            size_t mark = enter(ld, "matches", -1);
             c->re = compile_pattern(ld, x->valuestring, c->ignore_case);
+            leave(ld, mark);
         }
     }
     if ((x = cJSON_GetObjectItemCaseSensitive(v, "exists"))) {
@@ -393,7 +400,9 @@ static void parse_extracts(loader *ld, const cJSON *v, kb_checkpoint *cp)
             x->field = get_string(ld, item, "field", 1);
             x->pattern = get_string(ld, item, "pattern", 1);
             if (x->pattern) {
+                size_t pmark = enter(ld, "pattern", -1);
                 x->re = compile_pattern(ld, x->pattern, 0);
+                leave(ld, pmark);
                 uint32_t names = 0;
                 if (x->re)
                     pcre2_pattern_info(x->re, PCRE2_INFO_NAMECOUNT, &names);
@@ -679,6 +688,67 @@ static void free_remedy(kb_remedy *r)
     free(r->notes);
 }
 
+/* ---- fixtures -------------------------------------------------------------- */
+
+static const char *const verdict_names[] = {"matched", "not_matched", "cannot_tell"};
+
+static int name_index(const char *const *names, int n, const char *name)
+{
+    for (int i = 0; i < n && name; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static void parse_fixture_states(loader *ld, const cJSON *v, const kb_rule *rule, kb_fixture *fx)
+{
+    size_t mark = enter(ld, "checkpoints", -1);
+    if (!cJSON_IsObject(v)) {
+        problem(ld, "must be {\"checkpoint id\": \"met\" | \"not_met\" | \"unknown\", ...}");
+        leave(ld, mark);
+        return;
+    }
+    fx->states = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *fx->states);
+    for (const cJSON *item = v->child; item && fx->states; item = item->next) {
+        size_t imark = enter(ld, item->string, -1);
+        long cp = find_checkpoint(rule, item->string);
+        int state = name_index(cp_state_names, 3, cJSON_IsString(item) ? item->valuestring : NULL);
+        if (cp < 0)
+            problem(ld, "no checkpoint \"%s\"", item->string);
+        else if (state < 0)
+            problem(ld, "the state is \"met\", \"not_met\" or \"unknown\"");
+        else
+            fx->states[fx->nstates++] = (kb_fixture_state){(size_t)cp, state};
+        leave(ld, imark);
+    }
+    leave(ld, mark);
+}
+
+static void fixture_item(loader *ld, const cJSON *v, void *item, const kb_rule *rule)
+{
+    kb_fixture *fx = item;
+    static const char *const keys[] = {"bundle", "expect", "why", "checkpoints", NULL};
+    fx->expect = -1;
+    if (!cJSON_IsObject(v)) {
+        problem(ld, "a fixture must be {\"bundle\", \"expect\", \"why\"}");
+        return;
+    }
+    check_keys(ld, v, keys);
+    fx->bundle = get_string(ld, v, "bundle", 1);
+    if (fx->bundle && !*fx->bundle)
+        problem(ld, "\"bundle\" is empty");
+    char *expect = get_string(ld, v, "expect", 1);
+    fx->expect = name_index(verdict_names, 3, expect);
+    if (expect && fx->expect < 0)
+        problem(ld, "\"expect\" is \"matched\", \"not_matched\" or \"cannot_tell\", not \"%s\"",
+                expect);
+    free(expect);
+    fx->why = get_string(ld, v, "why", 1);
+    const cJSON *states = cJSON_GetObjectItemCaseSensitive(v, "checkpoints");
+    if (states)
+        parse_fixture_states(ld, states, rule, fx);
+}
+
 /* ---- rule ------------------------------------------------------------------ */
 
 typedef void (*item_parser)(loader *, const cJSON *, void *item, const kb_rule *);
@@ -774,6 +844,8 @@ static void parse_rule(loader *ld, const cJSON *root, kb_rule *rule)
                                 remedy_item, rule);
     rule->references = parse_list(ld, root, "references", sizeof(kb_reference),
                                   &rule->nreferences, 0, reference_item, rule);
+    rule->fixtures = parse_list(ld, root, "fixtures", sizeof(kb_fixture), &rule->nfixtures, 0,
+                                fixture_item, rule);
 }
 
 static char *read_file(const char *path, size_t *len, char *err, size_t errlen)
@@ -846,6 +918,12 @@ void kb_rule_free(kb_rule *rule)
         free(rule->references[i].url);
     }
     free(rule->references);
+    for (size_t i = 0; i < rule->nfixtures; i++) {
+        free(rule->fixtures[i].bundle);
+        free(rule->fixtures[i].why);
+        free(rule->fixtures[i].states);
+    }
+    free(rule->fixtures);
     memset(rule, 0, sizeof *rule);
 }
 
@@ -855,7 +933,7 @@ static int name_cmp(const void *a, const void *b)
 }
 
 /* The *.json names in dir, sorted, so rules load in a stable order. */
-static char **list_rule_files(const char *dir, size_t *n, kb_buf *errors)
+char **kb_rule_files(const char *dir, size_t *n, kb_buf *errors)
 {
     *n = 0;
     DIR *d = opendir(dir);
@@ -890,7 +968,7 @@ kb_status kb_rules_load_dir(const char *dir, kb_ruleset *set, kb_buf *errors)
     memset(set, 0, sizeof *set);
     set->dir = kb_strdup(dir);
     size_t n = 0;
-    char **files = list_rule_files(dir, &n, errors);
+    char **files = kb_rule_files(dir, &n, errors);
     if (!files && n == 0) {
         if (!errors->len)
             kb_buf_printf(errors, "%s: no rule files (*.json)\n", dir);
@@ -913,6 +991,11 @@ kb_status kb_rules_load_dir(const char *dir, kb_ruleset *set, kb_buf *errors)
             }
     free_strings(files, n);
     return bad ? KB_ERR_RULES : KB_OK;
+}
+
+void kb_rule_files_free(char **files, size_t n)
+{
+    free_strings(files, n);
 }
 
 void kb_ruleset_free(kb_ruleset *set)

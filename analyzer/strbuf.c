@@ -239,3 +239,43 @@ static char *visible(const char *str, int mark_invisible)
 
 char *kb_utf8_visible(const char *str) { return visible(str, 0); }
 char *kb_text_visible(const char *str) { return visible(str, 1); }
+
+size_t kb_edit_distance(const char *a, const char *b)
+{
+    enum { MAX = 40 };
+    size_t n = strlen(a), m = strlen(b);
+    if (n >= MAX || m >= MAX)
+        return MAX;
+    size_t d[MAX + 1][MAX + 1];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < best)
+                best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[n][m];
+}
+
+const char *kb_closest_word(const char *word, const char *const *words)
+{
+    const char *best = NULL;
+    size_t best_d = strlen(word) >= 6 ? 3 : 2;
+    for (const char *const *a = words; *a; a++) {
+        size_t d = kb_edit_distance(word, *a);
+        if (d < best_d) {
+            best = *a;
+            best_d = d;
+        }
+    }
+    return best;
+}

@@ -61,6 +61,13 @@ int kb_char_invisible(uint32_t cp);
  * NULL-safe. */
 char *kb_text_visible(const char *s);
 
+/* Edits (insert, delete, replace, swap of neighbours) from a to b; words of
+ * 40 bytes or more count as 40 apart. For "did you mean". */
+size_t kb_edit_distance(const char *a, const char *b);
+/* The word of the NULL-terminated list closest to a misspelt one: one edit
+ * away, or two for words of six bytes or more; NULL when none is. */
+const char *kb_closest_word(const char *word, const char *const *words);
+
 /* A list of owned strings. */
 typedef struct kb_strlist {
     char **items;

@@ -387,6 +387,12 @@ static kb_status read_records(libevtx_file_t *file, evtx_state *st, int recovere
     return KB_OK;
 }
 
+static const char *const event_fields[] = {
+    "provider", "event_id", "qualifiers", "level", "channel", "computer", "data", "data#",
+    "strings", "binary", "binary_text", NULL,
+};
+const kb_fact_decl kb_evtx_facts[] = {{"event", event_fields}, {NULL, NULL}};
+
 /* A log whose channel cannot be read, and that is damaged, may be the log
  * any rule needs: it feeds every event-log checkpoint ("eventlog:*"), which
  * then says "cannot tell" rather than "not found". */
@@ -394,7 +400,7 @@ static void set_feed(kb_input *in, const char *channel)
 {
     char feed[256];
     int known = channel && *channel;
-    snprintf(feed, sizeof feed, "eventlog:%s",
+    snprintf(feed, sizeof feed, KB_EVTX_FEED_PREFIX "%s",
              known ? channel : in->state == KB_INPUT_OK ? "unknown" : "*");
     kb_input_add_feed(in, feed);
     if (channel && *channel && !in->channel)

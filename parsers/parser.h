@@ -23,6 +23,16 @@ typedef struct kb_parse_ctx {
     size_t threads;               /* threads a large file may be walked with */
 } kb_parse_ctx;
 
+/* A fact type a parser produces, with every field its facts can carry
+ * (docs/facts.md): data that `kbscan rules check` reads to tell a rule that
+ * names a fact type or a field no parser produces. A name ending in '#'
+ * stands for the prefix followed by a number ("data#": data1, data2, ...).
+ * tests/unit/test_sources.c checks the parsers keep to it. */
+typedef struct kb_fact_decl {
+    const char *type;               /* e.g. "vssadmin.listing" */
+    const char *const *fields;      /* NULL-terminated */
+} kb_fact_decl;
+
 typedef struct kb_text_parser {
     const char *kind;   /* machine name, e.g. "vssadmin_writers" */
     const char *label;  /* for people, e.g. "vssadmin list writers output" */
@@ -32,6 +42,7 @@ typedef struct kb_text_parser {
     /* Adds facts; notes problems on ctx->input. KB_OK, or an error status
      * when the file is of this kind but could not be read as such. */
     kb_status (*parse)(const kb_text *text, kb_parse_ctx *ctx);
+    const kb_fact_decl *facts;  /* what parse() produces; ends with {NULL, NULL} */
 } kb_text_parser;
 
 /* The text parsers, NULL-terminated (parsers/registry.c). */
@@ -40,6 +51,10 @@ const kb_text_parser *const *kb_text_parsers(void);
 /* EVTX (parsers/evtx.c). */
 int kb_evtx_sniff(const unsigned char *head, size_t len);
 kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx);
+/* An event log feeds KB_EVTX_FEED_PREFIX + its channel ("eventlog:System")
+ * and produces these facts. */
+#define KB_EVTX_FEED_PREFIX "eventlog:"
+extern const kb_fact_decl kb_evtx_facts[];
 
 /* Adds a fact with the common provenance fields set for a text line range. */
 kb_fact *kb_text_fact(kb_parse_ctx *ctx, const char *type,

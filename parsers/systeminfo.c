@@ -129,6 +129,12 @@ static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
     return KB_OK;
 }
 
+static const char *const systeminfo_fields[] = {
+    "host", "os_name", "os_version", "manufacturer", "model", "boot_time", "system_type",
+    "os_configuration", "time_zone", "memory", "domain", "virtualization", NULL,
+};
+static const kb_fact_decl facts[] = {{"systeminfo", systeminfo_fields}, {NULL, NULL}};
+
 const kb_text_parser kb_parser_systeminfo = {
-    "systeminfo", "systeminfo output", "systeminfo", sniff, parse,
+    "systeminfo", "systeminfo output", "systeminfo", sniff, parse, facts,
 };

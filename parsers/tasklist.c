@@ -476,6 +476,12 @@ static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
     return KB_ERR_FORMAT;
 }
 
+static const char *const listing_fields[] = {"format", "processes", NULL};
+static const char *const process_fields[] = {"image", "pid", "services", "service_count", NULL};
+static const kb_fact_decl facts[] = {
+    {"tasklist.listing", listing_fields}, {"tasklist.process", process_fields}, {NULL, NULL},
+};
+
 const kb_text_parser kb_parser_tasklist = {
-    "tasklist_svc", "tasklist /svc output", "tasklist_svc", sniff, parse,
+    "tasklist_svc", "tasklist /svc output", "tasklist_svc", sniff, parse, facts,
 };

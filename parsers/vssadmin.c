@@ -270,6 +270,15 @@ static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
     return KB_OK;
 }
 
+static const char *const listing_fields[] = {"status", "writers", "error", "banner", "run",
+                                             "latest", NULL};
+static const char *const writer_fields[] = {"name", "writer_id", "instance_id", "state",
+                                            "state_name", "state_text", "last_error",
+                                            "last_error_text", "run", "latest", NULL};
+static const kb_fact_decl facts[] = {
+    {"vssadmin.listing", listing_fields}, {"vssadmin.writer", writer_fields}, {NULL, NULL},
+};
+
 const kb_text_parser kb_parser_vssadmin = {
-    "vssadmin_writers", "vssadmin list writers output", "vssadmin_writers", sniff, parse,
+    "vssadmin_writers", "vssadmin list writers output", "vssadmin_writers", sniff, parse, facts,
 };
