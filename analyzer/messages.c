@@ -31,6 +31,8 @@ static const char *const english[KB_MSG_COUNT] = {
     [KB_MSG_PER_HOUR] = "events per hour, UTC",
     [KB_MSG_PER_DAY] = "events per day, UTC",
     [KB_MSG_PER_WEEK] = "events per week, UTC",
+    [KB_MSG_NEAR_MISS] = "Near miss",
+    [KB_MSG_NEAR_DEFAULT] = "closest facts: each fails just one test of this checkpoint",
 };
 
 static const char *const japanese[KB_MSG_COUNT] = {
@@ -62,6 +64,8 @@ static const char *const japanese[KB_MSG_COUNT] = {
     [KB_MSG_PER_HOUR] = "1 時間ごとのイベント数、UTC",
     [KB_MSG_PER_DAY] = "1 日ごとのイベント数、UTC",
     [KB_MSG_PER_WEEK] = "1 週間ごとのイベント数、UTC",
+    [KB_MSG_NEAR_MISS] = "惜しくも非該当",
+    [KB_MSG_NEAR_DEFAULT] = "最も近い情報: この確認ポイントの条件を一つだけ満たさないもの",
 };
 
 const char *kb_msg_text(kb_lang lang, kb_msg msg)

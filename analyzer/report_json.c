@@ -145,6 +145,42 @@ static cJSON *collect_json(const kb_report *r, const kb_checkpoint *cp)
     return o;
 }
 
+/* The closest facts of a deciding checkpoint that is not met in a near
+ * miss, or null. */
+static cJSON *near_json(const kb_report *r, const kb_cp_result *res)
+{
+    const kb_cp_result *near = res->near;
+    if (!near)
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "basis", res->near_default ? "all_but_one_test" : "rule");
+    cJSON_AddNumberToObject(o, "count", (double)near->count);
+    add_string_or_null(o, "say", near->summary);
+    add_time(o, "first_time", near->first_time);
+    add_time(o, "last_time", near->last_time);
+    cJSON *evidence = cJSON_AddArrayToObject(o, "evidence");
+    for (size_t i = 0; i < near->nevidence; i++)
+        cJSON_AddItemToArray(evidence, evidence_json(r, res->cp, &near->evidence[i]));
+    cJSON_AddNumberToObject(o, "evidence_omitted", (double)(near->count - near->nevidence));
+    return o;
+}
+
+/* Which deciding checkpoints a near-miss rule met and which it did not. */
+static cJSON *near_miss_json(const kb_rule_result *res)
+{
+    if (!res->near_miss)
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    static const char *const keys[] = {"met", "not_met", "unknown"};
+    for (int state = KB_CP_MET; state <= KB_CP_UNKNOWN; state++) {
+        cJSON *ids = cJSON_AddArrayToObject(o, keys[state]);
+        for (size_t i = 0; i < res->rule->ncheckpoints; i++)
+            if (!res->rule->checkpoints[i].context && (int)res->checkpoints[i].state == state)
+                cJSON_AddItemToArray(ids, cJSON_CreateString(res->rule->checkpoints[i].id));
+    }
+    return o;
+}
+
 static cJSON *checkpoint_json(const kb_report *r, const kb_cp_result *res)
 {
     const kb_checkpoint *cp = res->cp;
@@ -170,6 +206,7 @@ static cJSON *checkpoint_json(const kb_report *r, const kb_cp_result *res)
         cJSON_AddItemToObject(o, "missing", collect_json(r, cp));
     else
         cJSON_AddNullToObject(o, "missing");
+    cJSON_AddItemToObject(o, "near", near_json(r, res));
     return o;
 }
 
@@ -196,6 +233,7 @@ static cJSON *rule_json(const kb_report *r, const kb_rule_result *res)
     cJSON_AddNumberToObject(o, "version", rule->version);
     cJSON_AddStringToObject(o, "title", kb_i18n_get(&rule->title, r->lang));
     cJSON_AddStringToObject(o, "verdict", kb_verdict_name(res->verdict));
+    cJSON_AddItemToObject(o, "near_miss", near_miss_json(res));
     cJSON *cps = cJSON_AddArrayToObject(o, "checkpoints");
     for (size_t i = 0; i < rule->ncheckpoints; i++)
         cJSON_AddItemToArray(cps, checkpoint_json(r, &res->checkpoints[i]));

@@ -12,6 +12,8 @@ typedef struct out {
     kb_lang lang;
 } out;
 
+#define KB_NEAR_SHOWN 5  /* closest facts shown per checkpoint of a near miss */
+
 enum { C_RESET, C_BOLD, C_RED, C_GREEN, C_YELLOW, C_DIM, C_CYAN };
 static const char *const codes[] = {"\033[0m", "\033[1m", "\033[1;31m", "\033[32m",
                                     "\033[1;33m", "\033[2m", "\033[36m"};
@@ -228,6 +230,48 @@ static void print_collect(const out *o, const kb_rule_result *res)
     }
 }
 
+/* The deciding checkpoint ids in one state, comma-separated. */
+static void print_ids(const out *o, const kb_rule_result *res, kb_cp_state state)
+{
+    const char *sep = "";
+    for (size_t i = 0; i < res->rule->ncheckpoints; i++) {
+        if (res->rule->checkpoints[i].context || res->checkpoints[i].state != state)
+            continue;
+        fprintf(o->fp, "%s%s", sep, res->rule->checkpoints[i].id);
+        sep = ", ";
+    }
+}
+
+/* A near miss: which deciding checkpoints are met, which are not, and the
+ * closest facts of each that is not. */
+static void print_near_miss(const out *o, const kb_report *r, const kb_rule_result *res)
+{
+    if (!res->near_miss)
+        return;
+    fprintf(o->fp, "    ");
+    paint(o, C_YELLOW, kb_msg_text(o->lang, KB_MSG_NEAR_MISS));
+    fprintf(o->fp, ": %s: ", kb_msg_text(o->lang, KB_MSG_MET));
+    print_ids(o, res, KB_CP_MET);
+    fprintf(o->fp, "; %s: ", kb_msg_text(o->lang, KB_MSG_NOT_MET));
+    print_ids(o, res, KB_CP_NOT_MET);
+    fputc('\n', o->fp);
+    for (size_t i = 0; i < res->rule->ncheckpoints; i++) {
+        const kb_cp_result *cp = &res->checkpoints[i];
+        if (!cp->near)
+            continue;
+        fprintf(o->fp, "      %s: ", cp->cp->id);
+        if (cp->near->summary && *cp->near->summary)
+            indented(o, cp->near->summary, 8);
+        else
+            fprintf(o->fp, "%zu %s", cp->near->count, kb_msg_text(o->lang, KB_MSG_NEAR_DEFAULT));
+        fputc('\n', o->fp);
+        kb_cp_result shown = *cp->near; /* a few; the JSON report has them all */
+        if (shown.nevidence > KB_NEAR_SHOWN)
+            shown.nevidence = KB_NEAR_SHOWN;
+        print_evidence(o, r, &shown);
+    }
+}
+
 static void print_rule(const out *o, const kb_report *r, const kb_rule_result *res)
 {
     char tag[64];
@@ -237,6 +281,7 @@ static void print_rule(const out *o, const kb_report *r, const kb_rule_result *r
     fprintf(o->fp, "    %s\n", kb_i18n_get(&res->rule->title, o->lang));
     for (size_t i = 0; i < res->rule->ncheckpoints; i++)
         print_checkpoint(o, r, &res->checkpoints[i]);
+    print_near_miss(o, r, res);
     print_remedies(o, res);
     print_collect(o, res);
     fputc('\n', o->fp);

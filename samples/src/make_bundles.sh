@@ -86,6 +86,14 @@ text utf-8-bom $src/nearmiss-hr/vssadmin.txt "$b/vssadmin.txt"
 text utf-8 $src/nearmiss-hr/tasklist_svc.txt "$b/tasklist_svc.txt"
 evtx nearmiss-hr-application "$b/Application.evtx"
 
+# nearmiss-alone: writers gone and the VSS errors of the seed case, but
+# EventSystem runs alone in its svchost.exe (PID 1025). Not matched: a near
+# miss.
+b=$out/nearmiss-alone
+text utf-8-bom $src/nearmiss-hr/vssadmin.txt "$b/vssadmin.txt"
+text CP437 $src/fixed/tasklist_svchost.txt "$b/tasklist_svchost.txt"
+evtx seed-en-application "$b/Application.evtx"
+
 # no-tasklist: the seed case without tasklist /svc. Cannot tell; the report
 # asks for the file.
 b=$out/no-tasklist

@@ -295,6 +295,57 @@ static void test_html_timeline(void **state)
     destroy(&w);
 }
 
+/* The small bundle turned into a near miss: the VSS error carries
+ * 0x80070005 (access denied), not 0x800401fb. */
+static void build_near_miss(world *w)
+{
+    build(w, KB_LANG_EN);
+    kb_fact_set(w->facts.items[1], "data", "CoCreateInstance\n0x80070005, Access is denied.\n"
+                                           "Writer Name: ASR Writer\n");
+    kb_results_free(&w->results);
+    kb_eval_opts opts = {KB_LANG_EN, 20};
+    assert_int_equal(kb_evaluate(&w->rules, &w->facts, &w->inputs, &opts, &w->results), KB_OK);
+    w->report.exit_status = kb_results_exit_status(&w->results);
+}
+
+static void test_near_miss_reports(void **state)
+{
+    (void)state;
+    world w;
+    build_near_miss(&w);
+    const char *say = "VSS 8193 present 1 times, but with hr 0x80070005, Access is denied, not 0x800401fb.";
+    char *json = render(&w, kb_report_write_json);
+    assert_non_null(strstr(json, "\"verdict\":\t\"not_matched\",\n\t\t\t\"near_miss\":\t{\n\t\t\t\t\"met\":\t[\"no-writers\", \"eventsystem-shared\"],\n\t\t\t\t\"not_met\":\t[\"vss-errors\"]"));
+    assert_non_null(strstr(json, "\"near\":\t{\n\t\t\t\t\t\t\"basis\":\t\"rule\",\n\t\t\t\t\t\t\"count\":\t1"));
+    assert_non_null(strstr(json, say));
+    assert_non_null(strstr(json, "\"hr\":\t\"0x80070005\""));
+    free(json);
+    char *text = render(&w, write_text_plain);
+    const char *section = strstr(text, "Near miss: met: no-writers, eventsystem-shared; not met: vss-errors\n");
+    const char *near_say = strstr(text, say);
+    assert_non_null(section);
+    assert_true(near_say > section);
+    assert_non_null(strstr(text, "record 4242 2018-10-01T12:00:19.123Z event_id=8193 writer=ASR Writer hr=0x80070005"));
+    free(text);
+    char *html = render(&w, kb_report_write_html);
+    char *box = strstr(html, "<div class=\"near\">");
+    assert_non_null(box);
+    assert_non_null(strstr(box, "not met: <code>vss-errors</code>"));
+    assert_non_null(strstr(box, say));
+    assert_non_null(strstr(box, "<td>0x80070005</td>"));
+    free(html);
+    destroy(&w);
+    /* A matched rule is no near miss: no such section. */
+    build(&w, KB_LANG_EN);
+    char *matched_text = render(&w, write_text_plain);
+    assert_null(strstr(matched_text, "Near miss"));
+    free(matched_text);
+    char *matched_json = render(&w, kb_report_write_json);
+    assert_non_null(strstr(matched_json, "\"near_miss\":\tnull"));
+    free(matched_json);
+    destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -308,6 +359,7 @@ int main(void)
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_text_visible),
         cmocka_unit_test(test_html_timeline),
+        cmocka_unit_test(test_near_miss_reports),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
