@@ -607,12 +607,89 @@ static void footer(html *h)
                   (long long)(r->duration_us / 1000));
 }
 
+/* ---- coverage (coverage.h): before the verdicts ---- */
+
+static void coverage_row(html *h, size_t i)
+{
+    const kb_input *in = &h->r->inputs->items[i];
+    int log = strcmp(in->kind, "evtx") == 0;
+    kb_buf_puts(h->b, "<tr><td>");
+    E(h->b, in->path);
+    kb_buf_puts(h->b, "</td><td>");
+    E(h->b, log && in->channel ? in->channel : in->kind);
+    kb_buf_puts(h->b, "</td><td class=\"num\">");
+    if (log && in->first_time != KB_TIME_NONE)
+        put_time(h, in->first_time);
+    kb_buf_puts(h->b, "</td><td class=\"num\">");
+    if (log && in->last_time != KB_TIME_NONE)
+        put_time(h, in->last_time);
+    kb_buf_puts(h->b, "</td><td class=\"num\">");
+    if (log && in->records_walked)
+        kb_buf_printf(h->b, "%llu (%llu..%llu)", (unsigned long long)in->records_walked,
+                      (unsigned long long)in->first_record, (unsigned long long)in->last_record);
+    kb_buf_puts(h->b, "</td><td>");
+    if (!log) {
+        char taken[40];
+        kb_cov_format_taken(h->r->coverage->taken[i], taken, sizeof taken);
+        E(h->b, h->r->coverage->taken[i] != KB_TIME_NONE ? taken : msg(h, KB_MSG_TAKEN_UNKNOWN));
+    }
+    kb_buf_puts(h->b, "</td></tr>\n");
+}
+
+static void coverage(html *h)
+{
+    const kb_coverage *cov = h->r->coverage;
+    if (!cov)
+        return;
+    kb_buf_printf(h->b, "<section id=\"coverage\">\n<h2>%s</h2>\n", msg(h, KB_MSG_COVERAGE));
+    if (cov->n) {
+        kb_buf_puts(h->b, "<ul>\n");
+        for (size_t i = 0; i < cov->n; i++) {
+            kb_buf_printf(h->b, "<li class=\"note\" data-kind=\"%s\">", kb_cov_kind_name(cov->findings[i].kind));
+            E(h->b, cov->findings[i].say);
+            kb_buf_puts(h->b, "</li>\n");
+        }
+        kb_buf_puts(h->b, "</ul>\n");
+    } else {
+        kb_buf_printf(h->b, "<p>%s</p>\n", msg(h, KB_MSG_COVERAGE_OK));
+    }
+    kb_buf_printf(h->b, "<div class=\"scroll\"><table><tr><th></th><th></th><th>%s</th><th>%s</th>"
+                        "<th>%s</th><th>%s</th></tr>\n",
+                  msg(h, KB_MSG_FIRST_EVENT), msg(h, KB_MSG_LAST_EVENT), msg(h, KB_MSG_RECORDS),
+                  msg(h, KB_MSG_TAKEN));
+    for (size_t i = 0; i < h->r->inputs->n; i++)
+        if (h->r->inputs->items[i].kind)
+            coverage_row(h, i);
+    kb_buf_puts(h->b, "</table></div>\n");
+    int absent = 0;
+    for (size_t i = 0; i < cov->nfeeds; i++) {
+        const kb_cov_feed *feed = &cov->feeds[i];
+        if (feed->present)
+            continue;
+        if (!absent++)
+            kb_buf_printf(h->b, "<p>%s:</p>\n<ul>\n", msg(h, KB_MSG_NOT_IN_BUNDLE));
+        kb_buf_puts(h->b, "<li><code>");
+        E(h->b, feed->feed);
+        kb_buf_puts(h->b, "</code>");
+        if (feed->collect) {
+            kb_buf_puts(h->b, ": <code>");
+            E(h->b, feed->collect->collect.command);
+            kb_buf_puts(h->b, "</code>");
+        }
+        kb_buf_puts(h->b, "</li>\n");
+    }
+    if (absent)
+        kb_buf_puts(h->b, "</ul>\n");
+    kb_buf_puts(h->b, "</section>\n");
+}
+
 int kb_report_write_html(FILE *out, const kb_report *r)
 {
     kb_buf b = KB_BUF_INIT;
     html h = {&b, r, r->lang};
     head(&h);
     bundle_meta(&h);
+    coverage(&h);
     verdict_cards(&h);
     for (size_t i = 0; i < r->results->n; i++)
         rule_detail(&h, i);
