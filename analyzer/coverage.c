@@ -400,10 +400,10 @@ static void check_missing(const kb_results *results, kb_lang lang, kb_coverage *
                                      "実行するコマンド: %s"),
                                    res->rule->id, cp->feed, file, command);
             else
-                say = kb_strprintf(L("%s cannot tell: %s holds no answer; collect %s again: run %s",
-                                     "%s は判定できません。%s に答えがありません。%s を取り直してください。"
+                say = kb_strprintf(L("%s cannot tell: %s; collect %s again: run %s",
+                                     "%s は判定できません。%s %s を取り直してください。"
                                      "実行するコマンド: %s"),
-                                   res->rule->id, cp->feed, file, command);
+                                   res->rule->id, cr->summary ? cr->summary : cp->feed, file, command);
             kb_cov_finding *found =
                 add(cov, KB_COV_MISSING_INPUT, cr->ninputs ? (long)cr->inputs[0] : -1, -1, say);
             if (found) {
