@@ -148,7 +148,11 @@ static char *render(world *w, writer write)
     assert_non_null(fp);
     assert_int_equal(write(fp, &w->report), 0);
     fclose(fp);
-    return text;
+    /* A copy: gcc's -Wdangling-pointer takes pointers into the buffer
+     * open_memstream filled for pointers to the local variable. */
+    char *copy = kb_strdup(text);
+    free(text);
+    return copy;
 }
 
 static int write_text_plain(FILE *fp, const kb_report *r) { return kb_report_write_text(fp, r, 0); }
@@ -347,6 +351,56 @@ static void test_near_miss_reports(void **state)
     destroy(&w);
 }
 
+/* Where needle starts in text, or -1. */
+static long offset_of(const char *text, const char *needle)
+{
+    const char *at = strstr(text, needle);
+    return at ? (long)(at - text) : -1;
+}
+
+/* The coverage section comes before the verdicts in text and HTML, and
+ * its findings are in the JSON. */
+static void test_coverage_reports(void **state)
+{
+    (void)state;
+    world w;
+    build(&w, KB_LANG_EN);
+    kb_input_set_kind(&w.inputs.items[0], "vssadmin_writers");
+    kb_input_set_kind(&w.inputs.items[1], "evtx");
+    kb_input_set_kind(&w.inputs.items[2], "tasklist_svc");
+    kb_input *app = &w.inputs.items[1];
+    app->channel = kb_strdup("Application");
+    app->first_record = 48213;
+    app->last_record = 48242;
+    app->records_walked = 30;
+    kb_coverage cov;
+    assert_int_equal(kb_coverage_compute(&w.inputs, &w.facts, &w.rules, &w.results, KB_LANG_EN, &cov), KB_OK);
+    w.report.coverage = &cov;
+    const char *say = "Application.evtx starts at record 48213: the 48212 older records are not in it";
+    char *text = render(&w, write_text_plain);
+    long section = offset_of(text, "Coverage:\n  event logs:\n    Application.evtx  Application  "
+                                   "2018-09-26T22:13:20Z .. 2018-10-01T12:00:19.123Z  30 records (48213..48242)\n");
+    long finding = offset_of(text, say);
+    long verdict = offset_of(text, "MATCHED      vss-writers-missing-eventsystem-shared");
+    assert_true(section >= 0 && section < finding && finding < verdict);
+    assert_non_null(strstr(text, "  not in the bundle:\n    systeminfo (systeminfo > systeminfo.txt)\n"));
+    free(text);
+    char *json = render(&w, kb_report_write_json);
+    assert_non_null(strstr(json, "\"kind\":\t\"log_wrapped\""));
+    assert_non_null(strstr(json, "\"first_record\":\t48213"));
+    assert_non_null(strstr(json, say));
+    free(json);
+    char *html = render(&w, kb_report_write_html);
+    long hsection = offset_of(html, "<section id=\"coverage\">");
+    long hfinding = offset_of(html, "<li class=\"note\" data-kind=\"log_wrapped\">");
+    long cards = offset_of(html, "class=\"verdict matched\"");
+    assert_true(hsection >= 0 && hsection < hfinding && hfinding < cards);
+    assert_non_null(strstr(html, "<code>systeminfo &gt; systeminfo.txt</code>"));
+    free(html);
+    kb_coverage_free(&cov);
+    destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -361,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_text_visible),
         cmocka_unit_test(test_html_timeline),
         cmocka_unit_test(test_near_miss_reports),
+        cmocka_unit_test(test_coverage_reports),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
