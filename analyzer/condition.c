@@ -183,6 +183,9 @@ int kb_rules_interest(const kb_ruleset *set, kb_interest *out)
             /* unknown_when looks at events too: they must not be skipped. */
             if (cp->unknown_when && add_cond_interest(out, cp->unknown_when) != 0)
                 return -1;
+            /* and so does "near", for the closest facts of a near miss. */
+            if (cp->near_where && add_cond_interest(out, cp->near_where) != 0)
+                return -1;
         }
     }
     return 0;

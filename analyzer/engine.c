@@ -275,6 +275,80 @@ static void evaluate_checkpoint(const kb_checkpoint *cp, const kb_factlist *fact
     res->summary = fill(res->state == KB_CP_MET ? &cp->met_say : &cp->not_met_say, opts->lang, &ctx);
 }
 
+/* ---- near misses ------------------------------------------------------------ */
+
+/* The default closeness: the fact fails exactly one test of a top-level
+ * "all" (one field off, e.g. the same event with another error code). */
+static int all_but_one(const kb_cond *where, const kb_fact *f)
+{
+    if (!where || where->kind != KB_COND_ALL || where->nchildren < 2)
+        return 0;
+    size_t failed = 0;
+    for (size_t i = 0; i < where->nchildren; i++)
+        if (!kb_cond_eval(where->children[i], f) && ++failed > 1)
+            return 0;
+    return failed == 1;
+}
+
+static int is_near(const kb_checkpoint *cp, const kb_fact *f)
+{
+    if (kb_cond_eval(cp->where, f))
+        return 0; /* selected by the checkpoint itself: evidence, not a near fact */
+    return cp->near_where ? kb_cond_eval(cp->near_where, f) : all_but_one(cp->where, f);
+}
+
+static void free_cp_result(kb_cp_result *cp);
+
+static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const kb_inputs *inputs,
+                      const kb_eval_opts *opts, kb_rule_result *rule_res, kb_cp_result *res)
+{
+    int by_default = !cp->near_where;
+    if (by_default && !(cp->where && cp->where->kind == KB_COND_ALL && cp->where->nchildren >= 2))
+        return;
+    kb_cp_result *near = calloc(1, sizeof *near);
+    if (!near)
+        return;
+    near->cp = cp;
+    near->first_time = near->last_time = KB_TIME_NONE;
+    near->evidence = calloc(opts->max_evidence + 1, sizeof *near->evidence);
+    int64_t start = window_start(cp, inputs, res);
+    for (size_t i = 0; i < facts->n && near->evidence; i++) {
+        const kb_fact *f = facts->items[i];
+        if (strcmp(f->type, cp->fact_type) != 0 || !feeds_checkpoint(res, f->input))
+            continue;
+        if (start != KB_TIME_NONE && f->time != KB_TIME_NONE && f->time < start)
+            continue;
+        if (is_near(cp, f))
+            keep_evidence(cp, near, f, opts->max_evidence);
+    }
+    if (!near->count) {
+        free_cp_result(near);
+        free(near);
+        return;
+    }
+    lookup_ctx ctx = {rule_res, near, NULL};
+    near->summary = fill(&cp->near_say, opts->lang, &ctx);
+    res->near = near;
+    res->near_default = by_default;
+}
+
+/* Marks a not-matched rule with a met deciding checkpoint as a near miss and
+ * finds the closest facts of its deciding checkpoints that are not met. */
+static void check_near_miss(const kb_rule *rule, const kb_factlist *facts, const kb_inputs *inputs,
+                            const kb_eval_opts *opts, kb_rule_result *res)
+{
+    if (res->verdict != KB_VERDICT_NOT_MATCHED)
+        return;
+    for (size_t i = 0; i < rule->ncheckpoints; i++)
+        if (!rule->checkpoints[i].context && res->checkpoints[i].state == KB_CP_MET)
+            res->near_miss = 1;
+    if (!res->near_miss)
+        return;
+    for (size_t i = 0; i < rule->ncheckpoints; i++)
+        if (!rule->checkpoints[i].context && res->checkpoints[i].state == KB_CP_NOT_MET)
+            find_near(&rule->checkpoints[i], facts, inputs, opts, res, &res->checkpoints[i]);
+}
+
 /* ---- verdict ----------------------------------------------------------------- */
 
 static kb_cp_state logic_eval(const kb_logic *l, const kb_rule_result *res)
@@ -369,6 +443,7 @@ kb_status kb_evaluate(const kb_ruleset *rules, const kb_factlist *facts, const k
                      : s == KB_CP_NOT_MET ? KB_VERDICT_NOT_MATCHED : KB_VERDICT_CANNOT_TELL;
         if (res->verdict == KB_VERDICT_MATCHED)
             fill_remedies(rule, res, opts->lang);
+        check_near_miss(rule, facts, inputs, opts, res);
     }
     return KB_OK;
 }
@@ -386,6 +461,10 @@ static void free_cp_result(kb_cp_result *cp)
     free(cp->times);
     free(cp->summary);
     free(cp->inputs);
+    if (cp->near) {
+        free_cp_result(cp->near);
+        free(cp->near);
+    }
 }
 
 void kb_results_free(kb_results *results)

@@ -4,7 +4,14 @@
  * A checkpoint is met, not met, or unknown (its input is missing or damaged,
  * or the input says it cannot answer); a rule's verdict combines its
  * deciding checkpoints with three-valued logic: matched, not matched, or
- * cannot tell. */
+ * cannot tell.
+ *
+ * A near miss is a rule that is not matched although some of its deciding
+ * checkpoints are met. For each of its deciding checkpoints that is not met
+ * the engine then finds the closest facts: facts of the checkpoint's type
+ * and feed that its `where` does not select but its "near" condition does
+ * (or, when the rule gives no "near", that fail exactly one test of a
+ * top-level "all" in `where`). */
 #ifndef KB_ENGINE_H
 #define KB_ENGINE_H
 
@@ -50,6 +57,11 @@ typedef struct kb_cp_result {
     char *summary;            /* the filled met/not_met text, or why it is unknown */
     size_t *inputs;           /* inputs that feed it */
     size_t ninputs;
+    /* Near misses only: the closest facts, for a deciding checkpoint that is
+     * not met (count, evidence, times, and summary filled from near.say),
+     * or NULL when there are none. */
+    struct kb_cp_result *near;
+    int near_default;         /* found by the all-but-one-test default */
 } kb_cp_result;
 
 typedef struct kb_remedy_result {
@@ -67,6 +79,7 @@ typedef struct kb_rule_result {
     kb_cp_result *checkpoints;  /* one per rule checkpoint, same order */
     kb_remedy_result *remedies; /* filled when the rule matched */
     size_t nremedies;
+    int near_miss;              /* not matched, yet some deciding checkpoint is met */
 } kb_rule_result;
 
 typedef struct kb_results {

@@ -45,6 +45,9 @@ typedef struct kb_input {
     uint64_t records_read;   /* EVTX: records decoded (the prefilter skips others) */
     uint64_t records_recovered;
     uint64_t records_failed; /* EVTX: records that could not be read */
+    uint64_t records_walked; /* EVTX: record headers in intact chunks, decoded or not */
+    uint64_t first_record;   /* EVTX: lowest and highest event record id among them */
+    uint64_t last_record;
     uint64_t facts;          /* facts this input produced */
     int64_t first_time;      /* oldest event / timestamp seen, or KB_TIME_NONE */
     int64_t last_time;

@@ -141,7 +141,7 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
 {
     int64_t started = now_wall(), t0 = now_mono();
     kb_interest interest = {0};
-    if (kb_rules_interest(rules, &interest) != 0) {
+    if (kb_rules_interest(rules, &interest) != 0 || kb_coverage_interest(&interest) != 0) {
         fprintf(stderr, "kbscan: out of memory\n");
         return 2;
     }
@@ -165,6 +165,7 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
         fputs("\r\033[K", stderr);
     int status = 2;
     kb_results results = {0};
+    kb_coverage coverage = {0};
     kb_strlist storage = {0};
     if (st != KB_OK) {
         fprintf(stderr, "kbscan: %s\n", kb_status_name(st));
@@ -182,9 +183,14 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
         goto done;
     }
     status = kb_results_exit_status(&results);
+    if (kb_coverage_compute(&inputs, &facts, rules, &results, cli->lang, &coverage) != KB_OK) {
+        fprintf(stderr, "kbscan: out of memory\n");
+        status = 2;
+        goto done;
+    }
     kb_report r = {KBSCAN_VERSION, cli->paths, cli->npaths, rules_dir, rules, &inputs, &results,
                    cli->lang, cli->since, cli->until, started, 0, status,
-                   NULL, NULL, NULL, KB_TIME_NONE, KB_TIME_NONE};
+                   NULL, NULL, NULL, KB_TIME_NONE, KB_TIME_NONE, &coverage};
     kb_report_summarise(&r, &facts, &storage);
     r.duration_us = now_mono() - t0;
     if ((cli->output || !cli->quiet) && write_report_file(cli->output, &r, cli->format, cli) != 0)
@@ -194,6 +200,7 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
     if (cli->html_file && write_report_file(cli->html_file, &r, KB_FORMAT_HTML, cli) != 0)
         status = 2;
 done:
+    kb_coverage_free(&coverage);
     kb_strlist_free(&storage);
     kb_results_free(&results);
     kb_factlist_free(&facts);

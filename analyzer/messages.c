@@ -31,6 +31,18 @@ static const char *const english[KB_MSG_COUNT] = {
     [KB_MSG_PER_HOUR] = "events per hour, UTC",
     [KB_MSG_PER_DAY] = "events per day, UTC",
     [KB_MSG_PER_WEEK] = "events per week, UTC",
+    [KB_MSG_NEAR_MISS] = "Near miss",
+    [KB_MSG_NEAR_DEFAULT] = "closest facts: each fails just one test of this checkpoint",
+    [KB_MSG_COVERAGE] = "Coverage",
+    [KB_MSG_LOGS] = "event logs",
+    [KB_MSG_OUTPUTS] = "command outputs",
+    [KB_MSG_TAKEN] = "taken",
+    [KB_MSG_TAKEN_UNKNOWN] = "time taken not known (no date in the file name)",
+    [KB_MSG_NOT_IN_BUNDLE] = "not in the bundle",
+    [KB_MSG_RECORDS] = "records",
+    [KB_MSG_COVERAGE_OK] = "no gap, wrap, clearing or time skew seen",
+    [KB_MSG_FIRST_EVENT] = "first event (UTC)",
+    [KB_MSG_LAST_EVENT] = "last event (UTC)",
 };
 
 static const char *const japanese[KB_MSG_COUNT] = {
@@ -62,6 +74,18 @@ static const char *const japanese[KB_MSG_COUNT] = {
     [KB_MSG_PER_HOUR] = "1 時間ごとのイベント数、UTC",
     [KB_MSG_PER_DAY] = "1 日ごとのイベント数、UTC",
     [KB_MSG_PER_WEEK] = "1 週間ごとのイベント数、UTC",
+    [KB_MSG_NEAR_MISS] = "惜しくも非該当",
+    [KB_MSG_NEAR_DEFAULT] = "最も近い情報: この確認ポイントの条件を一つだけ満たさないもの",
+    [KB_MSG_COVERAGE] = "資料の範囲",
+    [KB_MSG_LOGS] = "イベント ログ",
+    [KB_MSG_OUTPUTS] = "コマンドの出力",
+    [KB_MSG_TAKEN] = "取得日時",
+    [KB_MSG_TAKEN_UNKNOWN] = "取得日時は不明 (ファイル名に日付がありません)",
+    [KB_MSG_NOT_IN_BUNDLE] = "バンドルにないもの",
+    [KB_MSG_RECORDS] = "レコード",
+    [KB_MSG_COVERAGE_OK] = "欠落、上書き、消去、取得時期のずれは見つかりません",
+    [KB_MSG_FIRST_EVENT] = "最初のイベント (UTC)",
+    [KB_MSG_LAST_EVENT] = "最後のイベント (UTC)",
 };
 
 const char *kb_msg_text(kb_lang lang, kb_msg msg)

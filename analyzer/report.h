@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "coverage.h"
 #include "engine.h"
 #include "input.h"
 #include "rule.h"
@@ -30,6 +31,7 @@ typedef struct kb_report {
     const char *os;
     const char *virtualization;
     int64_t first_time, last_time;
+    const kb_coverage *coverage; /* what the bundle covers and lacks (coverage.h) */
 } kb_report;
 
 /* Fills the bundle summary fields of r from the inputs and facts. */
@@ -53,6 +55,9 @@ typedef enum kb_msg {
     KB_MSG_COMPUTER, KB_MSG_OS, KB_MSG_EVENTS, KB_MSG_TEMPORARY, KB_MSG_LASTING,
     KB_MSG_MORE_EVIDENCE, KB_MSG_NO_EVIDENCE, KB_MSG_RECOVERED, KB_MSG_NEXT_STEPS,
     KB_MSG_TIMELINE, KB_MSG_PER_HOUR, KB_MSG_PER_DAY, KB_MSG_PER_WEEK,
+    KB_MSG_NEAR_MISS, KB_MSG_NEAR_DEFAULT,
+    KB_MSG_COVERAGE, KB_MSG_LOGS, KB_MSG_OUTPUTS, KB_MSG_TAKEN, KB_MSG_TAKEN_UNKNOWN,
+    KB_MSG_NOT_IN_BUNDLE, KB_MSG_RECORDS, KB_MSG_COVERAGE_OK, KB_MSG_FIRST_EVENT, KB_MSG_LAST_EVENT,
     KB_MSG_COUNT
 } kb_msg;
 

@@ -50,6 +50,7 @@ static const char css[] =
     ".st-not_recognised,.st-skipped{color:var(--muted)}"
     "svg{max-width:100%;height:auto}.legend{list-style:none;padding:0;margin:.2em 0 1em;font-size:.9em}"
     ".legend .key{display:inline-block;width:.8em;height:.8em;margin-right:.4em;vertical-align:-.05em;print-color-adjust:exact;-webkit-print-color-adjust:exact}"
+    ".near{border:1px dashed var(--amber);border-radius:6px;padding:8px 12px;margin:8px 0}"
     "footer{color:var(--muted);font-size:.85em;margin:2em 0 1em}"
     "@media (max-width:640px){body{font-size:14px}main{padding:8px}.meta span{display:block}"
     "th,td{padding:2px 4px}}"
@@ -309,6 +310,63 @@ static void checkpoint(html *h, const kb_cp_result *res)
     kb_buf_puts(h->b, "</div>\n");
 }
 
+/* The deciding checkpoint ids in one state, as code, comma-separated. */
+static void near_ids(html *h, const kb_rule_result *res, kb_cp_state state)
+{
+    const char *sep = "";
+    for (size_t i = 0; i < res->rule->ncheckpoints; i++) {
+        if (res->rule->checkpoints[i].context || res->checkpoints[i].state != state)
+            continue;
+        kb_buf_printf(h->b, "%s<code>", sep);
+        E(h->b, res->rule->checkpoints[i].id);
+        kb_buf_puts(h->b, "</code>");
+        sep = ", ";
+    }
+}
+
+/* A near miss: the deciding checkpoints met and not met, and the closest
+ * facts of each one not met. */
+static void near_miss(html *h, const kb_rule_result *res)
+{
+    if (!res->near_miss)
+        return;
+    kb_buf_printf(h->b, "<div class=\"near\"><p><span class=\"badge unknown\">%s</span>%s: ",
+                  msg(h, KB_MSG_NEAR_MISS), msg(h, KB_MSG_MET));
+    near_ids(h, res, KB_CP_MET);
+    kb_buf_printf(h->b, "; %s: ", msg(h, KB_MSG_NOT_MET));
+    near_ids(h, res, KB_CP_NOT_MET);
+    kb_buf_puts(h->b, "</p>\n");
+    for (size_t i = 0; i < res->rule->ncheckpoints; i++) {
+        const kb_cp_result *near = res->checkpoints[i].near;
+        if (!near)
+            continue;
+        kb_buf_puts(h->b, "<p class=\"summary\"><code>");
+        E(h->b, near->cp->id);
+        kb_buf_puts(h->b, "</code>: ");
+        if (near->summary && *near->summary)
+            E(h->b, near->summary);
+        else
+            kb_buf_printf(h->b, "%zu %s", near->count, msg(h, KB_MSG_NEAR_DEFAULT));
+        kb_buf_puts(h->b, "</p>\n");
+        int has_events = 0;
+        for (size_t e = 0; e < near->nevidence; e++) {
+            const kb_fact *f = near->evidence[e].fact;
+            has_events |= f->record != 0;
+            if (!f->record) {
+                evidence_source(h, f);
+                if (f->text)
+                    text_evidence(h, f);
+            }
+        }
+        if (has_events)
+            event_table(h, near);
+        if (near->count > near->nevidence)
+            kb_buf_printf(h->b, "<p class=\"src\">+%zu %s</p>\n", near->count - near->nevidence,
+                          msg(h, KB_MSG_MORE_EVIDENCE));
+    }
+    kb_buf_puts(h->b, "</div>\n");
+}
+
 static void command_block(html *h, const kb_strlist *commands)
 {
     if (!commands->n)
@@ -470,6 +528,7 @@ static void rule_detail(html *h, size_t index)
     kb_buf_puts(h->b, "</h2>\n");
     for (size_t c = 0; c < res->rule->ncheckpoints; c++)
         checkpoint(h, &res->checkpoints[c]);
+    near_miss(h, res);
     remedies(h, res);
     timeline(h, res);
     if (res->rule->nreferences) {
@@ -557,12 +616,89 @@ static void footer(html *h)
                   (long long)(r->duration_us / 1000));
 }
 
+/* ---- coverage (coverage.h): before the verdicts ---- */
+
+static void coverage_row(html *h, size_t i)
+{
+    const kb_input *in = &h->r->inputs->items[i];
+    int log = strcmp(in->kind, "evtx") == 0;
+    kb_buf_puts(h->b, "<tr><td>");
+    E(h->b, in->path);
+    kb_buf_puts(h->b, "</td><td>");
+    E(h->b, log && in->channel ? in->channel : in->kind);
+    kb_buf_puts(h->b, "</td><td class=\"num\">");
+    if (log && in->first_time != KB_TIME_NONE)
+        put_time(h, in->first_time);
+    kb_buf_puts(h->b, "</td><td class=\"num\">");
+    if (log && in->last_time != KB_TIME_NONE)
+        put_time(h, in->last_time);
+    kb_buf_puts(h->b, "</td><td class=\"num\">");
+    if (log && in->records_walked)
+        kb_buf_printf(h->b, "%llu (%llu..%llu)", (unsigned long long)in->records_walked,
+                      (unsigned long long)in->first_record, (unsigned long long)in->last_record);
+    kb_buf_puts(h->b, "</td><td>");
+    if (!log) {
+        char taken[40];
+        kb_cov_format_taken(h->r->coverage->taken[i], taken, sizeof taken);
+        E(h->b, h->r->coverage->taken[i] != KB_TIME_NONE ? taken : msg(h, KB_MSG_TAKEN_UNKNOWN));
+    }
+    kb_buf_puts(h->b, "</td></tr>\n");
+}
+
+static void coverage(html *h)
+{
+    const kb_coverage *cov = h->r->coverage;
+    if (!cov)
+        return;
+    kb_buf_printf(h->b, "<section id=\"coverage\">\n<h2>%s</h2>\n", msg(h, KB_MSG_COVERAGE));
+    if (cov->n) {
+        kb_buf_puts(h->b, "<ul>\n");
+        for (size_t i = 0; i < cov->n; i++) {
+            kb_buf_printf(h->b, "<li class=\"note\" data-kind=\"%s\">", kb_cov_kind_name(cov->findings[i].kind));
+            E(h->b, cov->findings[i].say);
+            kb_buf_puts(h->b, "</li>\n");
+        }
+        kb_buf_puts(h->b, "</ul>\n");
+    } else {
+        kb_buf_printf(h->b, "<p>%s</p>\n", msg(h, KB_MSG_COVERAGE_OK));
+    }
+    kb_buf_printf(h->b, "<div class=\"scroll\"><table><tr><th></th><th></th><th>%s</th><th>%s</th>"
+                        "<th>%s</th><th>%s</th></tr>\n",
+                  msg(h, KB_MSG_FIRST_EVENT), msg(h, KB_MSG_LAST_EVENT), msg(h, KB_MSG_RECORDS),
+                  msg(h, KB_MSG_TAKEN));
+    for (size_t i = 0; i < h->r->inputs->n; i++)
+        if (h->r->inputs->items[i].kind)
+            coverage_row(h, i);
+    kb_buf_puts(h->b, "</table></div>\n");
+    int absent = 0;
+    for (size_t i = 0; i < cov->nfeeds; i++) {
+        const kb_cov_feed *feed = &cov->feeds[i];
+        if (feed->present)
+            continue;
+        if (!absent++)
+            kb_buf_printf(h->b, "<p>%s:</p>\n<ul>\n", msg(h, KB_MSG_NOT_IN_BUNDLE));
+        kb_buf_puts(h->b, "<li><code>");
+        E(h->b, feed->feed);
+        kb_buf_puts(h->b, "</code>");
+        if (feed->collect) {
+            kb_buf_puts(h->b, ": <code>");
+            E(h->b, feed->collect->collect.command);
+            kb_buf_puts(h->b, "</code>");
+        }
+        kb_buf_puts(h->b, "</li>\n");
+    }
+    if (absent)
+        kb_buf_puts(h->b, "</ul>\n");
+    kb_buf_puts(h->b, "</section>\n");
+}
+
 int kb_report_write_html(FILE *out, const kb_report *r)
 {
     kb_buf b = KB_BUF_INIT;
     html h = {&b, r, r->lang};
     head(&h);
     bundle_meta(&h);
+    coverage(&h);
     verdict_cards(&h);
     for (size_t i = 0; i < r->results->n; i++)
         rule_detail(&h, i);

@@ -184,6 +184,42 @@ static cJSON *collect_json(const kb_report *r, const kb_checkpoint *cp)
     return o;
 }
 
+/* The closest facts of a deciding checkpoint that is not met in a near
+ * miss, or null. */
+static cJSON *near_json(const kb_report *r, const kb_cp_result *res)
+{
+    const kb_cp_result *near = res->near;
+    if (!near)
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "basis", res->near_default ? "all_but_one_test" : "rule");
+    cJSON_AddNumberToObject(o, "count", (double)near->count);
+    add_string_or_null(o, "say", near->summary);
+    add_time(o, "first_time", near->first_time);
+    add_time(o, "last_time", near->last_time);
+    cJSON *evidence = cJSON_AddArrayToObject(o, "evidence");
+    for (size_t i = 0; i < near->nevidence; i++)
+        cJSON_AddItemToArray(evidence, evidence_json(r, res->cp, &near->evidence[i]));
+    cJSON_AddNumberToObject(o, "evidence_omitted", (double)(near->count - near->nevidence));
+    return o;
+}
+
+/* Which deciding checkpoints a near-miss rule met and which it did not. */
+static cJSON *near_miss_json(const kb_rule_result *res)
+{
+    if (!res->near_miss)
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    static const char *const keys[] = {"met", "not_met", "unknown"};
+    for (int state = KB_CP_MET; state <= KB_CP_UNKNOWN; state++) {
+        cJSON *ids = cJSON_AddArrayToObject(o, keys[state]);
+        for (size_t i = 0; i < res->rule->ncheckpoints; i++)
+            if (!res->rule->checkpoints[i].context && (int)res->checkpoints[i].state == state)
+                cJSON_AddItemToArray(ids, cJSON_CreateString(res->rule->checkpoints[i].id));
+    }
+    return o;
+}
+
 static cJSON *checkpoint_json(const kb_report *r, const kb_cp_result *res)
 {
     const kb_checkpoint *cp = res->cp;
@@ -209,6 +245,7 @@ static cJSON *checkpoint_json(const kb_report *r, const kb_cp_result *res)
         cJSON_AddItemToObject(o, "missing", collect_json(r, cp));
     else
         cJSON_AddNullToObject(o, "missing");
+    cJSON_AddItemToObject(o, "near", near_json(r, res));
     return o;
 }
 
@@ -235,6 +272,7 @@ static cJSON *rule_json(const kb_report *r, const kb_rule_result *res)
     cJSON_AddNumberToObject(o, "version", rule->version);
     cJSON_AddStringToObject(o, "title", kb_i18n_get(&rule->title, r->lang));
     cJSON_AddStringToObject(o, "verdict", kb_verdict_name(res->verdict));
+    cJSON_AddItemToObject(o, "near_miss", near_miss_json(res));
     cJSON *cps = cJSON_AddArrayToObject(o, "checkpoints");
     for (size_t i = 0; i < rule->ncheckpoints; i++)
         cJSON_AddItemToArray(cps, checkpoint_json(r, &res->checkpoints[i]));
@@ -254,6 +292,90 @@ static cJSON *rule_json(const kb_report *r, const kb_rule_result *res)
         add_string_or_null(ref, "url", rule->references[i].url);
         cJSON_AddItemToArray(refs, ref);
     }
+    return o;
+}
+
+/* ---- coverage (coverage.h) ---- */
+
+static cJSON *coverage_input_json(const kb_report *r, size_t i)
+{
+    const kb_input *in = &r->inputs->items[i];
+    cJSON *o = cJSON_CreateObject();
+    add_string_or_null(o, "path", in->path);
+    cJSON_AddStringToObject(o, "kind", in->kind);
+    cJSON *feeds = cJSON_AddArrayToObject(o, "feeds");
+    for (size_t f = 0; f < in->nfeeds; f++)
+        cJSON_AddItemToArray(feeds, cJSON_CreateString(in->feeds[f]));
+    cJSON_AddStringToObject(o, "status", kb_input_state_name(in->state));
+    int log = strcmp(in->kind, "evtx") == 0;
+    add_string_or_null(o, "channel", log ? in->channel : NULL);
+    add_time(o, "first_time", log ? in->first_time : KB_TIME_NONE);
+    add_time(o, "last_time", log ? in->last_time : KB_TIME_NONE);
+    if (log && in->records_walked) {
+        cJSON_AddNumberToObject(o, "records", (double)in->records_walked);
+        cJSON_AddNumberToObject(o, "first_record", (double)in->first_record);
+        cJSON_AddNumberToObject(o, "last_record", (double)in->last_record);
+    } else {
+        cJSON_AddNullToObject(o, "records");
+        cJSON_AddNullToObject(o, "first_record");
+        cJSON_AddNullToObject(o, "last_record");
+    }
+    int64_t taken = r->coverage->taken[i];
+    if (taken != KB_TIME_NONE) {
+        char buf[40];
+        kb_cov_format_taken(taken, buf, sizeof buf);
+        cJSON_AddStringToObject(o, "taken", buf);
+        cJSON_AddStringToObject(o, "taken_from", "file_name");
+    } else {
+        cJSON_AddNullToObject(o, "taken");
+        cJSON_AddNullToObject(o, "taken_from");
+    }
+    return o;
+}
+
+static cJSON *coverage_finding_json(const kb_report *r, const kb_cov_finding *f)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "kind", kb_cov_kind_name(f->kind));
+    add_string_or_null(o, "input", f->input >= 0 ? r->inputs->items[f->input].path : NULL);
+    add_string_or_null(o, "other", f->other >= 0 ? r->inputs->items[f->other].path : NULL);
+    add_time(o, "time", f->time);
+    if (f->fact && f->fact->record)
+        cJSON_AddNumberToObject(o, "record", (double)f->fact->record);
+    else
+        cJSON_AddNullToObject(o, "record");
+    add_string_or_null(o, "rule", f->rule ? f->rule->id : NULL);
+    add_string_or_null(o, "checkpoint", f->checkpoint ? f->checkpoint->id : NULL);
+    add_string_or_null(o, "reason", f->checkpoint ? why_name(f->why) : NULL);
+    add_string_or_null(o, "file", f->checkpoint ? f->checkpoint->collect.file : NULL);
+    add_string_or_null(o, "command", f->checkpoint ? f->checkpoint->collect.command : NULL);
+    add_string_or_null(o, "say", f->say);
+    return o;
+}
+
+static cJSON *coverage_json(const kb_report *r)
+{
+    const kb_coverage *cov = r->coverage;
+    if (!cov)
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    cJSON *inputs = cJSON_AddArrayToObject(o, "inputs");
+    for (size_t i = 0; i < r->inputs->n; i++)
+        if (r->inputs->items[i].kind)
+            cJSON_AddItemToArray(inputs, coverage_input_json(r, i));
+    cJSON *feeds = cJSON_AddArrayToObject(o, "feeds");
+    for (size_t i = 0; i < cov->nfeeds; i++) {
+        const kb_cov_feed *feed = &cov->feeds[i];
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "feed", feed->feed);
+        cJSON_AddBoolToObject(f, "present", feed->present);
+        add_string_or_null(f, "file", feed->collect ? feed->collect->collect.file : NULL);
+        add_string_or_null(f, "command", feed->collect ? feed->collect->collect.command : NULL);
+        cJSON_AddItemToArray(feeds, f);
+    }
+    cJSON *findings = cJSON_AddArrayToObject(o, "findings");
+    for (size_t i = 0; i < cov->n; i++)
+        cJSON_AddItemToArray(findings, coverage_finding_json(r, &cov->findings[i]));
     return o;
 }
 
@@ -282,6 +404,7 @@ static cJSON *report_json(const kb_report *r)
     cJSON *inputs = cJSON_AddArrayToObject(root, "inputs");
     for (size_t i = 0; i < r->inputs->n; i++)
         cJSON_AddItemToArray(inputs, input_json(&r->inputs->items[i]));
+    cJSON_AddItemToObject(root, "coverage", coverage_json(r));
     cJSON *rules = cJSON_AddArrayToObject(root, "rules");
     for (size_t i = 0; i < r->results->n; i++) {
         cJSON *rule = rule_json(r, &r->results->rules[i]);

@@ -13,6 +13,8 @@ typedef struct out {
     kb_lang lang;
 } out;
 
+#define KB_NEAR_SHOWN 5  /* closest facts shown per checkpoint of a near miss */
+
 enum { C_RESET, C_BOLD, C_RED, C_GREEN, C_YELLOW, C_DIM, C_CYAN };
 static const char *const codes[] = {"\033[0m", "\033[1m", "\033[1;31m", "\033[32m",
                                     "\033[1;33m", "\033[2m", "\033[36m"};
@@ -235,6 +237,48 @@ static void print_collect(const out *o, const kb_rule_result *res)
     }
 }
 
+/* The deciding checkpoint ids in one state, comma-separated. */
+static void print_ids(const out *o, const kb_rule_result *res, kb_cp_state state)
+{
+    const char *sep = "";
+    for (size_t i = 0; i < res->rule->ncheckpoints; i++) {
+        if (res->rule->checkpoints[i].context || res->checkpoints[i].state != state)
+            continue;
+        fprintf(o->fp, "%s%s", sep, res->rule->checkpoints[i].id);
+        sep = ", ";
+    }
+}
+
+/* A near miss: which deciding checkpoints are met, which are not, and the
+ * closest facts of each that is not. */
+static void print_near_miss(const out *o, const kb_report *r, const kb_rule_result *res)
+{
+    if (!res->near_miss)
+        return;
+    fprintf(o->fp, "    ");
+    paint(o, C_YELLOW, kb_msg_text(o->lang, KB_MSG_NEAR_MISS));
+    fprintf(o->fp, ": %s: ", kb_msg_text(o->lang, KB_MSG_MET));
+    print_ids(o, res, KB_CP_MET);
+    fprintf(o->fp, "; %s: ", kb_msg_text(o->lang, KB_MSG_NOT_MET));
+    print_ids(o, res, KB_CP_NOT_MET);
+    fputc('\n', o->fp);
+    for (size_t i = 0; i < res->rule->ncheckpoints; i++) {
+        const kb_cp_result *cp = &res->checkpoints[i];
+        if (!cp->near)
+            continue;
+        fprintf(o->fp, "      %s: ", cp->cp->id);
+        if (cp->near->summary && *cp->near->summary)
+            indented(o, cp->near->summary, 8);
+        else
+            fprintf(o->fp, "%zu %s", cp->near->count, kb_msg_text(o->lang, KB_MSG_NEAR_DEFAULT));
+        fputc('\n', o->fp);
+        kb_cp_result shown = *cp->near; /* a few; the JSON report has them all */
+        if (shown.nevidence > KB_NEAR_SHOWN)
+            shown.nevidence = KB_NEAR_SHOWN;
+        print_evidence(o, r, &shown);
+    }
+}
+
 static void print_rule(const out *o, const kb_report *r, const kb_rule_result *res)
 {
     char tag[64];
@@ -244,6 +288,7 @@ static void print_rule(const out *o, const kb_report *r, const kb_rule_result *r
     fprintf(o->fp, "    %s\n", kb_i18n_get(&res->rule->title, o->lang));
     for (size_t i = 0; i < res->rule->ncheckpoints; i++)
         print_checkpoint(o, r, &res->checkpoints[i]);
+    print_near_miss(o, r, res);
     print_remedies(o, res);
     print_collect(o, res);
     fputc('\n', o->fp);
@@ -292,10 +337,84 @@ static void print_inputs(const out *o, const kb_report *r)
     }
 }
 
+/* ---- coverage (coverage.h): before the verdicts ---- */
+
+static void print_coverage_input(const out *o, const kb_report *r, size_t i)
+{
+    const kb_input *in = &r->inputs->items[i];
+    fputs("    ", o->fp);
+    put(o, in->path);
+    if (strcmp(in->kind, "evtx") == 0) {
+        char first[40], last[40];
+        kb_time_format(in->first_time, first, sizeof first);
+        kb_time_format(in->last_time, last, sizeof last);
+        fprintf(o->fp, "  %s", in->channel ? in->channel : "?");
+        if (in->first_time != KB_TIME_NONE)
+            fprintf(o->fp, "  %s .. %s", first, last);
+        if (in->records_walked)
+            fprintf(o->fp, "  %llu %s (%llu..%llu)", (unsigned long long)in->records_walked,
+                    kb_msg_text(o->lang, KB_MSG_RECORDS), (unsigned long long)in->first_record,
+                    (unsigned long long)in->last_record);
+    } else {
+        fprintf(o->fp, "  %s  ", in->kind);
+        if (r->coverage->taken[i] != KB_TIME_NONE) {
+            char taken[40];
+            kb_cov_format_taken(r->coverage->taken[i], taken, sizeof taken);
+            fprintf(o->fp, "%s %s", kb_msg_text(o->lang, KB_MSG_TAKEN), taken);
+        } else {
+            fputs(kb_msg_text(o->lang, KB_MSG_TAKEN_UNKNOWN), o->fp);
+        }
+    }
+    fputc('\n', o->fp);
+}
+
+static void print_coverage(const out *o, const kb_report *r)
+{
+    const kb_coverage *cov = r->coverage;
+    if (!cov)
+        return;
+    paint(o, C_BOLD, kb_msg_text(o->lang, KB_MSG_COVERAGE));
+    fputs(":\n", o->fp);
+    for (int logs = 1; logs >= 0; logs--) {
+        int header = 0;
+        for (size_t i = 0; i < r->inputs->n; i++) {
+            const kb_input *in = &r->inputs->items[i];
+            if (!in->kind || (strcmp(in->kind, "evtx") == 0) != logs)
+                continue;
+            if (!header++)
+                fprintf(o->fp, "  %s:\n", kb_msg_text(o->lang, logs ? KB_MSG_LOGS : KB_MSG_OUTPUTS));
+            print_coverage_input(o, r, i);
+        }
+    }
+    int absent = 0;
+    for (size_t i = 0; i < cov->nfeeds; i++) {
+        const kb_cov_feed *feed = &cov->feeds[i];
+        if (feed->present)
+            continue;
+        if (!absent++)
+            fprintf(o->fp, "  %s:\n", kb_msg_text(o->lang, KB_MSG_NOT_IN_BUNDLE));
+        fprintf(o->fp, "    %s", feed->feed);
+        if (feed->collect)
+            fprintf(o->fp, " (%s)", feed->collect->collect.command);
+        fputc('\n', o->fp);
+    }
+    for (size_t i = 0; i < cov->n; i++) {
+        fputs("  ", o->fp);
+        paint(o, C_YELLOW, "!");
+        fputc(' ', o->fp);
+        indented(o, cov->findings[i].say, 4);
+        fputc('\n', o->fp);
+    }
+    if (!cov->n)
+        fprintf(o->fp, "  %s\n", kb_msg_text(o->lang, KB_MSG_COVERAGE_OK));
+    fputc('\n', o->fp);
+}
+
 int kb_report_write_text(FILE *fp, const kb_report *r, int color)
 {
     out o = {fp, color, r->lang};
     print_header(&o, r);
+    print_coverage(&o, r);
     for (size_t i = 0; i < r->results->n; i++)
         print_rule(&o, r, &r->results->rules[i]);
     print_inputs(&o, r);

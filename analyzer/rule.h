@@ -84,6 +84,8 @@ typedef struct kb_checkpoint {
     kb_i18n met_say;       /* templates summarising the outcome */
     kb_i18n not_met_say;
     kb_collect collect;
+    kb_cond *near_where;   /* "near": the closest facts when not met in a near miss */
+    kb_i18n near_say;      /* template over those facts; may be empty */
 } kb_checkpoint;
 
 /* The verdict formula. */

@@ -431,11 +431,36 @@ static void parse_collect(loader *ld, const cJSON *v, kb_collect *out)
     leave(ld, mark);
 }
 
+/* "near": {"where": condition, "say": template}: which facts of the
+ * checkpoint's type come closest when it is not met (engine.h, near misses). */
+static void parse_near(loader *ld, const cJSON *v, kb_checkpoint *cp)
+{
+    if (!v)
+        return;
+    size_t mark = enter(ld, "near", -1);
+    static const char *const keys[] = {"where", "say", NULL};
+    if (!cJSON_IsObject(v)) {
+        problem(ld, "must be {\"where\": ..., \"say\": ...}");
+    } else {
+        check_keys(ld, v, keys);
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(v, "where");
+        if (!w) {
+            problem(ld, "missing \"where\"");
+        } else {
+            size_t wmark = enter(ld, "where", -1);
+            cp->near_where = parse_cond(ld, w);
+            leave(ld, wmark);
+        }
+        get_i18n(ld, v, "say", 0, &cp->near_say);
+    }
+    leave(ld, mark);
+}
+
 static void parse_checkpoint(loader *ld, const cJSON *v, kb_checkpoint *cp)
 {
     static const char *const keys[] = {"id", "title", "description", "role", "input", "facts",
                                        "where", "count", "unknown_when", "within_days",
-                                       "extract", "show", "say", "collect", NULL};
+                                       "extract", "show", "say", "collect", "near", NULL};
     if (!cJSON_IsObject(v)) {
         problem(ld, "a checkpoint must be an object");
         return;
@@ -499,6 +524,7 @@ static void parse_checkpoint(loader *ld, const cJSON *v, kb_checkpoint *cp)
         leave(ld, mark);
     }
     parse_collect(ld, cJSON_GetObjectItemCaseSensitive(v, "collect"), &cp->collect);
+    parse_near(ld, cJSON_GetObjectItemCaseSensitive(v, "near"), cp);
 }
 
 static void free_checkpoint(kb_checkpoint *cp)
@@ -523,6 +549,8 @@ static void free_checkpoint(kb_checkpoint *cp)
     free(cp->collect.file);
     free(cp->collect.command);
     free_i18n(&cp->collect.why);
+    kb_cond_free(cp->near_where);
+    free_i18n(&cp->near_say);
 }
 
 /* ---- verdict formula ------------------------------------------------------ */

@@ -562,6 +562,9 @@ kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx)
     }
     kb_input_saw_time(in, layout.first_time);
     kb_input_saw_time(in, layout.last_time);
+    in->records_walked = layout.records;
+    in->first_record = layout.first_record_id;
+    in->last_record = layout.last_record_id;
     kb_status status = KB_OK;
     int done = pf.usable && parse_slice(fs_path, ctx, &layout, &pf, &status);
     kb_evtx_prefilter_free(&pf);

@@ -238,15 +238,16 @@ static int candidate(kb_evtx_prefilter *pf, const unsigned char *chunk, size_t o
         return 1;
     const unsigned char *body = chunk + off + 24, *def_data = chunk + in.def_data;
     size_t body_len = size - 28;
+    /* The event id first (its place is cached per template): a provider
+     * that does not want it needs no scan for its name, which is the
+     * costly part; each wanted provider name adds two scans per record. */
     uint32_t id = 0;
-    int have_id = -1; /* read when a name matches */
+    int have_id = event_id_value(chunk, &in, cached_event_id_index(pf, chunk, &in), &id);
     for (size_t i = 0; i < pf->nnames; i++) {
-        if (!has_name(body, body_len, pf->names[i], pf->name_len[i]) &&
-            !has_name(def_data, in.def_len, pf->names[i], pf->name_len[i]))
+        if (have_id && !kb_interest_wants(pf->interest, pf->interest->items[pf->item[i]].provider, id))
             continue;
-        if (have_id < 0)
-            have_id = event_id_value(chunk, &in, cached_event_id_index(pf, chunk, &in), &id);
-        if (!have_id || kb_interest_wants(pf->interest, pf->interest->items[pf->item[i]].provider, id))
+        if (has_name(body, body_len, pf->names[i], pf->name_len[i]) ||
+            has_name(def_data, in.def_len, pf->names[i], pf->name_len[i]))
             return 1;
     }
     return 0;

@@ -86,6 +86,14 @@ text utf-8-bom $src/nearmiss-hr/vssadmin.txt "$b/vssadmin.txt"
 text utf-8 $src/nearmiss-hr/tasklist_svc.txt "$b/tasklist_svc.txt"
 evtx nearmiss-hr-application "$b/Application.evtx"
 
+# nearmiss-alone: writers gone and the VSS errors of the seed case, but
+# EventSystem runs alone in its svchost.exe (PID 1025). Not matched: a near
+# miss.
+b=$out/nearmiss-alone
+text utf-8-bom $src/nearmiss-hr/vssadmin.txt "$b/vssadmin.txt"
+text CP437 $src/fixed/tasklist_svchost.txt "$b/tasklist_svchost.txt"
+evtx seed-en-application "$b/Application.evtx"
+
 # no-tasklist: the seed case without tasklist /svc. Cannot tell; the report
 # asks for the file.
 b=$out/no-tasklist
@@ -105,6 +113,41 @@ b=$out/damaged-log
 text CP932 $src/seed-ja/vssadmin_list_writers.txt "$b/vssadmin_list_writers.txt"
 text CP932 $src/seed-ja/tasklist_svc.txt "$b/tasklist_svc.txt"
 evtx seed-ja-application "$b/Application.evtx" --truncate 9000
+
+# coverage-wrapped: the seed case, but the Application log wrapped: it
+# starts at record 48213 on 2018-10-01, days after the System log. Matched;
+# the coverage says the log wrapped and starts late.
+b=$out/coverage-wrapped
+text CP932 $src/seed-ja/vssadmin_list_writers.txt "$b/vssadmin_list_writers.txt"
+text CP932 $src/seed-ja/tasklist_svc.txt "$b/tasklist_svc.txt"
+evtx coverage-wrapped-application "$b/Application.evtx"
+evtx seed-ja-system "$b/System.evtx"
+
+# coverage-gap: the seed case with a filtered Application export: record
+# ids jump from 20 to 121. Matched; the coverage names the gap.
+b=$out/coverage-gap
+text CP932 $src/seed-ja/vssadmin_list_writers.txt "$b/vssadmin_list_writers.txt"
+text CP932 $src/seed-ja/tasklist_svc.txt "$b/tasklist_svc.txt"
+evtx coverage-gap-application "$b/Application.evtx"
+
+# coverage-cleared: the seed case after someone cleared the Application log
+# (System event 104) and the Security log (event 1102). Matched; the
+# coverage names both clearings.
+b=$out/coverage-cleared
+text CP932 $src/seed-ja/vssadmin_list_writers.txt "$b/vssadmin_list_writers.txt"
+text CP932 $src/seed-ja/tasklist_svc.txt "$b/tasklist_svc.txt"
+evtx coverage-cleared-application "$b/Application.evtx"
+evtx coverage-cleared-system "$b/System.evtx"
+evtx coverage-cleared-security "$b/Security.evtx"
+
+# coverage-skew: the seed case collected piecemeal, the file names dated by
+# the collection script: tasklist on Friday 2018-10-05, vssadmin on Monday
+# 2018-10-08, the log ending Wednesday 2018-10-03. Matched; the coverage
+# says the inputs were taken days apart.
+b=$out/coverage-skew
+text CP932 $src/seed-ja/vssadmin_list_writers.txt "$b/vssadmin_2018-10-08_0930.txt"
+text CP932 $src/seed-ja/tasklist_svc.txt "$b/tasklist_svc_20181005-1800.txt"
+evtx seed-ja-application "$b/Application.evtx"
 
 # hostile: every string a report shows carries markup, script, javascript:
 # links, </style>, U+202E; a file name and a text that are not UTF-8.

@@ -397,6 +397,154 @@ static void test_japanese_texts(void **state)
     world_free(&w);
 }
 
+/* ---- near misses ---- */
+
+static void test_near_miss_other_hr(void **state)
+{
+    (void)state;
+    world w;
+    load_seed(&w);
+    size_t vss = add_input(&w, "vssadmin.txt", "vssadmin_writers");
+    size_t app = add_input(&w, "Application.evtx", "eventlog:Application");
+    size_t task = add_input(&w, "tasklist.txt", "tasklist_svc");
+    zero_writers(&w, vss);
+    vss_event(&w, app, "8193", "ASR Writer", "0x80070005", 1538395219000000LL);
+    vss_event(&w, app, "8193", "WMI Writer", "0x80070005", 1538395220000000LL);
+    vss_event(&w, app, "8224", "", "0x80070005", 1538395221000000LL); /* not near: another id */
+    svchost(&w, task, "816", "EventSystem, FontCache, netprofm, nsi", "4");
+    evaluate(&w);
+    const kb_rule_result *r = &w.results.rules[0];
+    assert_int_equal(r->verdict, KB_VERDICT_NOT_MATCHED);
+    assert_true(r->near_miss);
+    const kb_cp_result *errors = cp(&w, "vss-errors");
+    assert_int_equal(errors->state, KB_CP_NOT_MET);
+    assert_non_null(errors->near);
+    assert_false(errors->near_default);
+    assert_int_equal(errors->near->count, 2);
+    assert_int_equal(errors->near->nevidence, 2);
+    assert_string_equal(kb_evidence_get(&errors->near->evidence[1], "writer"), "WMI Writer");
+    assert_true(errors->near->first_time == 1538395219000000LL);
+    assert_string_equal(errors->near->summary,
+                        "VSS 8193 present 2 times, but with hr 0x80070005, Object is not registered, "
+                        "not 0x800401fb (CO_E_OBJNOTREG, Object is not registered).");
+    /* Met checkpoints have no closest facts. */
+    assert_null(cp(&w, "no-writers")->near);
+    assert_null(cp(&w, "eventsystem-shared")->near);
+    world_free(&w);
+}
+
+static void test_near_miss_eventsystem_alone(void **state)
+{
+    (void)state;
+    world w;
+    load_seed(&w);
+    full_case(&w);
+    kb_fact_set(w.facts.items[w.facts.n - 1], "services", "EventSystem");
+    kb_fact_set(w.facts.items[w.facts.n - 1], "service_count", "1");
+    evaluate(&w);
+    const kb_rule_result *r = &w.results.rules[0];
+    assert_int_equal(r->verdict, KB_VERDICT_NOT_MATCHED);
+    assert_true(r->near_miss);
+    const kb_cp_result *shared = cp(&w, "eventsystem-shared");
+    assert_non_null(shared->near);
+    assert_int_equal(shared->near->count, 1); /* PID 612 hosts no EventSystem */
+    assert_string_equal(shared->near->summary, "EventSystem runs alone in svchost.exe PID 816.");
+    assert_string_equal(kb_evidence_get(&shared->near->evidence[0], "pid"), "816");
+    world_free(&w);
+}
+
+static void test_no_near_miss(void **state)
+{
+    (void)state;
+    world w;
+    /* Matched: no near miss. */
+    load_seed(&w);
+    full_case(&w);
+    evaluate(&w);
+    assert_false(w.results.rules[0].near_miss);
+    world_free(&w);
+    /* Nothing met (writers listed, no VSS errors, EventSystem alone): not a
+     * near miss, and no closest facts are looked for. */
+    load_seed(&w);
+    size_t vss = add_input(&w, "vssadmin.txt", "vssadmin_writers");
+    size_t task = add_input(&w, "tasklist.txt", "tasklist_svc");
+    add_input(&w, "Application.evtx", "eventlog:Application");
+    kb_fact *f = add_fact(&w, "vssadmin.listing", vss);
+    kb_fact_set(f, "status", "ok");
+    kb_fact_set(f, "writers", "9");
+    kb_fact_set(f, "latest", "yes");
+    svchost(&w, task, "1025", "EventSystem", "1");
+    evaluate(&w);
+    assert_int_equal(w.results.rules[0].verdict, KB_VERDICT_NOT_MATCHED);
+    assert_false(w.results.rules[0].near_miss);
+    assert_null(cp(&w, "no-writers")->near);
+    assert_null(cp(&w, "eventsystem-shared")->near);
+    world_free(&w);
+}
+
+static void test_near_default_all_but_one(void **state)
+{
+    (void)state;
+    const char *json = RULE(CP("") "," "{\"id\":\"b\",\"title\":\"t\",\"input\":\"x\",\"facts\":\"g\","
+                            "\"where\":[{\"field\":\"k\",\"equals\":\"1\"},{\"field\":\"v\",\"equals\":\"2\"}]}",
+                            "{\"all\":[\"a\",\"b\"]}");
+    world w;
+    memset(&w, 0, sizeof w);
+    w.rules.rules = calloc(1, sizeof(kb_rule));
+    kb_buf errors = KB_BUF_INIT;
+    assert_int_equal(load_text(json, &w.rules.rules[0], &errors), 0);
+    w.rules.n = 1;
+    size_t in = add_input(&w, "x.txt", "x");
+    add_fact(&w, "f", in);                      /* a is met */
+    kb_fact *near = add_fact(&w, "g", in);      /* k right, v wrong: near */
+    kb_fact_set(near, "k", "1");
+    kb_fact_set(near, "v", "3");
+    kb_fact *far = add_fact(&w, "g", in);       /* both wrong: not near */
+    kb_fact_set(far, "k", "0");
+    kb_fact_set(far, "v", "3");
+    evaluate(&w);
+    assert_true(w.results.rules[0].near_miss);
+    const kb_cp_result *b = cp(&w, "b");
+    assert_non_null(b->near);
+    assert_true(b->near_default);
+    assert_int_equal(b->near->count, 1);
+    assert_ptr_equal(b->near->evidence[0].fact, near);
+    assert_null(b->near->summary); /* no near.say: the report says it generically */
+    kb_buf_free(&errors);
+    world_free(&w);
+}
+
+static void test_near_rule_errors(void **state)
+{
+    (void)state;
+    expect_error(RULE(CP(",\"near\":{\"say\":\"x\"}"), "\"a\""), "checkpoints[0].near: missing \"where\"");
+    expect_error(RULE(CP(",\"near\":{\"where\":[],\"colour\":1}"), "\"a\""),
+                 "checkpoints[0].near: unknown key \"colour\"");
+    expect_error(RULE(CP(",\"near\":{\"where\":{\"field\":\"x\",\"matches\":\"(\"}}"), "\"a\""),
+                 "checkpoints[0].near.where.matches: bad pattern");
+}
+
+static void test_near_interest(void **state)
+{
+    (void)state;
+    /* Events named only in near.where are read too. */
+    const char *json = RULE("{\"id\":\"a\",\"title\":\"t\",\"input\":\"x\",\"facts\":\"event\","
+                            "\"where\":[{\"field\":\"provider\",\"equals\":\"P\"},{\"field\":\"event_id\",\"equals\":1}],"
+                            "\"near\":{\"where\":[{\"field\":\"provider\",\"equals\":\"Q\"},{\"field\":\"event_id\",\"equals\":2}]}}",
+                            "\"a\"");
+    kb_ruleset set = {calloc(1, sizeof(kb_rule)), 1, NULL};
+    kb_buf errors = KB_BUF_INIT;
+    assert_int_equal(load_text(json, &set.rules[0], &errors), 0);
+    kb_interest interest = {0};
+    assert_int_equal(kb_rules_interest(&set, &interest), 0);
+    assert_true(kb_interest_wants(&interest, "P", 1));
+    assert_true(kb_interest_wants(&interest, "Q", 2));
+    assert_false(kb_interest_wants(&interest, "Q", 1));
+    kb_interest_free(&interest);
+    kb_buf_free(&errors);
+    kb_ruleset_free(&set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -412,6 +560,12 @@ int main(void)
         cmocka_unit_test(test_count_and_window),
         cmocka_unit_test(test_evidence_limit),
         cmocka_unit_test(test_japanese_texts),
+        cmocka_unit_test(test_near_miss_other_hr),
+        cmocka_unit_test(test_near_miss_eventsystem_alone),
+        cmocka_unit_test(test_no_near_miss),
+        cmocka_unit_test(test_near_default_all_but_one),
+        cmocka_unit_test(test_near_rule_errors),
+        cmocka_unit_test(test_near_interest),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }

@@ -123,7 +123,8 @@ static void build(world *w, kb_lang lang)
     static const char *const paths[] = {"bundle" HOSTILE};
     kb_report r = {"9.9.9", paths, 1, "rules", &w->rules, &w->inputs, &w->results, lang,
                    KB_TIME_NONE, KB_TIME_NONE, 1538395300000000LL, 1234000,
-                   kb_results_exit_status(&w->results), NULL, NULL, NULL, KB_TIME_NONE, KB_TIME_NONE};
+                   kb_results_exit_status(&w->results), NULL, NULL, NULL, KB_TIME_NONE, KB_TIME_NONE,
+                   NULL};
     w->report = r;
     kb_report_summarise(&w->report, &w->facts, &w->storage);
 }
@@ -147,7 +148,11 @@ static char *render(world *w, writer write)
     assert_non_null(fp);
     assert_int_equal(write(fp, &w->report), 0);
     fclose(fp);
-    return text;
+    /* A copy: gcc's -Wdangling-pointer takes pointers into the buffer
+     * open_memstream filled for pointers to the local variable. */
+    char *copy = kb_strdup(text);
+    free(text);
+    return copy;
 }
 
 static int write_text_plain(FILE *fp, const kb_report *r) { return kb_report_write_text(fp, r, 0); }
@@ -320,6 +325,107 @@ static void test_error_codes(void **state)
     destroy(&w);
 }
 
+/* The small bundle turned into a near miss: the VSS error carries
+ * 0x80070005 (access denied), not 0x800401fb. */
+static void build_near_miss(world *w)
+{
+    build(w, KB_LANG_EN);
+    kb_fact_set(w->facts.items[1], "data", "CoCreateInstance\n0x80070005, Access is denied.\n"
+                                           "Writer Name: ASR Writer\n");
+    kb_results_free(&w->results);
+    kb_eval_opts opts = {KB_LANG_EN, 20};
+    assert_int_equal(kb_evaluate(&w->rules, &w->facts, &w->inputs, &opts, &w->results), KB_OK);
+    w->report.exit_status = kb_results_exit_status(&w->results);
+}
+
+static void test_near_miss_reports(void **state)
+{
+    (void)state;
+    world w;
+    build_near_miss(&w);
+    const char *say = "VSS 8193 present 1 times, but with hr 0x80070005, Access is denied, not 0x800401fb (CO_E_OBJNOTREG, Object is not registered).";
+    char *json = render(&w, kb_report_write_json);
+    assert_non_null(strstr(json, "\"verdict\":\t\"not_matched\",\n\t\t\t\"near_miss\":\t{\n\t\t\t\t\"met\":\t[\"no-writers\", \"eventsystem-shared\"],\n\t\t\t\t\"not_met\":\t[\"vss-errors\"]"));
+    assert_non_null(strstr(json, "\"near\":\t{\n\t\t\t\t\t\t\"basis\":\t\"rule\",\n\t\t\t\t\t\t\"count\":\t1"));
+    assert_non_null(strstr(json, say));
+    assert_non_null(strstr(json, "\"hr\":\t\"0x80070005\""));
+    free(json);
+    char *text = render(&w, write_text_plain);
+    const char *section = strstr(text, "Near miss: met: no-writers, eventsystem-shared; not met: vss-errors\n");
+    const char *near_say = strstr(text, say);
+    assert_non_null(section);
+    assert_true(near_say > section);
+    assert_non_null(strstr(text, "record 4242 2018-10-01T12:00:19.123Z event_id=8193 writer=ASR Writer hr=0x80070005"));
+    free(text);
+    char *html = render(&w, kb_report_write_html);
+    char *box = strstr(html, "<div class=\"near\">");
+    assert_non_null(box);
+    assert_non_null(strstr(box, "not met: <code>vss-errors</code>"));
+    assert_non_null(strstr(box, say));
+    assert_non_null(strstr(box, "<td>0x80070005 <span class=\"errcode\">(E_ACCESSDENIED / ERROR_ACCESS_DENIED: Access is denied.)</span></td>"));
+    free(html);
+    destroy(&w);
+    /* A matched rule is no near miss: no such section. */
+    build(&w, KB_LANG_EN);
+    char *matched_text = render(&w, write_text_plain);
+    assert_null(strstr(matched_text, "Near miss"));
+    free(matched_text);
+    char *matched_json = render(&w, kb_report_write_json);
+    assert_non_null(strstr(matched_json, "\"near_miss\":\tnull"));
+    free(matched_json);
+    destroy(&w);
+}
+
+/* Where needle starts in text, or -1. */
+static long offset_of(const char *text, const char *needle)
+{
+    const char *at = strstr(text, needle);
+    return at ? (long)(at - text) : -1;
+}
+
+/* The coverage section comes before the verdicts in text and HTML, and
+ * its findings are in the JSON. */
+static void test_coverage_reports(void **state)
+{
+    (void)state;
+    world w;
+    build(&w, KB_LANG_EN);
+    kb_input_set_kind(&w.inputs.items[0], "vssadmin_writers");
+    kb_input_set_kind(&w.inputs.items[1], "evtx");
+    kb_input_set_kind(&w.inputs.items[2], "tasklist_svc");
+    kb_input *app = &w.inputs.items[1];
+    app->channel = kb_strdup("Application");
+    app->first_record = 48213;
+    app->last_record = 48242;
+    app->records_walked = 30;
+    kb_coverage cov;
+    assert_int_equal(kb_coverage_compute(&w.inputs, &w.facts, &w.rules, &w.results, KB_LANG_EN, &cov), KB_OK);
+    w.report.coverage = &cov;
+    const char *say = "Application.evtx starts at record 48213: the 48212 older records are not in it";
+    char *text = render(&w, write_text_plain);
+    long section = offset_of(text, "Coverage:\n  event logs:\n    Application.evtx  Application  "
+                                   "2018-09-26T22:13:20Z .. 2018-10-01T12:00:19.123Z  30 records (48213..48242)\n");
+    long finding = offset_of(text, say);
+    long verdict = offset_of(text, "MATCHED      vss-writers-missing-eventsystem-shared");
+    assert_true(section >= 0 && section < finding && finding < verdict);
+    assert_non_null(strstr(text, "  not in the bundle:\n    systeminfo (systeminfo > systeminfo.txt)\n"));
+    free(text);
+    char *json = render(&w, kb_report_write_json);
+    assert_non_null(strstr(json, "\"kind\":\t\"log_wrapped\""));
+    assert_non_null(strstr(json, "\"first_record\":\t48213"));
+    assert_non_null(strstr(json, say));
+    free(json);
+    char *html = render(&w, kb_report_write_html);
+    long hsection = offset_of(html, "<section id=\"coverage\">");
+    long hfinding = offset_of(html, "<li class=\"note\" data-kind=\"log_wrapped\">");
+    long cards = offset_of(html, "class=\"verdict matched\"");
+    assert_true(hsection >= 0 && hsection < hfinding && hfinding < cards);
+    assert_non_null(strstr(html, "<code>systeminfo &gt; systeminfo.txt</code>"));
+    free(html);
+    kb_coverage_free(&cov);
+    destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +440,8 @@ int main(void)
         cmocka_unit_test(test_text_visible),
         cmocka_unit_test(test_html_timeline),
         cmocka_unit_test(test_error_codes),
+        cmocka_unit_test(test_near_miss_reports),
+        cmocka_unit_test(test_coverage_reports),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
