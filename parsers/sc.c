@@ -134,6 +134,14 @@ static int sniff(const kb_text *t)
     return name && type ? 90 : 0;
 }
 
+/* sc prints the same English field names on every Windows language, so
+ * the output shows no locale. */
+static const char *locale_of(const kb_text *t)
+{
+    (void)t;
+    return NULL;
+}
+
 const kb_text_parser kb_parser_sc = {
-    "sc_query", "sc qc / sc query output", "sc_query", sniff, parse,
+    "sc_query", "sc qc / sc query output", "sc_query", sniff, parse, locale_of,
 };
