@@ -13,7 +13,10 @@
 /* ---- detection ----------------------------------------------------------- */
 
 /* UTF-16 without a BOM shows as a NUL in every other byte of ASCII text:
- * odd bytes for little endian, even bytes for big endian. */
+ * odd bytes for little endian, even bytes for big endian. Text that is
+ * mostly CJK, Hangul or Cyrillic has fewer such NULs; no other text
+ * encoding has NULs at all, so a UTF-16 line feed (0A 00 at an even
+ * offset, or 00 0A) with more NULs on that side also says UTF-16. */
 static int utf16_nul_pattern(const unsigned char *b, size_t len, int *big_endian)
 {
     size_t n = len < 4096 ? len : 4096;
@@ -31,6 +34,19 @@ static int utf16_nul_pattern(const unsigned char *b, size_t len, int *big_endian
         return 1;
     }
     if (even_nul * 10 >= pairs * 3 && odd_nul * 20 < pairs) {
+        *big_endian = 1;
+        return 1;
+    }
+    size_t le_lf = 0, be_lf = 0;
+    for (size_t i = 0; i < n; i += 2) {
+        le_lf += b[i] == '\n' && b[i + 1] == 0;
+        be_lf += b[i] == 0 && b[i + 1] == '\n';
+    }
+    if (le_lf && !be_lf && odd_nul > even_nul) {
+        *big_endian = 0;
+        return 1;
+    }
+    if (be_lf && !le_lf && even_nul > odd_nul) {
         *big_endian = 1;
         return 1;
     }
