@@ -117,7 +117,7 @@ kb_status kb_text_read(const unsigned char *bytes, size_t len, kb_text_reading *
     else
         snprintf(r->encoding, sizeof r->encoding, "%s (assumed)", pages[best]);
     if (fits)
-        snprintf(r->why, sizeof r->why, "the text reads the same in %s", also);
+        snprintf(r->why, sizeof r->why, "the same labels show when decoded as %s", also);
     else if (r->text.encoding_assumed)
         snprintf(r->why, sizeof r->why, "no code page shows labels kbscan knows (%zu fit the bytes)", n);
     return KB_OK;
