@@ -59,7 +59,7 @@ $(EVTXGEN): $(EVTXGEN_OBJ) $(EVTXGEN_SHARED)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 # Unit tests also get fuzz/fuzz_targets.c: one of them replays the inputs
-# the fuzzers found (fuzz/regressions/).
+# the fuzzers found and their seeds (tests/fuzz/).
 FUZZ_SHARED := $(BUILD)/obj/fuzz/fuzz_targets.o
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(FUZZ_SHARED)
 	@mkdir -p $(dir $@)
@@ -101,20 +101,35 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@tools/bench.sh $(KBSCAN) $(EVTXGEN)
 
-# `make fuzz`: libFuzzer targets (clang) over the text and EVTX paths, each
-# run FUZZ_SECONDS, seeded with the samples, evtxgen's damaged files and the
-# corpus when present. Inputs that crash go to build/fuzz/; keep them in
-# fuzz/regressions/ (replayed by make check).
+# `make fuzz`: libFuzzer targets (clang): fuzz_textdecode and one per text
+# parser (fuzz_vssadmin, fuzz_tasklist, fuzz_sc, fuzz_systeminfo), all built
+# from fuzz/fuzz_text.c, and fuzz_evtx; each runs FUZZ_SECONDS, seeded with
+# tests/fuzz/seeds/, the samples, evtxgen's damaged files and the corpus
+# when present (`tools/fuzz.sh BUILD SECONDS [TARGET...]` runs some only).
+# Inputs that crash go to build/fuzz/; keep them in
+# tests/fuzz/regressions/<target>/ (replayed by make check).
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD := build/fuzz
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_TEXT_TARGETS := textdecode vssadmin tasklist sc systeminfo
+FUZZ_TEXT_BINS = $(FUZZ_TEXT_TARGETS:%=$(BUILD)/fuzz_%)
 fuzz:
 	@KBSCAN_EXTRA_PACKAGES="clang libclang-rt-dev $(KBSCAN_EXTRA_PACKAGES)" tools/deps.sh
 	@$(MAKE) --no-print-directory CC=clang BUILD=$(FUZZ_BUILD) CFLAGS='$(FUZZ_FLAGS)' \
-	    $(FUZZ_BUILD)/fuzz_text $(FUZZ_BUILD)/fuzz_evtx $(FUZZ_BUILD)/evtxgen
+	    fuzz-bins
 	@tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
-$(BUILD)/fuzz_%: $(BUILD)/obj/fuzz/fuzz_%.o $(FUZZ_SHARED) $(LIB_OBJ)
+.PHONY: fuzz-bins
+fuzz-bins: $(FUZZ_TEXT_BINS) $(BUILD)/fuzz_evtx $(BUILD)/evtxgen
+
+$(BUILD)/obj/fuzz/text-%.o: fuzz/fuzz_text.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DKB_FUZZ_TARGET='"$*"' -MMD -MP -c -o $@ $<
+
+$(FUZZ_TEXT_BINS): $(BUILD)/fuzz_%: $(BUILD)/obj/fuzz/text-%.o $(FUZZ_SHARED) $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+$(BUILD)/fuzz_evtx: $(BUILD)/obj/fuzz/fuzz_evtx.o $(FUZZ_SHARED) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 install: $(KBSCAN)

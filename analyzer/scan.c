@@ -94,20 +94,6 @@ static unsigned char *read_all(int fd, size_t size, size_t *got)
     return data;
 }
 
-static const kb_text_parser *best_parser(const kb_text *text)
-{
-    const kb_text_parser *best = NULL;
-    int best_score = 0;
-    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++) {
-        int score = (*p)->sniff(text);
-        if (score > best_score) {
-            best = *p;
-            best_score = score;
-        }
-    }
-    return best;
-}
-
 static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, const unsigned char *data,
                          size_t len)
 {
@@ -116,34 +102,36 @@ static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, cons
         in->message = kb_strdup("binary data of a kind kbscan does not read");
         return;
     }
-    kb_text text = {0};
+    kb_text_reading read;
     char err[256];
-    kb_status rc = kb_text_decode(data, len, &text, err, sizeof err);
+    kb_status rc = kb_text_read(data, len, &read, err, sizeof err);
     if (rc != KB_OK) {
         kb_input_fail(in, KB_INPUT_ERROR, "cannot decode the text: %s", err);
         return;
     }
-    kb_input_set_encoding(in, text.encoding);
-    in->lines = text.nlines;
-    const kb_text_parser *parser = best_parser(&text);
+    kb_text *text = &read.text;
+    kb_input_set_encoding(in, read.encoding);
+    if (read.locale)
+        kb_input_set_locale(in, read.locale);
+    in->lines = text->nlines;
+    const kb_text_parser *parser = read.parser;
     if (!parser) {
         in->state = KB_INPUT_UNRECOGNISED;
         in->message = kb_strdup("text that no parser recognises");
-        kb_text_free(&text);
+        kb_text_free(text);
         return;
     }
     kb_input_set_kind(in, parser->kind);
     kb_input_add_feed(in, parser->feed);
     kb_parse_ctx ctx = parse_ctx(st, job, in);
-    rc = parser->parse(&text, &ctx);
+    rc = parser->parse(text, &ctx);
     if (rc == KB_ERR_NOMEM)
         job->nomem = 1;
     else if (rc != KB_OK && in->state == KB_INPUT_OK)
         kb_input_fail(in, KB_INPUT_ERROR, "%s", kb_status_name(rc));
-    if (text.encoding_assumed)
-        kb_input_note(in, NULL, "encoding %s assumed: the bytes fit more than one code page",
-                      text.encoding);
-    kb_text_free(&text);
+    if (text->encoding_assumed)
+        kb_input_note(in, NULL, "encoding %s assumed: %s", text->encoding, read.why);
+    kb_text_free(text);
 }
 
 /* Runs in a worker: touches only its job and its own input. */

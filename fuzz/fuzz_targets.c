@@ -22,17 +22,65 @@ static void parse_text_with(const kb_text_parser *parser, const kb_text *text)
     kb_inputs_free(&inputs);
 }
 
-void kb_fuzz_text(const uint8_t *data, size_t size)
+/* The decoder alone: the default choice, every candidate code page, the
+ * choice by labels, and the display width the table parsers measure. */
+static void fuzz_textdecode(const uint8_t *data, size_t size)
 {
-    kb_text text = {0};
     char err[256];
-    if (kb_text_decode(data, size, &text, err, sizeof err) != KB_OK)
-        return;
-    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++) {
-        (*p)->sniff(&text);
-        parse_text_with(*p, &text);
+    kb_bytes_look_binary(data, size);
+    kb_text text;
+    if (kb_text_decode(data, size, &text, err, sizeof err) == KB_OK) {
+        for (size_t i = 0; i < text.nlines; i++)
+            kb_utf8_width(text.lines[i], strlen(text.lines[i]));
+        kb_text_free(&text);
     }
+    const char *pages[8];
+    size_t n = kb_text_candidates(data, size, pages, 8);
+    for (size_t i = 0; i < n; i++)
+        if (kb_text_decode_as(data, size, pages[i], &text, err, sizeof err) == KB_OK)
+            kb_text_free(&text);
+    kb_text_reading read;
+    if (kb_text_read(data, size, &read, err, sizeof err) == KB_OK)
+        kb_text_free(&read.text);
+}
+
+/* One parser over the decoded text, whatever the other parsers think of it. */
+static void fuzz_parser(const char *kind, const uint8_t *data, size_t size)
+{
+    const kb_text_parser *parser = NULL;
+    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++)
+        if (strcmp((*p)->kind, kind) == 0)
+            parser = *p;
+    kb_text text;
+    char err[256];
+    if (!parser || kb_text_decode(data, size, &text, err, sizeof err) != KB_OK)
+        return;
+    parser->sniff(&text);
+    parser->locale(&text);
+    parse_text_with(parser, &text);
     kb_text_free(&text);
+}
+
+const char *const kb_fuzz_text_targets[] = {"textdecode", "vssadmin", "tasklist", "sc", "systeminfo", NULL};
+
+int kb_fuzz_text_target(const char *target, const uint8_t *data, size_t size)
+{
+    static const struct {
+        const char *target, *kind;
+    } parsers[] = {
+        {"vssadmin", "vssadmin_writers"}, {"tasklist", "tasklist_svc"}, {"sc", "sc_query"},
+        {"systeminfo", "systeminfo"},
+    };
+    if (strcmp(target, "textdecode") == 0) {
+        fuzz_textdecode(data, size);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof parsers / sizeof parsers[0]; i++)
+        if (strcmp(target, parsers[i].target) == 0) {
+            fuzz_parser(parsers[i].kind, data, size);
+            return 0;
+        }
+    return -1;
 }
 
 static void parse_evtx(const char *path, int no_prefilter, size_t threads)

@@ -1,14 +1,19 @@
-/* fuzz_text.c: libFuzzer target over kbscan's text path: decoding (BOMs,
- * UTF-16, code pages, line splitting) and every text parser's sniff and
- * parse. Built and run by `make fuzz`; tests/unit/test_fuzz_regressions.c
- * replays the inputs kept in fuzz/regressions/text/. */
+/* fuzz_text.c: the libFuzzer targets over kbscan's text path, one per
+ * build: compiled with -DKB_FUZZ_TARGET='"vssadmin"' (or "textdecode",
+ * "tasklist", "sc", "systeminfo") into build/fuzz/fuzz_<target>. Built and
+ * run by `make fuzz` (tools/fuzz.sh); tests/unit/test_fuzz_regressions.c
+ * replays tests/fuzz/regressions/<target>/ and tests/fuzz/seeds/<target>/. */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "fuzz_targets.h"
 
+#ifndef KB_FUZZ_TARGET
+#error "build with -DKB_FUZZ_TARGET='\"<target>\"' (see the Makefile)"
+#endif
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    kb_fuzz_text(data, size);
+    kb_fuzz_text_target(KB_FUZZ_TARGET, data, size);
     return 0;
 }

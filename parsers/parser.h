@@ -43,10 +43,29 @@ typedef struct kb_text_parser {
      * when the file is of this kind but could not be read as such. */
     kb_status (*parse)(const kb_text *text, kb_parse_ctx *ctx);
     const kb_fact_decl *facts;  /* what parse() produces; ends with {NULL, NULL} */
+    /* The locale whose labels the text shows ("en", "ja", "pt-BR", ...), or
+     * NULL when it shows none kbscan knows (it may still parse: the parsers
+     * go by structure first). Also picks the code page (textread.c). */
+    const char *(*locale)(const kb_text *text);
 } kb_text_parser;
 
 /* The text parsers, NULL-terminated (parsers/registry.c). */
 const kb_text_parser *const *kb_text_parsers(void);
+
+/* A text file as read: decoded, the surest parser, the locale it shows. */
+typedef struct kb_text_reading {
+    kb_text text;
+    const kb_text_parser *parser;  /* NULL when no parser recognises the text */
+    const char *locale;            /* NULL when no known labels were seen */
+    char encoding[48];             /* e.g. "UTF-16LE with BOM", "CP866", "CP850 (assumed)" */
+    char why[128];                 /* why the encoding is assumed, or "" */
+} kb_text_reading;
+
+/* Decodes bytes (textdecode.h) and picks the parser and the locale; for OEM
+ * code pages, the page whose decoding the parsers recognise best
+ * (parsers/textread.c). Free with kb_text_free(&reading->text). */
+kb_status kb_text_read(const unsigned char *bytes, size_t len, kb_text_reading *reading, char *err,
+                       size_t errlen);
 
 /* EVTX (parsers/evtx.c). */
 int kb_evtx_sniff(const unsigned char *head, size_t len);

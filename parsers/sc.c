@@ -134,11 +134,19 @@ static int sniff(const kb_text *t)
     return name && type ? 90 : 0;
 }
 
+/* sc prints the same English field names on every Windows language, so
+ * the output shows no locale. */
+static const char *locale_of(const kb_text *t)
+{
+    (void)t;
+    return NULL;
+}
+
 static const char *const service_fields[] = {"service", "type", "type_name", "own_process",
                                              "state", "pid", "start_type", "binary_path",
                                              "display_name", NULL};
 static const kb_fact_decl facts[] = {{"sc.service", service_fields}, {NULL, NULL}};
 
 const kb_text_parser kb_parser_sc = {
-    "sc_query", "sc qc / sc query output", "sc_query", sniff, parse, facts,
+    "sc_query", "sc qc / sc query output", "sc_query", sniff, parse, facts, locale_of,
 };

@@ -188,10 +188,61 @@ static int continuation(const char *line, const column *cols, size_t *len, const
     return 1;
 }
 
+/* The header labels and the "no tasks" message of `tasklist /svc` in each
+ * language kbscan knows (which were checked against real output:
+ * docs/locales.md). The table layout is read from the rule line whatever
+ * the language; these only name the locale and the INFO message. */
+typedef struct task_words {
+    const char *locale;
+    const char *image[2];
+    const char *services;
+    const char *no_tasks;  /* a distinctive part of the INFO message */
+} task_words;
+
+static const task_words words[] = {
+    {"en", {"Image Name"}, "Services", "No tasks are running"},
+    {"ja", {"イメージ名"}, "サービス", "実行されていません"},
+    {"de", {"Abbildname"}, "Dienste", "Es werden keine Aufgaben"},
+    {"fr", {"Nom de l'image", "Nom de l\xe2\x80\x99image"}, "Services", "Aucune tâche"},
+    {"es", {"Nombre de imagen"}, "Servicios", "No hay tareas"},
+    {"it", {"Nome immagine"}, "Servizi", "Nessuna attività"},
+    {"pt-BR", {"Nome da imagem"}, "Serviços", "Nenhuma tarefa"},
+    {"zh-CN", {"映像名称"}, "服务", "没有运行的任务"},
+    {"zh-TW", {"影像名稱"}, "服務", "沒有執行中的工作"},
+    {"ko", {"이미지 이름"}, "서비스", "작업이 실행되고 있지 않습니다"},
+    {"ru", {"Имя образа"}, "Службы", "Задачи, отвечающие заданным критериям, отсутствуют"},
+};
+
+#define NLOCALES (sizeof words / sizeof words[0])
+
+static const char *info_locale(const char *line)
+{
+    for (size_t l = 0; l < NLOCALES; l++)
+        if (strstr(line, words[l].no_tasks))
+            return words[l].locale;
+    return NULL;
+}
+
 static int is_info(const char *line)
 {
-    return strstr(line, "No tasks are running") || strstr(line, "実行されていません") ||
-           (strncmp(line, "INFO:", 5) == 0) || (strncmp(line, "情報:", 7) == 0);
+    return info_locale(line) || strncmp(line, "INFO:", 5) == 0;
+}
+
+/* The locale of a header (TABLE), a CSV header or a LIST label line. */
+static const char *header_locale(const char *line)
+{
+    size_t len;
+    const char *p = kb_trim(line, &len);
+    if (*p == '"')
+        p++;
+    for (size_t l = 0; l < NLOCALES; l++)
+        for (size_t k = 0; k < 2 && words[l].image[k]; k++) {
+            size_t n = strlen(words[l].image[k]);
+            if (strncmp(p, words[l].image[k], n) == 0 &&
+                (p[n] == ' ' || p[n] == '"' || p[n] == ':' || p[n] == '\0'))
+                return words[l].locale;
+        }
+    return NULL;
 }
 
 static int add_listing(kb_parse_ctx *ctx, const kb_text *t, const char *format, size_t first_line,
@@ -421,8 +472,13 @@ static layout detect(const kb_text *t)
             free(f[k]);
         size_t pl;
         const char *pid = i + 1 < t->nlines ? kb_after_colon(t->lines[i + 1], &pl) : NULL;
-        if (strncmp(line, "Image Name:", 11) == 0 || (pid && strncmp(t->lines[i + 1], "PID:", 4) == 0 &&
-                                                      all_digits(pid, pl)))
+        /* LIST by shape: a label line, a PID label line with digits, a
+         * third label line, in any language. */
+        size_t il, sl;
+        const char *img = kb_after_colon(line, &il);
+        const char *svc = i + 2 < t->nlines ? kb_after_colon(t->lines[i + 2], &sl) : NULL;
+        if (img && il && pid && all_digits(pid, pl) && svc && !kb_is_blank(line) && line[0] != ' ' &&
+            t->lines[i + 1][0] != ' ')
             list++;
         rows += looks_like_row(line);
         info |= is_info(line) != 0;
@@ -449,22 +505,22 @@ static int sniff(const kb_text *t)
     return 0;
 }
 
-static void set_locale(kb_parse_ctx *ctx, const kb_text *t)
+static const char *locale_of(const kb_text *t)
 {
-    for (size_t i = 0; i < t->nlines && i < 20; i++) {
-        const char *l = t->lines[i];
-        const char *locale = strstr(l, "イメージ名") ? "ja" : strstr(l, "Abbildname") ? "de"
-                           : strstr(l, "Image Name") ? "en" : NULL;
-        if (locale) {
-            kb_input_set_locale(ctx->input, locale);
-            return;
-        }
+    for (size_t i = 0; i < t->nlines && i < 40; i++) {
+        const char *l = header_locale(t->lines[i]);
+        if (!l)
+            l = info_locale(t->lines[i]);
+        if (l)
+            return l;
     }
+    return NULL;
 }
 
 static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
 {
-    set_locale(ctx, t);
+    if (!ctx->input->locale && locale_of(t))
+        kb_input_set_locale(ctx->input, locale_of(t));
     switch (detect(t)) {
     case TABLE: return parse_table(t, ctx, "table");
     case ROWS: return parse_table(t, ctx, "rows");
@@ -483,5 +539,5 @@ static const kb_fact_decl facts[] = {
 };
 
 const kb_text_parser kb_parser_tasklist = {
-    "tasklist_svc", "tasklist /svc output", "tasklist_svc", sniff, parse, facts,
+    "tasklist_svc", "tasklist /svc output", "tasklist_svc", sniff, parse, facts, locale_of,
 };

@@ -13,7 +13,10 @@
 /* ---- detection ----------------------------------------------------------- */
 
 /* UTF-16 without a BOM shows as a NUL in every other byte of ASCII text:
- * odd bytes for little endian, even bytes for big endian. */
+ * odd bytes for little endian, even bytes for big endian. Text that is
+ * mostly CJK, Hangul or Cyrillic has fewer such NULs; no other text
+ * encoding has NULs at all, so a UTF-16 line feed (0A 00 at an even
+ * offset, or 00 0A) with more NULs on that side also says UTF-16. */
 static int utf16_nul_pattern(const unsigned char *b, size_t len, int *big_endian)
 {
     size_t n = len < 4096 ? len : 4096;
@@ -31,6 +34,19 @@ static int utf16_nul_pattern(const unsigned char *b, size_t len, int *big_endian
         return 1;
     }
     if (even_nul * 10 >= pairs * 3 && odd_nul * 20 < pairs) {
+        *big_endian = 1;
+        return 1;
+    }
+    size_t le_lf = 0, be_lf = 0;
+    for (size_t i = 0; i < n; i += 2) {
+        le_lf += b[i] == '\n' && b[i + 1] == 0;
+        be_lf += b[i] == 0 && b[i + 1] == '\n';
+    }
+    if (le_lf && !be_lf && odd_nul > even_nul) {
+        *big_endian = 0;
+        return 1;
+    }
+    if (be_lf && !le_lf && even_nul > odd_nul) {
         *big_endian = 1;
         return 1;
     }
@@ -155,12 +171,55 @@ static kb_status split_lines(kb_text *t, size_t len, char *err, size_t errlen)
     return KB_OK;
 }
 
-static int has_cp932_double_byte(const unsigned char *b, size_t len)
+/* 1 when some byte of 0x81..0xFE is followed by another byte: what every
+ * double-byte OEM page needs before it can be a candidate. */
+static int has_double_byte_pair(const unsigned char *b, size_t len)
 {
     for (size_t i = 0; i + 1 < len; i++)
-        if ((b[i] >= 0x81 && b[i] <= 0x9f) || (b[i] >= 0xe0 && b[i] <= 0xfc))
+        if (b[i] >= 0x81 && b[i] <= 0xfe)
             return 1;
     return 0;
+}
+
+static int converts(const char *from, const unsigned char *b, size_t len)
+{
+    kb_buf probe = KB_BUF_INIT;
+    char err[8];
+    kb_status st = convert(from, b, len, 0, &probe, err, sizeof err);
+    kb_buf_free(&probe);
+    return st == KB_OK;
+}
+
+/* Bytes that are neither marked nor UTF-16 nor valid UTF-8: saved by cmd.exe
+ * in the console's OEM code page. */
+static int is_legacy(const unsigned char *b, size_t len)
+{
+    int big, multibyte;
+    if (len >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf)
+        return 0;
+    if (len >= 2 && ((b[0] == 0xff && b[1] == 0xfe) || (b[0] == 0xfe && b[1] == 0xff)))
+        return 0;
+    if (utf16_nul_pattern(b, len, &big))
+        return 0;
+    return utf8_invalid_at(b, len, &multibyte) != len;
+}
+
+size_t kb_text_candidates(const unsigned char *b, size_t len, const char **out, size_t max)
+{
+    /* Double-byte pages first: their validity rules most texts out, while
+     * every byte is valid in the single-byte pages. */
+    static const char *const double_byte[] = {"CP932", "CP936", "CP949", "CP950"};
+    static const char *const single_byte[] = {"CP437", "CP850", "CP852", "CP866"};
+    size_t n = 0;
+    if (!is_legacy(b, len))
+        return 0;
+    if (has_double_byte_pair(b, len))
+        for (size_t i = 0; i < 4 && n < max; i++)
+            if (converts(double_byte[i], b, len))
+                out[n++] = double_byte[i];
+    for (size_t i = 0; i < 4 && n < max; i++)
+        out[n++] = single_byte[i];
+    return n;
 }
 
 /* Picks the encoding and the bytes to convert (after any BOM). */
@@ -193,21 +252,25 @@ static const char *detect(const unsigned char *b, size_t len, size_t *skip, cons
         *iconv_name = "UTF-8";
         return multibyte ? "UTF-8" : "ASCII";
     }
-    if (has_cp932_double_byte(b, len)) {
-        kb_buf probe = KB_BUF_INIT;
-        char err[8];
-        kb_status st = convert("CP932", b, len, 0, &probe, err, sizeof err);
-        kb_buf_free(&probe);
-        if (st == KB_OK) {
-            *iconv_name = "CP932";
-            return "CP932";
-        }
-    }
-    /* Any byte is valid CP437, so it cannot be told from CP850 and other
-     * single-byte OEM pages by validity alone: say it was assumed. */
-    *assumed = 1;
-    *iconv_name = "CP437";
-    return "CP437";
+    /* Without the parsers' help (parsers/textread.c), the likeliest page:
+     * the first candidate, assumed when others fit the bytes too. */
+    const char *cands[8];
+    size_t n = kb_text_candidates(b, len, cands, 8);
+    *assumed = n > 1;
+    *iconv_name = cands[0];
+    return cands[0];
+}
+
+static kb_status decode_with(const unsigned char *bytes, size_t len, size_t skip, const char *iconv_name,
+                             kb_text *out, char *err, size_t errlen);
+
+kb_status kb_text_decode_as(const unsigned char *bytes, size_t len, const char *codepage, kb_text *out,
+                            char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    err[0] = '\0';
+    out->encoding = codepage;
+    return decode_with(bytes, len, 0, codepage, out, err, errlen);
 }
 
 kb_status kb_text_decode(const unsigned char *bytes, size_t len, kb_text *out, char *err,
@@ -218,6 +281,12 @@ kb_status kb_text_decode(const unsigned char *bytes, size_t len, kb_text *out, c
     size_t skip;
     const char *iconv_name;
     out->encoding = detect(bytes, len, &skip, &iconv_name, &out->encoding_assumed);
+    return decode_with(bytes, len, skip, iconv_name, out, err, errlen);
+}
+
+static kb_status decode_with(const unsigned char *bytes, size_t len, size_t skip, const char *iconv_name,
+                             kb_text *out, char *err, size_t errlen)
+{
     kb_buf buf = KB_BUF_INIT;
     kb_status st;
     if (strcmp(iconv_name, "UTF-8") == 0) {

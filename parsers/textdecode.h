@@ -1,7 +1,8 @@
 /* textdecode.h: the one place where saved command output is decoded.
  *
  * Detects the encoding (BOM, UTF-16 NUL pattern, valid UTF-8, then the OEM
- * code pages cmd.exe writes) and converts to UTF-8 with iconv, splits the
+ * code pages cmd.exe writes: CP932/936/949/950 when valid, CP437/850/852/866)
+ * and converts to UTF-8 with iconv, splits the
  * text into lines (CRLF, LF, CR CR LF) and keeps the line numbers, so that
  * parsers see clean UTF-8 lines and never deal with bytes. */
 #ifndef KB_TEXTDECODE_H
@@ -25,6 +26,18 @@ typedef struct kb_text {
 kb_status kb_text_decode(const unsigned char *bytes, size_t len, kb_text *out,
                          char *err, size_t errlen);
 void kb_text_free(kb_text *text);
+
+/* The OEM code pages bytes that are neither marked (BOM), UTF-16 nor valid
+ * UTF-8 may be in: the double-byte pages (CP932, CP936, CP949, CP950) that
+ * decode them without error, then the single-byte pages (CP437, CP850,
+ * CP852, CP866), which decode anything. Returns how many (at most max) went
+ * into out, 0 when the bytes are not such legacy text. parsers/textread.c
+ * picks one by what the parsers recognise in each decoding. */
+size_t kb_text_candidates(const unsigned char *bytes, size_t len, const char **out, size_t max);
+
+/* Decodes bytes as the given code page (one kb_text_candidates() gave). */
+kb_status kb_text_decode_as(const unsigned char *bytes, size_t len, const char *codepage, kb_text *out,
+                            char *err, size_t errlen);
 
 /* 1 when the bytes look like binary data rather than text of any encoding
  * kbscan knows (used to call a file "not recognised" without decoding it). */

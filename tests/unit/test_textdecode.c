@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parser.h"
 #include "textdecode.h"
 
 /* Decodes a string literal (embedded NULs included) and expects success. */
@@ -116,12 +117,62 @@ static void test_cp932(void **state)
      * on a Japanese system. */
     DECODE_OK(&t, "\x83\x89\x83\x43\x83\x5E\x81\x5B\x96\xBC: 'System Writer'\r\n"
                   "   \x8F\xF3\x91\xD4: [1] \x88\xC0\x92\xE8\r\n");
+    /* The bytes are valid in other double-byte pages too: the decoder
+     * alone takes the first and says so; kb_text_read (below) decides. */
     assert_string_equal(t.encoding, "CP932");
-    assert_int_equal(t.encoding_assumed, 0);
+    assert_int_equal(t.encoding_assumed, 1);
     assert_int_equal(t.nlines, 2);
     assert_string_equal(t.lines[0], "ライター名: 'System Writer'");
     assert_string_equal(t.lines[1], "   状態: [1] 安定");
     kb_text_free(&t);
+}
+
+/* The candidates: valid double-byte pages first, then every single-byte
+ * page; none for text that is not in a legacy page. */
+static void test_candidates(void **state)
+{
+    (void)state;
+    const char *pages[8];
+    static const unsigned char ascii[] = "Writer name: 'x'\r\n";
+    assert_int_equal(kb_text_candidates(ascii, sizeof ascii - 1, pages, 8), 0);
+    /* 0x9C followed by CR is no double-byte character anywhere. */
+    static const unsigned char pound[] = "Price \x9C\r\n";
+    assert_int_equal(kb_text_candidates(pound, sizeof pound - 1, pages, 8), 4);
+    assert_string_equal(pages[0], "CP437");
+    assert_string_equal(pages[3], "CP866");
+    static const unsigned char sjis[] = "\x83\x89\x83\x43\x83\x5E\x81\x5B\x96\xBC: 'x'\r\n";
+    size_t n = kb_text_candidates(sjis, sizeof sjis - 1, pages, 8);
+    assert_true(n > 4);
+    assert_string_equal(pages[0], "CP932");
+}
+
+/* kb_text_read picks the page whose decoding shows known labels: Japanese
+ * labels only in CP932, Russian only in CP866; not assumed then. */
+static void test_read_picks_page_by_labels(void **state)
+{
+    (void)state;
+    static const char vss_ja[] = "\x83\x89\x83\x43\x83\x5E\x81\x5B\x96\xBC: 'System Writer'\r\n"
+                                 "   Writer Id: {e8132975-6f93-4464-a53e-1050253ae220}\r\n"
+                                 "   Writer Instance Id: {7e631031-c695-4229-9da1-a7de057e64cb}\r\n"
+                                 "   \x8F\xF3\x91\xD4: [1] \x88\xC0\x92\xE8\r\n"
+                                 "   Last error: x\r\n";
+    kb_text_reading r;
+    char err[256];
+    assert_int_equal(kb_text_read((const unsigned char *)vss_ja, sizeof vss_ja - 1, &r, err, sizeof err), KB_OK);
+    assert_string_equal(r.encoding, "CP932");
+    assert_string_equal(r.locale, "ja");
+    assert_string_equal(r.parser->kind, "vssadmin_writers");
+    assert_int_equal(r.text.encoding_assumed, 0);
+    kb_text_free(&r.text);
+
+    /* No known label in any page: the first page, assumed, and why. */
+    static const char plain[] = "Price \x9C\r\n";
+    assert_int_equal(kb_text_read((const unsigned char *)plain, sizeof plain - 1, &r, err, sizeof err), KB_OK);
+    assert_string_equal(r.encoding, "CP437 (assumed)");
+    assert_null(r.locale);
+    assert_int_equal(r.text.encoding_assumed, 1);
+    assert_non_null(strstr(r.why, "no code page"));
+    kb_text_free(&r.text);
 }
 
 static void test_cp437_fallback(void **state)
@@ -297,6 +348,8 @@ int main(void)
         cmocka_unit_test(test_utf16be_without_bom),
         cmocka_unit_test(test_plain_utf8_and_ascii),
         cmocka_unit_test(test_cp932),
+        cmocka_unit_test(test_candidates),
+        cmocka_unit_test(test_read_picks_page_by_labels),
         cmocka_unit_test(test_cp437_fallback),
         cmocka_unit_test(test_line_endings),
         cmocka_unit_test(test_blank_lines_kept),

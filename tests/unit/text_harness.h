@@ -34,33 +34,30 @@ static inline const kb_text_parser *parser_of(const char *kind)
     return NULL;
 }
 
-/* Decodes bytes and hands them to the parser as analyzer/scan.c does. */
+/* Reads bytes (kb_text_read) and hands them to the parser as
+ * analyzer/scan.c does: same encoding, locale and "assumed" choice. */
 static inline void run(parsed *r, const char *bytes, size_t len)
 {
     memset(r, 0, sizeof *r);
-    kb_text text;
+    kb_text_reading read;
     char err[256];
-    if (kb_text_decode((const unsigned char *)bytes, len, &text, err, sizeof err) != KB_OK)
+    if (kb_text_read((const unsigned char *)bytes, len, &read, err, sizeof err) != KB_OK)
         fail_msg("decode: %s", err);
-    int best = 0;
-    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++) {
-        int score = (*p)->sniff(&text);
-        if (score > best) {
-            best = score;
-            r->best = (*p)->kind;
-        }
-    }
+    kb_text *text = &read.text;
+    r->best = read.parser ? read.parser->kind : NULL;
     const kb_text_parser *parser = parser_of(KIND);
-    r->score = parser->sniff(&text);
+    r->score = parser->sniff(text);
     long i = kb_inputs_add(&r->inputs, INPUT_NAME);
     assert_true(i >= 0);
     kb_input *in = &r->inputs.items[i];
     kb_input_set_kind(in, parser->kind);
-    kb_input_set_encoding(in, text.encoding);
+    kb_input_set_encoding(in, read.encoding);
+    if (read.locale)
+        kb_input_set_locale(in, read.locale);
     kb_input_add_feed(in, parser->feed);
     kb_parse_ctx ctx = {in, (size_t)i, &r->facts, &r->interest, KB_TIME_NONE, KB_TIME_NONE, 0, 1};
-    r->status = parser->parse(&text, &ctx);
-    kb_text_free(&text);
+    r->status = parser->parse(text, &ctx);
+    kb_text_free(text);
 }
 
 #define RUN(r, lit) run(r, lit, sizeof(lit) - 1)
