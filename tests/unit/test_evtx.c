@@ -180,7 +180,7 @@ static void parse_file(parsed *r, const char *path, const kb_interest *interest,
     assert_true(i >= 0);
     kb_input *in = &r->inputs.items[i];
     kb_input_set_kind(in, "evtx");
-    kb_parse_ctx ctx = {in, (size_t)i, &r->facts, interest, since, until, 0, 1};
+    kb_parse_ctx ctx = {in, (size_t)i, &r->facts, interest, since, until, 0, 1, NULL};
     r->status = kb_evtx_parse(path, &ctx);
     r->in = in;
 }
