@@ -40,6 +40,7 @@ typedef struct scan_state {
     size_t facts_found;
     size_t threads_per_file;  /* the cores left to each file by the file workers */
     kb_worker_pool *pool;     /* isolated EVTX decoding, or NULL (--no-isolation) */
+    size_t evtx_named;        /* files named *.evtx: how many launchers are worth their fork */
 } scan_state;
 
 /* A scan thread, and its launcher of isolated workers. */
@@ -249,6 +250,8 @@ static void add_job(scan_state *st, const char *fs_path, const char *shown, uint
         st->jobs = p;
         st->capjobs = cap;
     }
+    size_t n = strlen(fs_path);
+    st->evtx_named += n >= 5 && kb_strcaseeq(fs_path + n - 5, ".evtx");
     scan_job job = {index, kb_strdup(fs_path), bytes, {0}, 0};
     st->bytes_total += bytes;
     if (!job.fs_path) {
@@ -386,13 +389,16 @@ static void run_jobs(scan_state *st)
         nthreads = st->njobs;
     /* Fewer files than threads: a large log may use the threads left over. */
     st->threads_per_file = nthreads ? (st->opts->jobs ? st->opts->jobs : 1) / nthreads : 1;
-    /* The launchers are forked now, while the process has one thread. */
+    /* The launchers are forked now, while the process has one thread: one
+     * per thread that may meet an event log (logs are recognised by content,
+     * so there is always one; threads beyond the launchers share them). */
     kb_worker_pool pool;
     if (!st->opts->no_isolation && nthreads) {
+        size_t launchers = st->evtx_named < nthreads ? st->evtx_named : nthreads;
         kb_worker_config config = {st->opts->worker_cpu_seconds, st->opts->worker_memory_mib,
                                    st->opts->interest, st->opts->since, st->opts->until,
                                    st->opts->no_prefilter};
-        if (kb_worker_pool_start(&pool, nthreads, &config) != 0)
+        if (kb_worker_pool_start(&pool, launchers ? launchers : 1, &config) != 0)
             st->nomem = 1;
         else
             st->pool = &pool;
@@ -427,7 +433,7 @@ static void run_jobs(scan_state *st)
 kb_status kb_scan(const char *const *paths, size_t npaths, const kb_scan_opts *opts,
                   kb_inputs *inputs, kb_factlist *facts)
 {
-    scan_state st = {opts, inputs, facts, 0, 0, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0, 1, NULL};
+    scan_state st = {opts, inputs, facts, 0, 0, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0, 1, NULL, 0};
     for (size_t i = 0; i < npaths && !st.nomem; i++) {
         /* Shown paths keep what the user typed, without a trailing slash. */
         char *shown = kb_strdup(paths[i]);

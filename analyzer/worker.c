@@ -181,11 +181,14 @@ static void test_hook(const char *fs_path, kb_decode_stage *stage, int out)
         for (;;)
             pause();
     } else if (mode_len == 5 && strncmp(hook, "alloc", 5) == 0) {
+        void *volatile kept = NULL;  /* chained and kept: no compiler may drop the allocations */
         for (;;) {
-            char *p = malloc(1 << 20);
+            void **p = malloc(1 << 20);
             if (!p)
                 _exit(EXIT_OUT_OF_MEMORY);
             memset(p, 0x5a, 1 << 20);
+            *p = kept;
+            kept = p;
         }
     } else if (mode_len == 7 && strncmp(hook, "garbage", 7) == 0) {
         static const unsigned char garbage[] = {0x10, 0, 0, 0, 'F', 0xde, 0xad, 0xbe, 0xef};
@@ -387,6 +390,7 @@ int kb_worker_pool_start(kb_worker_pool *pool, size_t n, const kb_worker_config 
         int sv[2] = {-1, -1};
         l->sock = -1;
         l->pid = -1;
+        pthread_mutex_init(&l->lock, NULL);
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 || (l->pid = fork()) < 0) {
             l->error = errno;
             if (sv[0] >= 0) {
@@ -417,9 +421,11 @@ void kb_worker_pool_stop(kb_worker_pool *pool)
     for (size_t i = 0; i < pool->n; i++)
         if (pool->launchers[i].sock >= 0)
             close(pool->launchers[i].sock);
-    for (size_t i = 0; i < pool->n; i++)
+    for (size_t i = 0; i < pool->n; i++) {
         if (pool->launchers[i].pid > 0)
             waitpid(pool->launchers[i].pid, NULL, 0);
+        pthread_mutex_destroy(&pool->launchers[i].lock);
+    }
     free(pool->launchers);
     pool->launchers = NULL;
     pool->n = 0;
@@ -516,11 +522,24 @@ static int send_request(int sock, const char *fs_path, const kb_input *in, const
                ? 0 : -1;
 }
 
+/* One request to a launcher and its answer; the output is malloc'd. */
+static int ask(kb_launcher *l, const char *fs_path, const kb_input *in, const kb_evtx_plan *plan, uint64_t cap,
+               reply *rep, unsigned char **output)
+{
+    *output = NULL;
+    pthread_mutex_lock(&l->lock);
+    int ok = send_request(l->sock, fs_path, in, plan) == 0 && read_all(l->sock, rep, sizeof *rep) == 0 &&
+             rep->len <= cap && (*output = malloc((size_t)rep->len + 1)) != NULL &&
+             read_all(l->sock, *output, (size_t)rep->len) == 0;
+    pthread_mutex_unlock(&l->lock);
+    return ok ? 0 : -1;
+}
+
 kb_status kb_worker_decode(kb_worker_pool *pool, size_t slot, const char *fs_path, kb_parse_ctx *ctx,
                            const kb_evtx_plan *plan)
 {
     kb_input *in = ctx->input;
-    const kb_launcher *l = slot < pool->n ? &pool->launchers[slot] : NULL;
+    kb_launcher *l = pool->n ? &pool->launchers[slot % pool->n] : NULL;
     if (!l || l->sock < 0) {
         char *reason = kb_strprintf("cannot start a worker: %s", strerror(l ? l->error : EINVAL));
         kb_status st = worker_failed(in, plan, reason);
@@ -528,13 +547,8 @@ kb_status kb_worker_decode(kb_worker_pool *pool, size_t slot, const char *fs_pat
         return st;
     }
     reply rep;
-    if (send_request(l->sock, fs_path, in, plan) != 0 || read_all(l->sock, &rep, sizeof rep) != 0 ||
-        rep.len > ((uint64_t)pool->config.memory_mib << 20))
-        return worker_failed(in, plan, "the worker's launcher stopped");
-    unsigned char *output = malloc((size_t)rep.len + 1);
-    if (!output)
-        return KB_ERR_NOMEM;
-    if (read_all(l->sock, output, (size_t)rep.len) != 0) {
+    unsigned char *output = NULL;
+    if (ask(l, fs_path, in, plan, (uint64_t)pool->config.memory_mib << 20, &rep, &output) != 0) {
         free(output);
         return worker_failed(in, plan, "the worker's launcher stopped");
     }

@@ -19,6 +19,7 @@
 #ifndef KB_WORKER_H
 #define KB_WORKER_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -46,6 +47,7 @@ typedef struct kb_launcher {
     pid_t pid;
     int sock;      /* to the launcher; -1 when it could not be started */
     int error;     /* errno of the failed start */
+    pthread_mutex_t lock;  /* one request at a time (threads may share a launcher) */
 } kb_launcher;
 
 typedef struct kb_worker_pool {
@@ -55,12 +57,13 @@ typedef struct kb_worker_pool {
 } kb_worker_pool;
 
 /* Starts n launchers. Call while the process has one thread. A launcher
- * that cannot be started makes its thread's event logs fail, said so.
- * 0, or -1 out of memory. */
+ * that cannot be started makes its event logs fail, said so. Each costs a
+ * fork: the scan starts one per thread that may meet an event log (see
+ * scan.c). 0, or -1 out of memory. */
 int kb_worker_pool_start(kb_worker_pool *pool, size_t n, const kb_worker_config *config);
 
-/* Decodes the planned file in a worker of launcher `slot` (one thread per
- * slot). Facts and notes go to ctx as kb_evtx_decode() would put them;
+/* Decodes the planned file in a worker of launcher `slot` modulo the
+ * launchers (threads that share one take turns). Facts and notes go to ctx as kb_evtx_decode() would put them;
  * a worker that fails leaves the input damaged with the reason. */
 kb_status kb_worker_decode(kb_worker_pool *pool, size_t slot, const char *fs_path, kb_parse_ctx *ctx,
                            const kb_evtx_plan *plan);
