@@ -55,6 +55,17 @@ check_hook alloc 'memory limit of 64 MiB exceeded'
 check_hook garbage 'worker output rejected: a record is longer than the message'
 check_hook badutf8 'worker output rejected: a string is not valid UTF-8'
 
+# Under ASan a worker checks itself for leaks: a leak in the decoding is
+# found even though the worker ends with _exit.
+if ldd "$KBSCAN" 2>/dev/null | grep -q libasan; then
+  KBSCAN_TEST_WORKER_CRASH="leak:Application.evtx" "$KBSCAN" --rules rules -q "$seed" 2>"$tmp/leak.err"; rc=$?
+  tap_check "ASan build: a leak in a worker makes its log damaged, named (exit $rc)" \
+    bash -c "[ $rc -eq 3 ] && grep -q 'Application.evtx: damaged: worker exited with status 87 (LeakSanitizer found a leak in it)' '$tmp/leak.err'"
+else
+  KBSCAN_TEST_WORKER_CRASH="leak:Application.evtx" "$KBSCAN" --rules rules -q "$seed"; rc=$?
+  tap_check "a build without ASan: a worker's leak goes unseen, the log is read (exit $rc)" [ "$rc" -eq 1 ]
+fi
+
 KBSCAN_TEST_WORKER_CRASH="segv:no-such-file" "$KBSCAN" --rules rules -q "$seed"; rc=$?
 tap_check "the hook leaves files it does not name alone (exit $rc)" [ "$rc" -eq 1 ]
 
