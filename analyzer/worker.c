@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -261,7 +262,7 @@ static void watch(const kb_worker_config *cfg, pid_t pid, int rfd, reply *rep, k
 {
     uint64_t cap = (uint64_t)cfg->memory_mib << 20;
     uint64_t base_rss = statm_bytes(getpid(), 1);
-    int64_t deadline = now_ms() + (int64_t)cfg->cpu_seconds * 1000 * KB_WORKER_WALL_FACTOR;
+    int64_t deadline = now_ms() + (int64_t)KB_WORKER_WALL_SECONDS(cfg->cpu_seconds) * 1000;
 #ifdef SYS_pidfd_open
     int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 #else
@@ -360,10 +361,13 @@ static void serve(const kb_worker_config *cfg, const request *req, kb_evtx_plan 
     kb_buf output = KB_BUF_INIT;
     kb_decode_stage *stage = mmap(NULL, sizeof *stage, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     int fds[2] = {-1, -1};
-    pid_t pid = -1;
+    pid_t pid = -1, launcher = getpid();
     if (stage == MAP_FAILED || pipe(fds) != 0 || (pid = fork()) < 0) {
         rep.detail = errno;
     } else if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);  /* a launcher that dies takes its worker along */
+        if (getppid() != launcher)
+            _exit(1);
         close(sock);
         close(fds[0]);
         stage->step = KB_STEP_NONE;
@@ -412,6 +416,7 @@ int kb_worker_pool_start(kb_worker_pool *pool, size_t n, const kb_worker_config 
     if (!pool->launchers)
         return -1;
     fflush(NULL);  /* nothing buffered is inherited, to be written twice */
+    pid_t kbscan = getpid();
     for (size_t i = 0; i < n; i++) {
         kb_launcher *l = &pool->launchers[i];
         int sv[2] = {-1, -1};
@@ -428,6 +433,9 @@ int kb_worker_pool_start(kb_worker_pool *pool, size_t n, const kb_worker_config 
             continue;
         }
         if (l->pid == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);  /* kbscan killed: no launcher stays */
+            if (getppid() != kbscan)
+                _exit(0);
             /* Only this launcher's end of the stream: the others' ends
              * must close when their threads are done. */
             for (size_t k = 0; k < i; k++)
@@ -504,8 +512,7 @@ static char *failure_reason(const kb_worker_config *cfg, const reply *rep)
     case MEMORY_LIMIT:
         return kb_strprintf("memory limit of %u MiB exceeded%s", cfg->memory_mib, where);
     case WALL_LIMIT:
-        return kb_strprintf("wall-clock limit of %u s exceeded%s", cfg->cpu_seconds * KB_WORKER_WALL_FACTOR,
-                            where);
+        return kb_strprintf("wall-clock limit of %u s exceeded%s", KB_WORKER_WALL_SECONDS(cfg->cpu_seconds), where);
     case OUTPUT_LIMIT:
         return kb_strprintf("worker output larger than the limit of %u MiB%s", cfg->memory_mib, where);
     case CANNOT_START:

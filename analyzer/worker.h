@@ -30,9 +30,11 @@
 
 #define KB_DEFAULT_WORKER_CPU_SECONDS 300
 #define KB_DEFAULT_WORKER_MEMORY_MIB 2048
-/* A worker's wall-clock limit is this many times its CPU limit (it may
- * wait on a slow disk, or for a core). */
+/* A worker's wall-clock limit: twice its CPU limit and 5 s more (it may
+ * wait on a slow disk, or for a core on a busy machine). */
 #define KB_WORKER_WALL_FACTOR 2
+#define KB_WORKER_WALL_SLACK 5
+#define KB_WORKER_WALL_SECONDS(cpu) ((cpu) * KB_WORKER_WALL_FACTOR + KB_WORKER_WALL_SLACK)
 
 /* What every worker of a scan gets. */
 typedef struct kb_worker_config {
