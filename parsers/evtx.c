@@ -15,6 +15,7 @@
 #include <libevtx.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <zlib.h>
 
 int kb_evtx_sniff(const unsigned char *head, size_t len)
@@ -410,8 +411,12 @@ static void set_feed(kb_input *in, const char *channel)
 static unsigned char *build_slice(const char *fs_path, const kb_evtx_prefilter *pf, size_t *len)
 {
     *len = KB_EVTX_HEADER_SIZE + pf->nslice * (size_t)KB_EVTX_CHUNK_SIZE;
-    unsigned char *buf = malloc(*len);
-    FILE *fp = buf ? fopen(fs_path, "rb") : NULL;
+    /* Mapped with its pages in place: one system call, not a page fault per
+     * 4 KiB (dear in a worker process, whose memory is all new). */
+    unsigned char *buf = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (buf == MAP_FAILED)
+        return NULL;
+    FILE *fp = fopen(fs_path, "rb");
     int ok = fp && fread(buf, 1, KB_EVTX_HEADER_SIZE, fp) == KB_EVTX_HEADER_SIZE;
     for (size_t i = 0; ok && i < pf->nslice; i++)
         ok = fseeko(fp, (off_t)(KB_EVTX_HEADER_SIZE + pf->slice_chunk[i] * KB_EVTX_CHUNK_SIZE), SEEK_SET) == 0 &&
@@ -420,7 +425,7 @@ static unsigned char *build_slice(const char *fs_path, const kb_evtx_prefilter *
     if (fp)
         fclose(fp);
     if (!ok) {
-        free(buf);
+        munmap(buf, *len);
         return NULL;
     }
     uint64_t last = pf->nslice - 1;
@@ -500,7 +505,7 @@ static int parse_slice(const char *fs_path, kb_parse_ctx *ctx, const kb_evtx_lay
     }
     libevtx_file_free(&file, NULL);
     libbfio_handle_free(&io, NULL);
-    free(buf);
+    munmap(buf, len);
     return done;
 }
 
