@@ -9,7 +9,7 @@
 
 enum {
     OPT_JSON = 256, OPT_HTML, OPT_RULES, OPT_LIST_RULES, OPT_SINCE, OPT_UNTIL, OPT_LANG, OPT_COLOR,
-    OPT_MAX_EVIDENCE, OPT_NO_PREFILTER, OPT_JOBS
+    OPT_MAX_EVIDENCE, OPT_NO_PREFILTER, OPT_JOBS, OPT_NO_ISOLATION, OPT_WORKER_CPU, OPT_WORKER_MEMORY
 };
 
 void kb_cli_usage(FILE *out)
@@ -41,6 +41,12 @@ void kb_cli_usage(FILE *out)
           "                         number of cores; the report is the same for every N)\n"
           "      --no-prefilter     decode every event record, not only those that can\n"
           "                         matter (same report, slower: a check of the shortcut)\n"
+          "      --worker-cpu-seconds N  CPU time an event log's decoding may take in its\n"
+          "                         isolated worker (default 300; wall clock: twice\n"
+          "                         that and 5 s)\n"
+          "      --worker-memory-mib N   memory of an isolated worker (default 2048)\n"
+          "      --no-isolation     decode event logs in kbscan's own process (debugging:\n"
+          "                         a crash in libevtx then ends kbscan)\n"
           "  -q, --quiet            no report on stdout and no progress; exit status only\n"
           "                         (files named by -o, --json, --html are still written)\n"
           "  -h, --help             show this help and exit\n"
@@ -125,6 +131,25 @@ static int parse_option(int c, const char *arg, kb_cli *cli)
     case OPT_NO_PREFILTER:
         cli->no_prefilter = 1;
         return 0;
+    case OPT_NO_ISOLATION:
+        cli->no_isolation = 1;
+        return 0;
+    case OPT_WORKER_CPU: {
+        char *end;
+        long n = strtol(arg, &end, 10);
+        if (*end || n < 1 || n > 86400)
+            return usage_error("--worker-cpu-seconds: '%s' is not a number from 1 to 86400", arg);
+        cli->worker_cpu_seconds = (unsigned)n;
+        return 0;
+    }
+    case OPT_WORKER_MEMORY: {
+        char *end;
+        long n = strtol(arg, &end, 10);
+        if (*end || n < 16 || n > 1048576)
+            return usage_error("--worker-memory-mib: '%s' is not a number from 16 to 1048576", arg);
+        cli->worker_memory_mib = (unsigned)n;
+        return 0;
+    }
     case OPT_MAX_EVIDENCE: {
         char *end;
         long n = strtol(arg, &end, 10);
@@ -155,6 +180,9 @@ int kb_cli_parse(int argc, char **argv, kb_cli *cli)
         {"colour", required_argument, NULL, OPT_COLOR},
         {"max-evidence", required_argument, NULL, OPT_MAX_EVIDENCE},
         {"no-prefilter", no_argument, NULL, OPT_NO_PREFILTER},
+        {"no-isolation", no_argument, NULL, OPT_NO_ISOLATION},
+        {"worker-cpu-seconds", required_argument, NULL, OPT_WORKER_CPU},
+        {"worker-memory-mib", required_argument, NULL, OPT_WORKER_MEMORY},
         {"jobs", required_argument, NULL, 'j'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},

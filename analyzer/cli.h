@@ -27,6 +27,8 @@ typedef struct kb_cli {
     size_t max_evidence;
     int no_prefilter;          /* decode every EVTX record (a check of the shortcut) */
     size_t jobs;               /* -j N; 0 = the number of cores */
+    int no_isolation;          /* decode event logs in kbscan's own process */
+    unsigned worker_cpu_seconds, worker_memory_mib;  /* 0 = the defaults */
     const char *const *paths;
     size_t npaths;
 } kb_cli;

@@ -26,7 +26,7 @@ long kb_inputs_add(kb_inputs *l, const char *path)
     return (long)l->n++;
 }
 
-static void input_free(kb_input *in)
+void kb_input_clear(kb_input *in)
 {
     free(in->path);
     free(in->kind);
@@ -42,12 +42,14 @@ static void input_free(kb_input *in)
         free(in->feeds[i]);
     free(in->computer);
     free(in->channel);
+    memset(in, 0, sizeof *in);
+    in->first_time = in->last_time = KB_TIME_NONE;
 }
 
 void kb_inputs_free(kb_inputs *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        input_free(&l->items[i]);
+        kb_input_clear(&l->items[i]);
     free(l->items);
     l->items = NULL;
     l->n = l->cap = 0;

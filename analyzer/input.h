@@ -66,6 +66,8 @@ typedef struct kb_inputs {
 /* Adds an input for path; returns its index or -1. */
 long kb_inputs_add(kb_inputs *inputs, const char *path);
 void kb_inputs_free(kb_inputs *inputs);
+/* Frees what one input holds and empties it (an input outside a list). */
+void kb_input_clear(kb_input *in);
 
 int kb_input_set_kind(kb_input *in, const char *kind);
 int kb_input_set_encoding(kb_input *in, const char *encoding);

@@ -150,6 +150,11 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
     opts.interest = &interest;
     opts.since = cli->since;
     opts.no_prefilter = cli->no_prefilter;
+    opts.no_isolation = cli->no_isolation;
+    if (cli->worker_cpu_seconds)
+        opts.worker_cpu_seconds = cli->worker_cpu_seconds;
+    if (cli->worker_memory_mib)
+        opts.worker_memory_mib = cli->worker_memory_mib;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     opts.jobs = cli->jobs ? cli->jobs : cores > 0 ? (size_t)(cores < KB_MAX_JOBS ? cores : KB_MAX_JOBS) : 1;
     opts.until = cli->until;

@@ -3,6 +3,7 @@
 #include "scan.h"
 #include "parser.h"
 #include "strbuf.h"
+#include "worker.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -38,7 +39,15 @@ typedef struct scan_state {
     uint64_t bytes_total, bytes_done;
     size_t facts_found;
     size_t threads_per_file;  /* the cores left to each file by the file workers */
+    kb_worker_pool *pool;     /* isolated EVTX decoding, or NULL (--no-isolation) */
+    size_t evtx_named;        /* files named *.evtx: how many launchers are worth their fork */
 } scan_state;
+
+/* A scan thread, and its launcher of isolated workers. */
+typedef struct scan_thread {
+    scan_state *st;
+    size_t slot;
+} scan_thread;
 
 void kb_scan_opts_init(kb_scan_opts *opts)
 {
@@ -47,6 +56,8 @@ void kb_scan_opts_init(kb_scan_opts *opts)
     opts->max_text_bytes = KB_DEFAULT_MAX_TEXT_BYTES;
     opts->max_files = KB_DEFAULT_MAX_FILES;
     opts->max_depth = KB_DEFAULT_MAX_DEPTH;
+    opts->worker_cpu_seconds = KB_DEFAULT_WORKER_CPU_SECONDS;
+    opts->worker_memory_mib = KB_DEFAULT_WORKER_MEMORY_MIB;
 }
 
 size_t kb_inputs_recognised(const kb_inputs *inputs)
@@ -71,7 +82,7 @@ static kb_input *new_input(scan_state *st, const char *shown, size_t *index)
 static kb_parse_ctx parse_ctx(const scan_state *st, scan_job *job, kb_input *in)
 {
     kb_parse_ctx ctx = {in, job->index, &job->facts, st->opts->interest, st->opts->since,
-                        st->opts->until, st->opts->no_prefilter, st->threads_per_file};
+                        st->opts->until, st->opts->no_prefilter, st->threads_per_file, NULL};
     return ctx;
 }
 
@@ -134,8 +145,24 @@ static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, cons
     kb_text_free(text);
 }
 
-/* Runs in a worker: touches only its job and its own input. */
-static void analyse_file(const scan_state *st, scan_job *job, kb_input *in)
+/* The container walk here; libevtx's decoding in an isolated worker,
+ * unless isolation is off. */
+static kb_status analyse_evtx(const scan_state *st, size_t slot, scan_job *job, kb_input *in)
+{
+    kb_parse_ctx ctx = parse_ctx(st, job, in);
+    if (!st->pool)
+        return kb_evtx_parse(job->fs_path, &ctx);
+    kb_evtx_plan plan;
+    kb_status status = kb_evtx_plan_file(job->fs_path, &ctx, &plan);
+    if (status != KB_OK)
+        return status;
+    status = kb_worker_decode(st->pool, slot, job->fs_path, &ctx, &plan);
+    kb_evtx_plan_free(&plan);
+    return status;
+}
+
+/* Runs in a scan thread: touches only its job and its own input. */
+static void analyse_file(const scan_state *st, size_t slot, scan_job *job, kb_input *in)
 {
     const char *fs_path = job->fs_path;
     int fd = open(fs_path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
@@ -163,8 +190,7 @@ static void analyse_file(const scan_state *st, scan_job *job, kb_input *in)
     if (kb_evtx_sniff(head, got)) {
         close(fd);
         kb_input_set_kind(in, "evtx");
-        kb_parse_ctx ctx = parse_ctx(st, job, in);
-        if (kb_evtx_parse(fs_path, &ctx) == KB_ERR_NOMEM)
+        if (analyse_evtx(st, slot, job, in) == KB_ERR_NOMEM)
             job->nomem = 1;
         return;
     }
@@ -212,6 +238,8 @@ static void add_job(scan_state *st, const char *fs_path, const char *shown, uint
         st->jobs = p;
         st->capjobs = cap;
     }
+    size_t n = strlen(fs_path);
+    st->evtx_named += n >= 5 && kb_strcaseeq(fs_path + n - 5, ".evtx");
     scan_job job = {index, kb_strdup(fs_path), bytes, {0}, 0};
     st->bytes_total += bytes;
     if (!job.fs_path) {
@@ -317,7 +345,8 @@ static void walk(scan_state *st, const char *fs_path, const char *shown, int dep
 
 static void *worker(void *arg)
 {
-    scan_state *st = arg;
+    scan_state *st = ((scan_thread *)arg)->st;
+    size_t slot = ((scan_thread *)arg)->slot;
     for (;;) {
         pthread_mutex_lock(&st->lock);
         size_t i = st->next_job++;
@@ -330,7 +359,7 @@ static void *worker(void *arg)
         if (i >= st->njobs)
             return NULL;
         scan_job *job = &st->jobs[i];
-        analyse_file(st, job, &st->inputs->items[job->index]);
+        analyse_file(st, slot, job, &st->inputs->items[job->index]);
         pthread_mutex_lock(&st->lock);
         st->jobs_done++;
         st->bytes_done += job->bytes;
@@ -348,13 +377,34 @@ static void run_jobs(scan_state *st)
         nthreads = st->njobs;
     /* Fewer files than threads: a large log may use the threads left over. */
     st->threads_per_file = nthreads ? (st->opts->jobs ? st->opts->jobs : 1) / nthreads : 1;
+    /* The launchers are forked now, while the process has one thread: one
+     * per thread that may meet an event log (logs are recognised by content,
+     * so there is always one; threads beyond the launchers share them). */
+    kb_worker_pool pool;
+    if (!st->opts->no_isolation && nthreads) {
+        size_t launchers = st->evtx_named < nthreads ? st->evtx_named : nthreads;
+        kb_worker_config config = {st->opts->worker_cpu_seconds, st->opts->worker_memory_mib,
+                                   st->opts->interest, st->opts->since, st->opts->until,
+                                   st->opts->no_prefilter};
+        if (kb_worker_pool_start(&pool, launchers ? launchers : 1, &config) != 0)
+            st->nomem = 1;
+        else
+            st->pool = &pool;
+    }
     pthread_t threads[KB_MAX_JOBS];
+    scan_thread args[KB_MAX_JOBS];
     size_t started = 0;
-    for (size_t t = 1; t < nthreads && t < KB_MAX_JOBS; t++)
-        started += pthread_create(&threads[started], NULL, worker, st) == 0;
-    worker(st);
+    args[0] = (scan_thread){st, 0};
+    for (size_t t = 1; t < nthreads && t < KB_MAX_JOBS; t++) {
+        args[t] = (scan_thread){st, t};
+        started += pthread_create(&threads[started], NULL, worker, &args[t]) == 0;
+    }
+    worker(&args[0]);
     for (size_t t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
+    if (st->pool)
+        kb_worker_pool_stop(st->pool);
+    st->pool = NULL;
     for (size_t i = 0; i < st->njobs; i++) {
         scan_job *job = &st->jobs[i];
         for (size_t k = 0; k < job->facts.n; k++)
@@ -371,7 +421,7 @@ static void run_jobs(scan_state *st)
 kb_status kb_scan(const char *const *paths, size_t npaths, const kb_scan_opts *opts,
                   kb_inputs *inputs, kb_factlist *facts)
 {
-    scan_state st = {opts, inputs, facts, 0, 0, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0, 1};
+    scan_state st = {opts, inputs, facts, 0, 0, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0, 1, NULL, 0};
     for (size_t i = 0; i < npaths && !st.nomem; i++) {
         /* Shown paths keep what the user typed, without a trailing slash. */
         char *shown = kb_strdup(paths[i]);

@@ -26,6 +26,9 @@ typedef struct kb_scan_opts {
     size_t max_text_bytes;         /* larger text files are skipped, said so */
     size_t max_files;              /* files looked at, at most */
     int max_depth;                 /* directory depth, at most */
+    int no_isolation;              /* decode EVTX in the scan's threads (for debugging) */
+    unsigned worker_cpu_seconds;   /* limits of an isolated EVTX worker (worker.h) */
+    unsigned worker_memory_mib;
     /* Called before each file is analysed (progress display); may be NULL. */
     void (*progress)(void *ctx, const struct kb_scan_progress *progress);
     void *progress_ctx;

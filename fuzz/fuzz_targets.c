@@ -15,7 +15,7 @@ static void parse_text_with(const kb_text_parser *parser, const kb_text *text)
     kb_interest interest = {0};
     long i = kb_inputs_add(&inputs, "fuzz.txt");
     if (i >= 0) {
-        kb_parse_ctx ctx = {&inputs.items[i], (size_t)i, &facts, &interest, KB_TIME_NONE, KB_TIME_NONE, 0, 1};
+        kb_parse_ctx ctx = {&inputs.items[i], (size_t)i, &facts, &interest, KB_TIME_NONE, KB_TIME_NONE, 0, 1, NULL};
         parser->parse(text, &ctx);
     }
     kb_factlist_free(&facts);
@@ -94,7 +94,7 @@ static void parse_evtx(const char *path, int no_prefilter, size_t threads)
     long i = kb_inputs_add(&inputs, "fuzz.evtx");
     if (i >= 0) {
         kb_parse_ctx ctx = {&inputs.items[i], (size_t)i, &facts, &interest, KB_TIME_NONE, KB_TIME_NONE,
-                            no_prefilter, threads};
+                            no_prefilter, threads, NULL};
         kb_evtx_parse(path, &ctx);
     }
     kb_interest_free(&interest);

@@ -76,6 +76,33 @@ static size_t read_records(const unsigned char *c, kb_evtx_layout *out, kb_evtx_
     return off;
 }
 
+/* Notes a chunk the file ends inside (n bytes of it, in c, which has room
+ * for a whole chunk): with the records its complete part holds, which are
+ * lost to the analysis (libevtx reads no partial chunk). */
+static void note_cut_chunk(unsigned char *c, size_t n, uint64_t index, kb_input *in)
+{
+    char where[48];
+    snprintf(where, sizeof where, "chunk %llu", (unsigned long long)index);
+    kb_evtx_layout part;
+    memset(&part, 0, sizeof part);
+    part.first_time = part.last_time = KB_TIME_NONE;
+    if (n >= 512 && memcmp(c, "ElfChnk", 8) == 0) {
+        memset(c + n, 0, KB_EVTX_CHUNK_SIZE - n);
+        if (le32(c + 48) > n)  /* records end where the file does */
+            for (int b = 0; b < 4; b++)
+                c[48 + b] = (unsigned char)(n >> (8 * b));
+        read_records(c, &part, NULL);
+    }
+    if (part.records)
+        kb_input_note(in, where,
+                      "file ends %zu bytes into this chunk (truncated); its complete part holds "
+                      "%llu record(s), ids %llu to %llu, not read",
+                      n, (unsigned long long)part.records, (unsigned long long)part.first_record_id,
+                      (unsigned long long)part.last_record_id);
+    else
+        kb_input_note(in, where, "file ends %zu bytes into this chunk (truncated)", n);
+}
+
 /* Checks one chunk (index: its number in the file) and walks its records,
  * showing it to the prefilter pf (may be NULL). */
 static void check_chunk(const unsigned char *c, uint64_t index, kb_input *in, kb_evtx_layout *out,
@@ -161,9 +188,7 @@ int kb_evtx_read_layout_filtered(FILE *fp, kb_input *in, kb_evtx_layout *out, kb
         }
         if (n > 0) {
             out->trailing_bytes = n;
-            char where[48];
-            snprintf(where, sizeof where, "chunk %llu", (unsigned long long)index);
-            kb_input_note(in, where, "file ends %zu bytes into this chunk (truncated)", n);
+            note_cut_chunk(c, n, index, in);
             out->chunks_damaged++;
             if (pf)
                 kb_evtx_prefilter_doubt(pf, "the file is truncated");
@@ -290,17 +315,18 @@ int kb_evtx_read_layout_split(const char *path, kb_input *in, kb_evtx_layout *ou
         kb_inputs_free(&w->notes);
     }
     /* A partial chunk at the end: the file was cut. */
-    unsigned char tail[1];
     size_t trailing = (size_t)((uint64_t)sb.st_size - KB_EVTX_HEADER_SIZE - chunks * KB_EVTX_CHUNK_SIZE);
-    if (!failed && trailing && fseeko(fp, (off_t)(sb.st_size - 1), SEEK_SET) == 0 && fread(tail, 1, 1, fp) == 1) {
+    unsigned char *tail = !failed && trailing ? malloc(KB_EVTX_CHUNK_SIZE) : NULL;
+    failed |= !failed && trailing && !tail;
+    if (tail && fseeko(fp, (off_t)(KB_EVTX_HEADER_SIZE + chunks * KB_EVTX_CHUNK_SIZE), SEEK_SET) == 0 &&
+        fread(tail, 1, trailing, fp) == trailing) {
         out->trailing_bytes = trailing;
-        char where[48];
-        snprintf(where, sizeof where, "chunk %llu", (unsigned long long)chunks);
-        kb_input_note(in, where, "file ends %zu bytes into this chunk (truncated)", trailing);
+        note_cut_chunk(tail, trailing, chunks, in);
         out->chunks_damaged++;
         if (pf)
             kb_evtx_prefilter_doubt(pf, "the file is truncated");
     }
+    free(tail);
     fclose(fp);
     if (failed)
         return -1;

@@ -7,11 +7,24 @@
 #ifndef KB_PARSER_H
 #define KB_PARSER_H
 
+#include "evtx_layout.h"
 #include "fact.h"
 #include "input.h"
 #include "interest.h"
 #include "status.h"
 #include "textdecode.h"
+
+/* Where the EVTX parser is in libevtx's decoding: an isolated worker
+ * (analyzer/worker.c) keeps it in memory its parent can read after the
+ * worker died, so that the report can say what it was doing. */
+typedef enum kb_decode_step {
+    KB_STEP_NONE = 0, KB_STEP_OPEN, KB_STEP_CHANNEL, KB_STEP_RECORDS, KB_STEP_RECOVERED, KB_STEP_COUNT
+} kb_decode_step;
+
+typedef struct kb_decode_stage {
+    volatile int step;          /* a kb_decode_step */
+    volatile int64_t record;    /* the record index being decoded, or -1 */
+} kb_decode_stage;
 
 typedef struct kb_parse_ctx {
     kb_input *input;              /* fill kind (done by the driver), locale, counts, notes */
@@ -21,6 +34,7 @@ typedef struct kb_parse_ctx {
     int64_t since, until;         /* event time filter (KB_TIME_NONE = open) */
     int no_prefilter;             /* decode every EVTX record (--no-prefilter) */
     size_t threads;               /* threads a large file may be walked with */
+    kb_decode_stage *stage;       /* where EVTX decoding is, or NULL (see below) */
 } kb_parse_ctx;
 
 /* A fact type a parser produces, with every field its facts can carry
@@ -67,13 +81,30 @@ typedef struct kb_text_reading {
 kb_status kb_text_read(const unsigned char *bytes, size_t len, kb_text_reading *reading, char *err,
                        size_t errlen);
 
-/* EVTX (parsers/evtx.c). */
+/* EVTX (parsers/evtx.c). kb_evtx_parse() is kb_evtx_plan() then
+ * kb_evtx_decode(): the plan is kbscan's own walk of the container (damage,
+ * counts, the prefilter's candidates); the decoding is libevtx's, and may be
+ * done in an isolated worker process (analyzer/worker.c). */
 int kb_evtx_sniff(const unsigned char *head, size_t len);
 kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx);
 /* An event log feeds KB_EVTX_FEED_PREFIX + its channel ("eventlog:System")
  * and produces these facts. */
 #define KB_EVTX_FEED_PREFIX "eventlog:"
 extern const kb_fact_decl kb_evtx_facts[];
+
+typedef struct kb_evtx_plan {
+    kb_evtx_layout layout;
+    kb_evtx_prefilter pf;
+} kb_evtx_plan;
+
+/* Walks the file. KB_OK (then kb_evtx_plan_free() the plan), or an error
+ * already recorded on ctx->input (the file is done). */
+kb_status kb_evtx_plan_file(const char *fs_path, kb_parse_ctx *ctx, kb_evtx_plan *plan);
+/* Decodes with libevtx what the plan says; frees nothing of the plan. */
+kb_status kb_evtx_decode(const char *fs_path, kb_parse_ctx *ctx, kb_evtx_plan *plan);
+void kb_evtx_plan_free(kb_evtx_plan *plan);
+/* Sets the stage of a decoding (ctx->stage may be NULL). */
+void kb_evtx_stage(const kb_parse_ctx *ctx, kb_decode_step step, int64_t record);
 
 /* Adds a fact with the common provenance fields set for a text line range. */
 kb_fact *kb_text_fact(kb_parse_ctx *ctx, const char *type,

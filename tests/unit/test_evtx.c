@@ -180,7 +180,7 @@ static void parse_file(parsed *r, const char *path, const kb_interest *interest,
     assert_true(i >= 0);
     kb_input *in = &r->inputs.items[i];
     kb_input_set_kind(in, "evtx");
-    kb_parse_ctx ctx = {in, (size_t)i, &r->facts, interest, since, until, 0, 1};
+    kb_parse_ctx ctx = {in, (size_t)i, &r->facts, interest, since, until, 0, 1, NULL};
     r->status = kb_evtx_parse(path, &ctx);
     r->in = in;
 }
@@ -481,6 +481,9 @@ static void test_truncated_is_damaged(void **state)
     assert_int_equal(r.status, KB_ERR_DAMAGED);
     assert_int_equal(r.in->state, KB_INPUT_DAMAGED);
     assert_true(has_note(r.in, "chunk 0", "file ends 25904 bytes into this chunk (truncated)"));
+    /* The records lost with the chunk are counted from its complete part. */
+    assert_true(has_note(r.in, "chunk 0", "its complete part holds "));
+    assert_true(has_note(r.in, "chunk 0", "record(s), ids 1 to "));
     assert_string_equal(r.in->message, "1 of 1 chunk(s) damaged");
     /* The channel cannot be read: the damaged log may be the one a rule needs. */
     if (!r.in->channel) {

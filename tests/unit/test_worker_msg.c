@@ -1,0 +1,305 @@
+/* test_worker_msg.c: the isolated EVTX worker's message (analyzer/
+ * worker_msg.c): what a worker writes is read back as it was; whatever a
+ * subverted worker could write instead is rejected with a reason, or read
+ * as something the EVTX parser could have made, never crashes or leaks.
+ * And the pool (analyzer/worker.c) decodes a sample log as kbscan itself. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parser.h"
+#include "worker.h"
+#include "worker_msg.h"
+
+static kb_fact *sample_fact(void)
+{
+    kb_fact *f = kb_fact_new("event", 0);
+    f->record = 4711;
+    f->time = 1538395219000000;
+    f->recovered = 1;
+    kb_fact_set(f, "provider", "VSS");
+    kb_fact_set(f, "event_id", "8193");
+    kb_fact_set(f, "channel", "Application");
+    kb_fact_set(f, "computer", "SRV-FS01");
+    kb_fact_set(f, "data1", "CoCreateInstance");
+    kb_fact_set(f, "data12", "ボリューム");
+    kb_fact_set(f, "data", "CoCreateInstance\nボリューム");
+    kb_fact_set(f, "strings", "2");
+    return f;
+}
+
+/* A whole message: two facts, a note, the input, the end. */
+static void sample_message(kb_buf *msg)
+{
+    kb_input in;
+    memset(&in, 0, sizeof in);
+    in.state = KB_INPUT_DAMAGED;
+    in.message = strdup("1 record(s) could not be read");
+    in.computer = strdup("SRV-FS01");
+    in.channel = strdup("Application");
+    in.records = 46;
+    in.records_read = 2;
+    in.records_failed = 1;
+    in.facts = 2;
+    kb_input_note(&in, "record index 3", "libevtx cannot read it: %s", "bad");
+    kb_input_note(&in, NULL, "no place");
+    kb_input_add_feed(&in, "eventlog:Application");
+    for (int i = 0; i < 2; i++) {
+        kb_fact *f = sample_fact();
+        kb_worker_msg_put_fact(msg, f);
+        kb_fact_free(f);
+    }
+    kb_worker_msg_put_notes(msg, &in);
+    kb_worker_msg_put_input(msg, &in);
+    kb_worker_msg_put_end(msg, KB_ERR_DAMAGED);
+    kb_input_clear(&in);
+    assert_false(msg->failed);
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    kb_buf msg = KB_BUF_INIT;
+    sample_message(&msg);
+    kb_worker_result r;
+    char err[256];
+    assert_int_equal(kb_worker_msg_read((unsigned char *)msg.data, msg.len, 7, &r, err, sizeof err), 0);
+    assert_int_equal(r.status, KB_ERR_DAMAGED);
+    assert_int_equal(r.facts.n, 2);
+    kb_fact *f = r.facts.items[1];
+    assert_int_equal(f->input, 7);
+    assert_int_equal(f->record, 4711);
+    assert_true(f->time == 1538395219000000);
+    assert_int_equal(f->recovered, 1);
+    assert_string_equal(kb_fact_get(f, "data12"), "ボリューム");
+
+    /* Applied on top of what the container walk found. */
+    kb_inputs inputs = {0};
+    long index = kb_inputs_add(&inputs, "Application.evtx");
+    kb_input *in = &inputs.items[index];
+    kb_input_fail(in, KB_INPUT_DAMAGED, "chunk 2: bad checksum");
+    kb_factlist facts = {0};
+    assert_int_equal(kb_worker_result_apply(&r, in, &facts), 0);
+    kb_worker_result_free(&r);
+    assert_int_equal(facts.n, 2);
+    assert_string_equal(in->message, "chunk 2: bad checksum");  /* the first damage stays the summary */
+    assert_int_equal(in->nnotes, 2);
+    assert_string_equal(in->notes[0].where, "record index 3");
+    assert_null(in->notes[1].where);
+    assert_string_equal(in->channel, "Application");
+    assert_int_equal(in->records, 46);
+    assert_int_equal(in->facts, 2);
+    assert_true(kb_input_has_feed(in, "eventlog:Application"));
+    kb_factlist_free(&facts);
+    kb_inputs_free(&inputs);
+    kb_buf_free(&msg);
+}
+
+static void expect_rejected(const kb_buf *msg, const char *reason)
+{
+    kb_worker_result r;
+    char err[256];
+    assert_int_equal(kb_worker_msg_read((const unsigned char *)msg->data, msg->len, 0, &r, err, sizeof err), -1);
+    if (!strstr(err, reason))
+        fail_msg("expected \"%s\", got \"%s\"", reason, err);
+    assert_int_equal(r.facts.n, 0);
+}
+
+static void test_every_truncation_rejected(void **state)
+{
+    (void)state;
+    kb_buf msg = KB_BUF_INIT;
+    sample_message(&msg);
+    for (size_t len = 0; len < msg.len; len++) {
+        kb_worker_result r;
+        char err[256];
+        assert_int_equal(kb_worker_msg_read((unsigned char *)msg.data, len, 0, &r, err, sizeof err), -1);
+    }
+    kb_buf_free(&msg);
+}
+
+/* Every byte flipped in turn: read or rejected, never a crash or a leak
+ * (ASan in make check); what is read is a message of the allowed shape. */
+static void test_flipped_bytes_never_crash(void **state)
+{
+    (void)state;
+    kb_buf msg = KB_BUF_INIT;
+    sample_message(&msg);
+    for (size_t i = 0; i < msg.len; i++)
+        for (int bit = 0; bit < 8; bit++) {
+            msg.data[i] ^= (char)(1 << bit);
+            kb_worker_result r;
+            char err[256];
+            if (kb_worker_msg_read((unsigned char *)msg.data, msg.len, 0, &r, err, sizeof err) == 0) {
+                assert_int_equal(r.facts.n, r.input.facts);
+                for (size_t k = 0; k < r.facts.n; k++)
+                    assert_non_null(kb_fact_get(r.facts.items[k], "provider"));
+                kb_worker_result_free(&r);
+            }
+            msg.data[i] ^= (char)(1 << bit);
+        }
+    kb_buf_free(&msg);
+}
+
+/* A message of one fact and its input, with fact f. */
+static void one_fact_message(kb_buf *msg, const kb_fact *f, size_t facts_claimed)
+{
+    kb_input in;
+    memset(&in, 0, sizeof in);
+    in.facts = facts_claimed;
+    kb_worker_msg_put_fact(msg, f);
+    kb_worker_msg_put_input(msg, &in);
+    kb_worker_msg_put_end(msg, KB_OK);
+}
+
+static void test_rejections(void **state)
+{
+    (void)state;
+    kb_buf msg = KB_BUF_INIT;
+    kb_fact *f = sample_fact();
+    kb_fact_set(f, "password", "x");
+    one_fact_message(&msg, f, 1);
+    expect_rejected(&msg, "a field the EVTX parser does not make");
+    kb_fact_free(f);
+
+    kb_buf_reset(&msg);
+    f = sample_fact();
+    one_fact_message(&msg, f, 2);
+    expect_rejected(&msg, "fact count is not the number of facts sent");
+
+    kb_buf_reset(&msg);
+    one_fact_message(&msg, f, 1);
+    kb_buf_append(&msg, "\x01\x00\x00\x00N", 5);
+    expect_rejected(&msg, "something follows the end record");
+
+    /* Invalid UTF-8 or a NUL inside a string, written by hand. */
+    static const char bad_utf8[] = "\x0a\x00\x00\x00N\xff\xff\xff\xff\x01\x00\x00\x00\xc3";
+    kb_buf_reset(&msg);
+    kb_buf_append(&msg, bad_utf8, sizeof bad_utf8 - 1);
+    expect_rejected(&msg, "not valid UTF-8");
+    static const char nul[] = "\x0b\x00\x00\x00N\xff\xff\xff\xff\x02\x00\x00\x00" "a\x00";
+    kb_buf_reset(&msg);
+    kb_buf_append(&msg, nul, sizeof nul - 1);
+    expect_rejected(&msg, "NUL byte");
+    static const char huge[] = "\xff\xff\xff\x7f";
+    kb_buf_reset(&msg);
+    kb_buf_append(&msg, huge, sizeof huge - 1);
+    expect_rejected(&msg, "longer than the message");
+    kb_buf_reset(&msg);
+    kb_buf_append(&msg, "\x01\x00\x00\x00Z", 5);
+    expect_rejected(&msg, "unknown kind");
+    kb_buf_reset(&msg);
+    expect_rejected(&msg, "ends before its end record");
+
+    /* An input state or feed a decoding cannot leave. */
+    kb_input in;
+    memset(&in, 0, sizeof in);
+    in.state = KB_INPUT_SKIPPED;
+    kb_buf_reset(&msg);
+    kb_worker_msg_put_input(&msg, &in);
+    kb_worker_msg_put_end(&msg, KB_OK);
+    expect_rejected(&msg, "state");
+    in.state = KB_INPUT_OK;
+    kb_input_add_feed(&in, "vssadmin_writers");
+    kb_buf_reset(&msg);
+    kb_worker_msg_put_input(&msg, &in);
+    kb_worker_msg_put_end(&msg, KB_OK);
+    expect_rejected(&msg, "not an event-log feed");
+    kb_input_clear(&in);
+    kb_buf_reset(&msg);
+    kb_worker_msg_put_input(&msg, &in);
+    kb_worker_msg_put_end(&msg, KB_ERR_NOMEM);
+    expect_rejected(&msg, "status");
+    kb_fact_free(f);
+    kb_buf_free(&msg);
+}
+
+/* What the worker cannot send as it is, it sends as kbscan shows it. */
+static void test_invalid_utf8_sent_visible(void **state)
+{
+    (void)state;
+    kb_fact *f = sample_fact();
+    kb_fact_set(f, "data1", "a\xff" "b");
+    kb_buf msg = KB_BUF_INIT;
+    one_fact_message(&msg, f, 1);
+    kb_worker_result r;
+    char err[256];
+    assert_int_equal(kb_worker_msg_read((unsigned char *)msg.data, msg.len, 0, &r, err, sizeof err), 0);
+    assert_string_equal(kb_fact_get(r.facts.items[0], "data1"), "a\\xFFb");
+    kb_worker_result_free(&r);
+    kb_fact_free(f);
+    kb_buf_free(&msg);
+}
+
+/* The sample log, decoded by a pool worker and in this process: the same
+ * facts and input. */
+static void test_pool_decodes_as_in_process(void **state)
+{
+    (void)state;
+    const char *path = "samples/bundles/seed-ja/Application.evtx";
+    FILE *probe = fopen(path, "rb");
+    if (!probe)
+        skip();
+    fclose(probe);
+    kb_interest interest = {0};
+    kb_interest_add(&interest, "VSS", 8193);
+    kb_interest_add(&interest, "Microsoft-Windows-Backup", -1);
+    kb_inputs inputs = {0};
+    kb_factlist own = {0}, isolated = {0};
+    long ia = kb_inputs_add(&inputs, path);
+    kb_input *a = &inputs.items[ia];
+    kb_parse_ctx ctx = {a, 0, &own, &interest, KB_TIME_NONE, KB_TIME_NONE, 0, 1, NULL};
+    assert_int_equal(kb_evtx_parse(path, &ctx), KB_OK);
+
+    kb_worker_pool pool;
+    kb_worker_config config = {10, 256, &interest, KB_TIME_NONE, KB_TIME_NONE, 0};
+    assert_int_equal(kb_worker_pool_start(&pool, 1, &config), 0);
+    long ib = kb_inputs_add(&inputs, path);
+    kb_input *b = &inputs.items[ib];
+    a = &inputs.items[ia];
+    kb_parse_ctx ctx2 = {b, 1, &isolated, &interest, KB_TIME_NONE, KB_TIME_NONE, 0, 1, NULL};
+    kb_evtx_plan plan;
+    assert_int_equal(kb_evtx_plan_file(path, &ctx2, &plan), KB_OK);
+    assert_int_equal(kb_worker_decode(&pool, 0, path, &ctx2, &plan), KB_OK);
+    kb_evtx_plan_free(&plan);
+    kb_worker_pool_stop(&pool);
+
+    assert_true(own.n > 0);
+    assert_int_equal(isolated.n, own.n);
+    for (size_t i = 0; i < own.n; i++) {
+        assert_int_equal(isolated.items[i]->record, own.items[i]->record);
+        assert_int_equal(isolated.items[i]->input, 1);
+        assert_int_equal(isolated.items[i]->nfields, own.items[i]->nfields);
+        for (size_t k = 0; k < own.items[i]->nfields; k++)
+            assert_string_equal(kb_fact_get(isolated.items[i], own.items[i]->fields[k].name),
+                                own.items[i]->fields[k].value);
+    }
+    assert_int_equal(b->state, a->state);
+    assert_int_equal(b->records, a->records);
+    assert_int_equal(b->records_read, a->records_read);
+    assert_string_equal(b->channel, a->channel);
+    assert_string_equal(b->computer, a->computer);
+    assert_int_equal(b->nfeeds, a->nfeeds);
+    kb_factlist_free(&own);
+    kb_factlist_free(&isolated);
+    kb_inputs_free(&inputs);
+    kb_interest_free(&interest);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_every_truncation_rejected),
+        cmocka_unit_test(test_flipped_bytes_never_crash),
+        cmocka_unit_test(test_rejections),
+        cmocka_unit_test(test_invalid_utf8_sent_visible),
+        cmocka_unit_test(test_pool_decodes_as_in_process),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
