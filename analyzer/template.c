@@ -105,6 +105,15 @@ static char *join(const kb_strlist *items, const char *sep)
     return kb_buf_take(&b);
 }
 
+/* The filters expand() knows; kb_template_filters() lists them for rule checks. */
+static const char *const filter_names[] = {"split", "except", "unique", "first",
+                                           "psquote", "explain", "join", NULL};
+
+const char *const *kb_template_filters(void)
+{
+    return filter_names;
+}
+
 /* Applies "name|f1:a|f2" to the looked-up values; NULL if name unknown. */
 static char *expand(const char *expr, kb_template_lookup lookup, void *ctx)
 {
@@ -174,7 +183,45 @@ char *kb_template_fill(const char *tmpl, kb_template_lookup lookup, void *ctx)
     return kb_buf_take(&b);
 }
 
-int kb_template_names(const char *tmpl, kb_strlist *names)
+/* Appends the trimmed text of [from, to) to list. */
+static int add_trimmed(kb_strlist *list, const char *from, const char *to)
+{
+    char *item = trimmed(from, (size_t)(to - from));
+    int rc = item ? kb_strlist_add(list, item) : -1;
+    free(item);
+    return rc;
+}
+
+static int is_filter(const char *name)
+{
+    for (const char *const *f = filter_names; *f; f++)
+        if (strcmp(*f, name) == 0)
+            return 1;
+    return 0;
+}
+
+/* The filter names of one placeholder body "name|f1:a|f2" that expand()
+ * does not know, appended to bad. */
+static int add_unknown_filters(const char *body, const char *end, kb_strlist *bad)
+{
+    const char *p = memchr(body, '|', (size_t)(end - body));
+    while (p && p < end) {
+        const char *next = memchr(p + 1, '|', (size_t)(end - p - 1));
+        const char *stop = next ? next : end;
+        const char *colon = memchr(p + 1, ':', (size_t)(stop - p - 1));
+        char *name = trimmed(p + 1, (size_t)((colon ? colon : stop) - p - 1));
+        if (!name)
+            return -1;
+        int rc = is_filter(name) ? 0 : kb_strlist_add(bad, name);
+        free(name);
+        if (rc != 0)
+            return -1;
+        p = next;
+    }
+    return 0;
+}
+
+int kb_template_names(const char *tmpl, kb_strlist *names, kb_strlist *bad_filters)
 {
     const char *p = tmpl ? tmpl : "";
     for (;;) {
@@ -183,14 +230,10 @@ int kb_template_names(const char *tmpl, kb_strlist *names)
         if (!close)
             return 0;
         const char *end = memchr(open + 2, '|', (size_t)(close - open - 2));
-        if (!end)
-            end = close;
-        char *name = trimmed(open + 2, (size_t)(end - open - 2));
-        if (!name || kb_strlist_add(names, name) != 0) {
-            free(name);
+        if (add_trimmed(names, open + 2, end ? end : close) != 0)
             return -1;
-        }
-        free(name);
+        if (bad_filters && add_unknown_filters(open + 2, close, bad_filters) != 0)
+            return -1;
         p = close + 2;
     }
 }

@@ -23,7 +23,12 @@ typedef int (*kb_template_lookup)(void *ctx, const char *name, kb_strlist *out);
 /* Returns the filled text (caller frees), or NULL when out of memory. */
 char *kb_template_fill(const char *tmpl, kb_template_lookup lookup, void *ctx);
 
-/* Appends to names every name a template refers to (for rule checks). */
-int kb_template_names(const char *tmpl, kb_strlist *names);
+/* Appends to names every name a template refers to, and to bad_filters
+ * (when not NULL) every filter name it uses that is not a filter (for rule
+ * checks: an unknown filter leaves the placeholder unfilled). */
+int kb_template_names(const char *tmpl, kb_strlist *names, kb_strlist *bad_filters);
+
+/* The filter names, NULL-terminated. */
+const char *const *kb_template_filters(void);
 
 #endif

@@ -262,11 +262,22 @@ static void check_name(checker *ck, const char *path, const scope *scopes, const
 static void check_template(checker *ck, const char *path, const scope *scopes, const scope *here,
                            const char *tmpl)
 {
-    kb_strlist names = {0};
-    if (tmpl && kb_template_names(tmpl, &names) == 0)
+    kb_strlist names = {0}, bad_filters = {0};
+    if (tmpl && kb_template_names(tmpl, &names, &bad_filters) == 0) {
         for (size_t i = 0; i < names.n; i++)
             check_name(ck, path, scopes, here, names.items[i]);
+        const char *const *filters = kb_template_filters();
+        for (size_t i = 0; i < bad_filters.n; i++) {
+            char hint[128];
+            char *list = joined(filters);
+            problem(ck, path, "unknown filter \"%s\"%s: the placeholder would stay unfilled (filters: %s)",
+                    bad_filters.items[i], did_you_mean(hint, sizeof hint, bad_filters.items[i], filters),
+                    list ? list : "");
+            free(list);
+        }
+    }
     kb_strlist_free(&names);
+    kb_strlist_free(&bad_filters);
 }
 
 static void check_text(checker *ck, const char *path, const scope *scopes, const scope *here,
@@ -284,10 +295,21 @@ static void check_input(checker *ck, const char *path, const kb_checkpoint *cp)
         problem(ck, path, "\"%s\" names no event log channel, e.g. \"" KB_EVTX_FEED_PREFIX
                           "Application\"", cp->feed);
     } else if (channel) {
-        for (const char *const *c = channels; *c; c++)
-            if (kb_strcaseeq(channel, *c) && strcmp(channel, *c) != 0)
-                problem(ck, path, "no event log feeds \"%s\": channels are compared exactly "
-                                  "(did you mean \"" KB_EVTX_FEED_PREFIX "%s\"?)", cp->feed, *c);
+        /* Any channel can be real (Microsoft-Windows-Backup, ...), but one a
+         * letter or two from a classic log's name is a typo that would keep
+         * the rule at "cannot tell" for ever. */
+        const char *near = NULL;
+        for (const char *const *c = channels; *c && !near; c++)
+            if (strcmp(channel, *c) == 0)
+                return;
+        for (const char *const *c = channels; *c && !near; c++)
+            if (kb_strcaseeq(channel, *c))
+                near = *c;
+        if (!near)
+            near = kb_closest_word(channel, channels);
+        if (near)
+            problem(ck, path, "no event log feeds \"%s\": channels are compared exactly "
+                              "(did you mean \"" KB_EVTX_FEED_PREFIX "%s\"?)", cp->feed, near);
     } else if (!facts_of_feed(cp->feed)) {
         const char *known[MAX_NAMES];
         char hint[128];
@@ -379,6 +401,10 @@ static void check_checkpoint(checker *ck, size_t i, const scope *scopes)
     check_text(ck, sub, scopes, sc, &cp->met_say);
     snprintf(sub, sizeof sub, "%s.say.not_met", path);
     check_text(ck, sub, scopes, sc, &cp->not_met_say);
+    snprintf(sub, sizeof sub, "%s.near.where", path);
+    check_cond(ck, sub, sc, cp->near_where);
+    snprintf(sub, sizeof sub, "%s.near.say", path);
+    check_text(ck, sub, scopes, sc, &cp->near_say);
 }
 
 static void mark_used(const kb_logic *l, char *used, size_t n)

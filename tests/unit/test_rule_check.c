@@ -124,6 +124,10 @@ static void test_sources(void **state)
                    "\"vssadmin_writers\", never from \"tasklist_svc\"");
     expect_problem(RULE(CP("eventlog:application", "event", ""), ""),
                    "(did you mean \"eventlog:Application\"?)");
+    expect_problem(RULE(CP("eventlog:Aplication", "event", ""), ""),
+                   "no event log feeds \"eventlog:Aplication\": channels are compared exactly "
+                   "(did you mean \"eventlog:Application\"?)");
+    expect_clean(RULE(CP("eventlog:Security", "event", ""), ""));
     expect_problem(RULE(CP("eventlog:", "event", ""), ""), "names no event log channel");
     expect_problem(RULE(CP("eventlog:*", "event", ""), ""), "names no event log channel");
 }
@@ -179,6 +183,17 @@ static void test_templates(void **state)
     assert_null(strstr(found, "remedies[0].text"));
     assert_null(strstr(found, "{{b.name}}"));
     free(found);
+    /* An unknown filter would leave the placeholder unfilled. */
+    expect_problem(RULE(CP("tasklist_svc", "tasklist.process", ",\"say\":{\"met\":\"{{all.pid|explian}}\"}"), ""),
+                   "checkpoints[0].say.met: unknown filter \"explian\" (did you mean \"explain\"?)");
+    /* near.where and near.say are checked like where and say. */
+    expect_problem(RULE(CP("tasklist_svc", "tasklist.process",
+                           ",\"near\":{\"where\":{\"field\":\"servics\",\"matches\":\"x\"},\"say\":\"x\"}"), ""),
+                   "checkpoints[0].near.where: \"servics\": no field \"servics\" in facts "
+                   "\"tasklist.process\" (did you mean \"services\"?)");
+    expect_problem(RULE(CP("tasklist_svc", "tasklist.process",
+                           ",\"near\":{\"where\":{\"field\":\"pid\",\"exists\":true},\"say\":\"{{all.imag}}\"}"), ""),
+                   "checkpoints[0].near.say: {{all.imag}}: no field \"imag\"");
 }
 
 static void test_verdict_and_count(void **state)

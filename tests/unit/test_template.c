@@ -106,12 +106,21 @@ static void test_unknown_stays_visible(void **state)
 static void test_names(void **state)
 {
     (void)state;
-    kb_strlist names = {0};
-    assert_int_equal(kb_template_names("x {{a.b|split:,}} y {{ c }}", &names), 0);
+    kb_strlist names = {0}, bad = {0};
+    assert_int_equal(kb_template_names("x {{a.b|split:,}} y {{ c }}", &names, NULL), 0);
     assert_int_equal(names.n, 2);
     assert_string_equal(names.items[0], "a.b");
     assert_string_equal(names.items[1], "c");
     kb_strlist_free(&names);
+    /* Filters it does not know are listed (their placeholder stays unfilled). */
+    assert_int_equal(kb_template_names("{{hr|explian}} {{s|split: ; |join:, }} {{x| unique |frist}}",
+                                       &names, &bad), 0);
+    assert_int_equal(names.n, 3);
+    assert_int_equal(bad.n, 2);
+    assert_string_equal(bad.items[0], "explian");
+    assert_string_equal(bad.items[1], "frist");
+    kb_strlist_free(&names);
+    kb_strlist_free(&bad);
 }
 
 int main(void)
