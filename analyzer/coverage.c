@@ -7,6 +7,9 @@
 #include <string.h>
 
 #define DAY_US (86400.0 * 1e6)
+/* A file-name time is the server's local time; zones run from UTC-12 to
+ * UTC+14, so against UTC it may be this far off either way. */
+#define ZONE_US (14LL * 3600 * 1000000)
 #define L(en, ja) (lang == KB_LANG_JA ? (ja) : (en))
 
 static const char *const kind_names[KB_COV_KIND_COUNT] = {
@@ -23,15 +26,17 @@ const char *kb_cov_kind_name(kb_cov_kind kind)
     return kind < KB_COV_KIND_COUNT ? kind_names[kind] : "?";
 }
 
-void kb_cov_format_taken(int64_t t, char *out, size_t outlen)
+void kb_cov_format_taken(const kb_coverage *cov, size_t input, char *out, size_t outlen)
 {
     char full[40];
+    int64_t t = cov->taken[input];
     if (t == KB_TIME_NONE) {
         snprintf(out, outlen, "-");
         return;
     }
     kb_time_format(t, full, sizeof full);  /* "2018-10-08T09:30:00Z" */
-    snprintf(out, outlen, "%.16s", full);
+    /* A name with a date only says nothing of the hour: no invented T00:00. */
+    snprintf(out, outlen, "%.*s", cov->taken_has_time[input] ? 16 : 10, full);
 }
 
 static const char *base_name(const char *path)
@@ -88,18 +93,21 @@ static kb_cov_finding *add(kb_coverage *cov, kb_cov_kind kind, long input, long 
  * that is the only source kbscan trusts: a file's modification time changes
  * when it is copied, zipped or mailed. */
 
+/* The digits of a group (cmd's %time% pads a one-digit hour with a space). */
 static int number(const char *s, PCRE2_SIZE *ov, int group, int *out)
 {
     if (ov[2 * group] == PCRE2_UNSET)
         return 0;
     int v = 0;
     for (PCRE2_SIZE i = ov[2 * group]; i < ov[2 * group + 1]; i++)
-        v = v * 10 + (s[i] - '0');
+        if (s[i] != ' ')
+            v = v * 10 + (s[i] - '0');
     *out = v;
     return 1;
 }
 
-static int64_t time_in_name(pcre2_code *re, const char *name)
+/* The time in a file name, and in *has_time whether it gave the time of day. */
+static int64_t time_in_name(pcre2_code *re, const char *name, unsigned char *has_time)
 {
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
     if (!md)
@@ -111,7 +119,7 @@ static int64_t time_in_name(pcre2_code *re, const char *name)
         number(name, ov, 1, &y);
         number(name, ov, 2, &mo);
         number(name, ov, 3, &d);
-        number(name, ov, 4, &h);
+        *has_time = (unsigned char)number(name, ov, 4, &h);
         number(name, ov, 5, &mi);
         number(name, ov, 6, &s);
         char iso[32];
@@ -120,6 +128,8 @@ static int64_t time_in_name(pcre2_code *re, const char *name)
             kb_time_parse(iso, &t) != 0)
             t = KB_TIME_NONE;
     }
+    if (t == KB_TIME_NONE)
+        *has_time = 0;
     pcre2_match_data_free(md);
     return t;
 }
@@ -128,13 +138,14 @@ static void find_taken_times(const kb_inputs *inputs, kb_coverage *cov)
 {
     static const char pattern[] =
         "(?<![0-9])(20[0-9]{2})[-_.]?([01][0-9])[-_.]?([0-3][0-9])"
-        "(?:[T_ -]?([0-2][0-9])[-_.:]?([0-5][0-9])(?:[-_.:]?([0-5][0-9]))?)?(?![0-9])";
+        "(?:[T_ -]?([0-2][0-9]| [0-9])[-_.:]?([0-5][0-9])(?:[-_.:]?([0-5][0-9]))?)?(?![0-9])";
     int err;
     PCRE2_SIZE off;
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
     for (size_t i = 0; i < inputs->n; i++) {
         const kb_input *in = &inputs->items[i];
-        cov->taken[i] = re && is_output(in) ? time_in_name(re, base_name(in->path)) : KB_TIME_NONE;
+        cov->taken[i] = re && is_output(in) ? time_in_name(re, base_name(in->path), &cov->taken_has_time[i])
+                                            : KB_TIME_NONE;
     }
     pcre2_code_free(re);
 }
@@ -199,46 +210,110 @@ static void check_record_ids(const kb_inputs *inputs, kb_lang lang, kb_coverage 
     }
 }
 
-/* A log whose oldest event is days newer than another log's oldest: its
- * earlier days are not in the bundle. */
-static void check_late_starts(const kb_inputs *inputs, kb_lang lang, kb_coverage *cov)
+/* Where the loaded rules saw a problem outside one log: the oldest and the
+ * newest event a met deciding checkpoint selected in other, intact inputs
+ * (a damaged log's times may be garbage). */
+typedef struct problem_window {
+    int64_t first, last;
+    long first_input, last_input;   /* where they were seen */
+    const char *first_rule, *last_rule;
+} problem_window;
+
+/* The input of the selected event at time t, from the evidence kept, or the
+ * checkpoint's first input. */
+static long input_at(const kb_cp_result *cr, int64_t t)
+{
+    for (size_t e = 0; e < cr->nevidence; e++)
+        if (cr->evidence[e].fact->time == t)
+            return (long)cr->evidence[e].fact->input;
+    return (long)cr->inputs[0];
+}
+
+static int fed_by(const kb_cp_result *cr, const kb_inputs *inputs, size_t log)
+{
+    for (size_t k = 0; k < cr->ninputs; k++)
+        if (cr->inputs[k] == log || inputs->items[cr->inputs[k]].state != KB_INPUT_OK)
+            return 1;
+    return 0;
+}
+
+static problem_window problems_elsewhere(const kb_inputs *inputs, const kb_results *results, size_t log)
+{
+    problem_window p = {KB_TIME_NONE, KB_TIME_NONE, -1, -1, NULL, NULL};
+    for (size_t r = 0; r < results->n; r++) {
+        const kb_rule_result *res = &results->rules[r];
+        for (size_t c = 0; c < res->rule->ncheckpoints; c++) {
+            const kb_cp_result *cr = &res->checkpoints[c];
+            /* A log's own events show its own coverage; a damaged input
+             * (or one shared with this log) cannot place the window. */
+            if (res->rule->checkpoints[c].context || cr->state != KB_CP_MET ||
+                cr->first_time == KB_TIME_NONE || cr->ninputs == 0 || fed_by(cr, inputs, log))
+                continue;
+            if (p.first == KB_TIME_NONE || cr->first_time < p.first) {
+                p.first = cr->first_time;
+                p.first_input = input_at(cr, cr->first_time);
+                p.first_rule = res->rule->id;
+            }
+            if (p.last == KB_TIME_NONE || cr->last_time > p.last) {
+                p.last = cr->last_time;
+                p.last_input = input_at(cr, cr->last_time);
+                p.last_rule = res->rule->id;
+            }
+        }
+    }
+    return p;
+}
+
+/* An intact log that feeds some loaded rule: the logs whose coverage matters. */
+static int rules_read(const kb_inputs *inputs, size_t i, const kb_coverage *cov)
+{
+    const kb_input *in = &inputs->items[i];
+    if (!is_log(in) || in->state != KB_INPUT_OK)
+        return 0;
+    for (size_t k = 0; k < cov->nfeeds; k++)
+        if (kb_input_has_feed(in, cov->feeds[k].feed))
+            return 1;
+    return 0;
+}
+
+/* A log the rules read whose oldest event is days newer than a problem the
+ * rules saw elsewhere: its events of that time are not in the bundle. A
+ * log that merely starts later than another (created, cleared or wrapped
+ * days ago) with no problem before its start loses nothing that matters. */
+static void check_late_starts(const kb_inputs *inputs, const kb_results *results, kb_lang lang,
+                              kb_coverage *cov)
 {
     for (size_t i = 0; i < inputs->n; i++) {
         const kb_input *in = &inputs->items[i];
-        if (!is_log(in) || in->first_time == KB_TIME_NONE)
+        if (!rules_read(inputs, i, cov) || in->first_time == KB_TIME_NONE)
             continue;
-        long earliest = -1;
-        for (size_t j = 0; j < inputs->n; j++) {
-            const kb_input *other = &inputs->items[j];
-            if (j != i && is_log(other) && other->first_time != KB_TIME_NONE &&
-                (earliest < 0 || other->first_time < inputs->items[earliest].first_time))
-                earliest = (long)j;
-        }
-        if (earliest < 0 || in->first_time - inputs->items[earliest].first_time <= KB_COV_SKEW_US)
+        problem_window p = problems_elsewhere(inputs, results, i);
+        if (p.first == KB_TIME_NONE || in->first_time - p.first <= KB_COV_SKEW_US)
             continue;
         char mine[40], theirs[40];
         kb_time_format(in->first_time, mine, sizeof mine);
-        kb_time_format(inputs->items[earliest].first_time, theirs, sizeof theirs);
-        double late = days(in->first_time, inputs->items[earliest].first_time);
-        const char *other = base_name(inputs->items[earliest].path);
+        kb_time_format(p.first, theirs, sizeof theirs);
+        double late = days(in->first_time, p.first);
+        const char *other = base_name(inputs->items[p.first_input].path);
         /* Record 1 is the first record a log ever wrote: then nothing was
          * overwritten, the log was created or cleared at that time. */
         if (in->first_record > 1)
-            add(cov, KB_COV_LOG_STARTS_LATE, (long)i, earliest,
-                kb_strprintf(L("%s starts at %s, %.1f days after %s (%s), with record %llu: it has wrapped; "
-                               "events before %s are not in the bundle (ask for an older export, or a larger log).",
-                               "%s は %s から始まっており、%.1f 日前から記録がある %s (%s) より新しく、"
-                               "最初のレコードは %llu です。ログが上書きされており、%s より前のイベントはバンドルにありません "
+            add(cov, KB_COV_LOG_STARTS_LATE, (long)i, p.first_input,
+                kb_strprintf(L("%s starts at %s, %.1f days after the first event %s found in %s (%s), "
+                               "with record %llu: it has wrapped; events before %s are not in the bundle "
+                               "(ask for an older export, or a larger log).",
+                               "%s は %s から始まっていますが、その %.1f 日前に %s が %s で最初のイベント (%s) を"
+                               "見つけています。最初のレコードは %llu で、ログが上書きされており、%s より前のイベントはバンドルにありません "
                                "(より古いエクスポート、またはログ サイズの拡大を依頼してください)。"),
-                             base_name(in->path), mine, late, other, theirs,
+                             base_name(in->path), mine, late, p.first_rule, other, theirs,
                              (unsigned long long)in->first_record, mine));
         else
-            add(cov, KB_COV_LOG_STARTS_LATE, (long)i, earliest,
-                kb_strprintf(L("%s starts at %s, %.1f days after %s (%s), with record 1: the log was created "
-                               "or cleared then; it holds no event before %s.",
-                               "%s は %s から始まっており、%.1f 日前から記録がある %s (%s) より新しく、"
-                               "最初のレコードは 1 です。ログはその時点で作成または消去されており、%s より前のイベントはありません。"),
-                             base_name(in->path), mine, late, other, theirs, mine));
+            add(cov, KB_COV_LOG_STARTS_LATE, (long)i, p.first_input,
+                kb_strprintf(L("%s starts at %s, %.1f days after the first event %s found in %s (%s), "
+                               "with record 1: the log was created or cleared then; it holds no event before %s.",
+                               "%s は %s から始まっていますが、その %.1f 日前に %s が %s で最初のイベント (%s) を"
+                               "見つけています。最初のレコードは 1 です。ログはその時点で作成または消去されており、%s より前のイベントはありません。"),
+                             base_name(in->path), mine, late, p.first_rule, other, theirs, mine));
     }
 }
 
@@ -295,83 +370,145 @@ static void check_cleared(const kb_inputs *inputs, const kb_factlist *facts, kb_
 
 /* ---- inputs taken at different times --------------------------------------- */
 
-static long newest_log_end(const kb_inputs *inputs, int oldest)
+/* The intact log with the newest event (a damaged log's times may be garbage). */
+static long newest_log_end(const kb_inputs *inputs)
 {
     long best = -1;
     for (size_t i = 0; i < inputs->n; i++) {
         const kb_input *in = &inputs->items[i];
-        if (!is_log(in) || in->last_time == KB_TIME_NONE)
+        if (!is_log(in) || in->state != KB_INPUT_OK || in->last_time == KB_TIME_NONE)
             continue;
-        if (best < 0 || (oldest ? in->last_time < inputs->items[best].last_time
-                                : in->last_time > inputs->items[best].last_time))
+        if (best < 0 || in->last_time > inputs->items[best].last_time)
             best = (long)i;
     }
     return best;
 }
 
-static void check_skew(const kb_inputs *inputs, kb_lang lang, kb_coverage *cov)
+/* When an output may have been taken, on its local clock: the minute its
+ * name gives, or the whole day when it gives a date only. */
+typedef struct taken_range {
+    int64_t from, to;
+} taken_range;
+
+static taken_range range_of(const kb_coverage *cov, size_t i)
 {
-    /* Command outputs among themselves: the oldest and the newest. */
+    taken_range r = {cov->taken[i], cov->taken[i]};
+    if (!cov->taken_has_time[i])
+        r.to += (int64_t)DAY_US - 1;
+    return r;
+}
+
+/* "at 2018-10-08T09:30", or "on 2018-10-08 (time of day unknown)". */
+static void say_taken(const kb_coverage *cov, size_t i, kb_lang lang, char *out, size_t outlen)
+{
+    char t[40];
+    kb_cov_format_taken(cov, i, t, sizeof t);
+    if (cov->taken_has_time[i])
+        snprintf(out, outlen, L("at %s", "%s"), t);
+    else
+        snprintf(out, outlen, L("on %s (time of day unknown)", "%s (時刻不明)"), t);
+}
+
+/* Dated command outputs among themselves: the one that may have been taken
+ * latest against the one that may have been taken earliest. Both are the
+ * same server's local time, so only a date-only name widens the range. */
+static void check_outputs_apart(const kb_inputs *inputs, kb_lang lang, kb_coverage *cov)
+{
     long first = -1, last = -1;
     for (size_t i = 0; i < inputs->n; i++) {
         if (cov->taken[i] == KB_TIME_NONE)
             continue;
-        if (first < 0 || cov->taken[i] < cov->taken[first])
+        if (first < 0 || range_of(cov, i).to < range_of(cov, (size_t)first).to)
             first = (long)i;
-        if (last < 0 || cov->taken[i] > cov->taken[last])
+        if (last < 0 || range_of(cov, i).from > range_of(cov, (size_t)last).from)
             last = (long)i;
     }
-    char a[40], b[40];
-    if (first >= 0 && cov->taken[last] - cov->taken[first] > KB_COV_SKEW_US) {
-        kb_cov_format_taken(cov->taken[first], a, sizeof a);
-        kb_cov_format_taken(cov->taken[last], b, sizeof b);
-        add(cov, KB_COV_TIME_SKEW, last, first,
-            kb_strprintf(L("%s was taken %s, %.1f days after %s (%s): they may not show the same state.",
-                           "%s は %s に取得されており、%.1f 日前に取得された %s (%s) と同じ時点の状態を示していない可能性があります。"),
-                         base_name(inputs->items[last].path), b, days(cov->taken[last], cov->taken[first]),
-                         base_name(inputs->items[first].path), a));
-    }
-    /* Each command output against the logs' newest event. */
-    long newest = newest_log_end(inputs, 0);
+    if (first < 0)
+        return;
+    int64_t gap = range_of(cov, (size_t)last).from - range_of(cov, (size_t)first).to;
+    if (gap <= KB_COV_SKEW_US)
+        return;
+    char a[96], b[96];
+    say_taken(cov, (size_t)first, lang, a, sizeof a);
+    say_taken(cov, (size_t)last, lang, b, sizeof b);
+    int exact = cov->taken_has_time[first] && cov->taken_has_time[last];
+    add(cov, KB_COV_TIME_SKEW, last, first,
+        kb_strprintf(L("%s was taken %s, %s%.1f days after %s, taken %s: they may not show the same state "
+                       "(file-name times are the server's local time).",
+                       "%s は %s に取得されており、%s%.1f 日前に取得された %s (%s) と同じ時点の状態を"
+                       "示していない可能性があります (ファイル名の日時はサーバーのローカル時刻です)。"),
+                     base_name(inputs->items[last].path), b, exact ? "" : L("at least ", "少なくとも "),
+                     (double)gap / DAY_US, base_name(inputs->items[first].path), a));
+}
+
+/* Each dated output against the logs' newest event (UTC): its range is
+ * widened by the zone it may be in, and only a gap beyond that counts. */
+static void check_outputs_against_logs(const kb_inputs *inputs, kb_lang lang, kb_coverage *cov)
+{
+    long newest = newest_log_end(inputs);
     for (size_t i = 0; i < inputs->n && newest >= 0; i++) {
         if (cov->taken[i] == KB_TIME_NONE)
             continue;
         const kb_input *log = &inputs->items[newest];
-        double d = days(cov->taken[i], log->last_time);
-        if (d * DAY_US > -(double)KB_COV_SKEW_US && d * DAY_US < (double)KB_COV_SKEW_US)
+        taken_range r = range_of(cov, i);
+        int64_t after = r.from - ZONE_US - log->last_time, before = log->last_time - (r.to + ZONE_US);
+        if (after <= KB_COV_SKEW_US && before <= KB_COV_SKEW_US)
             continue;
-        kb_cov_format_taken(cov->taken[i], a, sizeof a);
+        char a[96], b[40];
+        say_taken(cov, i, lang, a, sizeof a);
         kb_time_format(log->last_time, b, sizeof b);
-        if (d > 0)
+        if (after > KB_COV_SKEW_US)
             add(cov, KB_COV_TIME_SKEW, (long)i, newest,
-                kb_strprintf(L("%s was taken %s, %.1f days after the newest event of any log (%s in %s): "
+                kb_strprintf(L("%s was taken %s, at least %.1f days after the newest event of any log (%s in %s; "
+                               "file-name times are the server's local time, allowed any time zone): "
                                "the logs were exported earlier and lack those days.",
-                               "%s は %s に取得されており、ログの最新イベントより %.1f 日後です (%s、%s)。"
+                               "%s は %s に取得されており、ログの最新イベントより少なくとも %.1f 日後です (%s、%s。"
+                               "ファイル名の日時はサーバーのローカル時刻のため、どのタイム ゾーンでもよいとして比較しています)。"
                                "ログはそれ以前にエクスポートされており、その期間のイベントがありません。"),
-                             base_name(inputs->items[i].path), a, d, b, base_name(log->path)));
+                             base_name(inputs->items[i].path), a, (double)after / DAY_US, b, base_name(log->path)));
         else
             add(cov, KB_COV_TIME_SKEW, (long)i, newest,
-                kb_strprintf(L("%s was taken %s, %.1f days before the newest event of %s (%s): "
+                kb_strprintf(L("%s was taken %s, at least %.1f days before the newest event of %s (%s; "
+                               "file-name times are the server's local time, allowed any time zone): "
                                "it may not show the state the logs end in.",
-                               "%s は %s に取得されており、%.1f 日後に終わる %s (最新イベント %s) の最後の状態を"
-                               "示していない可能性があります。"),
-                             base_name(inputs->items[i].path), a, -d, base_name(log->path), b));
+                               "%s は %s に取得されており、少なくとも %.1f 日後に終わる %s (最新イベント %s。"
+                               "ファイル名の日時はサーバーのローカル時刻のため、どのタイム ゾーンでもよいとして比較しています) "
+                               "の最後の状態を示していない可能性があります。"),
+                             base_name(inputs->items[i].path), a, (double)before / DAY_US, base_name(log->path), b));
     }
-    /* The logs among themselves: where one ends days before another. */
-    long oldest = newest_log_end(inputs, 1);
-    if (newest >= 0 && oldest >= 0 &&
-        inputs->items[newest].last_time - inputs->items[oldest].last_time > KB_COV_SKEW_US) {
-        kb_time_format(inputs->items[oldest].last_time, a, sizeof a);
-        kb_time_format(inputs->items[newest].last_time, b, sizeof b);
-        double d = days(inputs->items[newest].last_time, inputs->items[oldest].last_time);
-        add(cov, KB_COV_TIME_SKEW, oldest, newest,
-            kb_strprintf(L("%s ends at %s, %.1f days before %s (%s): exported at another time, "
-                           "or nothing was logged since.",
-                           "%s は %s で終わっており、%.1f 日後まで記録がある %s (%s) とは"
-                           "別の時点にエクスポートされたか、その間イベントがありませんでした。"),
-                         base_name(inputs->items[oldest].path), a, d,
-                         base_name(inputs->items[newest].path), b));
+}
+
+/* A log the rules read that ends days before the last problem the rules saw
+ * elsewhere: it cannot show what happened then. A log that merely ends
+ * before another (nothing logged since) is no finding. */
+static void check_logs_ending_early(const kb_inputs *inputs, const kb_results *results, kb_lang lang,
+                                    kb_coverage *cov)
+{
+    for (size_t i = 0; i < inputs->n; i++) {
+        const kb_input *in = &inputs->items[i];
+        if (!rules_read(inputs, i, cov) || in->last_time == KB_TIME_NONE)
+            continue;
+        problem_window p = problems_elsewhere(inputs, results, i);
+        if (p.last == KB_TIME_NONE || p.last - in->last_time <= KB_COV_SKEW_US)
+            continue;
+        char a[40], b[40];
+        kb_time_format(in->last_time, a, sizeof a);
+        kb_time_format(p.last, b, sizeof b);
+        add(cov, KB_COV_TIME_SKEW, (long)i, p.last_input,
+            kb_strprintf(L("%s ends at %s, %.1f days before the last event %s found in %s (%s): "
+                           "it was exported earlier, or nothing was logged since; it cannot show what happened then.",
+                           "%s は %s で終わっており、%.1f 日後に %s が %s でイベント (%s) を見つけています。"
+                           "先にエクスポートされたか、その間イベントがなく、その時点の状況を示せません。"),
+                         base_name(in->path), a, days(p.last, in->last_time), p.last_rule,
+                         base_name(inputs->items[p.last_input].path), b));
     }
+}
+
+static void check_skew(const kb_inputs *inputs, const kb_results *results, kb_lang lang, kb_coverage *cov)
+{
+    check_outputs_apart(inputs, lang, cov);
+    check_outputs_against_logs(inputs, lang, cov);
+    check_logs_ending_early(inputs, results, lang, cov);
 }
 
 /* ---- what would settle each "cannot tell" ------------------------------------ */
@@ -421,14 +558,15 @@ kb_status kb_coverage_compute(const kb_inputs *inputs, const kb_factlist *facts,
 {
     memset(out, 0, sizeof *out);
     out->taken = calloc(inputs->n + 1, sizeof *out->taken);
-    if (!out->taken)
+    out->taken_has_time = calloc(inputs->n + 1, sizeof *out->taken_has_time);
+    if (!out->taken || !out->taken_has_time)
         return KB_ERR_NOMEM;
     find_taken_times(inputs, out);
     find_feeds(inputs, rules, out);
     check_record_ids(inputs, lang, out);
-    check_late_starts(inputs, lang, out);
+    check_late_starts(inputs, results, lang, out);
     check_cleared(inputs, facts, lang, out);
-    check_skew(inputs, lang, out);
+    check_skew(inputs, results, lang, out);
     check_missing(results, lang, out);
     return out->feeds ? KB_OK : KB_ERR_NOMEM;
 }
@@ -440,6 +578,7 @@ void kb_coverage_free(kb_coverage *cov)
     free(cov->findings);
     free(cov->feeds);
     free(cov->taken);
+    free(cov->taken_has_time);
     memset(cov, 0, sizeof *cov);
 }
 

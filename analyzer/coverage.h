@@ -14,10 +14,11 @@
 
 typedef enum kb_cov_kind {
     KB_COV_LOG_WRAPPED = 0,  /* first record id above 1: older records were overwritten */
-    KB_COV_LOG_STARTS_LATE,  /* its oldest event is days newer than another log's */
+    KB_COV_LOG_STARTS_LATE,  /* a log the rules read starts days after a problem they saw elsewhere */
     KB_COV_RECORD_GAP,       /* record ids missing between its first and last */
     KB_COV_LOG_CLEARED,      /* a log-cleared event (Security 1102, System 104) */
-    KB_COV_TIME_SKEW,        /* two inputs were taken days apart */
+    KB_COV_TIME_SKEW,        /* inputs taken days apart, or a log the rules read ends days
+                                before a problem they saw elsewhere */
     KB_COV_MISSING_INPUT,    /* a rule that cannot tell needs this file */
     KB_COV_KIND_COUNT
 } kb_cov_kind;
@@ -47,6 +48,8 @@ typedef struct kb_cov_feed {
 typedef struct kb_coverage {
     int64_t *taken;          /* per input: when a command output was taken (a date in
                                 its file name, the server's local time), or KB_TIME_NONE */
+    unsigned char *taken_has_time; /* per input: 1 when the name gave the time of day,
+                                      0 for a date only (taken some time that day) */
     kb_cov_feed *feeds;      /* each feed the loaded rules use, once, in rule order */
     size_t nfeeds;
     kb_cov_finding *findings;
@@ -65,7 +68,8 @@ int kb_coverage_interest(kb_interest *interest);
 
 const char *kb_cov_kind_name(kb_cov_kind kind);   /* "log_wrapped", ... */
 
-/* A time taken from a file name: "2018-10-08T09:30" (no zone), or "-". */
-void kb_cov_format_taken(int64_t t, char *out, size_t outlen);
+/* When an input was taken, from its file name: "2018-10-08T09:30" (no zone),
+ * "2018-10-08" when the name gives a date only, or "-". */
+void kb_cov_format_taken(const kb_coverage *cov, size_t input, char *out, size_t outlen);
 
 #endif

@@ -639,7 +639,7 @@ static void coverage_row(html *h, size_t i)
     kb_buf_puts(h->b, "</td><td>");
     if (!log) {
         char taken[40];
-        kb_cov_format_taken(h->r->coverage->taken[i], taken, sizeof taken);
+        kb_cov_format_taken(h->r->coverage, i, taken, sizeof taken);
         E(h->b, h->r->coverage->taken[i] != KB_TIME_NONE ? taken : msg(h, KB_MSG_TAKEN_UNKNOWN));
     }
     kb_buf_puts(h->b, "</td></tr>\n");

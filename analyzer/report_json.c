@@ -323,7 +323,7 @@ static cJSON *coverage_input_json(const kb_report *r, size_t i)
     int64_t taken = r->coverage->taken[i];
     if (taken != KB_TIME_NONE) {
         char buf[40];
-        kb_cov_format_taken(taken, buf, sizeof buf);
+        kb_cov_format_taken(r->coverage, i, buf, sizeof buf);
         cJSON_AddStringToObject(o, "taken", buf);
         cJSON_AddStringToObject(o, "taken_from", "file_name");
     } else {

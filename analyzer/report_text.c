@@ -359,7 +359,7 @@ static void print_coverage_input(const out *o, const kb_report *r, size_t i)
         fprintf(o->fp, "  %s  ", in->kind);
         if (r->coverage->taken[i] != KB_TIME_NONE) {
             char taken[40];
-            kb_cov_format_taken(r->coverage->taken[i], taken, sizeof taken);
+            kb_cov_format_taken(r->coverage, i, taken, sizeof taken);
             fprintf(o->fp, "%s %s", kb_msg_text(o->lang, KB_MSG_TAKEN), taken);
         } else {
             fputs(kb_msg_text(o->lang, KB_MSG_TAKEN_UNKNOWN), o->fp);

@@ -251,6 +251,24 @@ static int add_writer(kb_parse_ctx *ctx, const kb_text *t, size_t i, size_t run,
     return 0;
 }
 
+/* vssadmin's error message from line at on, with the lines it wrapped onto
+ * (up to a blank line, a prompt or other noise) joined by one space; none
+ * between two CJK lines, where a line break is not a word break. */
+static char *error_text(const kb_text *t, size_t at, size_t end)
+{
+    char *err = kb_trimmed_copy(t->lines[at]);
+    for (size_t i = at + 1; err && i < end && !is_noise(t->lines[i]); i++) {
+        char *more = kb_trimmed_copy(t->lines[i]);
+        size_t n = strlen(err);
+        int cjk = n && (unsigned char)err[n - 1] >= 0x80 && more && (unsigned char)more[0] >= 0x80;
+        char *joined = more ? kb_strprintf("%s%s%s", err, cjk ? "" : " ", more) : NULL;
+        free(more);
+        free(err);
+        err = joined;
+    }
+    return err;
+}
+
 /* One run: lines [first, end). first is the banner line, or 0 for writer
  * blocks copied without their banner. */
 static int parse_run(kb_parse_ctx *ctx, const kb_text *t, size_t first, size_t end, size_t run,
@@ -287,7 +305,7 @@ static int parse_run(kb_parse_ctx *ctx, const kb_text *t, size_t first, size_t e
     if (writers == 0 && others) {
         /* Anything but writers after the banner is vssadmin saying why it
          * could not list them: an error, never "zero writers". */
-        char *err = kb_trimmed_copy(t->lines[first_other]);
+        char *err = error_text(t, first_other, end);
         kb_fact_set(f, "status", "error");
         kb_fact_set(f, "error", err);
         free(err);

@@ -116,7 +116,7 @@ evtx seed-ja-application "$b/Application.evtx" --truncate 9000
 
 # coverage-wrapped: the seed case, but the Application log wrapped: it
 # starts at record 48213 on 2018-10-01, days after the System log. Matched;
-# the coverage says the log wrapped and starts late.
+# the coverage says the log wrapped.
 b=$out/coverage-wrapped
 text CP932 $src/seed-ja/vssadmin_list_writers.txt "$b/vssadmin_list_writers.txt"
 text CP932 $src/seed-ja/tasklist_svc.txt "$b/tasklist_svc.txt"

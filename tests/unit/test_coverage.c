@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "coverage.h"
 
@@ -34,6 +35,34 @@ static void world_init(world *w)
     w->rules.n = 1;
     kb_buf_free(&errors);
 }
+
+/* A world with one rule given as JSON text: System service crashes (the
+ * problem) and Application events (read, to check their coverage). */
+static void world_init_rule(world *w, const char *json)
+{
+    memset(w, 0, sizeof *w);
+    w->rules.rules = calloc(1, sizeof(kb_rule));
+    char path[] = "/tmp/kbscan-rule-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, json, strlen(json)), (ssize_t)strlen(json));
+    close(fd);
+    kb_buf errors = KB_BUF_INIT;
+    int rc = kb_rule_load_file(path, &w->rules.rules[0], &errors);
+    unlink(path);
+    if (rc != 0)
+        fail_msg("%s", kb_buf_str(&errors));
+    w->rules.n = 1;
+    kb_buf_free(&errors);
+}
+
+#define CRASH_RULE                                                                              \
+    "{\"id\":\"crash-then-app\",\"version\":1,\"title\":\"t\",\"checkpoints\":["                     \
+    "{\"id\":\"crash\",\"title\":\"t\",\"input\":\"eventlog:System\",\"facts\":\"event\","            \
+    "\"where\":{\"field\":\"event_id\",\"equals\":7031}},"                                           \
+    "{\"id\":\"app\",\"title\":\"t\",\"input\":\"eventlog:Application\",\"facts\":\"event\","        \
+    "\"where\":{\"field\":\"event_id\",\"equals\":1000}}],"                                          \
+    "\"verdict\":{\"all\":[\"crash\",\"app\"]}}"
 
 static void world_free(world *w)
 {
@@ -109,10 +138,11 @@ static void test_taken_from_file_name(void **state)
     size_t e = log_input(&w, "bundle/App_2018-10-08.evtx", "Application", T0, T0, 1, 1, 1);
     compute(&w, KB_LANG_EN);
     char buf[40];
-    kb_cov_format_taken(w.cov.taken[a], buf, sizeof buf);
+    kb_cov_format_taken(&w.cov, a, buf, sizeof buf);
     assert_string_equal(buf, "2018-10-08T09:30");
-    kb_cov_format_taken(w.cov.taken[b], buf, sizeof buf);
-    assert_string_equal(buf, "2018-10-05T00:00");
+    kb_cov_format_taken(&w.cov, b, buf, sizeof buf);
+    assert_string_equal(buf, "2018-10-05"); /* a date only: no invented hour */
+    assert_false(w.cov.taken_has_time[b]);
     assert_true(w.cov.taken[c] == KB_TIME_NONE);
     assert_true(w.cov.taken[d] == KB_TIME_NONE);
     assert_true(w.cov.taken[e] == KB_TIME_NONE); /* logs have their events' times */
@@ -159,26 +189,103 @@ static void test_wrapped_and_gap(void **state)
     world_free(&w);
 }
 
+/* A service crash event (the rule's problem) in the System log. */
+static void crash_event(world *w, size_t input, int64_t t, uint64_t record)
+{
+    kb_fact *f = kb_fact_new("event", input);
+    kb_fact_set(f, "provider", "Service Control Manager");
+    kb_fact_set(f, "event_id", "7031");
+    f->time = t;
+    f->record = record;
+    assert_int_equal(kb_factlist_add(&w->facts, f), 0);
+}
+
 static void test_starts_late(void **state)
 {
     (void)state;
     world w;
-    world_init(&w);
+    world_init_rule(&w, CRASH_RULE);
     log_input(&w, "Application.evtx", "Application", T0, T0 + DAY, 48213, 48242, 30);
-    log_input(&w, "Security.evtx", "Security", T0 - DAY, T0 + DAY, 1, 4, 4);
-    log_input(&w, "System.evtx", "System", T0 - 10 * DAY, T0 + DAY, 1, 17, 17);
+    log_input(&w, "Security.evtx", "Security", T0 - DAY, T0 + DAY, 1, 4, 4);  /* no rule reads it */
+    size_t sys = log_input(&w, "System.evtx", "System", T0 - 10 * DAY, T0 + DAY, 1, 17, 17);
+    crash_event(&w, sys, T0 - 3 * DAY, 5);
+    crash_event(&w, sys, T0 - 2 * DAY, 9);
     compute(&w, KB_LANG_EN);
-    assert_int_equal(count(&w, KB_COV_LOG_STARTS_LATE), 2);
+    /* Application starts after the crashes System shows: it cannot show
+     * what the application did then. */
+    assert_int_equal(count(&w, KB_COV_LOG_STARTS_LATE), 1);
     const kb_cov_finding *late = find(&w, KB_COV_LOG_STARTS_LATE);
     assert_int_equal(late->input, 0);
-    assert_int_equal(late->other, 2);
+    assert_int_equal(late->other, (long)sys);
     assert_string_equal(late->say,
-                        "Application.evtx starts at 2018-10-01T12:00:19Z, 10.0 days after System.evtx "
-                        "(2018-09-21T12:00:19Z), with record 48213: it has wrapped; events before "
-                        "2018-10-01T12:00:19Z are not in the bundle (ask for an older export, or a larger log).");
-    assert_non_null(strstr(w.cov.findings[w.cov.n - 1].say,
-                           "Security.evtx starts at 2018-09-30T12:00:19Z, 9.0 days after System.evtx "
-                           "(2018-09-21T12:00:19Z), with record 1: the log was created or cleared then"));
+                        "Application.evtx starts at 2018-10-01T12:00:19Z, 3.0 days after the first event "
+                        "crash-then-app found in System.evtx (2018-09-28T12:00:19Z), with record 48213: it has "
+                        "wrapped; events before 2018-10-01T12:00:19Z are not in the bundle (ask for an older "
+                        "export, or a larger log).");
+    world_free(&w);
+
+    /* The same logs without a crash: a log that merely starts later than
+     * another (created or cleared then) is no finding. */
+    world_init_rule(&w, CRASH_RULE);
+    log_input(&w, "Application.evtx", "Application", T0, T0 + DAY, 1, 30, 30);
+    log_input(&w, "System.evtx", "System", T0 - 10 * DAY, T0 + DAY, 1, 17, 17);
+    compute(&w, KB_LANG_EN);
+    assert_int_equal(w.cov.n, 0);
+    world_free(&w);
+
+    /* A crash in a damaged System log (its times may be garbage) places no
+     * window. */
+    world_init_rule(&w, CRASH_RULE);
+    log_input(&w, "Application.evtx", "Application", T0, T0 + DAY, 1, 30, 30);
+    sys = log_input(&w, "System.evtx", "System", T0 - 10 * DAY, T0 + DAY, 1, 17, 17);
+    kb_input_fail(&w.inputs.items[sys], KB_INPUT_DAMAGED, "cut short");
+    crash_event(&w, sys, T0 - 9 * DAY, 5);
+    compute(&w, KB_LANG_EN);
+    assert_int_equal(count(&w, KB_COV_LOG_STARTS_LATE), 0);
+    assert_int_equal(count(&w, KB_COV_TIME_SKEW), 0);
+    world_free(&w);
+
+    /* Record 1, in Japanese. */
+    world_init_rule(&w, CRASH_RULE);
+    log_input(&w, "Application.evtx", "Application", T0, T0 + DAY, 1, 30, 30);
+    sys = log_input(&w, "System.evtx", "System", T0 - 10 * DAY, T0 + DAY, 1, 17, 17);
+    crash_event(&w, sys, T0 - 2 * DAY, 5);
+    compute(&w, KB_LANG_JA);
+    assert_int_equal(count(&w, KB_COV_LOG_STARTS_LATE), 1);
+    assert_non_null(strstr(find(&w, KB_COV_LOG_STARTS_LATE)->say,
+                           "その 2.0 日前に crash-then-app が System.evtx で最初のイベント (2018-09-29T12:00:19Z) を"
+                           "見つけています。最初のレコードは 1 です。"));
+    world_free(&w);
+}
+
+/* A log the rules read that ends days before the last problem seen
+ * elsewhere; a log that merely goes quiet is no finding. */
+static void test_log_ends_before_problem(void **state)
+{
+    (void)state;
+    world w;
+    world_init_rule(&w, CRASH_RULE);
+    log_input(&w, "Application.evtx", "Application", T0 - 5 * DAY, T0 - 3 * DAY, 1, 30, 30);
+    size_t sys = log_input(&w, "System.evtx", "System", T0 - 10 * DAY, T0 + DAY, 1, 17, 17);
+    crash_event(&w, sys, T0 - 4 * DAY, 5);
+    crash_event(&w, sys, T0, 9);
+    compute(&w, KB_LANG_EN);
+    assert_int_equal(count(&w, KB_COV_TIME_SKEW), 1);
+    const kb_cov_finding *early = find(&w, KB_COV_TIME_SKEW);
+    assert_int_equal(early->input, 0);
+    assert_int_equal(early->other, (long)sys);
+    assert_string_equal(early->say,
+                        "Application.evtx ends at 2018-09-28T12:00:19Z, 3.0 days before the last event "
+                        "crash-then-app found in System.evtx (2018-10-01T12:00:19Z): it was exported earlier, "
+                        "or nothing was logged since; it cannot show what happened then.");
+    world_free(&w);
+
+    /* System (no rule reads it) ends days before Application: quiet, no finding. */
+    world_init(&w);
+    log_input(&w, "Application.evtx", "Application", T0 - DAY, T0 + 2 * DAY, 1, 46, 46);
+    log_input(&w, "System.evtx", "System", T0 - DAY, T0 - 2 * DAY / 3, 1, 17, 17);
+    compute(&w, KB_LANG_EN);
+    assert_int_equal(count(&w, KB_COV_TIME_SKEW), 0);
     world_free(&w);
 }
 
@@ -233,20 +340,20 @@ static void test_time_skew(void **state)
     log_input(&w, "b/Application.evtx", "Application", T0 - DAY, T0 + 2 * DAY, 1, 46, 46);
     log_input(&w, "b/System.evtx", "System", T0 - DAY, T0 - 2 * DAY / 3, 1, 17, 17);
     compute(&w, KB_LANG_EN);
-    assert_int_equal(count(&w, KB_COV_TIME_SKEW), 4);
+    assert_int_equal(count(&w, KB_COV_TIME_SKEW), 3);
     const kb_cov_finding *among = find(&w, KB_COV_TIME_SKEW);
     assert_int_equal(among->input, 0);
     assert_int_equal(among->other, 2);
-    assert_string_equal(among->say, "vssadmin_2018-10-08_0930.txt was taken 2018-10-08T09:30, 4.9 days after "
-                                    "systeminfo_2018-10-03_1200.txt (2018-10-03T12:00): they may not show the same state.");
-    assert_non_null(strstr(w.cov.findings[1].say, "vssadmin_2018-10-08_0930.txt was taken 2018-10-08T09:30, "
-                                                  "4.9 days after the newest event of any log "
-                                                  "(2018-10-03T12:00:19Z in Application.evtx)"));
-    assert_non_null(strstr(w.cov.findings[2].say, "tasklist_svc_20181005-1800.txt was taken 2018-10-05T18:00, 2.2 days after"));
-    /* The logs: System ends 2.7 days before Application. */
-    assert_string_equal(w.cov.findings[3].say,
-                        "System.evtx ends at 2018-09-30T20:00:19Z, 2.7 days before Application.evtx "
-                        "(2018-10-03T12:00:19Z): exported at another time, or nothing was logged since.");
+    assert_string_equal(among->say, "vssadmin_2018-10-08_0930.txt was taken at 2018-10-08T09:30, 4.9 days after "
+                                    "systeminfo_2018-10-03_1200.txt, taken at 2018-10-03T12:00: they may not show "
+                                    "the same state (file-name times are the server's local time).");
+    /* Against the log (UTC), each side widened by 14 hours for the zone. */
+    assert_non_null(strstr(w.cov.findings[1].say, "vssadmin_2018-10-08_0930.txt was taken at 2018-10-08T09:30, "
+                                                  "at least 4.3 days after the newest event of any log "
+                                                  "(2018-10-03T12:00:19Z in Application.evtx; file-name times are "
+                                                  "the server's local time, allowed any time zone)"));
+    assert_non_null(strstr(w.cov.findings[2].say,
+                           "tasklist_svc_20181005-1800.txt was taken at 2018-10-05T18:00, at least 1.7 days after"));
     world_free(&w);
     /* An output taken days before the logs end. */
     world_init(&w);
@@ -255,7 +362,76 @@ static void test_time_skew(void **state)
     compute(&w, KB_LANG_EN);
     assert_int_equal(count(&w, KB_COV_TIME_SKEW), 1);
     assert_non_null(strstr(find(&w, KB_COV_TIME_SKEW)->say,
-                           "vssadmin_2018-09-25.txt was taken 2018-09-25T00:00, 6.5 days before the newest event of Application.evtx"));
+                           "vssadmin_2018-09-25.txt was taken on 2018-09-25 (time of day unknown), at least 4.9 days "
+                           "before the newest event of Application.evtx"));
+    world_free(&w);
+}
+
+/* A date-only name may have been taken any time that day, in any zone. */
+static void test_date_only_name(void **state)
+{
+    (void)state;
+    world w;
+    /* Taken 2018-10-02 (some time), newest event 2018-10-03T12:00:19Z:
+     * within a day and a half of midnight, yet it may be minutes apart. */
+    world_init(&w);
+    output(&w, "b/tasklist_svc_20181002.txt", "tasklist_svc");
+    log_input(&w, "b/Application.evtx", "Application", T0 - DAY, T0 + 2 * DAY, 1, 46, 46);
+    compute(&w, KB_LANG_EN);
+    assert_int_equal(count(&w, KB_COV_TIME_SKEW), 0);
+    world_free(&w);
+    /* Three days before: reported, with the date only. */
+    world_init(&w);
+    output(&w, "b/tasklist_svc_20180928.txt", "tasklist_svc");
+    log_input(&w, "b/Application.evtx", "Application", T0 - DAY, T0 + 2 * DAY, 1, 46, 46);
+    compute(&w, KB_LANG_EN);
+    assert_int_equal(count(&w, KB_COV_TIME_SKEW), 1);
+    const kb_cov_finding *f = find(&w, KB_COV_TIME_SKEW);
+    assert_string_equal(f->say, "tasklist_svc_20180928.txt was taken on 2018-09-28 (time of day unknown), "
+                                "at least 3.9 days before the newest event of Application.evtx "
+                                "(2018-10-03T12:00:19Z; file-name times are the server's local time, allowed "
+                                "any time zone): it may not show the state the logs end in.");
+    assert_null(strstr(f->say, "T00:00"));
+    world_free(&w);
+    /* Two outputs of the same day, one with a time: not apart. Two a day
+     * and a half apart by date: not more than a day apart for sure. */
+    world_init(&w);
+    output(&w, "b/tasklist_svc_20181002.txt", "tasklist_svc");
+    output(&w, "b/vssadmin_20181002_2330.txt", "vssadmin_writers");
+    output(&w, "b/sc_20181003.txt", "sc_query");
+    compute(&w, KB_LANG_EN);
+    assert_int_equal(count(&w, KB_COV_TIME_SKEW), 0);
+    world_free(&w);
+    /* Dates five days apart: at least four days, in Japanese too. */
+    world_init(&w);
+    output(&w, "b/tasklist_svc_20181002.txt", "tasklist_svc");
+    output(&w, "b/sc_20181007.txt", "sc_query");
+    compute(&w, KB_LANG_JA);
+    assert_int_equal(count(&w, KB_COV_TIME_SKEW), 1);
+    assert_non_null(strstr(find(&w, KB_COV_TIME_SKEW)->say,
+                           "sc_20181007.txt は 2018-10-07 (時刻不明) に取得されており、少なくとも 4.0 日前に取得された "
+                           "tasklist_svc_20181002.txt (2018-10-02 (時刻不明))"));
+    world_free(&w);
+}
+
+/* cmd's %time% pads a one-digit hour with a space: "20181008_ 930". */
+static void test_space_padded_hour(void **state)
+{
+    (void)state;
+    world w;
+    world_init(&w);
+    size_t a = output(&w, "b/tasklist_20181008_ 930.txt", "tasklist_svc");
+    size_t b = output(&w, "b/vssadmin_20181008 930.txt", "vssadmin_writers");
+    size_t c = output(&w, "b/sc_2018-10-08_ 93015.txt", "sc_query");
+    compute(&w, KB_LANG_EN);
+    char buf[40];
+    kb_cov_format_taken(&w.cov, a, buf, sizeof buf);
+    assert_string_equal(buf, "2018-10-08T09:30");
+    kb_cov_format_taken(&w.cov, b, buf, sizeof buf);
+    assert_string_equal(buf, "2018-10-08T09:30");
+    kb_cov_format_taken(&w.cov, c, buf, sizeof buf);
+    assert_string_equal(buf, "2018-10-08T09:30");
+    assert_true(w.cov.taken_has_time[a] && w.cov.taken_has_time[b] && w.cov.taken_has_time[c]);
     world_free(&w);
 }
 
@@ -332,8 +508,11 @@ int main(void)
         cmocka_unit_test(test_feeds),
         cmocka_unit_test(test_wrapped_and_gap),
         cmocka_unit_test(test_starts_late),
+        cmocka_unit_test(test_log_ends_before_problem),
         cmocka_unit_test(test_cleared),
         cmocka_unit_test(test_time_skew),
+        cmocka_unit_test(test_date_only_name),
+        cmocka_unit_test(test_space_padded_hour),
         cmocka_unit_test(test_missing_input),
         cmocka_unit_test(test_japanese),
         cmocka_unit_test(test_nothing_to_say),

@@ -136,10 +136,32 @@ static void test_error_is_not_zero_writers(void **state)
     field_is(l, "status", "error");
     field_is(l, "writers", "0");
     field_is(l, "error",
-             "Error: A Volume Shadow Copy Service component encountered an unexpected");
+             "Error: A Volume Shadow Copy Service component encountered an unexpected "
+             "error. Check the Application event log for more information.");
     assert_int_equal(l->line, 1);
     assert_int_equal(l->line_end, 5); /* the evidence covers the error, not the blank tail */
     assert_non_null(strstr(l->text, "Check the Application event log"));
+    done(&r);
+}
+
+/* A wrapped error ends at a prompt as well as at a blank line; wrapped
+ * Japanese joins without a space. */
+static void test_wrapped_error_ends_at_prompt(void **state)
+{
+    (void)state;
+    parsed r;
+    RUN(&r, "C:\\>vssadmin list writers\r\n"
+            "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\r\n"
+            "Error: The RPC server is\r\n"
+            "  unavailable.\r\n"
+            "C:\\>vssadmin list writers\r\n"
+            "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\r\n"
+            "エラー: 予期しない\r\n"
+            "エラーです。\r\n");
+    assert_int_equal(r.status, KB_OK);
+    assert_int_equal(count(&r, "vssadmin.listing"), 2);
+    field_is(nth(&r, "vssadmin.listing", 0), "error", "Error: The RPC server is unavailable.");
+    field_is(nth(&r, "vssadmin.listing", 1), "error", "エラー: 予期しないエラーです。");
     done(&r);
 }
 
@@ -359,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_english_two_writers),
         cmocka_unit_test(test_banner_only_is_zero_writers),
         cmocka_unit_test(test_error_is_not_zero_writers),
+        cmocka_unit_test(test_wrapped_error_ends_at_prompt),
         cmocka_unit_test(test_two_runs_latest_is_last),
         cmocka_unit_test(test_three_runs),
         cmocka_unit_test(test_japanese_cp932),
