@@ -261,7 +261,9 @@ static void evaluate_checkpoint(const kb_checkpoint *cp, const kb_factlist *fact
     res->state = count_ok(cp, res->count) ? KB_CP_MET : KB_CP_NOT_MET;
     lookup_ctx ctx = {rule_res, res, NULL};
     const kb_fact *says = res->state == KB_CP_NOT_MET ? unknown_fact(cp, facts, res) : NULL;
-    if (says) {
+    if (says && says->damaged) {
+        damaged_evidence = 1; /* damaged lines do not speak for the input either */
+    } else if (says) {
         res->state = KB_CP_UNKNOWN;
         res->why = KB_WHY_INPUT_SAYS;
         ctx.fact = says;
