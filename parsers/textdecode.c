@@ -76,6 +76,16 @@ static size_t without_nul_padding(const unsigned char *b, size_t len)
     return len;
 }
 
+/* The bytes detection looks at: without the padding, taken off in pairs of
+ * NULs so that a UTF-16LE line feed (0A 00) at the end stays whole. */
+static size_t detection_len(const unsigned char *b, size_t len)
+{
+    size_t n = len;
+    while (n >= 2 && b[n - 1] == 0 && b[n - 2] == 0)
+        n -= 2;
+    return n;
+}
+
 /* Almost all valid UTF-8 with a few bad bytes: damaged UTF-8 rather than an
  * OEM code page (the thresholds are explained in textdecode.h). */
 static int damaged_utf8(const unsigned char *b, size_t len)
@@ -96,9 +106,11 @@ static int damaged_utf8(const unsigned char *b, size_t len)
 
 int kb_bytes_look_binary(const unsigned char *b, size_t len)
 {
-    len = without_nul_padding(b, len);
-    if (len == 0)
-        return 1;
+    /* NULs after the last line end are padding of a text file; after
+     * anything else ("ElfFile\0\0...") they are part of binary data. */
+    size_t text_len = without_nul_padding(b, len);
+    if (text_len > 0 && (b[text_len - 1] == '\n' || b[text_len - 1] == '\r'))
+        len = text_len;
     if (len >= 2 && ((b[0] == 0xff && b[1] == 0xfe) || (b[0] == 0xfe && b[1] == 0xff)))
         return 0;
     if (len >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf)
@@ -184,7 +196,13 @@ static kb_status convert(const char *from, const unsigned char *in, size_t len, 
             add_flaw(flaws, out, offset, "the text ends inside a %s character at offset %zu", from, offset);
             break;
         }
-        add_flaw(flaws, out, offset, "byte 0x%02X at offset %zu is not valid %s", (unsigned char)*src, offset, from);
+        const unsigned char *at = (const unsigned char *)src;
+        if (unit == 2 && left >= 2) /* a lone surrogate */
+            add_flaw(flaws, out, offset, "code unit 0x%04X at offset %zu is not valid %s",
+                     strstr(from, "BE") ? (unsigned)(at[0] << 8 | at[1]) : (unsigned)(at[1] << 8 | at[0]), offset,
+                     from);
+        else
+            add_flaw(flaws, out, offset, "byte 0x%02X at offset %zu is not valid %s", at[0], offset, from);
         size_t step = unit < left ? unit : left;
         src += step;
         left -= step;
@@ -288,7 +306,7 @@ static int is_legacy(const unsigned char *b, size_t len)
         return 0;
     if (len >= 2 && ((b[0] == 0xff && b[1] == 0xfe) || (b[0] == 0xfe && b[1] == 0xff)))
         return 0;
-    len = without_nul_padding(b, len);
+    len = detection_len(b, len);
     if (utf16_nul_pattern(b, len, &big))
         return 0;
     return utf8_invalid_at(b, len, &multibyte) != len && !damaged_utf8(b, len);
@@ -334,7 +352,7 @@ static const char *detect(const unsigned char *b, size_t len, size_t *skip, cons
         *iconv_name = "UTF-16BE";
         return "UTF-16BE with BOM";
     }
-    len = without_nul_padding(b, len);
+    len = detection_len(b, len);
     if (utf16_nul_pattern(b, len, &big)) {
         *iconv_name = big ? "UTF-16BE" : "UTF-16LE";
         return big ? "UTF-16BE (no BOM)" : "UTF-16LE (no BOM)";

@@ -69,7 +69,7 @@ kb_status kb_text_decode_as(const unsigned char *bytes, size_t len, const char *
 
 /* 1 when the bytes look like binary data rather than text of any encoding
  * kbscan knows (used to call a file "not recognised" without decoding it).
- * Trailing NUL padding does not count. */
+ * NUL padding after the last line end does not count. */
 int kb_bytes_look_binary(const unsigned char *bytes, size_t len);
 
 /* Terminal display width of a UTF-8 string (East Asian wide characters
