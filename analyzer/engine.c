@@ -246,19 +246,24 @@ static void evaluate_checkpoint(const kb_checkpoint *cp, const kb_factlist *fact
     }
     res->evidence = calloc(opts->max_evidence + 1, sizeof *res->evidence);
     int64_t start = window_start(cp, inputs, res);
+    int damaged_evidence = 0;
     for (size_t i = 0; i < facts->n && res->evidence; i++) {
         const kb_fact *f = facts->items[i];
         if (strcmp(f->type, cp->fact_type) != 0 || !feeds_checkpoint(res, f->input))
             continue;
         if (start != KB_TIME_NONE && f->time != KB_TIME_NONE && f->time < start)
             continue;
-        if (kb_cond_eval(cp->where, f))
+        if (kb_cond_eval(cp->where, f)) {
             keep_evidence(cp, res, f, opts->max_evidence);
+            damaged_evidence |= f->damaged;
+        }
     }
     res->state = count_ok(cp, res->count) ? KB_CP_MET : KB_CP_NOT_MET;
     lookup_ctx ctx = {rule_res, res, NULL};
     const kb_fact *says = res->state == KB_CP_NOT_MET ? unknown_fact(cp, facts, res) : NULL;
-    if (says) {
+    if (says && says->damaged) {
+        damaged_evidence = 1; /* damaged lines do not speak for the input either */
+    } else if (says) {
         res->state = KB_CP_UNKNOWN;
         res->why = KB_WHY_INPUT_SAYS;
         ctx.fact = says;
@@ -266,8 +271,10 @@ static void evaluate_checkpoint(const kb_checkpoint *cp, const kb_factlist *fact
         return;
     }
     /* A damaged input may have lost what would change the answer: an
-     * absence, or too few, proves nothing then. */
-    if (input_damaged(inputs, res) && (res->state == KB_CP_NOT_MET || res->count == 0)) {
+     * absence, or too few, proves nothing then; nor does evidence read from
+     * damaged lines (a "no writer" listing may have lost one). */
+    if ((input_damaged(inputs, res) && (res->state == KB_CP_NOT_MET || res->count == 0)) ||
+        damaged_evidence) {
         res->state = KB_CP_UNKNOWN;
         res->why = KB_WHY_DAMAGED;
         return;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -105,6 +106,47 @@ static unsigned char *read_all(int fd, size_t size, size_t *got)
     return data;
 }
 
+/* Padding trimmed is told; damaged places (decoded as U+FFFD) make the
+ * input damaged, so that no rule reads an absence in it as an answer. */
+static void note_text_damage(kb_input *in, const kb_text *text, int recognised)
+{
+    if (text->nul_padding)
+        kb_input_note(in, NULL, "%zu NUL byte(s) of padding at the end (from offset %zu) ignored",
+                      text->nul_padding, text->nul_padding_at);
+    if (!text->nflaws_total)
+        return;
+    const char *first = text->nflaws ? text->flaws[0].what : "damaged text";
+    char more[48] = "";
+    if (text->nflaws_total > 1)
+        snprintf(more, sizeof more, " (and %zu more place(s))", text->nflaws_total - 1);
+    kb_input_fail(in, KB_INPUT_DAMAGED, "%sdamaged text, read around the damage: %s%s",
+                  recognised ? "" : "text that no parser recognises, ", first, more);
+    for (size_t i = 0; i < text->nflaws; i++) {
+        char where[48];
+        snprintf(where, sizeof where, "line %zu", text->flaws[i].line);
+        kb_input_note(in, where, "%s", text->flaws[i].what);
+    }
+    in->notes_dropped += text->nflaws_total - text->nflaws;
+}
+
+/* Facts read from lines with a damaged place are marked: the engine does
+ * not take them as an answer. Past KB_TEXT_MAX_FLAWS places, where the
+ * rest are is not known: every fact after the last known one is marked. */
+static void mark_damaged_facts(const kb_text *text, kb_factlist *facts)
+{
+    size_t beyond = text->nflaws < text->nflaws_total && text->nflaws ? text->flaws[text->nflaws - 1].line : 0;
+    for (size_t i = 0; i < facts->n; i++) {
+        kb_fact *f = facts->items[i];
+        if (!f->line)
+            continue;
+        size_t end = f->line_end ? f->line_end : f->line;
+        for (size_t k = 0; k < text->nflaws && !f->damaged; k++)
+            f->damaged = text->flaws[k].line >= f->line && text->flaws[k].line <= end;
+        if (beyond && end >= beyond)
+            f->damaged = 1;
+    }
+}
+
 static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, const unsigned char *data,
                          size_t len)
 {
@@ -126,9 +168,14 @@ static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, cons
         kb_input_set_locale(in, read.locale);
     in->lines = text->nlines;
     const kb_text_parser *parser = read.parser;
-    if (!parser) {
+    if (!parser && !text->nflaws_total) {
         in->state = KB_INPUT_UNRECOGNISED;
         in->message = kb_strdup("text that no parser recognises");
+        kb_text_free(text);
+        return;
+    }
+    note_text_damage(in, text, parser != NULL);
+    if (!parser) {
         kb_text_free(text);
         return;
     }
@@ -136,6 +183,8 @@ static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, cons
     kb_input_add_feed(in, parser->feed);
     kb_parse_ctx ctx = parse_ctx(st, job, in);
     rc = parser->parse(text, &ctx);
+    if (text->nflaws_total)
+        mark_damaged_facts(text, &job->facts);
     if (rc == KB_ERR_NOMEM)
         job->nomem = 1;
     else if (rc != KB_OK && in->state == KB_INPUT_OK)

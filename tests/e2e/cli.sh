@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CLI manners: help, version, usage errors, exit statuses, output files,
-# colour rules, quiet mode, language, time filters, read-only inputs.
+# colour rules, quiet mode, language, time filters, damaged text inputs,
+# read-only inputs.
 . "$(dirname "$0")/../lib/tap.sh"
 cd "$repo_root" || exit 1
 tmp=$(mktemp -d); trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
@@ -69,6 +70,45 @@ tap_check "--lang ja reports in Japanese" grep -q "該当" <<<"$out"
 k --format json --until 2018-09-01T00:00:00Z -o "$tmp/until.json" "$seed" 2>/dev/null; rc=$?
 tap_check "--until before the failures: the VSS errors are filtered out, not matched" \
   $PY -c "import json,sys; r=json.load(open(sys.argv[1]))['rules'][0]; cp={c['id']:c for c in r['checkpoints']}; assert cp['vss-errors']['state']=='not_met', cp['vss-errors']['state']; assert r['verdict']=='not_matched'" "$tmp/until.json"
+
+# A damaged text file is read around the damage and listed damaged with its
+# offset; the rule cannot tell because it is damaged, never "missing".
+cp -r "$seed" "$tmp/cut"
+{ printf '\377\376'; iconv -f CP932 -t UTF-16LE "$seed/vssadmin_list_writers.txt"; printf 'X'; } \
+  > "$tmp/cut/vssadmin_list_writers.txt"
+cut_at=$(( $(stat -c %s "$tmp/cut/vssadmin_list_writers.txt") - 1 ))
+k --format json -o "$tmp/cut.json" "$tmp/cut" 2>"$tmp/err"; rc=$?
+tap_check "a UTF-16 file cut inside a character: exit 3 (cannot tell)" [ $rc -eq 3 ]
+tap_check "a cut UTF-16 file: listed damaged, naming the offset" $PY - "$tmp/cut.json" "$cut_at" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1])); at = sys.argv[2]
+i = [x for x in r['inputs'] if x['path'].endswith('vssadmin_list_writers.txt')][0]
+assert i['status'] == 'damaged' and i['kind'] == 'vssadmin_writers', i
+assert 'ends inside a UTF-16LE character at offset %s' % at in i['message'], i['message']
+cp = {c['id']: c for c in r['rules'][0]['checkpoints']}['no-writers']
+assert cp['state'] == 'unknown' and cp['reason'] == 'damaged', cp
+assert r['rules'][0]['verdict'] == 'cannot_tell'
+feed = [f for f in r['coverage']['feeds'] if f['feed'] == 'vssadmin_writers'][0]
+assert feed['present'], feed
+PY
+tap_check "a cut UTF-16 file: stderr names the file as damaged" grep -q "vssadmin_list_writers.txt: damaged: .*offset $cut_at" "$tmp/err"
+
+# UTF-8 without BOM with one bad byte: damaged UTF-8, never CP437 mojibake.
+mkdir -p "$tmp/bad8"
+iconv -f CP932 -t UTF-8 "$seed/vssadmin_list_writers.txt" > "$tmp/bad8/vss.txt"
+bad_at=$(grep -bo $'\xe3\x82\xb7' "$tmp/bad8/vss.txt" | head -1 | cut -d: -f1)
+printf '\377' | dd of="$tmp/bad8/vss.txt" bs=1 seek="$bad_at" conv=notrunc 2>/dev/null
+k --format json -o "$tmp/bad8.json" "$tmp/bad8" 2>/dev/null; rc=$?
+tap_check "UTF-8 with a bad byte: exit 3, damaged UTF-8 naming the byte and offset" $PY - "$tmp/bad8.json" "$bad_at" "$rc" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1])); at = sys.argv[2]
+assert sys.argv[3] == '3', sys.argv[3]
+i = r['inputs'][0]
+assert i['status'] == 'damaged' and i['encoding'] == 'UTF-8', i
+assert {'where': 'line 3', 'message': 'byte 0xFF at offset %s is not valid UTF-8' % at} in i['notes'], i['notes']
+cp = {c['id']: c for c in r['rules'][0]['checkpoints']}['no-writers']
+assert cp['state'] == 'unknown' and cp['reason'] == 'damaged', cp
+PY
 
 # Read-only: kbscan never writes inside a bundle.
 cp -r "$seed" "$tmp/ro"; chmod -R a-w "$tmp/ro"

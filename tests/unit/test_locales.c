@@ -572,11 +572,14 @@ static void run_case(const case_ctx *c)
     kb_text_reading probe;
     char err[256];
     kb_status st = kb_text_read((const unsigned char *)bytes.data, bytes.len, &probe, err, sizeof err);
-    if (st != KB_OK && c->e == ENC_UTF16LE && c->v == VAR_LF_NO_FINAL && one_line(kb_buf_str(&text))) {
+    if (st == KB_OK && probe.text.nflaws_total && c->e == ENC_UTF16LE && c->v == VAR_LF_NO_FINAL &&
+        one_line(kb_buf_str(&text))) {
         /* One line of mostly non-Latin UTF-16 with neither BOM nor line end
-         * may have too few NULs to be told from binary: then an input
-         * error naming the NUL, never a misread. */
-        CHECK(st == KB_ERR_ENCODING && strstr(err, "NUL"), "error %.200s", err);
+         * may have too few NULs to be told from binary: then text damaged
+         * by the NULs, named with their offset, never a clean misread. */
+        CHECK(probe.text.nflaws && strstr(probe.text.flaws[0].what, "NUL byte(s) at offset"), "flaw %.200s",
+              probe.text.nflaws ? probe.text.flaws[0].what : "(none)");
+        kb_text_free(&probe.text);
         free(varied);
         kb_buf_free(&text);
         kb_buf_free(&bytes);
@@ -629,8 +632,8 @@ static void test_every_locale_encoding_layout(void **state)
         fail_msg("%zu failed expectations", failures);
 }
 
-/* An undecodable byte is an input error with its offset, in every Unicode
- * form the table's text is saved in. */
+/* An undecodable byte after a UTF-8 BOM is damage with its file offset and
+ * line: the text around it is still read, and the parser still knows it. */
 static void test_undecodable_byte_has_offset(void **state)
 {
     (void)state;
@@ -641,12 +644,17 @@ static void test_undecodable_byte_has_offset(void **state)
     kb_buf_append(&b, "\xff\r\n", 3);
     kb_text_reading read;
     char err[256];
-    assert_int_equal(kb_text_read((const unsigned char *)b.data, b.len, &read, err, sizeof err),
-                     KB_ERR_ENCODING);
+    assert_int_equal(kb_text_read((const unsigned char *)b.data, b.len, &read, err, sizeof err), KB_OK);
+    assert_non_null(read.parser);
+    assert_string_equal(read.parser->kind, "vssadmin_writers");
+    assert_int_equal(read.text.nflaws_total, 1);
+    assert_int_equal(read.text.flaws[0].offset, at);
+    assert_int_equal(read.text.flaws[0].line, read.text.nlines);
     char want[64];
-    snprintf(want, sizeof want, "offset %zu", at);
-    if (!strstr(err, want))
-        fail_msg("error \"%s\" does not say %s", err, want);
+    snprintf(want, sizeof want, "byte 0xFF at offset %zu is not valid UTF-8", at);
+    assert_string_equal(read.text.flaws[0].what, want);
+    assert_string_equal(read.text.lines[read.text.nlines - 1], "\xef\xbf\xbd");
+    kb_text_free(&read.text);
     kb_buf_free(&b);
 }
 

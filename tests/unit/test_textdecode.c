@@ -1,7 +1,8 @@
 /* test_textdecode.c: encoding detection, conversion to UTF-8, line splitting
  * and display width (parsers/textdecode.c): BOMs, UTF-16 without BOM, UTF-8,
- * CP932 through iconv, the CP437 fallback, CRLF/LF/CR endings, errors that
- * name the byte offset, and East Asian wide characters. */
+ * CP932 through iconv, the CP437 fallback, CRLF/LF/CR endings, damage read
+ * around (U+FFFD and flaws naming the file offset and line), NUL padding,
+ * and East Asian wide characters. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -259,45 +260,170 @@ static void test_empty(void **state)
     kb_text_free(&t);
 }
 
+#define FFFD "\xEF\xBF\xBD"
+
+/* Expects flaw i of t at file offset, on line, saying what. */
+static void expect_flaw(const kb_text *t, size_t i, size_t offset, size_t line, const char *what)
+{
+    assert_true(i < t->nflaws);
+    assert_int_equal(t->flaws[i].offset, offset);
+    assert_int_equal(t->flaws[i].line, line);
+    assert_string_equal(t->flaws[i].what, what);
+}
+
 static void test_bad_utf8_after_bom(void **state)
 {
     (void)state;
     kb_text t;
+    /* BOM (3 bytes), "abc", then 0xFF at file offset 6: read around it. */
+    DECODE_OK(&t, "\xEF\xBB\xBF" "abc\xFF" "def\r\nnext\r\n");
+    assert_string_equal(t.encoding, "UTF-8 with BOM");
+    assert_int_equal(t.nflaws_total, 1);
+    expect_flaw(&t, 0, 6, 1, "byte 0xFF at offset 6 is not valid UTF-8");
+    assert_int_equal(t.nlines, 2);
+    assert_string_equal(t.lines[0], "abc" FFFD "def");
+    assert_string_equal(t.lines[1], "next");
+    kb_text_free(&t);
+    /* A truncated multi-byte sequence at the end: each byte is one place. */
+    DECODE_OK(&t, "\xEF\xBB\xBF" "ok\r\n\xE3\x81");
+    assert_int_equal(t.nflaws_total, 2);
+    expect_flaw(&t, 0, 7, 2, "byte 0xE3 at offset 7 is not valid UTF-8");
+    expect_flaw(&t, 1, 8, 2, "byte 0x81 at offset 8 is not valid UTF-8");
+    assert_string_equal(t.lines[1], FFFD FFFD);
+    kb_text_free(&t);
+}
+
+/* Japanese vssadmin output saved as UTF-8 without BOM. */
+static const char vss_ja_utf8[] =
+    "\r\nC:\\Windows\\system32>vssadmin list writers\r\n"
+    "vssadmin 1.1 - \xE3\x83\x9C\xE3\x83\xAA\xE3\x83\xA5\xE3\x83\xBC\xE3\x83\xA0 "
+    "\xE3\x82\xB7\xE3\x83\xA3\xE3\x83\x89\xE3\x82\xA6 \xE3\x82\xB3\xE3\x83\x94\xE3\x83\xBC "
+    "\xE3\x82\xB5\xE3\x83\xBC\xE3\x83\x93\xE3\x82\xB9\xE7\xAE\xA1\xE7\x90\x86\xE3\x82\xB3\xE3\x83\x9E"
+    "\xE3\x83\xB3\xE3\x83\x89 \xE3\x83\xA9\xE3\x82\xA4\xE3\x83\xB3 \xE3\x83\x84\xE3\x83\xBC\xE3\x83\xAB\r\n"
+    "(C) Copyright 2001-2013 Microsoft Corp.\r\n\r\n";
+
+/* Almost all valid UTF-8 with one bad byte and no BOM: damaged UTF-8,
+ * never CP437 mojibake read as if nothing were wrong. */
+static void test_damaged_utf8_without_bom(void **state)
+{
+    (void)state;
+    unsigned char b[sizeof vss_ja_utf8];
+    memcpy(b, vss_ja_utf8, sizeof b);
+    size_t at = (size_t)(strstr(vss_ja_utf8, "\xE3\x82\xB7") - vss_ja_utf8); /* シ */
+    assert_int_equal(at, 76);
+    b[at] = 0xFF; /* its two continuation bytes are stray now too */
+    const char *pages[8];
+    assert_int_equal(kb_text_candidates(b, sizeof b - 1, pages, 8), 0);
+    kb_text t;
+    decode_ok(&t, b, sizeof b - 1);
+    assert_string_equal(t.encoding, "UTF-8");
+    assert_int_equal(t.encoding_assumed, 0);
+    assert_int_equal(t.nflaws_total, 3);
+    expect_flaw(&t, 0, 76, 3, "byte 0xFF at offset 76 is not valid UTF-8");
+    expect_flaw(&t, 1, 77, 3, "byte 0x82 at offset 77 is not valid UTF-8");
+    expect_flaw(&t, 2, 78, 3, "byte 0xB7 at offset 78 is not valid UTF-8");
+    assert_non_null(strstr(t.lines[2], FFFD FFFD FFFD "\xE3\x83\xA3")); /* ...ャ follows */
+    kb_text_free(&t);
+    /* kb_text_read: the parser still recognises it, the encoding is UTF-8. */
+    kb_text_reading r;
     char err[256];
-    /* BOM (3 bytes), "abc", then 0xFF at file offset 6. */
-    kb_status rc = DECODE_ERR(&t, "\xEF\xBB\xBF" "abc\xFF" "def\r\n", err);
-    assert_int_equal(rc, KB_ERR_ENCODING);
-    assert_string_equal(err, "byte 0xFF at offset 6 is not valid UTF-8");
-    assert_null(t.buf);
-    assert_null(t.lines);
-    /* A truncated multi-byte sequence at the end. */
-    rc = DECODE_ERR(&t, "\xEF\xBB\xBF" "ok\r\n\xE3\x81", err);
-    assert_int_equal(rc, KB_ERR_ENCODING);
-    assert_string_equal(err, "byte 0xE3 at offset 7 is not valid UTF-8");
+    assert_int_equal(kb_text_read(b, sizeof b - 1, &r, err, sizeof err), KB_OK);
+    assert_string_equal(r.encoding, "UTF-8");
+    assert_non_null(r.parser);
+    assert_string_equal(r.parser->kind, "vssadmin_writers");
+    assert_int_equal(r.text.nflaws_total, 3);
+    kb_text_free(&r.text);
+}
+
+/* Too few valid multibyte sequences (7) to outweigh a bad byte: legacy
+ * text, as OEM text forms a few valid sequences by chance. */
+static void test_few_utf8_sequences_stay_legacy(void **state)
+{
+    (void)state;
+    static const unsigned char seven[] = "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9 \xFF\r\n";
+    const char *pages[8];
+    assert_true(kb_text_candidates(seven, sizeof seven - 1, pages, 8) > 0);
+    static const unsigned char eight[] = "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9 \xFF\r\n";
+    assert_int_equal(kb_text_candidates(eight, sizeof eight - 1, pages, 8), 0);
+    /* More than one bad byte per four valid sequences: legacy again. */
+    static const unsigned char mixed[] =
+        "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9 \xFF\xFF\xFF\r\n";
+    assert_true(kb_text_candidates(mixed, sizeof mixed - 1, pages, 8) > 0);
+    /* CP932 Japanese stays CP932 (the same banner as above). */
+    static const unsigned char sjis[] = "vssadmin 1.1 - \x83\x7B\x83\x8A\x83\x85\x81\x5B\x83\x80 "
+                                        "\x83\x56\x83\x83\x83\x68\x83\x45\r\n";
+    assert_true(kb_text_candidates(sjis, sizeof sjis - 1, pages, 8) > 0);
+    assert_string_equal(pages[0], "CP932");
 }
 
 static void test_bad_utf16(void **state)
 {
     (void)state;
     kb_text t;
-    char err[256];
-    /* An odd byte count: the text ends inside a UTF-16 code unit. */
-    kb_status rc = DECODE_ERR(&t, "\xFF\xFE" "a\0b\0c", err);
-    assert_int_equal(rc, KB_ERR_ENCODING);
-    assert_non_null(strstr(err, "UTF-16LE"));
-    assert_non_null(strstr(err, "offset 6"));
+    /* An odd byte count: the text ends inside a UTF-16 code unit at 6. */
+    DECODE_OK(&t, "\xFF\xFE" "a\0b\0c");
+    assert_string_equal(t.encoding, "UTF-16LE with BOM");
+    assert_int_equal(t.nflaws_total, 1);
+    expect_flaw(&t, 0, 6, 1, "the text ends inside a UTF-16LE character at offset 6");
+    assert_string_equal(t.lines[0], "ab" FFFD);
+    kb_text_free(&t);
+    /* A lone high surrogate at offset 4, then text again. */
+    DECODE_OK(&t, "\xFF\xFE" "a\0\x00\xD8" "b\0\r\0\n\0c\0");
+    assert_int_equal(t.nflaws_total, 1);
+    expect_flaw(&t, 0, 4, 1, "code unit 0xD800 at offset 4 is not valid UTF-16LE");
+    assert_int_equal(t.nlines, 2);
+    assert_string_equal(t.lines[0], "a" FFFD "b");
+    assert_string_equal(t.lines[1], "c");
+    kb_text_free(&t);
 }
 
 static void test_nul_in_text(void **state)
 {
     (void)state;
     kb_text t;
-    char err[256];
-    kb_status rc = DECODE_ERR(&t, "abcdef\0gh", err);
-    assert_int_equal(rc, KB_ERR_ENCODING);
-    assert_non_null(strstr(err, "NUL"));
-    assert_non_null(strstr(err, "offset 6"));
-    assert_null(t.buf);
+    /* NULs inside the text: a flaw at their file offset, the rest read. */
+    DECODE_OK(&t, "ab\r\ncdef\0\0gh\r\n");
+    assert_int_equal(t.nflaws_total, 1);
+    expect_flaw(&t, 0, 8, 2, "2 NUL byte(s) at offset 8: not text");
+    assert_string_equal(t.lines[1], "cdef" FFFD "gh");
+    kb_text_free(&t);
+    /* In UTF-16 a NUL is a code unit of two zero bytes, at its file offset. */
+    DECODE_OK(&t, "\xFF\xFE" "a\0\r\0\n\0b\0\0\0c\0");
+    assert_int_equal(t.nflaws_total, 1);
+    expect_flaw(&t, 0, 10, 2, "2 NUL byte(s) at offset 10: not text");
+    assert_string_equal(t.lines[1], "b" FFFD "c");
+    kb_text_free(&t);
+}
+
+/* NULs at the very end are padding: trimmed and counted, not damage. */
+static void test_nul_padding(void **state)
+{
+    (void)state;
+    kb_text t;
+    DECODE_OK(&t, "\xFF\xFE" "a\0\r\0\n\0" "\0\0\0\0\0\0\0\0");
+    assert_int_equal(t.nflaws_total, 0);
+    assert_int_equal(t.nul_padding, 8);
+    assert_int_equal(t.nul_padding_at, 8);
+    assert_int_equal(t.nlines, 1);
+    assert_string_equal(t.lines[0], "a");
+    kb_text_free(&t);
+    /* Padding of odd length after whole UTF-16 code units. */
+    DECODE_OK(&t, "\xFF\xFE" "a\0" "\0\0\0");
+    assert_int_equal(t.nflaws_total, 0);
+    assert_int_equal(t.nul_padding, 3);
+    assert_int_equal(t.nul_padding_at, 4);
+    kb_text_free(&t);
+    DECODE_OK(&t, "abc\r\n\0\0\0\0");
+    assert_string_equal(t.encoding, "ASCII");
+    assert_int_equal(t.nflaws_total, 0);
+    assert_int_equal(t.nul_padding, 4);
+    assert_int_equal(t.nul_padding_at, 5);
+    kb_text_free(&t);
+    /* Padding does not hide UTF-16 without BOM: its last 0A 00 stays whole. */
+    DECODE_OK(&t, "a\0b\0\r\0\n\0\0\0\0\0");
+    assert_string_equal(t.encoding, "UTF-16LE (no BOM)");
+    assert_int_equal(t.nul_padding, 4);
+    kb_text_free(&t);
 }
 
 static void test_looks_binary(void **state)
@@ -308,6 +434,8 @@ static void test_looks_binary(void **state)
     static const unsigned char utf16[] = "I\0m\0a\0g\0e\0\r\0\n\0";
     static const unsigned char bom[] = "\xFF\xFE" "a\0";
     static const unsigned char ctrl[] = "\x01\x02\x03\x04\x05 text";
+    static const unsigned char padded[] = "text\r\n\0\0\0\0";
+    assert_int_equal(kb_bytes_look_binary(padded, sizeof padded - 1), 0); /* padding after a line end */
     assert_int_equal(kb_bytes_look_binary(evtx, sizeof evtx - 1), 1);
     assert_int_equal(kb_bytes_look_binary(text, sizeof text - 1), 0);
     assert_int_equal(kb_bytes_look_binary(utf16, sizeof utf16 - 1), 0);
@@ -357,8 +485,11 @@ int main(void)
         cmocka_unit_test(test_many_lines),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_bad_utf8_after_bom),
+        cmocka_unit_test(test_damaged_utf8_without_bom),
+        cmocka_unit_test(test_few_utf8_sequences_stay_legacy),
         cmocka_unit_test(test_bad_utf16),
         cmocka_unit_test(test_nul_in_text),
+        cmocka_unit_test(test_nul_padding),
         cmocka_unit_test(test_looks_binary),
         cmocka_unit_test(test_display_width),
     };
