@@ -47,6 +47,7 @@
 #define EXIT_OUT_OF_MEMORY 86  /* a worker's exit status: an allocation failed */
 #define EXIT_LEAKED 87         /* a worker's exit status: LeakSanitizer found a leak */
 #define WATCH_MS 10            /* how often a launcher looks at its worker's memory */
+#define FORK_TRIES 5           /* fork() tried again after EAGAIN, 50 ms apart */
 
 /* What a launcher is asked: the plan of one file (the launcher is a fork
  * of the same program, so the structures travel as they are). */
@@ -151,6 +152,19 @@ static uint64_t statm_bytes(pid_t pid, int field)
     if (sscanf(buf, "%llu %llu", &size, &resident) != 2)
         return 0;
     return (uint64_t)(field ? resident : size) * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* fork(), tried again a few times while the system is short of processes
+ * for a moment (EAGAIN): a busy machine should not cost a log. */
+static pid_t fork_retrying(void)
+{
+    pid_t pid = fork();
+    for (int tries = 0; pid < 0 && errno == EAGAIN && tries < FORK_TRIES; tries++) {
+        struct timespec pause_for = {0, 50 * 1000 * 1000};
+        nanosleep(&pause_for, NULL);
+        pid = fork();
+    }
+    return pid;
 }
 
 /* ---- the worker (a child of a launcher) ---- */
@@ -410,7 +424,7 @@ static void serve(const kb_worker_config *cfg, const request *req, kb_evtx_plan 
     kb_decode_stage *stage = mmap(NULL, sizeof *stage, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     int fds[2] = {-1, -1};
     pid_t pid = -1, launcher = getpid();
-    if (stage == MAP_FAILED || pipe(fds) != 0 || (pid = fork()) < 0) {
+    if (stage == MAP_FAILED || pipe(fds) != 0 || (pid = fork_retrying()) < 0) {
         rep.detail = errno;
     } else if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);  /* a launcher that dies takes its worker along */
@@ -478,7 +492,7 @@ int kb_worker_pool_start(kb_worker_pool *pool, size_t n, const kb_worker_config 
         l->sock = -1;
         l->pid = -1;
         pthread_mutex_init(&l->lock, NULL);
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 || (l->pid = fork()) < 0) {
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 || (l->pid = fork_retrying()) < 0) {
             l->error = errno;
             if (sv[0] >= 0) {
                 close(sv[0]);
@@ -647,6 +661,16 @@ kb_status kb_worker_decode(kb_worker_pool *pool, size_t slot, const char *fs_pat
     reply rep;
     unsigned char *output = NULL;
     int asked = l ? ask(l, fs_path, in, plan, &rep, &output) : -1;
+    /* A launcher unusable: the others, in turn, so that which files fail
+     * does not depend on which thread took them. The reason, if all fail,
+     * is that of the first. */
+    for (size_t k = 1; asked != 0 && k < pool->n; k++) {
+        reply other;
+        if (ask(&pool->launchers[(slot + k) % pool->n], fs_path, in, plan, &other, &output) == 0) {
+            asked = 0;
+            rep = other;
+        }
+    }
     if (asked == -1) {
         char *reason = kb_strprintf("cannot start a worker: %s", strerror(l ? l->error : EINVAL));
         kb_status st = worker_failed(in, plan, reason);

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include "parser.h"
 #include "worker.h"
@@ -446,6 +448,41 @@ static void test_pool_decodes_as_in_process(void **state)
     kb_interest_free(&interest);
 }
 
+/* A launcher that died: its requests go to another, and the log is read. */
+static void test_dead_launcher_replaced(void **state)
+{
+    (void)state;
+    const char *path = "samples/bundles/seed-ja/Application.evtx";
+    FILE *probe = fopen(path, "rb");
+    if (!probe)
+        skip();
+    fclose(probe);
+    kb_interest interest = {0};
+    kb_interest_add(&interest, "VSS", 8193);
+    kb_worker_pool pool;
+    kb_worker_config config = {10, 256, &interest, KB_TIME_NONE, KB_TIME_NONE, 0};
+    assert_int_equal(kb_worker_pool_start(&pool, 2, &config), 0);
+    assert_int_equal(kill(pool.launchers[0].pid, SIGKILL), 0);
+    assert_int_equal(waitpid(pool.launchers[0].pid, NULL, 0), pool.launchers[0].pid);
+    pool.launchers[0].pid = -1;  /* reaped here */
+    for (int round = 0; round < 2; round++) {  /* the failed exchange, then the closed stream */
+        kb_inputs inputs = {0};
+        kb_factlist facts = {0};
+        long i = kb_inputs_add(&inputs, path);
+        kb_parse_ctx ctx = {&inputs.items[i], 0, &facts, &interest, KB_TIME_NONE, KB_TIME_NONE, 0, 1, NULL};
+        kb_evtx_plan plan;
+        assert_int_equal(kb_evtx_plan_file(path, &ctx, &plan), KB_OK);
+        assert_int_equal(kb_worker_decode(&pool, 0, path, &ctx, &plan), KB_OK);
+        kb_evtx_plan_free(&plan);
+        assert_int_equal(inputs.items[i].state, KB_INPUT_OK);
+        assert_true(facts.n > 0);
+        kb_factlist_free(&facts);
+        kb_inputs_free(&inputs);
+    }
+    kb_worker_pool_stop(&pool);
+    kb_interest_free(&interest);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_more_rejections),
         cmocka_unit_test(test_state_without_message_applied),
         cmocka_unit_test(test_pool_decodes_as_in_process),
+        cmocka_unit_test(test_dead_launcher_replaced),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
