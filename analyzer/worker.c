@@ -47,6 +47,7 @@
 #define EXIT_OUT_OF_MEMORY 86  /* a worker's exit status: an allocation failed */
 #define EXIT_LEAKED 87         /* a worker's exit status: LeakSanitizer found a leak */
 #define WATCH_MS 10            /* how often a launcher looks at its worker's memory */
+#define FORK_TRIES 5           /* fork() tried again after EAGAIN, 50 ms apart */
 
 /* What a launcher is asked: the plan of one file (the launcher is a fork
  * of the same program, so the structures travel as they are). */
@@ -66,6 +67,7 @@ typedef enum outcome {
     MEMORY_LIMIT,
     WALL_LIMIT,
     OUTPUT_LIMIT,
+    VANISHED,       /* reaped by another (SIGCHLD ignored): how it ended is unknown */
     CANNOT_START    /* detail = errno */
 } outcome;
 
@@ -152,7 +154,33 @@ static uint64_t statm_bytes(pid_t pid, int field)
     return (uint64_t)(field ? resident : size) * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
+/* fork(), tried again a few times while the system is short of processes
+ * for a moment (EAGAIN): a busy machine should not cost a log. */
+static pid_t fork_retrying(void)
+{
+    pid_t pid = fork();
+    for (int tries = 0; pid < 0 && errno == EAGAIN && tries < FORK_TRIES; tries++) {
+        struct timespec pause_for = {0, 50 * 1000 * 1000};
+        nanosleep(&pause_for, NULL);
+        pid = fork();
+    }
+    return pid;
+}
+
 /* ---- the worker (a child of a launcher) ---- */
+
+/* kbscan's report may go to stdout: nothing a worker does may mix into it,
+ * nor read kbscan's input. stderr stays, for sanitizers' reports. */
+static void quiet_stdio(void)
+{
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0)
+        _exit(1);
+    if (dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0)
+        _exit(1);
+    if (null > STDOUT_FILENO)
+        close(null);
+}
 
 static void set_limits(const kb_worker_config *cfg)
 {
@@ -210,6 +238,23 @@ static void test_hook(const char *fs_path, kb_decode_stage *stage, int out)
         lost = NULL;
         (void)lost;
         return;
+    } else if (mode_len == 4 && strncmp(hook, "fork", 4) == 0) {
+        /* A child that keeps the pipe open in the worker's process group,
+         * the worker decoding as usual: the group is killed once it ends. */
+        if (fork() == 0)
+            for (;;)
+                pause();
+        return;
+    } else if (mode_len == 6 && strncmp(hook, "escape", 6) == 0) {
+        /* A child that leaves the process group and keeps the pipe open
+         * until its reader goes (then the write end reports an error). */
+        if (fork() == 0) {
+            setpgid(0, 0);
+            struct pollfd held = {out, 0, 0};
+            poll(&held, 1, 120 * 1000);
+            _exit(0);
+        }
+        return;
     } else if (mode_len == 7 && strncmp(hook, "garbage", 7) == 0) {
         static const unsigned char garbage[] = {0x10, 0, 0, 0, 'F', 0xde, 0xad, 0xbe, 0xef};
         write_all(out, garbage, sizeof garbage);
@@ -257,10 +302,15 @@ static void worker_main(const kb_worker_config *cfg, const request *req, kb_evtx
 
 /* ---- the launcher ---- */
 
-/* Watches a started worker until it is reaped and its output read. */
+/* Watches a started worker until it is reaped and its output read. The
+ * worker leads a process group of its own: whatever it forked is killed
+ * with it, and once it is reaped, so that nothing keeps its pipe open. The
+ * wall clock applies until both are done: a process that left the group
+ * and holds the pipe costs the file, never the scan. */
 static void watch(const kb_worker_config *cfg, pid_t pid, int rfd, reply *rep, kb_buf *output)
 {
     uint64_t cap = (uint64_t)cfg->memory_mib << 20;
+    const uint64_t output_cap = (uint64_t)KB_WORKER_OUTPUT_MIB << 20;
     uint64_t base_rss = statm_bytes(getpid(), 1);
     int64_t deadline = now_ms() + (int64_t)KB_WORKER_WALL_SECONDS(cfg->cpu_seconds) * 1000;
 #ifdef SYS_pidfd_open
@@ -268,7 +318,7 @@ static void watch(const kb_worker_config *cfg, pid_t pid, int rfd, reply *rep, k
 #else
     int pidfd = -1;
 #endif
-    int reaped = 0, status = 0;
+    int reaped = 0, status = 0, vanished = 0;
     outcome killed_for = ENDED;
     struct rusage usage;
     memset(&usage, 0, sizeof usage);
@@ -283,9 +333,9 @@ static void watch(const kb_worker_config *cfg, pid_t pid, int rfd, reply *rep, k
         poll(fds, nfds, rfd < 0 && pidfd < 0 ? 1 : WATCH_MS);
         if (rfd >= 0 && fds[0].revents) {
             ssize_t n = read(rfd, buf, sizeof buf);
-            if (n > 0 && output->len + (size_t)n > cap) {
+            if (n > 0 && output->len + (uint64_t)n > output_cap) {
                 killed_for = killed_for == ENDED ? OUTPUT_LIMIT : killed_for;
-                kill(pid, SIGKILL);
+                kill(-pid, SIGKILL);
                 n = 0;
             } else if (n > 0) {
                 kb_buf_append(output, buf, (size_t)n);
@@ -295,18 +345,28 @@ static void watch(const kb_worker_config *cfg, pid_t pid, int rfd, reply *rep, k
                 rfd = -1;
             }
         }
-        if (!reaped && wait4(pid, &status, WNOHANG, &usage) == pid) {
-            reaped = 1;
-            continue;
+        if (!reaped) {
+            pid_t got = wait4(pid, &status, WNOHANG, &usage);
+            /* ECHILD: something reaped it for us (SIGCHLD ignored); how it
+             * ended is lost. */
+            if (got == pid || (got < 0 && errno == ECHILD)) {
+                reaped = 1;
+                vanished = got < 0;
+                kill(-pid, SIGKILL);
+                continue;
+            }
         }
-        if (reaped || killed_for != ENDED)
-            continue;
-        if (now_ms() >= deadline)
-            killed_for = WALL_LIMIT;
-        else if (base_rss && statm_bytes(pid, 1) > base_rss + cap)
+        if (now_ms() >= deadline) {
+            killed_for = killed_for == ENDED ? WALL_LIMIT : killed_for;
+            kill(-pid, SIGKILL);
+            if (reaped && rfd >= 0) {  /* a process out of the group holds the pipe */
+                close(rfd);
+                rfd = -1;
+            }
+        } else if (!reaped && killed_for == ENDED && base_rss && statm_bytes(pid, 1) > base_rss + cap) {
             killed_for = MEMORY_LIMIT;
-        if (killed_for != ENDED)
-            kill(pid, SIGKILL);
+            kill(-pid, SIGKILL);
+        }
     }
     if (pidfd >= 0)
         close(pidfd);
@@ -314,6 +374,8 @@ static void watch(const kb_worker_config *cfg, pid_t pid, int rfd, reply *rep, k
                  (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
     if (killed_for != ENDED)
         rep->how = killed_for;
+    else if (vanished)
+        rep->how = VANISHED;
     else if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU ||
                                      (WTERMSIG(status) == SIGKILL && cpu >= cfg->cpu_seconds)))
         rep->how = CPU_LIMIT;
@@ -362,18 +424,21 @@ static void serve(const kb_worker_config *cfg, const request *req, kb_evtx_plan 
     kb_decode_stage *stage = mmap(NULL, sizeof *stage, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     int fds[2] = {-1, -1};
     pid_t pid = -1, launcher = getpid();
-    if (stage == MAP_FAILED || pipe(fds) != 0 || (pid = fork()) < 0) {
+    if (stage == MAP_FAILED || pipe(fds) != 0 || (pid = fork_retrying()) < 0) {
         rep.detail = errno;
     } else if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);  /* a launcher that dies takes its worker along */
         if (getppid() != launcher)
             _exit(1);
+        setpgid(0, 0);  /* a group of its own: what it forks is killed with it */
         close(sock);
         close(fds[0]);
+        quiet_stdio();
         stage->step = KB_STEP_NONE;
         stage->record = -1;
         worker_main(cfg, req, plan, path, stage, fds[1]);
     } else {
+        setpgid(pid, pid);  /* as the worker does: whichever runs first */
         close(fds[1]);
         fds[1] = -1;
         watch(cfg, pid, fds[0], &rep, &output);
@@ -388,7 +453,8 @@ static void serve(const kb_worker_config *cfg, const request *req, kb_evtx_plan 
         munmap(stage, sizeof *stage);
     if (output.failed)
         rep.how = MEMORY_LIMIT;  /* the launcher's own copy: counted against the same limit */
-    rep.len = output.failed ? 0 : output.len;
+    /* Only a worker that ended well has output worth sending. */
+    rep.len = rep.how == ENDED && rep.detail == 0 && !output.failed ? output.len : 0;
     if (send_all(sock, &rep, sizeof rep) != 0 || send_all(sock, output.data, (size_t)rep.len) != 0)
         _exit(0);
     kb_buf_free(&output);
@@ -396,6 +462,9 @@ static void serve(const kb_worker_config *cfg, const request *req, kb_evtx_plan 
 
 static void launcher_main(const kb_worker_config *cfg, int sock)
 {
+    /* Its workers are its to reap: with SIGCHLD ignored (inherited across
+     * exec) the kernel would reap them and their end would be lost. */
+    signal(SIGCHLD, SIG_DFL);
     for (;;) {
         request req;
         char *path = NULL;
@@ -423,7 +492,7 @@ int kb_worker_pool_start(kb_worker_pool *pool, size_t n, const kb_worker_config 
         l->sock = -1;
         l->pid = -1;
         pthread_mutex_init(&l->lock, NULL);
-        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 || (l->pid = fork()) < 0) {
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0 || (l->pid = fork_retrying()) < 0) {
             l->error = errno;
             if (sv[0] >= 0) {
                 close(sv[0]);
@@ -514,7 +583,9 @@ static char *failure_reason(const kb_worker_config *cfg, const reply *rep)
     case WALL_LIMIT:
         return kb_strprintf("wall-clock limit of %u s exceeded%s", KB_WORKER_WALL_SECONDS(cfg->cpu_seconds), where);
     case OUTPUT_LIMIT:
-        return kb_strprintf("worker output larger than the limit of %u MiB%s", cfg->memory_mib, where);
+        return kb_strprintf("worker output larger than the limit of %u MiB%s", KB_WORKER_OUTPUT_MIB, where);
+    case VANISHED:
+        return kb_strprintf("worker ended, reaped by another process: how is unknown%s", where);
     case CANNOT_START:
         return kb_strprintf("cannot start a worker: %s", strerror(rep->detail));
     case ENDED:
@@ -557,17 +628,29 @@ static int send_request(int sock, const char *fs_path, const kb_input *in, const
                ? 0 : -1;
 }
 
-/* One request to a launcher and its answer; the output is malloc'd. */
-static int ask(kb_launcher *l, const char *fs_path, const kb_input *in, const kb_evtx_plan *plan, uint64_t cap,
-               reply *rep, unsigned char **output)
+/* One request to a launcher and its answer; the output is malloc'd. 0,
+ * -1 when the launcher was never started, -2 when the exchange failed:
+ * then the stream is out of step, so it is closed (the launcher ends) and
+ * later requests to this launcher fail at once. */
+static int ask(kb_launcher *l, const char *fs_path, const kb_input *in, const kb_evtx_plan *plan, reply *rep,
+               unsigned char **output)
 {
     *output = NULL;
     pthread_mutex_lock(&l->lock);
-    int ok = send_request(l->sock, fs_path, in, plan) == 0 && read_all(l->sock, rep, sizeof *rep) == 0 &&
-             rep->len <= cap && (*output = malloc((size_t)rep->len + 1)) != NULL &&
-             read_all(l->sock, *output, (size_t)rep->len) == 0;
+    int started = l->sock >= 0;
+    int ok = started && send_request(l->sock, fs_path, in, plan) == 0 &&
+             read_all(l->sock, rep, sizeof *rep) == 0 && rep->len <= (uint64_t)KB_WORKER_OUTPUT_MIB << 20 &&
+             (*output = malloc((size_t)rep->len + 1)) != NULL && read_all(l->sock, *output, (size_t)rep->len) == 0;
+    if (started && !ok) {
+        close(l->sock);
+        l->sock = -1;
+    }
     pthread_mutex_unlock(&l->lock);
-    return ok ? 0 : -1;
+    if (!ok) {
+        free(*output);
+        *output = NULL;
+    }
+    return ok ? 0 : started || l->error == 0 ? -2 : -1;
 }
 
 kb_status kb_worker_decode(kb_worker_pool *pool, size_t slot, const char *fs_path, kb_parse_ctx *ctx,
@@ -575,18 +658,27 @@ kb_status kb_worker_decode(kb_worker_pool *pool, size_t slot, const char *fs_pat
 {
     kb_input *in = ctx->input;
     kb_launcher *l = pool->n ? &pool->launchers[slot % pool->n] : NULL;
-    if (!l || l->sock < 0) {
+    reply rep;
+    unsigned char *output = NULL;
+    int asked = l ? ask(l, fs_path, in, plan, &rep, &output) : -1;
+    /* A launcher unusable: the others, in turn, so that which files fail
+     * does not depend on which thread took them. The reason, if all fail,
+     * is that of the first. */
+    for (size_t k = 1; asked != 0 && k < pool->n; k++) {
+        reply other;
+        if (ask(&pool->launchers[(slot + k) % pool->n], fs_path, in, plan, &other, &output) == 0) {
+            asked = 0;
+            rep = other;
+        }
+    }
+    if (asked == -1) {
         char *reason = kb_strprintf("cannot start a worker: %s", strerror(l ? l->error : EINVAL));
         kb_status st = worker_failed(in, plan, reason);
         free(reason);
         return st;
     }
-    reply rep;
-    unsigned char *output = NULL;
-    if (ask(l, fs_path, in, plan, (uint64_t)pool->config.memory_mib << 20, &rep, &output) != 0) {
-        free(output);
+    if (asked != 0)
         return worker_failed(in, plan, "the worker's launcher stopped");
-    }
     char *reason = NULL;
     kb_status status = KB_OK;
     if (rep.how == ENDED && rep.detail == 0) {

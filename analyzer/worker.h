@@ -35,11 +35,14 @@
 #define KB_WORKER_WALL_FACTOR 2
 #define KB_WORKER_WALL_SLACK 5
 #define KB_WORKER_WALL_SECONDS(cpu) ((cpu) * KB_WORKER_WALL_FACTOR + KB_WORKER_WALL_SLACK)
+/* A worker's output, at most: kbscan holds it whole and makes facts of
+ * it several times its size, so it is bounded apart from the memory limit. */
+#define KB_WORKER_OUTPUT_MIB 256
 
 /* What every worker of a scan gets. */
 typedef struct kb_worker_config {
     unsigned cpu_seconds;         /* RLIMIT_CPU */
-    unsigned memory_mib;          /* address space (RLIMIT_AS) and resident memory; also its output */
+    unsigned memory_mib;          /* address space (RLIMIT_AS) and resident memory */
     const kb_interest *interest;  /* of the scan, inherited by the launchers */
     int64_t since, until;
     int no_prefilter;

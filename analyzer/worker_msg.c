@@ -283,6 +283,9 @@ static int read_input(reader *r, kb_input *in)
         char *feed = get_string(r, 0);
         if (!r->error && (strncmp(feed, "eventlog:", 9) != 0 || strlen(feed) > 256))
             fail(r, "a feed is not an event-log feed");
+        /* "eventlog:*" (any log) stands for a log whose channel damage hid. */
+        if (!r->error && state == KB_INPUT_OK && strcmp(feed + strlen(feed) - 2, ":*") == 0)
+            fail(r, "a feed for any log on an input that is not damaged");
         if (!r->error)
             in->feeds[in->nfeeds++] = feed;
         else
@@ -358,8 +361,10 @@ int kb_worker_result_apply(kb_worker_result *r, kb_input *in, kb_factlist *facts
     for (size_t i = 0; i < w->nnotes; i++)
         kb_input_note(in, w->notes[i].where, "%s", w->notes[i].message);
     in->notes_dropped += w->notes_dropped;
-    if (w->message && w->state != KB_INPUT_OK)
-        kb_input_fail(in, w->state, "%s", w->message);
+    if (w->state != KB_INPUT_OK)  /* a state without its message still counts */
+        kb_input_fail(in, w->state, "%s",
+                      w->message ? w->message
+                                 : w->state == KB_INPUT_ERROR ? "failed while decoding" : "damaged while decoding");
     for (size_t i = 0; i < w->nfeeds; i++)
         kb_input_add_feed(in, w->feeds[i]);
     if (!in->computer) {

@@ -16,7 +16,8 @@
  *                notes_dropped (8 each), feed count (1), the feeds
  *   'E' the end, last: the decoding's status (4)
  * Facts may only be "event" facts with the fields the EVTX parser makes;
- * feeds only event-log feeds. */
+ * feeds only event-log feeds, "eventlog:*" (any log) only on a damaged or
+ * failed input. */
 #ifndef KB_WORKER_MSG_H
 #define KB_WORKER_MSG_H
 

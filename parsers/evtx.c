@@ -320,7 +320,7 @@ static char *find_channel(const kb_parse_ctx *ctx, libevtx_file_t *file, int cou
 
 /* Decodes only the prefilter's candidates. A record id other than the one
  * expected, or a record libevtx cannot give, ends the shortcut (the caller
- * then decodes everything; facts already made are not made twice). */
+ * then decodes everything, after undoing what this made: rollback_decode). */
 static kb_status read_candidates(libevtx_file_t *file, evtx_state *st, kb_evtx_prefilter *pf)
 {
     for (size_t i = 0; i < pf->n; i++) {
@@ -470,6 +470,37 @@ static kb_status finish(kb_input *in, const kb_evtx_layout *layout, uint64_t cou
     return in->state == KB_INPUT_DAMAGED ? KB_ERR_DAMAGED : KB_OK;
 }
 
+/* What read_candidates() changes on the input and the fact list, taken
+ * before it so that a shortcut given up part-way leaves no trace: the whole
+ * decoding that follows makes every fact, count and note again. */
+typedef struct decode_mark {
+    size_t facts, nnotes;
+    uint64_t input_facts, records_read, records_failed, notes_dropped;
+} decode_mark;
+
+static decode_mark mark_decode(const kb_parse_ctx *ctx)
+{
+    const kb_input *in = ctx->input;
+    return (decode_mark){ctx->facts->n, in->nnotes, in->facts, in->records_read, in->records_failed,
+                         in->notes_dropped};
+}
+
+static void rollback_decode(kb_parse_ctx *ctx, const decode_mark *m)
+{
+    kb_input *in = ctx->input;
+    while (ctx->facts->n > m->facts)
+        kb_fact_free(ctx->facts->items[--ctx->facts->n]);
+    while (in->nnotes > m->nnotes) {
+        in->nnotes--;
+        free(in->notes[in->nnotes].where);
+        free(in->notes[in->nnotes].message);
+    }
+    in->facts = m->input_facts;
+    in->records_read = m->records_read;
+    in->records_failed = m->records_failed;
+    in->notes_dropped = m->notes_dropped;
+}
+
 /* The fast way: libevtx sees only the slice, in memory. Returns 1 when the
  * file is done, 0 when the caller must read the whole file instead. */
 static int parse_slice(const char *fs_path, kb_parse_ctx *ctx, const kb_evtx_layout *layout,
@@ -494,6 +525,7 @@ static int parse_slice(const char *fs_path, kb_parse_ctx *ctx, const kb_evtx_lay
         in->records = layout->records;
         char *channel = find_channel(ctx, file, count);
         evtx_state st = {ctx, channel, NULL, 0, 0};
+        decode_mark mark = mark_decode(ctx);
         kb_status status = read_candidates(file, &st, pf);
         if (status == KB_OK && pf->usable) {
             status = read_records(file, &st, 1);
@@ -502,6 +534,8 @@ static int parse_slice(const char *fs_path, kb_parse_ctx *ctx, const kb_evtx_lay
         } else {
             free(st.seen_ids);
             free(channel);
+            if (status == KB_OK)
+                rollback_decode(ctx, &mark);
             if (status != KB_OK) {
                 *result = status;
                 done = 1;

@@ -8,7 +8,11 @@
 . "$(dirname "$0")/../lib/tap.sh"
 cd "$repo_root" || exit 1
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-seed=samples/bundles/seed-ja
+# A copy at a path of this run only: processes left behind are found by it.
+cp -r samples/bundles/seed-ja "$tmp/seed-ja"
+seed=$tmp/seed-ja
+# left: how many processes still run with this run's bundle in their command line.
+left() { sleep 0.5; pgrep -f "$seed" | wc -l; }
 limits=(--worker-cpu-seconds 1 --worker-memory-mib 64)
 
 "$KBSCAN" --rules rules --format json -o "$tmp/base.json" "$seed" 2>/dev/null; base_rc=$?
@@ -54,6 +58,32 @@ check_hook sleep 'wall-clock limit of 7 s exceeded'
 check_hook alloc 'memory limit of 64 MiB exceeded'
 check_hook garbage 'worker output rejected: a record is longer than the message'
 check_hook badutf8 'worker output rejected: a string is not valid UTF-8'
+# A worker's child that leaves its process group and keeps the pipe open:
+# the wall clock still applies, the launcher lets go of the pipe.
+check_hook escape 'wall-clock limit of 7 s exceeded'
+n=$(left)
+tap_check "escape: the escaped child goes when its pipe's reader does ($n left)" [ "$n" -eq 0 ]
+
+# A worker's child in its group, holding the pipe: killed with the group
+# once the worker is reaped; the log is read as usual, at once.
+start=$(date +%s)
+KBSCAN_TEST_WORKER_CRASH="fork:Application.evtx" "$KBSCAN" --rules rules "${limits[@]}" --format json \
+  -o "$tmp/fork.json" "$seed" 2>/dev/null; rc=$?
+end=$(date +%s)
+$PY tests/lib/normalise.py "$tmp/base.json" > "$tmp/base.norm"
+$PY tests/lib/normalise.py "$tmp/fork.json" > "$tmp/fork.norm"
+tap_check "fork: the usual report (exit $rc)" bash -c "[ $rc -eq 1 ] && cmp -s '$tmp/base.norm' '$tmp/fork.norm'"
+tap_check "fork: no wait for the wall clock ($((end - start)) s)" [ $((end - start)) -le 3 ]
+n=$(left)
+tap_check "fork: the worker's child is killed with its group ($n left)" [ "$n" -eq 0 ]
+
+# kbscan started with SIGCHLD ignored (inherited across exec): launchers
+# still reap their workers, and the run ends with the usual report.
+timeout 60 /usr/bin/python3 -c 'import os,signal,sys; signal.signal(signal.SIGCHLD, signal.SIG_IGN); os.execv(sys.argv[1], sys.argv[1:])' \
+  "$KBSCAN" --rules rules "${limits[@]}" --format json -o "$tmp/sigign.json" "$seed" 2>/dev/null; rc=$?
+$PY tests/lib/normalise.py "$tmp/sigign.json" > "$tmp/sigign.norm" 2>/dev/null
+tap_check "SIGCHLD ignored: the usual report, in time (exit $rc)" \
+  bash -c "[ $rc -eq 1 ] && cmp -s '$tmp/base.norm' '$tmp/sigign.norm'"
 
 # Under ASan a worker checks itself for leaks: a leak in the decoding is
 # found even though the worker ends with _exit.
@@ -106,8 +136,20 @@ tap_check "--worker-cpu-seconds 0: exit 2 naming the value" bash -c "[ $rc -eq 2
 tap_check "--worker-memory-mib lots: exit 2 naming the value" bash -c "[ $rc -eq 2 ] && grep -q \"'lots'\" '$tmp/err'"
 
 # No worker is left behind: nothing runs with this bundle's path any more.
-cp -r "$seed" "$tmp/leftover-check"
-KBSCAN_TEST_WORKER_CRASH="sleep:Application.evtx" "$KBSCAN" --rules rules "${limits[@]}" -q "$tmp/leftover-check" 2>/dev/null
-left=$(pgrep -f "$tmp/leftover-check" | wc -l)
-tap_check "no worker or launcher outlives kbscan ($left left)" [ "$left" -eq 0 ]
+KBSCAN_TEST_WORKER_CRASH="sleep:Application.evtx" "$KBSCAN" --rules rules "${limits[@]}" -q "$seed" 2>/dev/null
+n=$(left)
+tap_check "no worker or launcher outlives kbscan ($n left)" [ "$n" -eq 0 ]
+# Nor kbscan killed while a worker sleeps (launchers and workers die with
+# their parent).
+KBSCAN_TEST_WORKER_CRASH="sleep:Application.evtx" "$KBSCAN" --rules rules "${limits[@]}" -q "$seed" 2>/dev/null &
+kbscan_pid=$!
+for _ in $(seq 50); do
+  [ "$(pgrep -f "$seed" | wc -l)" -ge 3 ] && break
+  sleep 0.1
+done
+running=$(pgrep -f "$seed" | wc -l)
+kill -9 "$kbscan_pid"; wait "$kbscan_pid" 2>/dev/null
+n=$(left)
+tap_check "kbscan killed: no launcher or worker outlives it ($running ran, $n left)" \
+  bash -c "[ $running -ge 3 ] && [ $n -eq 0 ]"
 tap_done

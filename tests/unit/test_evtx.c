@@ -605,6 +605,58 @@ static void test_several_chunks(void **state)
     kb_interest_free(&want);
 }
 
+/* Decodes many.evtx for Bulk event 2 through the prefilter's plan; when
+ * give_up is set, the plan's last candidate expects another record id, so
+ * the shortcut gives up after making facts for the others. */
+static void decode_planned(parsed *r, const char *path, const kb_interest *want, int give_up)
+{
+    memset(r, 0, sizeof *r);
+    long i = kb_inputs_add(&r->inputs, path);
+    assert_true(i >= 0);
+    kb_input *in = &r->inputs.items[i];
+    kb_input_set_kind(in, "evtx");
+    kb_parse_ctx ctx = {in, (size_t)i, &r->facts, want, KB_TIME_NONE, KB_TIME_NONE, 0, 1, NULL};
+    kb_evtx_plan plan;
+    assert_int_equal(kb_evtx_plan_file(path, &ctx, &plan), KB_OK);
+    assert_true(plan.pf.usable);
+    assert_true(plan.pf.n > 1);
+    if (give_up)
+        plan.pf.id[plan.pf.n - 1] ^= 1;
+    r->status = kb_evtx_decode(path, &ctx, &plan);
+    if (give_up)
+        assert_false(plan.pf.usable);
+    kb_evtx_plan_free(&plan);
+    r->in = in;
+}
+
+/* A shortcut given up part-way leaves no trace: the whole decoding that
+ * follows makes each fact, count and note once. */
+static void test_prefilter_given_up_counts_once(void **state)
+{
+    (void)state;
+    char json[PATHLEN], many[PATHLEN];
+    write_many_json(json);
+    assert_int_equal(generate(many, "many.evtx", json, NULL, NULL), 0);
+    kb_interest want = {0};
+    assert_int_equal(kb_interest_add(&want, "Bulk", 2), 0);
+    parsed normal, fallback;
+    decode_planned(&normal, many, &want, 0);
+    decode_planned(&fallback, many, &want, 1);
+    assert_int_equal(normal.status, KB_OK);
+    assert_int_equal(fallback.status, KB_OK);
+    assert_int_equal(normal.facts.n, MANY_EVENTS / 2);
+    assert_int_equal(fallback.facts.n, normal.facts.n);
+    assert_int_equal(fallback.in->facts, normal.in->facts);
+    assert_int_equal(fallback.in->records_read, normal.in->records_read);
+    assert_int_equal(fallback.in->records_failed, 0);
+    assert_int_equal(fallback.in->nnotes, normal.in->nnotes);
+    for (size_t i = 1; i < fallback.facts.n; i++)
+        assert_true(fallback.facts.items[i]->record != fallback.facts.items[i - 1]->record);
+    done(&normal);
+    done(&fallback);
+    kb_interest_free(&want);
+}
+
 static void test_corrupt_earlier_chunk(void **state)
 {
     (void)state;
@@ -669,6 +721,7 @@ int main(void)
         cmocka_unit_test(test_binary_data),
         cmocka_unit_test(test_several_chunks),
         cmocka_unit_test(test_corrupt_earlier_chunk),
+        cmocka_unit_test(test_prefilter_given_up_counts_once),
     };
     return cmocka_run_group_tests_name("evtx", tests, setup, teardown);
 }

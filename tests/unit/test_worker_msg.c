@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include "parser.h"
 #include "worker.h"
@@ -219,6 +221,161 @@ static void test_rejections(void **state)
     kb_buf_free(&msg);
 }
 
+/* A record by hand: its length, tag and body. */
+static void put_record(kb_buf *msg, char tag, const char *body, size_t len)
+{
+    uint32_t n = (uint32_t)len + 1;
+    unsigned char head[5] = {(unsigned char)n, (unsigned char)(n >> 8), (unsigned char)(n >> 16),
+                             (unsigned char)(n >> 24), (unsigned char)tag};
+    kb_buf_append(msg, (const char *)head, 5);
+    kb_buf_append(msg, body, len);
+}
+
+/* A fact record whose fields are given as name, value pairs (NULL: an
+ * absent string); flag is the recovered byte. */
+static void put_raw_fact(kb_buf *msg, unsigned flag, uint32_t nfields, const char *const *pairs, size_t npairs)
+{
+    kb_buf body = KB_BUF_INIT;
+    static const char ids[16] = {0};
+    kb_buf_append(&body, ids, 16);
+    kb_buf_putc(&body, (char)flag);
+    char count[4] = {(char)nfields, (char)(nfields >> 8), (char)(nfields >> 16), (char)(nfields >> 24)};
+    kb_buf_append(&body, count, 4);
+    for (size_t i = 0; i < npairs; i++) {
+        uint32_t n = pairs[i] ? (uint32_t)strlen(pairs[i]) : 0xFFFFFFFFu;
+        char len[4] = {(char)n, (char)(n >> 8), (char)(n >> 16), (char)(n >> 24)};
+        kb_buf_append(&body, len, 4);
+        if (pairs[i])
+            kb_buf_append(&body, pairs[i], n);
+    }
+    put_record(msg, 'F', body.data, body.len);
+    kb_buf_free(&body);
+}
+
+static void end_with_input(kb_buf *msg, size_t facts)
+{
+    kb_input in;
+    memset(&in, 0, sizeof in);
+    in.facts = facts;
+    kb_worker_msg_put_input(msg, &in);
+    kb_worker_msg_put_end(msg, KB_OK);
+}
+
+/* Each rule of the message, broken on its own. */
+static void test_more_rejections(void **state)
+{
+    (void)state;
+    static const char *const whole[] = {"provider", "VSS",         "event_id", "1", "channel", "A",
+                                        "computer", "C",           "data",     "",  "strings", "0"};
+    kb_buf msg = KB_BUF_INIT;
+    put_raw_fact(&msg, 0, 6, whole, 12);
+    end_with_input(&msg, 1);
+    kb_worker_result r;
+    char err[256];
+    assert_int_equal(kb_worker_msg_read((unsigned char *)msg.data, msg.len, 0, &r, err, sizeof err), 0);
+    kb_worker_result_free(&r);
+
+    kb_buf_reset(&msg);
+    put_raw_fact(&msg, 2, 6, whole, 12);
+    end_with_input(&msg, 1);
+    expect_rejected(&msg, "recovered flag is neither 0 nor 1");
+
+    kb_buf_reset(&msg);
+    put_raw_fact(&msg, 0, KB_MSG_MAX_FIELDS + 1, whole, 12);
+    end_with_input(&msg, 1);
+    expect_rejected(&msg, "too many fields");
+
+    static const char *const twice[] = {"provider", "VSS", "provider", "VSS"};
+    kb_buf_reset(&msg);
+    put_raw_fact(&msg, 0, 2, twice, 4);
+    end_with_input(&msg, 1);
+    expect_rejected(&msg, "a field twice");
+
+    kb_buf_reset(&msg);
+    put_raw_fact(&msg, 0, 5, whole, 10);  /* no "strings" */
+    end_with_input(&msg, 1);
+    expect_rejected(&msg, "lacks a field every event has");
+
+    static const char *const absent[] = {"provider", NULL};
+    kb_buf_reset(&msg);
+    put_raw_fact(&msg, 0, 1, absent, 2);
+    end_with_input(&msg, 1);
+    expect_rejected(&msg, "a required string is absent");
+
+    /* Order: facts and notes, then the input once, then the end. */
+    kb_buf_reset(&msg);
+    kb_input in;
+    memset(&in, 0, sizeof in);
+    kb_worker_msg_put_input(&msg, &in);
+    put_raw_fact(&msg, 0, 6, whole, 12);
+    kb_worker_msg_put_end(&msg, KB_OK);
+    expect_rejected(&msg, "a record follows the input record");
+    kb_buf_reset(&msg);
+    kb_worker_msg_put_end(&msg, KB_OK);
+    expect_rejected(&msg, "no input record");
+
+    /* More notes or feeds than an input may have. */
+    kb_buf_reset(&msg);
+    static const char note[] = "\xff\xff\xff\xff\x01\x00\x00\x00n";
+    for (int i = 0; i <= KB_MAX_NOTES; i++)
+        put_record(&msg, 'N', note, sizeof note - 1);
+    end_with_input(&msg, 0);
+    expect_rejected(&msg, "more notes than a file may have");
+    kb_buf_reset(&msg);
+    static const char feeds[] = "\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"
+                                "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+                                "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+                                "\x05";
+    put_record(&msg, 'I', feeds, sizeof feeds - 1);
+    kb_worker_msg_put_end(&msg, KB_OK);
+    expect_rejected(&msg, "too many feeds");
+
+    /* "Any log" only where damage hid the channel. */
+    kb_buf_reset(&msg);
+    in.state = KB_INPUT_OK;
+    kb_input_add_feed(&in, "eventlog:*");
+    kb_worker_msg_put_input(&msg, &in);
+    kb_worker_msg_put_end(&msg, KB_OK);
+    expect_rejected(&msg, "a feed for any log on an input that is not damaged");
+    kb_buf_reset(&msg);
+    in.state = KB_INPUT_DAMAGED;
+    kb_worker_msg_put_input(&msg, &in);
+    kb_worker_msg_put_end(&msg, KB_ERR_DAMAGED);
+    assert_int_equal(kb_worker_msg_read((unsigned char *)msg.data, msg.len, 0, &r, err, sizeof err), 0);
+    kb_worker_result_free(&r);
+    kb_input_clear(&in);
+    kb_buf_free(&msg);
+}
+
+/* A damaged or failed state without a message still makes the input so. */
+static void test_state_without_message_applied(void **state)
+{
+    (void)state;
+    for (int failed = 0; failed < 2; failed++) {
+        kb_input w;
+        memset(&w, 0, sizeof w);
+        w.state = failed ? KB_INPUT_ERROR : KB_INPUT_DAMAGED;
+        kb_buf msg = KB_BUF_INIT;
+        kb_worker_msg_put_input(&msg, &w);
+        kb_worker_msg_put_end(&msg, KB_ERR_DAMAGED);
+        kb_worker_result r;
+        char err[256];
+        assert_int_equal(kb_worker_msg_read((unsigned char *)msg.data, msg.len, 0, &r, err, sizeof err), 0);
+        kb_inputs inputs = {0};
+        long index = kb_inputs_add(&inputs, "Application.evtx");
+        assert_true(index >= 0);
+        kb_input *in = &inputs.items[index];
+        kb_factlist facts = {0};
+        assert_int_equal(kb_worker_result_apply(&r, in, &facts), 0);
+        kb_worker_result_free(&r);
+        assert_int_equal(in->state, w.state);
+        assert_string_equal(in->message, failed ? "failed while decoding" : "damaged while decoding");
+        kb_factlist_free(&facts);
+        kb_inputs_free(&inputs);
+        kb_buf_free(&msg);
+    }
+}
+
 /* What the worker cannot send as it is, it sends as kbscan shows it. */
 static void test_invalid_utf8_sent_visible(void **state)
 {
@@ -291,6 +448,41 @@ static void test_pool_decodes_as_in_process(void **state)
     kb_interest_free(&interest);
 }
 
+/* A launcher that died: its requests go to another, and the log is read. */
+static void test_dead_launcher_replaced(void **state)
+{
+    (void)state;
+    const char *path = "samples/bundles/seed-ja/Application.evtx";
+    FILE *probe = fopen(path, "rb");
+    if (!probe)
+        skip();
+    fclose(probe);
+    kb_interest interest = {0};
+    kb_interest_add(&interest, "VSS", 8193);
+    kb_worker_pool pool;
+    kb_worker_config config = {10, 256, &interest, KB_TIME_NONE, KB_TIME_NONE, 0};
+    assert_int_equal(kb_worker_pool_start(&pool, 2, &config), 0);
+    assert_int_equal(kill(pool.launchers[0].pid, SIGKILL), 0);
+    assert_int_equal(waitpid(pool.launchers[0].pid, NULL, 0), pool.launchers[0].pid);
+    pool.launchers[0].pid = -1;  /* reaped here */
+    for (int round = 0; round < 2; round++) {  /* the failed exchange, then the closed stream */
+        kb_inputs inputs = {0};
+        kb_factlist facts = {0};
+        long i = kb_inputs_add(&inputs, path);
+        kb_parse_ctx ctx = {&inputs.items[i], 0, &facts, &interest, KB_TIME_NONE, KB_TIME_NONE, 0, 1, NULL};
+        kb_evtx_plan plan;
+        assert_int_equal(kb_evtx_plan_file(path, &ctx, &plan), KB_OK);
+        assert_int_equal(kb_worker_decode(&pool, 0, path, &ctx, &plan), KB_OK);
+        kb_evtx_plan_free(&plan);
+        assert_int_equal(inputs.items[i].state, KB_INPUT_OK);
+        assert_true(facts.n > 0);
+        kb_factlist_free(&facts);
+        kb_inputs_free(&inputs);
+    }
+    kb_worker_pool_stop(&pool);
+    kb_interest_free(&interest);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -299,7 +491,10 @@ int main(void)
         cmocka_unit_test(test_flipped_bytes_never_crash),
         cmocka_unit_test(test_rejections),
         cmocka_unit_test(test_invalid_utf8_sent_visible),
+        cmocka_unit_test(test_more_rejections),
+        cmocka_unit_test(test_state_without_message_applied),
         cmocka_unit_test(test_pool_decodes_as_in_process),
+        cmocka_unit_test(test_dead_launcher_replaced),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
