@@ -103,6 +103,26 @@ static void note_cut_chunk(unsigned char *c, size_t n, uint64_t index, kb_input 
         kb_input_note(in, where, "file ends %zu bytes into this chunk (truncated)", n);
 }
 
+/* The cut chunk at the end of a truncated file, for both walks. */
+static void note_truncation(unsigned char *tail, size_t n, uint64_t index, kb_input *in,
+                            kb_evtx_layout *out, kb_evtx_prefilter *pf)
+{
+    out->trailing_bytes = n;
+    note_cut_chunk(tail, n, index, in);
+    out->chunks_damaged++;
+    if (pf)
+        kb_evtx_prefilter_doubt(pf, "the file is truncated");
+}
+
+/* One line on the input for all the damaged chunks, for both walks. */
+static void note_damage_summary(const kb_evtx_layout *out, kb_input *in)
+{
+    if (out->chunks_damaged)
+        kb_input_fail(in, KB_INPUT_DAMAGED, "%llu of %llu chunk(s) damaged",
+                      (unsigned long long)out->chunks_damaged,
+                      (unsigned long long)(out->chunks + (out->trailing_bytes ? 1 : 0)));
+}
+
 /* Checks one chunk (index: its number in the file) and walks its records,
  * showing it to the prefilter pf (may be NULL). */
 static void check_chunk(const unsigned char *c, uint64_t index, kb_input *in, kb_evtx_layout *out,
@@ -187,11 +207,7 @@ int kb_evtx_read_layout_filtered(FILE *fp, kb_input *in, kb_evtx_layout *out, kb
             continue;
         }
         if (n > 0) {
-            out->trailing_bytes = n;
-            note_cut_chunk(c, n, index, in);
-            out->chunks_damaged++;
-            if (pf)
-                kb_evtx_prefilter_doubt(pf, "the file is truncated");
+            note_truncation(c, n, index, in, out, pf);
         }
         break;
     }
@@ -199,10 +215,7 @@ int kb_evtx_read_layout_filtered(FILE *fp, kb_input *in, kb_evtx_layout *out, kb
     free(c);
     if (read_error)
         return -1;
-    if (out->chunks_damaged)
-        kb_input_fail(in, KB_INPUT_DAMAGED, "%llu of %llu chunk(s) damaged",
-                      (unsigned long long)out->chunks_damaged,
-                      (unsigned long long)(out->chunks + (out->trailing_bytes ? 1 : 0)));
+    note_damage_summary(out, in);
     return 0;
 }
 
@@ -320,19 +333,12 @@ int kb_evtx_read_layout_split(const char *path, kb_input *in, kb_evtx_layout *ou
     failed |= !failed && trailing && !tail;
     if (tail && fseeko(fp, (off_t)(KB_EVTX_HEADER_SIZE + chunks * KB_EVTX_CHUNK_SIZE), SEEK_SET) == 0 &&
         fread(tail, 1, trailing, fp) == trailing) {
-        out->trailing_bytes = trailing;
-        note_cut_chunk(tail, trailing, chunks, in);
-        out->chunks_damaged++;
-        if (pf)
-            kb_evtx_prefilter_doubt(pf, "the file is truncated");
+        note_truncation(tail, trailing, chunks, in, out, pf);
     }
     free(tail);
     fclose(fp);
     if (failed)
         return -1;
-    if (out->chunks_damaged)
-        kb_input_fail(in, KB_INPUT_DAMAGED, "%llu of %llu chunk(s) damaged",
-                      (unsigned long long)out->chunks_damaged,
-                      (unsigned long long)(out->chunks + (out->trailing_bytes ? 1 : 0)));
+    note_damage_summary(out, in);
     return 0;
 }
