@@ -25,10 +25,10 @@ ALL_CFLAGS = -std=c11 -pthread $(WARN) $(DEFS) -Ianalyzer -Iparsers -Ifuzz \
              $(shell pkg-config --cflags $(PKGS)) $(CFLAGS) $(SANFLAGS)
 LIBS       = $(shell pkg-config --libs $(PKGS)) -lm -pthread
 
-# Every .c in analyzer/ and parsers/ except the CLI's main is library code,
+# Every .c in the folders of analyzer/ and parsers/ except the CLI's main is library code,
 # shared by kbscan and the unit tests.
-MAIN_SRC    := analyzer/main.c
-LIB_SRC     := $(filter-out $(MAIN_SRC),$(sort $(wildcard analyzer/*.c parsers/*.c)))
+MAIN_SRC    := analyzer/cli/main.c
+LIB_SRC     := $(filter-out $(MAIN_SRC),$(sort $(wildcard analyzer/*/*.c parsers/*/*.c)))
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 KBSCAN      := $(BUILD)/kbscan
 
@@ -53,8 +53,8 @@ $(BUILD)/obj/%.o: %.c
 $(KBSCAN): $(BUILD)/obj/$(MAIN_SRC:.c=.o) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
-# evtxgen shares kbscan's time parsing (analyzer/fact.c) and string helpers.
-EVTXGEN_SHARED := $(BUILD)/obj/analyzer/fact.o $(BUILD)/obj/analyzer/strbuf.o
+# evtxgen shares kbscan's time parsing (analyzer/core/fact.c) and string helpers.
+EVTXGEN_SHARED := $(BUILD)/obj/analyzer/core/fact.o $(BUILD)/obj/analyzer/core/strbuf.o
 $(EVTXGEN): $(EVTXGEN_OBJ) $(EVTXGEN_SHARED)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
@@ -90,7 +90,7 @@ demo: deps
 samples: $(EVTXGEN)
 	@samples/src/make_bundles.sh $(EVTXGEN)
 
-# Regenerates analyzer/errcodes_table.h (committed) from mingw-w64-common's
+# Regenerates analyzer/report/errcodes_table.h (committed) from mingw-w64-common's
 # headers and tools/errcodes/meanings.tsv; a test checks it is up to date.
 errcodes:
 	@KBSCAN_EXTRA_PACKAGES="mingw-w64-common $(KBSCAN_EXTRA_PACKAGES)" tools/deps.sh

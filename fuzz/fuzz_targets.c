@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "parser.h"
+#include "source/source.h"
 
 static void parse_text_with(const kb_text_parser *parser, const kb_text *text)
 {

@@ -2,7 +2,7 @@
  * samples/README.md) with cJSON. Missing optional fields get the values
  * Windows writes; a bad field is an error naming the event and field. */
 #include "evtxgen.h"
-#include "fact.h"
+#include "core/fact.h"
 
 #include <cJSON.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The committed error code table (analyzer/errcodes_table.h) is what
+# The committed error code table (analyzer/report/errcodes_table.h) is what
 # tools/gen-errcodes.py makes from its sources; skipped, saying so, when the
 # headers of mingw-w64-common are not installed.
 set -u
@@ -11,10 +11,10 @@ if [ ! -r "$include/winerror.h" ]; then
   tap_skip "errcodes_table.h is up to date" "no $include/winerror.h (install mingw-w64-common)"
 else
   if generated=$("$PY" tools/gen-errcodes.py --include "$include" --output -); then
-    if diff -u analyzer/errcodes_table.h - <<<"$generated" >/dev/null; then
+    if diff -u analyzer/report/errcodes_table.h - <<<"$generated" >/dev/null; then
       tap_ok "errcodes_table.h is what tools/gen-errcodes.py makes (run make errcodes after changing its sources)"
     else
-      diff -u analyzer/errcodes_table.h - <<<"$generated" | head -20 | sed 's/^/# /'
+      diff -u analyzer/report/errcodes_table.h - <<<"$generated" | head -20 | sed 's/^/# /'
       tap_fail "errcodes_table.h differs from what tools/gen-errcodes.py makes: run make errcodes"
     fi
   else

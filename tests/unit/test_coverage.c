@@ -1,4 +1,4 @@
-/* test_coverage.c: bundle coverage (analyzer/coverage.c): times taken from
+/* test_coverage.c: bundle coverage (analyzer/engine/coverage.c): times taken from
  * file names, wrapped, late, gapped and cleared logs, inputs taken days
  * apart, the file that settles a "cannot tell", and the interest in the
  * log-cleared events. */
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "coverage.h"
+#include "engine/coverage.h"
 
 #define SEED_RULE "rules/vss-writers-missing-eventsystem-shared.json"
 #define DAY (86400LL * 1000000LL)

@@ -1,5 +1,5 @@
 /* test_engine.c: rule loading, conditions, interest, three-valued
- * checkpoints and verdicts, evidence and remedies (analyzer/rule_load.c,
+ * checkpoints and verdicts, evidence and remedies (analyzer/rules/load.c,
  * condition.c, engine.c), on the seed rule and on small rules. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 #define SEED_RULE "rules/vss-writers-missing-eventsystem-shared.json"
 

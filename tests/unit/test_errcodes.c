@@ -1,5 +1,5 @@
 /* test_errcodes.c: the error code table and its explanations
- * (analyzer/errcodes.c, analyzer/errcodes_table.h). */
+ * (analyzer/report/errcodes.c, analyzer/report/errcodes_table.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "errcodes.h"
+#include "report/errcodes.h"
 
 static void expect_code(uint32_t value, int named, const char *name, const char *meaning)
 {

@@ -1,4 +1,4 @@
-/* test_evtx.c: the event log parser (parsers/evtx.c, evtx_layout.c) on small
+/* test_evtx.c: the event log parser (parsers/evtx/evtx.c, evtx_layout.c) on small
  * .evtx files written at run time by evtxgen (path in $EVTXGEN, default
  * build/evtxgen; run from the repository root) into a temporary folder:
  * event facts and their fields, the interest and time filters, the channel
@@ -16,10 +16,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "evtx_layout.h"
-#include "parser.h"
-#include "scan.h"
-#include "strbuf.h"
+#include "evtx/layout.h"
+#include "source/source.h"
+#include "scan/scan.h"
+#include "core/strbuf.h"
 
 #define T_FIRST 1538395219123000LL  /* 2018-10-01T12:00:19.123Z */
 #define T_LAST 1538467200000000LL   /* 2018-10-02T08:00:00Z */

@@ -1,4 +1,4 @@
-/* test_evtx_prefilter.c: the EVTX prefilter (parsers/evtx_prefilter.c).
+/* test_evtx_prefilter.c: the EVTX prefilter (parsers/evtx/prefilter.c).
  * The event id it reads from raw records must agree with libevtx's on every
  * record where it claims certainty: on evtxgen's bulk logs (where it must
  * always be certain) and on every file of the real corpus
@@ -16,9 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "evtx_layout.h"
-#include "evtx_prefilter.h"
-#include "input.h"
+#include "evtx/layout.h"
+#include "evtx/prefilter.h"
+#include "core/input.h"
 
 #define CHUNK 65536
 

@@ -1,4 +1,4 @@
-/* test_fact.c: facts, fact lists and time parsing/formatting (analyzer/fact.c). */
+/* test_fact.c: facts, fact lists and time parsing/formatting (analyzer/core/fact.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fact.h"
+#include "core/fact.h"
 
 static void test_fields(void **state)
 {

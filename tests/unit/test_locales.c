@@ -4,7 +4,7 @@
  * without BOM, UTF-16LE with and without BOM, UTF-16BE with BOM, the
  * locale's OEM code page through iconv), with CRLF or LF line ends,
  * trailing blanks and a last line without newline, then read as
- * analyzer/scan.c reads it. Each case checks the facts (writers, states as
+ * analyzer/scan/scan.c reads it. Each case checks the facts (writers, states as
  * numbers, EventSystem's PID and co-hosted services, sc type, systeminfo
  * fields) and the encoding and locale the report would show. */
 #define KIND kind_under_test
@@ -16,8 +16,8 @@ static const char *kind_under_test;
 #include <iconv.h>
 
 #include "locale_table.h"
-#include "strbuf.h"
-#include "textdecode.h"
+#include "core/strbuf.h"
+#include "text/decode.h"
 
 #define NROWS (sizeof locale_rows / sizeof locale_rows[0])
 

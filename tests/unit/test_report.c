@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "html.h"
-#include "report.h"
+#include "report/escape.h"
+#include "report/report.h"
 
 #define SEED_RULE "rules/vss-writers-missing-eventsystem-shared.json"
 #define HOSTILE "<script>document.title='PWNED'</script>\"><img src=x onerror=alert(1)></style>"

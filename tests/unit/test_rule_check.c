@@ -1,5 +1,5 @@
 /* test_rule_check.c: `kbscan rules check` as a library function
- * (analyzer/tool_rules_check.c): inputs, fact types and fields no parser
+ * (analyzer/cli/tool_rules_check.c): inputs, fact types and fields no parser
  * produces, placeholders, deciding checkpoints the verdict ignores, counts
  * that never hold, fixtures; and the loader's side of it (the fixtures key,
  * "did you mean", the JSON path of a bad pattern). */
@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tool_rules.h"
+#include "cli/tool_rules.h"
 
 #define SEED_RULE "rules/vss-writers-missing-eventsystem-shared.json"
 

@@ -1,4 +1,4 @@
-/* test_sc.c: the `sc qc` / `sc queryex` parser (parsers/sc.c), run as the
+/* test_sc.c: the `sc qc` / `sc queryex` parser (parsers/text/sc.c), run as the
  * scan driver runs it (decode, sniff, parse): service type and whether the
  * service has its own process (TYPE 10 / 20 / 30 / 110), state and PID,
  * start type, binary path, one fact per block with the block as evidence,

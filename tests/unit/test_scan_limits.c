@@ -1,4 +1,4 @@
-/* test_scan_limits.c: the scan driver's limits (analyzer/scan.c) are
+/* test_scan_limits.c: the scan driver's limits (analyzer/scan/scan.c) are
  * applied as documented and said so on the inputs: files per run, folder
  * depth, text file size. */
 #include <setjmp.h>
@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "scan.h"
+#include "scan/scan.h"
 
 static char dir[64];
 

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser.h"
-#include "scan.h"
-#include "strbuf.h"
+#include "source/source.h"
+#include "scan/scan.h"
+#include "core/strbuf.h"
 
 static const kb_fact_decl *decls_of_kind(const char *kind)
 {

@@ -1,4 +1,4 @@
-/* test_systeminfo.c: the `systeminfo` parser (parsers/systeminfo.c), run as
+/* test_systeminfo.c: the `systeminfo` parser (parsers/text/systeminfo.c), run as
  * the scan driver runs it (decode, sniff, parse): English, Japanese and
  * German labels, labels that hold a colon themselves, the virtualisation
  * platform (VMware, Hyper-V, KVM, none, unknown), and sniffing. */

@@ -1,4 +1,4 @@
-/* test_tasklist.c: the `tasklist /svc` parser (parsers/tasklist.c), run as
+/* test_tasklist.c: the `tasklist /svc` parser (parsers/text/tasklist.c), run as
  * the scan driver runs it (decode, sniff, parse): the default table with its
  * "=== ===" rule line and wrapped service lists, a Japanese header in CP932,
  * /FO CSV with and without header, /FO LIST, rows cut by findstr, the INFO

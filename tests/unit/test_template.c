@@ -1,4 +1,4 @@
-/* test_template.c: the rule template language (analyzer/template.c). */
+/* test_template.c: the rule template language (analyzer/rules/template.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "template.h"
+#include "rules/template.h"
 
 /* Names: "services", "hostile" -> one value; "writers", "hr" -> three;
  * "none" -> no value. */

@@ -1,5 +1,5 @@
 /* test_textdecode.c: encoding detection, conversion to UTF-8, line splitting
- * and display width (parsers/textdecode.c): BOMs, UTF-16 without BOM, UTF-8,
+ * and display width (parsers/text/decode.c): BOMs, UTF-16 without BOM, UTF-8,
  * CP932 through iconv, the CP437 fallback, CRLF/LF/CR endings, damage read
  * around (U+FFFD and flaws naming the file offset and line), NUL padding,
  * and East Asian wide characters. */
@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser.h"
-#include "textdecode.h"
+#include "source/source.h"
+#include "text/decode.h"
 
 /* Decodes a string literal (embedded NULs included) and expects success. */
 #define DECODE_OK(text, lit) decode_ok(text, (const unsigned char *)(lit), sizeof(lit) - 1)

@@ -1,4 +1,4 @@
-/* test_vssadmin.c: the `vssadmin list writers` parser (parsers/vssadmin.c),
+/* test_vssadmin.c: the `vssadmin list writers` parser (parsers/text/vssadmin.c),
  * run as the scan driver runs it (decode, sniff, parse): writer blocks, zero
  * writers vs an error, several runs in one file, Japanese output in CP932,
  * blocks without a banner, and sniffing. */

@@ -2,7 +2,7 @@
  * worker_msg.c): what a worker writes is read back as it was; whatever a
  * subverted worker could write instead is rejected with a reason, or read
  * as something the EVTX parser could have made, never crashes or leaks.
- * And the pool (analyzer/worker.c) decodes a sample log as kbscan itself. */
+ * And the pool (parsers/evtx/worker.c) decodes a sample log as kbscan itself. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,9 +14,9 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include "parser.h"
-#include "worker.h"
-#include "worker_msg.h"
+#include "source/source.h"
+#include "evtx/worker.h"
+#include "evtx/worker_msg.h"
 
 static kb_fact *sample_fact(void)
 {

@@ -1,4 +1,4 @@
-/* text_harness.h: runs one text parser on bytes as analyzer/scan.c does
+/* text_harness.h: runs one text parser on bytes as analyzer/scan/scan.c does
  * (decode, sniff every parser, parse), for the parser unit tests. Include
  * after defining KIND (the parser's kind) and INPUT_NAME (the file name the
  * input gets). Functions are static inline: a test uses what it needs. */
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser.h"
+#include "source/source.h"
 
 typedef struct parsed {
     kb_inputs inputs;
@@ -35,7 +35,7 @@ static inline const kb_text_parser *parser_of(const char *kind)
 }
 
 /* Reads bytes (kb_text_read) and hands them to the parser as
- * analyzer/scan.c does: same encoding, locale and "assumed" choice. */
+ * analyzer/scan/scan.c does: same encoding, locale and "assumed" choice. */
 static inline void run(parsed *r, const char *bytes, size_t len)
 {
     memset(r, 0, sizeof *r);

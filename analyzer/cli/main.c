@@ -1,0 +1,256 @@
+/* main.c: kbscan's entry point: parse the command line, load the rules,
+ * scan the bundle, evaluate, write the reports, exit with the verdict. */
+#include "cli/options.h"
+#include "engine/engine.h"
+#include "report/report.h"
+#include "scan/scan.h"
+#include "cli/tool_rules.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef KBSCAN_VERSION
+#define KBSCAN_VERSION "0.0.0"
+#endif
+#ifndef KBSCAN_RULES_DIR
+#define KBSCAN_RULES_DIR "/usr/local/share/kbscan/rules"
+#endif
+
+static int is_dir(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* The installed rules next to the binary (PREFIX/bin -> PREFIX/share), the
+ * compiled-in install location, then the source tree (build/kbscan or
+ * build/asan/kbscan -> rules/). */
+static char *default_rules_dir(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash)
+            *slash = '\0';
+        static const char *const relative[] = {"/../share/kbscan/rules", NULL, "/../rules",
+                                               "/../../rules"};
+        for (size_t i = 0; i < sizeof relative / sizeof relative[0]; i++) {
+            char *dir = relative[i] ? kb_strprintf("%s%s", exe, relative[i])
+                                    : kb_strdup(KBSCAN_RULES_DIR);
+            if (dir && is_dir(dir))
+                return dir;
+            free(dir);
+        }
+    }
+    return kb_strdup(is_dir(KBSCAN_RULES_DIR) ? KBSCAN_RULES_DIR : "rules");
+}
+
+static int64_t now_wall(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+static int64_t now_mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Progress on a terminal, once the run has taken a moment: one line,
+ * overwritten: files, MiB, facts found, the file being read. */
+static void show_progress(void *ctx, const kb_scan_progress *p)
+{
+    const int64_t *started = ctx;
+    if (now_mono() - *started < 300000)
+        return;
+    char *visible = kb_text_visible(p->path);
+    int percent = p->bytes_total ? (int)(100 * p->bytes_done / p->bytes_total) : 0;
+    fprintf(stderr, "\r\033[Kkbscan: %3d%%  %zu/%zu files  %.0f/%.0f MiB  %zu found  %.40s", percent,
+            p->files_done, p->files_total, (double)p->bytes_done / 1048576.0,
+            (double)p->bytes_total / 1048576.0, p->facts, visible ? visible : "");
+    free(visible);
+    fflush(stderr);
+}
+
+static void list_rules(const kb_ruleset *rules, kb_lang lang)
+{
+    printf("%s\n", rules->dir);
+    for (size_t i = 0; i < rules->n; i++)
+        printf("  %-44s v%-3d %s\n", rules->rules[i].id, rules->rules[i].version,
+               kb_i18n_get(&rules->rules[i].title, lang));
+}
+
+static int use_color(const kb_cli *cli, FILE *out)
+{
+    if (cli->color == KB_COLOR_ALWAYS)
+        return 1;
+    if (cli->color == KB_COLOR_NEVER)
+        return 0;
+    const char *no_color = getenv("NO_COLOR");
+    return out == stdout && isatty(STDOUT_FILENO) && !(no_color && *no_color);
+}
+
+static int write_report_file(const char *path, const kb_report *r, kb_format format,
+                             const kb_cli *cli)
+{
+    FILE *out = path ? fopen(path, "w") : stdout;
+    if (!out) {
+        fprintf(stderr, "kbscan: %s: cannot write the report: %s\n", path, strerror(errno));
+        return -1;
+    }
+    int rc = format == KB_FORMAT_JSON ? kb_report_write_json(out, r)
+           : format == KB_FORMAT_HTML ? kb_report_write_html(out, r)
+                                      : kb_report_write_text(out, r, use_color(cli, out));
+    if (path && fclose(out) != 0)
+        rc = -1;
+    if (rc != 0)
+        fprintf(stderr, "kbscan: %s: write error\n", path ? path : "standard output");
+    return rc;
+}
+
+/* One line on stderr per input that could not be read fully. */
+static void report_input_errors(const kb_inputs *inputs)
+{
+    for (size_t i = 0; i < inputs->n; i++) {
+        const kb_input *in = &inputs->items[i];
+        if (in->state != KB_INPUT_ERROR && in->state != KB_INPUT_DAMAGED)
+            continue;
+        /* A file name can carry escape sequences: never print it raw. */
+        char *path = kb_text_visible(in->path);
+        char *message = kb_text_visible(in->message ? in->message : "unreadable");
+        fprintf(stderr, "kbscan: %s: %s: %s\n", path ? path : "?", kb_input_state_name(in->state),
+                message ? message : "unreadable");
+        free(path);
+        free(message);
+    }
+}
+
+static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules_dir)
+{
+    int64_t started = now_wall(), t0 = now_mono();
+    kb_interest interest = {0};
+    if (kb_rules_interest(rules, &interest) != 0 || kb_coverage_interest(&interest) != 0) {
+        fprintf(stderr, "kbscan: out of memory\n");
+        return 2;
+    }
+    kb_scan_opts opts;
+    kb_scan_opts_init(&opts);
+    opts.interest = &interest;
+    opts.since = cli->since;
+    opts.no_prefilter = cli->no_prefilter;
+    opts.no_isolation = cli->no_isolation;
+    if (cli->worker_cpu_seconds)
+        opts.worker_cpu_seconds = cli->worker_cpu_seconds;
+    if (cli->worker_memory_mib)
+        opts.worker_memory_mib = cli->worker_memory_mib;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    opts.jobs = cli->jobs ? cli->jobs : cores > 0 ? (size_t)(cores < KB_MAX_JOBS ? cores : KB_MAX_JOBS) : 1;
+    opts.until = cli->until;
+    int64_t scan_started = now_mono();
+    if (!cli->quiet && isatty(STDERR_FILENO)) {
+        opts.progress = show_progress;
+        opts.progress_ctx = &scan_started;
+    }
+    kb_inputs inputs = {0};
+    kb_factlist facts = {0};
+    kb_status st = kb_scan(cli->paths, cli->npaths, &opts, &inputs, &facts);
+    if (opts.progress)
+        fputs("\r\033[K", stderr);
+    int status = 2;
+    kb_results results = {0};
+    kb_coverage coverage = {0};
+    kb_strlist storage = {0};
+    if (st != KB_OK) {
+        fprintf(stderr, "kbscan: %s\n", kb_status_name(st));
+        goto done;
+    }
+    report_input_errors(&inputs);
+    if (kb_inputs_recognised(&inputs) == 0) {
+        fprintf(stderr, "kbscan: nothing in the given paths that kbscan recognises (%zu files)\n",
+                inputs.n);
+        goto done;
+    }
+    kb_eval_opts eval = {cli->lang, cli->max_evidence};
+    if (kb_evaluate(rules, &facts, &inputs, &eval, &results) != KB_OK) {
+        fprintf(stderr, "kbscan: out of memory\n");
+        goto done;
+    }
+    status = kb_results_exit_status(&results);
+    if (kb_coverage_compute(&inputs, &facts, rules, &results, cli->lang, &coverage) != KB_OK) {
+        fprintf(stderr, "kbscan: out of memory\n");
+        status = 2;
+        goto done;
+    }
+    kb_report r = {KBSCAN_VERSION, cli->paths, cli->npaths, rules_dir, rules, &inputs, &results,
+                   cli->lang, cli->since, cli->until, started, 0, status,
+                   NULL, NULL, NULL, KB_TIME_NONE, KB_TIME_NONE, &coverage};
+    kb_report_summarise(&r, &facts, &storage);
+    r.duration_us = now_mono() - t0;
+    if ((cli->output || !cli->quiet) && write_report_file(cli->output, &r, cli->format, cli) != 0)
+        status = 2;
+    if (cli->json_file && write_report_file(cli->json_file, &r, KB_FORMAT_JSON, cli) != 0)
+        status = 2;
+    if (cli->html_file && write_report_file(cli->html_file, &r, KB_FORMAT_HTML, cli) != 0)
+        status = 2;
+done:
+    kb_coverage_free(&coverage);
+    kb_strlist_free(&storage);
+    kb_results_free(&results);
+    kb_factlist_free(&facts);
+    kb_inputs_free(&inputs);
+    kb_interest_free(&interest);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    /* `kbscan rules check|test`: the rule author's tools (a bundle folder
+     * named "rules" is still analysed as ./rules). */
+    if (argc > 1 && strcmp(argv[1], "rules") == 0) {
+        char *dir = default_rules_dir();
+        int status = kb_tool_rules(argc - 1, argv + 1, dir ? dir : "rules");
+        free(dir);
+        return status;
+    }
+    kb_cli cli;
+    if (kb_cli_parse(argc, argv, &cli) != 0)
+        return 2;
+    if (cli.show_help) {
+        kb_cli_usage(stdout);
+        return 0;
+    }
+    if (cli.show_version) {
+        printf("kbscan %s\n", KBSCAN_VERSION);
+        return 0;
+    }
+    char *rules_dir = cli.rules_dir ? kb_strdup(cli.rules_dir) : default_rules_dir();
+    kb_ruleset rules;
+    kb_buf errors = KB_BUF_INIT;
+    int status;
+    if (kb_rules_load_dir(rules_dir, &rules, &errors) != KB_OK) {
+        fprintf(stderr, "%s", kb_buf_str(&errors));
+        fprintf(stderr, "kbscan: the rules in %s are unusable\n", rules_dir);
+        status = 2;
+    } else if (cli.list_rules) {
+        list_rules(&rules, cli.lang);
+        status = 0;
+    } else {
+        status = analyse(&cli, &rules, rules_dir);
+    }
+    kb_buf_free(&errors);
+    kb_ruleset_free(&rules);
+    free(rules_dir);
+    return status;
+}

@@ -1,0 +1,495 @@
+/* engine.c: evaluates rules over facts (see engine.h). */
+#include "engine/engine.h"
+#include "rules/template.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *kb_cp_state_name(kb_cp_state s)
+{
+    return s == KB_CP_MET ? "met" : s == KB_CP_NOT_MET ? "not_met" : "unknown";
+}
+
+const char *kb_verdict_name(kb_verdict v)
+{
+    return v == KB_VERDICT_MATCHED ? "matched" : v == KB_VERDICT_NOT_MATCHED ? "not_matched"
+                                                                              : "cannot_tell";
+}
+
+const char *kb_evidence_get(const kb_evidence *ev, const char *name)
+{
+    for (size_t i = 0; i < ev->nextra; i++)
+        if (strcmp(ev->extra[i].name, name) == 0)
+            return ev->extra[i].value;
+    return kb_fact_get(ev->fact, name);
+}
+
+/* ---- template names ------------------------------------------------------ */
+
+typedef struct lookup_ctx {
+    const kb_rule_result *rule;    /* for "checkpoint-id.name" */
+    const kb_cp_result *cp;        /* for bare names */
+    const kb_fact *fact;           /* unknown_when: the fact that made it unknown */
+} lookup_ctx;
+
+static void add_time(kb_strlist *out, int64_t t)
+{
+    char buf[40];
+    kb_time_format(t, buf, sizeof buf);
+    kb_strlist_add(out, buf);
+}
+
+static int lookup_cp(const kb_cp_result *cp, const char *name, kb_strlist *out)
+{
+    if (strcmp(name, "count") == 0) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%zu", cp->count);
+        kb_strlist_add(out, buf);
+        return 0;
+    }
+    if (strcmp(name, "first_time") == 0 || strcmp(name, "last_time") == 0) {
+        add_time(out, name[0] == 'f' ? cp->first_time : cp->last_time);
+        return 0;
+    }
+    int all = strncmp(name, "all.", 4) == 0;
+    const char *field = all ? name + 4 : name;
+    for (size_t i = 0; i < cp->nevidence; i++) {
+        const char *v = kb_evidence_get(&cp->evidence[i], field);
+        if (v && !kb_strlist_has(out, v))
+            kb_strlist_add(out, v);
+        if (!all && out->n)
+            break;
+    }
+    return 0;
+}
+
+static int lookup(void *vctx, const char *name, kb_strlist *out)
+{
+    const lookup_ctx *ctx = vctx;
+    if (ctx->fact) {
+        const char *v = kb_fact_get(ctx->fact, name);
+        if (v) {
+            kb_strlist_add(out, v);
+            return 0;
+        }
+    }
+    const char *dot = strchr(name, '.');
+    if (dot && ctx->rule) {
+        const kb_rule *rule = ctx->rule->rule;
+        for (size_t i = 0; i < rule->ncheckpoints; i++) {
+            const char *id = rule->checkpoints[i].id;
+            if (strlen(id) == (size_t)(dot - name) && strncmp(id, name, (size_t)(dot - name)) == 0)
+                return lookup_cp(&ctx->rule->checkpoints[i], dot + 1, out);
+        }
+    }
+    if (ctx->cp)
+        return lookup_cp(ctx->cp, name, out);
+    return -1;
+}
+
+static char *fill(const kb_i18n *text, kb_lang lang, const lookup_ctx *ctx)
+{
+    const char *t = kb_i18n_get(text, lang);
+    if (!t || !*t)
+        return NULL;
+    return kb_template_fill(t, lookup, (void *)ctx);
+}
+
+/* ---- checkpoints ------------------------------------------------------------ */
+
+static int count_ok(const kb_checkpoint *cp, size_t count)
+{
+    double c = (double)count, v = cp->count_value;
+    switch (cp->count_op) {
+    case KB_OP_LT: return c < v;
+    case KB_OP_LE: return c <= v;
+    case KB_OP_GT: return c > v;
+    case KB_OP_GE: return c >= v;
+    case KB_OP_EQ: return c == v;
+    case KB_OP_NE: return c != v;
+    default: return c >= 1;
+    }
+}
+
+static int feeds_checkpoint(const kb_cp_result *res, size_t input)
+{
+    for (size_t i = 0; i < res->ninputs; i++)
+        if (res->inputs[i] == input)
+            return 1;
+    return 0;
+}
+
+static void find_inputs(const kb_checkpoint *cp, const kb_inputs *inputs, kb_cp_result *res)
+{
+    res->inputs = calloc(inputs->n + 1, sizeof *res->inputs);
+    for (size_t i = 0; i < inputs->n && res->inputs; i++)
+        if (kb_input_has_feed(&inputs->items[i], cp->feed))
+            res->inputs[res->ninputs++] = i;
+}
+
+static int64_t window_start(const kb_checkpoint *cp, const kb_inputs *inputs,
+                            const kb_cp_result *res)
+{
+    if (!cp->within_us)
+        return KB_TIME_NONE;
+    int64_t newest = KB_TIME_NONE;
+    for (size_t i = 0; i < res->ninputs; i++) {
+        int64_t t = inputs->items[res->inputs[i]].last_time;
+        if (t != KB_TIME_NONE && (newest == KB_TIME_NONE || t > newest))
+            newest = t;
+    }
+    return newest == KB_TIME_NONE ? KB_TIME_NONE : newest - cp->within_us;
+}
+
+/* Runs the checkpoint's extract patterns over one piece of evidence. */
+static void extract(const kb_checkpoint *cp, kb_evidence *ev)
+{
+    for (size_t i = 0; i < cp->nextracts; i++) {
+        const kb_extract *x = &cp->extracts[i];
+        const char *value = x->re ? kb_fact_get(ev->fact, x->field) : NULL;
+        if (!value)
+            continue;
+        pcre2_match_data *md = pcre2_match_data_create_from_pattern(x->re, NULL);
+        if (!md)
+            continue;
+        if (pcre2_match(x->re, (PCRE2_SPTR)value, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) >= 0) {
+            uint32_t count = 0, entry_size = 0;
+            PCRE2_SPTR table = NULL;
+            pcre2_pattern_info(x->re, PCRE2_INFO_NAMECOUNT, &count);
+            pcre2_pattern_info(x->re, PCRE2_INFO_NAMEENTRYSIZE, &entry_size);
+            pcre2_pattern_info(x->re, PCRE2_INFO_NAMETABLE, &table);
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+            for (uint32_t n = 0; n < count; n++) {
+                const unsigned char *e = table + n * entry_size;
+                int group = e[0] << 8 | e[1];
+                if (ov[2 * group] == PCRE2_UNSET)
+                    continue;
+                kb_field *p = realloc(ev->extra, (ev->nextra + 1) * sizeof *p);
+                if (!p)
+                    break;
+                ev->extra = p;
+                p[ev->nextra].name = kb_strdup((const char *)e + 2);
+                p[ev->nextra].value = kb_strndup(value + ov[2 * group], ov[2 * group + 1] - ov[2 * group]);
+                ev->nextra++;
+            }
+        }
+        pcre2_match_data_free(md);
+    }
+}
+
+static void keep_evidence(const kb_checkpoint *cp, kb_cp_result *res, const kb_fact *f,
+                          size_t max)
+{
+    res->count++;
+    if (f->time != KB_TIME_NONE && res->ntimes < KB_MAX_TIMES) {
+        if (res->ntimes == res->captimes) {
+            size_t cap = res->captimes ? res->captimes * 2 : 64;
+            int64_t *p = realloc(res->times, cap * sizeof *p);
+            if (p) {
+                res->times = p;
+                res->captimes = cap;
+            }
+        }
+        if (res->ntimes < res->captimes)
+            res->times[res->ntimes++] = f->time;
+    }
+    if (f->time != KB_TIME_NONE) {
+        if (res->first_time == KB_TIME_NONE || f->time < res->first_time)
+            res->first_time = f->time;
+        if (res->last_time == KB_TIME_NONE || f->time > res->last_time)
+            res->last_time = f->time;
+    }
+    if (res->nevidence >= max)
+        return;
+    kb_evidence *ev = &res->evidence[res->nevidence++];
+    ev->fact = f;
+    extract(cp, ev);
+}
+
+static int input_damaged(const kb_inputs *inputs, const kb_cp_result *res)
+{
+    for (size_t i = 0; i < res->ninputs; i++) {
+        kb_input_state s = inputs->items[res->inputs[i]].state;
+        if (s == KB_INPUT_DAMAGED || s == KB_INPUT_ERROR)
+            return 1;
+    }
+    return 0;
+}
+
+/* The first fact that makes the checkpoint unknown by its own say-so. */
+static const kb_fact *unknown_fact(const kb_checkpoint *cp, const kb_factlist *facts,
+                                   const kb_cp_result *res)
+{
+    if (!cp->unknown_when)
+        return NULL;
+    for (size_t i = 0; i < facts->n; i++) {
+        const kb_fact *f = facts->items[i];
+        if (strcmp(f->type, cp->fact_type) == 0 && feeds_checkpoint(res, f->input) &&
+            kb_cond_eval(cp->unknown_when, f))
+            return f;
+    }
+    return NULL;
+}
+
+static void evaluate_checkpoint(const kb_checkpoint *cp, const kb_factlist *facts,
+                                const kb_inputs *inputs, const kb_eval_opts *opts,
+                                kb_rule_result *rule_res, kb_cp_result *res)
+{
+    res->cp = cp;
+    res->first_time = res->last_time = KB_TIME_NONE;
+    find_inputs(cp, inputs, res);
+    if (res->ninputs == 0) {
+        res->state = KB_CP_UNKNOWN;
+        res->why = KB_WHY_MISSING;
+        return;
+    }
+    res->evidence = calloc(opts->max_evidence + 1, sizeof *res->evidence);
+    int64_t start = window_start(cp, inputs, res);
+    int damaged_evidence = 0;
+    for (size_t i = 0; i < facts->n && res->evidence; i++) {
+        const kb_fact *f = facts->items[i];
+        if (strcmp(f->type, cp->fact_type) != 0 || !feeds_checkpoint(res, f->input))
+            continue;
+        if (start != KB_TIME_NONE && f->time != KB_TIME_NONE && f->time < start)
+            continue;
+        if (kb_cond_eval(cp->where, f)) {
+            keep_evidence(cp, res, f, opts->max_evidence);
+            damaged_evidence |= f->damaged;
+        }
+    }
+    res->state = count_ok(cp, res->count) ? KB_CP_MET : KB_CP_NOT_MET;
+    lookup_ctx ctx = {rule_res, res, NULL};
+    const kb_fact *says = res->state == KB_CP_NOT_MET ? unknown_fact(cp, facts, res) : NULL;
+    if (says && says->damaged) {
+        damaged_evidence = 1; /* damaged lines do not speak for the input either */
+    } else if (says) {
+        res->state = KB_CP_UNKNOWN;
+        res->why = KB_WHY_INPUT_SAYS;
+        ctx.fact = says;
+        res->summary = fill(&cp->unknown_say, opts->lang, &ctx);
+        return;
+    }
+    /* A damaged input may have lost what would change the answer: an
+     * absence, or too few, proves nothing then; nor does evidence read from
+     * damaged lines (a "no writer" listing may have lost one). */
+    if ((input_damaged(inputs, res) && (res->state == KB_CP_NOT_MET || res->count == 0)) ||
+        damaged_evidence) {
+        res->state = KB_CP_UNKNOWN;
+        res->why = KB_WHY_DAMAGED;
+        return;
+    }
+    res->summary = fill(res->state == KB_CP_MET ? &cp->met_say : &cp->not_met_say, opts->lang, &ctx);
+}
+
+/* ---- near misses ------------------------------------------------------------ */
+
+/* The default closeness: the fact fails exactly one test of a top-level
+ * "all" (one field off, e.g. the same event with another error code). */
+static int all_but_one(const kb_cond *where, const kb_fact *f)
+{
+    if (!where || where->kind != KB_COND_ALL || where->nchildren < 2)
+        return 0;
+    size_t failed = 0;
+    for (size_t i = 0; i < where->nchildren; i++)
+        if (!kb_cond_eval(where->children[i], f) && ++failed > 1)
+            return 0;
+    return failed == 1;
+}
+
+static int is_near(const kb_checkpoint *cp, const kb_fact *f)
+{
+    if (kb_cond_eval(cp->where, f))
+        return 0; /* selected by the checkpoint itself: evidence, not a near fact */
+    return cp->near_where ? kb_cond_eval(cp->near_where, f) : all_but_one(cp->where, f);
+}
+
+static void free_cp_result(kb_cp_result *cp);
+
+static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const kb_inputs *inputs,
+                      const kb_eval_opts *opts, kb_rule_result *rule_res, kb_cp_result *res)
+{
+    int by_default = !cp->near_where;
+    if (by_default && !(cp->where && cp->where->kind == KB_COND_ALL && cp->where->nchildren >= 2))
+        return;
+    kb_cp_result *near = calloc(1, sizeof *near);
+    if (!near)
+        return;
+    near->cp = cp;
+    near->first_time = near->last_time = KB_TIME_NONE;
+    near->evidence = calloc(opts->max_evidence + 1, sizeof *near->evidence);
+    int64_t start = window_start(cp, inputs, res);
+    for (size_t i = 0; i < facts->n && near->evidence; i++) {
+        const kb_fact *f = facts->items[i];
+        if (strcmp(f->type, cp->fact_type) != 0 || !feeds_checkpoint(res, f->input))
+            continue;
+        if (start != KB_TIME_NONE && f->time != KB_TIME_NONE && f->time < start)
+            continue;
+        if (is_near(cp, f))
+            keep_evidence(cp, near, f, opts->max_evidence);
+    }
+    if (!near->count) {
+        free_cp_result(near);
+        free(near);
+        return;
+    }
+    lookup_ctx ctx = {rule_res, near, NULL};
+    near->summary = fill(&cp->near_say, opts->lang, &ctx);
+    res->near = near;
+    res->near_default = by_default;
+}
+
+/* Marks a not-matched rule with a met deciding checkpoint as a near miss and
+ * finds the closest facts of its deciding checkpoints that are not met. */
+static void check_near_miss(const kb_rule *rule, const kb_factlist *facts, const kb_inputs *inputs,
+                            const kb_eval_opts *opts, kb_rule_result *res)
+{
+    if (res->verdict != KB_VERDICT_NOT_MATCHED)
+        return;
+    for (size_t i = 0; i < rule->ncheckpoints; i++)
+        if (!rule->checkpoints[i].context && res->checkpoints[i].state == KB_CP_MET)
+            res->near_miss = 1;
+    if (!res->near_miss)
+        return;
+    for (size_t i = 0; i < rule->ncheckpoints; i++)
+        if (!rule->checkpoints[i].context && res->checkpoints[i].state == KB_CP_NOT_MET)
+            find_near(&rule->checkpoints[i], facts, inputs, opts, res, &res->checkpoints[i]);
+}
+
+/* ---- verdict ----------------------------------------------------------------- */
+
+static kb_cp_state logic_eval(const kb_logic *l, const kb_rule_result *res)
+{
+    if (!l)
+        return KB_CP_UNKNOWN;
+    int unknown = 0;
+    switch (l->kind) {
+    case KB_COND_TEST:
+        return res->checkpoints[l->checkpoint].state;
+    case KB_COND_NOT: {
+        kb_cp_state s = l->nchildren ? logic_eval(l->children[0], res) : KB_CP_UNKNOWN;
+        return s == KB_CP_MET ? KB_CP_NOT_MET : s == KB_CP_NOT_MET ? KB_CP_MET : KB_CP_UNKNOWN;
+    }
+    case KB_COND_ALL:
+        for (size_t i = 0; i < l->nchildren; i++) {
+            kb_cp_state s = logic_eval(l->children[i], res);
+            if (s == KB_CP_NOT_MET)
+                return KB_CP_NOT_MET;
+            unknown |= s == KB_CP_UNKNOWN;
+        }
+        return unknown ? KB_CP_UNKNOWN : KB_CP_MET;
+    case KB_COND_ANY:
+        for (size_t i = 0; i < l->nchildren; i++) {
+            kb_cp_state s = logic_eval(l->children[i], res);
+            if (s == KB_CP_MET)
+                return KB_CP_MET;
+            unknown |= s == KB_CP_UNKNOWN;
+        }
+        return unknown ? KB_CP_UNKNOWN : KB_CP_NOT_MET;
+    }
+    return KB_CP_UNKNOWN;
+}
+
+/* ---- remedies ------------------------------------------------------------------ */
+
+static void fill_list(char *const *templates, size_t n, const lookup_ctx *ctx, kb_strlist *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *s = kb_template_fill(templates[i], lookup, (void *)ctx);
+        if (s)
+            kb_strlist_add(out, s);
+        free(s);
+    }
+}
+
+static void fill_remedies(const kb_rule *rule, kb_rule_result *res, kb_lang lang)
+{
+    res->remedies = calloc(rule->nremedies + 1, sizeof *res->remedies);
+    if (!res->remedies)
+        return;
+    lookup_ctx ctx = {res, NULL, NULL};
+    for (size_t i = 0; i < rule->nremedies; i++) {
+        const kb_remedy *r = &rule->remedies[i];
+        kb_remedy_result *out = &res->remedies[res->nremedies++];
+        out->remedy = r;
+        out->text = fill(&r->text, lang, &ctx);
+        fill_list(r->commands, r->ncommands, &ctx, &out->commands);
+        out->verify_text = fill(&r->verify_text, lang, &ctx);
+        fill_list(r->verify_commands, r->nverify, &ctx, &out->verify_commands);
+        for (size_t j = 0; j < r->nnotes; j++) {
+            const kb_remedy_note *note = &r->notes[j];
+            if ((int)res->checkpoints[note->checkpoint].state != note->state)
+                continue;
+            char *s = fill(&note->text, lang, &ctx);
+            if (s)
+                kb_strlist_add(&out->notes, s);
+            free(s);
+        }
+    }
+}
+
+kb_status kb_evaluate(const kb_ruleset *rules, const kb_factlist *facts, const kb_inputs *inputs,
+                      const kb_eval_opts *opts, kb_results *out)
+{
+    memset(out, 0, sizeof *out);
+    out->rules = calloc(rules->n + 1, sizeof *out->rules);
+    if (!out->rules)
+        return KB_ERR_NOMEM;
+    for (size_t i = 0; i < rules->n; i++) {
+        const kb_rule *rule = &rules->rules[i];
+        kb_rule_result *res = &out->rules[out->n++];
+        res->rule = rule;
+        res->checkpoints = calloc(rule->ncheckpoints + 1, sizeof *res->checkpoints);
+        if (!res->checkpoints)
+            return KB_ERR_NOMEM;
+        for (size_t j = 0; j < rule->ncheckpoints; j++)
+            evaluate_checkpoint(&rule->checkpoints[j], facts, inputs, opts, res,
+                                &res->checkpoints[j]);
+        kb_cp_state s = logic_eval(rule->verdict, res);
+        res->verdict = s == KB_CP_MET ? KB_VERDICT_MATCHED
+                     : s == KB_CP_NOT_MET ? KB_VERDICT_NOT_MATCHED : KB_VERDICT_CANNOT_TELL;
+        if (res->verdict == KB_VERDICT_MATCHED)
+            fill_remedies(rule, res, opts->lang);
+        check_near_miss(rule, facts, inputs, opts, res);
+    }
+    return KB_OK;
+}
+
+static void free_cp_result(kb_cp_result *cp)
+{
+    for (size_t i = 0; i < cp->nevidence; i++) {
+        for (size_t j = 0; j < cp->evidence[i].nextra; j++) {
+            free(cp->evidence[i].extra[j].name);
+            free(cp->evidence[i].extra[j].value);
+        }
+        free(cp->evidence[i].extra);
+    }
+    free(cp->evidence);
+    free(cp->times);
+    free(cp->summary);
+    free(cp->inputs);
+    if (cp->near) {
+        free_cp_result(cp->near);
+        free(cp->near);
+    }
+}
+
+void kb_results_free(kb_results *results)
+{
+    for (size_t i = 0; i < results->n; i++) {
+        kb_rule_result *r = &results->rules[i];
+        for (size_t j = 0; j < r->rule->ncheckpoints; j++)
+            free_cp_result(&r->checkpoints[j]);
+        free(r->checkpoints);
+        for (size_t j = 0; j < r->nremedies; j++) {
+            free(r->remedies[j].text);
+            kb_strlist_free(&r->remedies[j].commands);
+            free(r->remedies[j].verify_text);
+            kb_strlist_free(&r->remedies[j].verify_commands);
+            kb_strlist_free(&r->remedies[j].notes);
+        }
+        free(r->remedies);
+    }
+    free(results->rules);
+    memset(results, 0, sizeof *results);
+}

@@ -1,0 +1,104 @@
+/* engine.h: matches facts against rules. Knows nothing of file formats:
+ * it sees facts, inputs (what each feeds, whether it is damaged) and rules.
+ *
+ * A checkpoint is met, not met, or unknown (its input is missing or damaged,
+ * or the input says it cannot answer); a rule's verdict combines its
+ * deciding checkpoints with three-valued logic: matched, not matched, or
+ * cannot tell.
+ *
+ * A near miss is a rule that is not matched although some of its deciding
+ * checkpoints are met. For each of its deciding checkpoints that is not met
+ * the engine then finds the closest facts: facts of the checkpoint's type
+ * and feed that its `where` does not select but its "near" condition does
+ * (or, when the rule gives no "near", that fail exactly one test of a
+ * top-level "all" in `where`). */
+#ifndef KB_ENGINE_H
+#define KB_ENGINE_H
+
+#include "core/fact.h"
+#include "core/input.h"
+#include "rules/rule.h"
+
+typedef enum kb_cp_state { KB_CP_MET = 0, KB_CP_NOT_MET = 1, KB_CP_UNKNOWN = 2 } kb_cp_state;
+
+typedef enum kb_verdict {
+    KB_VERDICT_MATCHED = 0,
+    KB_VERDICT_NOT_MATCHED,
+    KB_VERDICT_CANNOT_TELL
+} kb_verdict;
+
+typedef struct kb_evidence {
+    const kb_fact *fact;
+    kb_field *extra;      /* values the checkpoint's extract patterns pulled out */
+    size_t nextra;
+} kb_evidence;
+
+typedef enum kb_unknown_why {
+    KB_WHY_NONE = 0,
+    KB_WHY_MISSING,       /* no input feeds the checkpoint */
+    KB_WHY_DAMAGED,       /* an input that feeds it is damaged or unreadable */
+    KB_WHY_INPUT_SAYS     /* the input holds an answer that is not one (unknown_when) */
+} kb_unknown_why;
+
+#define KB_MAX_TIMES 1000000
+
+typedef struct kb_cp_result {
+    const kb_checkpoint *cp;
+    kb_cp_state state;
+    kb_unknown_why why;
+    size_t count;             /* facts selected */
+    kb_evidence *evidence;    /* the first max_evidence of them */
+    size_t nevidence;
+    int64_t first_time;       /* over all selected facts */
+    int64_t last_time;
+    int64_t *times;           /* times of the selected facts (for timelines), */
+    size_t ntimes;            /* at most KB_MAX_TIMES of them */
+    size_t captimes;
+    char *summary;            /* the filled met/not_met text, or why it is unknown */
+    size_t *inputs;           /* inputs that feed it */
+    size_t ninputs;
+    /* Near misses only: the closest facts, for a deciding checkpoint that is
+     * not met (count, evidence, times, and summary filled from near.say),
+     * or NULL when there are none. */
+    struct kb_cp_result *near;
+    int near_default;         /* found by the all-but-one-test default */
+} kb_cp_result;
+
+typedef struct kb_remedy_result {
+    const kb_remedy *remedy;
+    char *text;
+    kb_strlist commands;
+    char *verify_text;
+    kb_strlist verify_commands;
+    kb_strlist notes;
+} kb_remedy_result;
+
+typedef struct kb_rule_result {
+    const kb_rule *rule;
+    kb_verdict verdict;
+    kb_cp_result *checkpoints;  /* one per rule checkpoint, same order */
+    kb_remedy_result *remedies; /* filled when the rule matched */
+    size_t nremedies;
+    int near_miss;              /* not matched, yet some deciding checkpoint is met */
+} kb_rule_result;
+
+typedef struct kb_results {
+    kb_rule_result *rules;
+    size_t n;
+} kb_results;
+
+typedef struct kb_eval_opts {
+    kb_lang lang;
+    size_t max_evidence;   /* evidence kept per checkpoint (the count stays exact) */
+} kb_eval_opts;
+
+kb_status kb_evaluate(const kb_ruleset *rules, const kb_factlist *facts,
+                      const kb_inputs *inputs, const kb_eval_opts *opts, kb_results *out);
+void kb_results_free(kb_results *results);
+
+const char *kb_cp_state_name(kb_cp_state state);   /* "met", "not_met", "unknown" */
+const char *kb_verdict_name(kb_verdict verdict);   /* "matched", ... */
+/* The value of a field of a piece of evidence: extracted values first. */
+const char *kb_evidence_get(const kb_evidence *ev, const char *name);
+
+#endif

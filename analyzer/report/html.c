@@ -1,0 +1,710 @@
+/* html.c: the one-file HTML report a support engineer attaches to a
+ * ticket: inline CSS, no script, a Content-Security-Policy that allows
+ * nothing from outside the file, readable on a phone, printable. Every
+ * string from the bundle goes through kb_html_escape (escape.h). */
+#include "report/escape.h"
+#include "report/errcodes.h"
+#include "report/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define E(b, s) kb_html_escape((b), (s))
+
+static const char css[] =
+    ":root{--fg:#1d2330;--muted:#5b6475;--line:#d9dee7;--bg:#fff;--soft:#f5f7fa;"
+    "--red:#b3261e;--redbg:#fdecea;--green:#1e7a3a;--greenbg:#e8f5ec;--amber:#8a5a00;"
+    "--amberbg:#fff4d6;--mark:#fff1a8}"
+    "*{box-sizing:border-box}"
+    "body{margin:0;font:15px/1.5 system-ui,-apple-system,'Segoe UI','Hiragino Sans','Noto Sans CJK JP',"
+    "'Yu Gothic',sans-serif;color:var(--fg);background:var(--bg)}"
+    "main{max-width:1040px;margin:0 auto;padding:16px}"
+    "h1{font-size:1.5em;margin:.2em 0}h2{font-size:1.25em;margin:1.6em 0 .4em;border-bottom:1px solid var(--line)}"
+    "h3{font-size:1.05em;margin:1.2em 0 .3em}"
+    ".meta{color:var(--muted);margin:0 0 1em}.meta span{margin-right:1.2em;white-space:nowrap}"
+    ".verdict{border:1px solid var(--line);border-left:8px solid var(--muted);border-radius:6px;"
+    "padding:10px 14px;margin:10px 0;background:var(--soft)}"
+    ".verdict.matched{border-left-color:var(--red);background:var(--redbg)}"
+    ".verdict.not_matched{border-left-color:var(--green);background:var(--greenbg)}"
+    ".verdict.cannot_tell{border-left-color:var(--amber);background:var(--amberbg)}"
+    ".badge{display:inline-block;font-weight:700;font-size:.8em;letter-spacing:.04em;padding:1px 8px;"
+    "border-radius:10px;border:1px solid currentColor;margin-right:6px;white-space:nowrap}"
+    ".matched .badge,.badge.met{color:var(--red)}.not_matched .badge,.badge.not_met{color:var(--green)}"
+    ".cannot_tell .badge,.badge.unknown{color:var(--amber)}.badge.context{color:var(--muted)}"
+    ".cp{border-top:1px solid var(--line);padding:8px 0}"
+    ".summary{margin:.2em 0}.why{color:var(--amber);margin:.2em 0}"
+    ".ask{background:var(--amberbg);border:1px solid #e7c76b;border-radius:6px;padding:8px 12px;margin:6px 0}"
+    "pre{background:var(--soft);border:1px solid var(--line);border-radius:4px;padding:8px;overflow-x:auto;"
+    "white-space:pre-wrap;word-break:break-all;font:13px/1.45 ui-monospace,Menlo,Consolas,'Noto Sans Mono CJK JP',monospace;margin:.3em 0}"
+    "pre .ln{color:var(--muted);user-select:none;display:inline-block;min-width:3.5em}"
+    "pre mark{background:var(--mark);display:inline-block;width:100%}"
+    "code{font:13px ui-monospace,Menlo,Consolas,monospace}"
+    ".src{font-size:.85em;color:var(--muted);margin-top:.6em}"
+    "table{border-collapse:collapse;width:100%;font-size:.9em;margin:.4em 0}"
+    "th,td{border:1px solid var(--line);padding:3px 6px;text-align:left;vertical-align:top}"
+    "th{background:var(--soft)}td.num{text-align:right;white-space:nowrap}"
+    ".scroll{overflow-x:auto}.errcode{color:var(--muted);font-size:.9em}"
+    ".remedy{border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:8px 0}"
+    ".note{color:var(--amber)}.ctl,.bad{color:#fff;background:#8a1c7c;border-radius:3px;padding:0 2px;font-size:.85em}"
+    ".st-ok{color:var(--green)}.st-damaged,.st-error{color:var(--red);font-weight:700}"
+    ".st-not_recognised,.st-skipped{color:var(--muted)}"
+    "svg{max-width:100%;height:auto}.legend{list-style:none;padding:0;margin:.2em 0 1em;font-size:.9em}"
+    ".legend .key{display:inline-block;width:.8em;height:.8em;margin-right:.4em;vertical-align:-.05em;print-color-adjust:exact;-webkit-print-color-adjust:exact}"
+    ".near{border:1px dashed var(--amber);border-radius:6px;padding:8px 12px;margin:8px 0}"
+    "footer{color:var(--muted);font-size:.85em;margin:2em 0 1em}"
+    "@media (max-width:640px){body{font-size:14px}main{padding:8px}.meta span{display:block}"
+    "th,td{padding:2px 4px}}"
+    "@media print{body{font-size:11pt}main{max-width:none}.verdict,.remedy,.cp{break-inside:avoid}"
+    "pre{white-space:pre-wrap}a{color:inherit;text-decoration:none}}";
+
+typedef struct html {
+    kb_buf *b;
+    const kb_report *r;
+    kb_lang lang;
+} html;
+
+static const char *msg(const html *h, kb_msg m) { return kb_msg_text(h->lang, m); }
+
+static void put_time(html *h, int64_t t)
+{
+    char buf[40];
+    kb_time_format(t, buf, sizeof buf);
+    E(h->b, buf);
+}
+
+static kb_msg verdict_msg(kb_verdict v)
+{
+    return v == KB_VERDICT_MATCHED ? KB_MSG_MATCHED
+         : v == KB_VERDICT_NOT_MATCHED ? KB_MSG_NOT_MATCHED : KB_MSG_CANNOT_TELL;
+}
+
+static void head(html *h)
+{
+    const kb_report *r = h->r;
+    kb_buf_printf(h->b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
+                  h->lang == KB_LANG_JA ? "ja" : "en");
+    kb_buf_puts(h->b, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                      "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">\n"
+                      "<meta name=\"referrer\" content=\"no-referrer\">\n"
+                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                      "<title>kbscan: ");
+    E(h->b, r->computer ? r->computer : (r->npaths ? r->paths[0] : "bundle"));
+    kb_buf_puts(h->b, "</title>\n<style>");
+    kb_buf_puts(h->b, css);
+    kb_buf_puts(h->b, "</style>\n</head>\n<body>\n<main>\n");
+}
+
+static void bundle_meta(html *h)
+{
+    const kb_report *r = h->r;
+    kb_buf_puts(h->b, "<header>\n<h1>kbscan</h1>\n<p class=\"meta\">");
+    kb_buf_printf(h->b, "<span>%s: <b>", msg(h, KB_MSG_COMPUTER));
+    E(h->b, r->computer ? r->computer : "-");
+    kb_buf_puts(h->b, "</b></span>");
+    if (r->os) {
+        kb_buf_printf(h->b, "<span>%s: ", msg(h, KB_MSG_OS));
+        E(h->b, r->os);
+        if (r->virtualization && strcmp(r->virtualization, "none") != 0) {
+            kb_buf_puts(h->b, " (");
+            E(h->b, r->virtualization);
+            kb_buf_puts(h->b, ")");
+        }
+        kb_buf_puts(h->b, "</span>");
+    }
+    if (r->first_time != KB_TIME_NONE) {
+        kb_buf_printf(h->b, "<span>%s: ", msg(h, KB_MSG_EVENTS));
+        put_time(h, r->first_time);
+        kb_buf_puts(h->b, " .. ");
+        put_time(h, r->last_time);
+        kb_buf_puts(h->b, " UTC</span>");
+    }
+    kb_buf_puts(h->b, "<span>");
+    for (size_t i = 0; i < r->npaths; i++) {
+        if (i)
+            kb_buf_puts(h->b, ", ");
+        E(h->b, r->paths[i]);
+    }
+    kb_buf_puts(h->b, "</span></p>\n</header>\n");
+}
+
+static void verdict_cards(html *h)
+{
+    for (size_t i = 0; i < h->r->results->n; i++) {
+        const kb_rule_result *res = &h->r->results->rules[i];
+        kb_buf_printf(h->b, "<section class=\"verdict %s\" id=\"verdict-%zu\">\n<p><span class=\"badge\">%s</span><b>",
+                      kb_verdict_name(res->verdict), i, msg(h, verdict_msg(res->verdict)));
+        E(h->b, kb_i18n_get(&res->rule->title, h->lang));
+        kb_buf_puts(h->b, "</b></p>\n<p class=\"summary\">");
+        E(h->b, kb_i18n_get(&res->rule->summary, h->lang));
+        kb_buf_puts(h->b, "</p>\n");
+        if (res->verdict == KB_VERDICT_CANNOT_TELL) {
+            kb_buf_printf(h->b, "<div class=\"ask\"><b>%s:</b><ul>", msg(h, KB_MSG_NEXT_STEPS));
+            for (size_t c = 0; c < res->rule->ncheckpoints; c++) {
+                const kb_checkpoint *cp = &res->rule->checkpoints[c];
+                if (res->checkpoints[c].state != KB_CP_UNKNOWN || cp->context)
+                    continue;
+                kb_buf_puts(h->b, "<li><b>");
+                E(h->b, cp->collect.file ? cp->collect.file : cp->feed);
+                kb_buf_puts(h->b, "</b>");
+                if (cp->collect.command) {
+                    kb_buf_puts(h->b, ": <code>");
+                    E(h->b, cp->collect.command);
+                    kb_buf_puts(h->b, "</code>");
+                }
+                kb_buf_puts(h->b, "</li>");
+            }
+            kb_buf_puts(h->b, "</ul></div>\n");
+        }
+        kb_buf_puts(h->b, "</section>\n");
+    }
+}
+
+/* Numbered lines of saved output around the evidence; its lines marked. */
+static void text_evidence(html *h, const kb_fact *f)
+{
+    kb_buf_puts(h->b, "<pre>");
+    uint32_t n = f->line;
+    if (f->before) {
+        uint32_t lines = 1;
+        for (const char *p = f->before; *p; p++)
+            lines += *p == '\n';
+        n = f->line > lines ? f->line - lines : 1;
+    }
+    const char *parts[3] = {f->before, f->text, f->after};
+    for (int part = 0; part < 3; part++) {
+        const char *p = parts[part];
+        if (!p)
+            continue;
+        for (;;) {
+            const char *nl = strchr(p, '\n');
+            size_t len = nl ? (size_t)(nl - p) : strlen(p);
+            if (part == 1)
+                kb_buf_puts(h->b, "<mark>");
+            kb_buf_printf(h->b, "<span class=\"ln\">%u</span>", n++);
+            kb_html_escape_n(h->b, p, len);
+            kb_buf_puts(h->b, part == 1 ? "</mark>\n" : "\n");
+            if (!nl)
+                break;
+            p = nl + 1;
+        }
+    }
+    kb_buf_puts(h->b, "</pre>\n");
+}
+
+static void evidence_source(html *h, const kb_fact *f)
+{
+    kb_buf_puts(h->b, "<div class=\"src\">");
+    E(h->b, h->r->inputs->items[f->input].path);
+    if (f->line)
+        kb_buf_printf(h->b, f->line_end > f->line ? ", lines %u-%u" : ", line %u", f->line, f->line_end);
+    kb_buf_puts(h->b, "</div>\n");
+}
+
+/* Events in a table: time, record, the rule's shown fields. */
+static void event_table(html *h, const kb_cp_result *res)
+{
+    const kb_checkpoint *cp = res->cp;
+    kb_buf_puts(h->b, "<div class=\"scroll\"><table><tr><th>time (UTC)</th><th>record</th><th>file</th>");
+    for (size_t s = 0; s < cp->nshow; s++) {
+        kb_buf_puts(h->b, "<th>");
+        E(h->b, cp->show[s]);
+        kb_buf_puts(h->b, "</th>");
+    }
+    kb_buf_puts(h->b, "</tr>\n");
+    for (size_t i = 0; i < res->nevidence; i++) {
+        const kb_evidence *ev = &res->evidence[i];
+        const kb_fact *f = ev->fact;
+        if (!f->record)
+            continue;
+        kb_buf_puts(h->b, "<tr><td class=\"num\">");
+        put_time(h, f->time);
+        kb_buf_printf(h->b, "</td><td class=\"num\">%llu%s</td><td>", (unsigned long long)f->record,
+                      f->recovered ? " *" : "");
+        E(h->b, h->r->inputs->items[f->input].path);
+        kb_buf_puts(h->b, "</td>");
+        for (size_t s = 0; s < cp->nshow; s++) {
+            const char *v = kb_evidence_get(ev, cp->show[s]);
+            char *explained = kb_code_annotation(v);
+            kb_buf_puts(h->b, "<td>");
+            E(h->b, v);
+            if (explained) {
+                kb_buf_puts(h->b, " <span class=\"errcode\">");
+                E(h->b, explained);
+                kb_buf_puts(h->b, "</span>");
+            }
+            kb_buf_puts(h->b, "</td>");
+            free(explained);
+        }
+        kb_buf_puts(h->b, "</tr>\n");
+    }
+    kb_buf_puts(h->b, "</table></div>\n");
+}
+
+static void checkpoint(html *h, const kb_cp_result *res)
+{
+    const kb_checkpoint *cp = res->cp;
+    static const kb_msg names[] = {KB_MSG_MET, KB_MSG_NOT_MET, KB_MSG_UNKNOWN};
+    static const char *const classes[] = {"met", "not_met", "unknown"};
+    kb_buf_printf(h->b, "<div class=\"cp\" id=\"cp-");
+    E(h->b, cp->id);
+    kb_buf_printf(h->b, "\"><p><span class=\"badge %s\">%s</span><b>",
+                  cp->context ? "context" : classes[res->state],
+                  cp->context ? msg(h, KB_MSG_CONTEXT) : msg(h, names[res->state]));
+    E(h->b, kb_i18n_get(&cp->title, h->lang));
+    kb_buf_puts(h->b, "</b></p>\n");
+    if (res->summary && *res->summary) {
+        kb_buf_puts(h->b, "<p class=\"summary\">");
+        E(h->b, res->summary);
+        kb_buf_puts(h->b, "</p>\n");
+    }
+    if (res->state == KB_CP_UNKNOWN && res->why != KB_WHY_INPUT_SAYS) {
+        kb_buf_printf(h->b, "<p class=\"why\">%s",
+                      msg(h, res->why == KB_WHY_MISSING ? KB_MSG_MISSING : KB_MSG_DAMAGED));
+        for (size_t i = 0; res->why == KB_WHY_DAMAGED && i < res->ninputs; i++) {
+            const kb_input *in = &h->r->inputs->items[res->inputs[i]];
+            if (in->state == KB_INPUT_DAMAGED || in->state == KB_INPUT_ERROR) {
+                kb_buf_puts(h->b, "<br><code>");
+                E(h->b, in->path);
+                kb_buf_puts(h->b, "</code>");
+            }
+        }
+        kb_buf_puts(h->b, "</p>\n");
+    }
+    if (res->state == KB_CP_UNKNOWN && cp->collect.command) {
+        kb_buf_printf(h->b, "<div class=\"ask\">%s: <b>", msg(h, KB_MSG_COLLECT));
+        E(h->b, cp->collect.file);
+        kb_buf_printf(h->b, "</b><br>%s: <code>", msg(h, KB_MSG_RUN));
+        E(h->b, cp->collect.command);
+        kb_buf_puts(h->b, "</code>");
+        const char *why = kb_i18n_get(&cp->collect.why, h->lang);
+        if (*why) {
+            kb_buf_puts(h->b, "<br>");
+            E(h->b, why);
+        }
+        kb_buf_puts(h->b, "</div>\n");
+    }
+    int has_events = 0;
+    for (size_t i = 0; i < res->nevidence; i++) {
+        const kb_fact *f = res->evidence[i].fact;
+        if (f->record) {
+            has_events = 1;
+            continue;
+        }
+        evidence_source(h, f);
+        if (f->text)
+            text_evidence(h, f);
+    }
+    if (has_events) {
+        if (res->count > 1) {
+            kb_buf_printf(h->b, "<p>%zu &middot; ", res->count);
+            put_time(h, res->first_time);
+            kb_buf_puts(h->b, " .. ");
+            put_time(h, res->last_time);
+            kb_buf_puts(h->b, " UTC</p>\n");
+        }
+        event_table(h, res);
+    }
+    if (res->count > res->nevidence)
+        kb_buf_printf(h->b, "<p class=\"src\">+%zu %s</p>\n", res->count - res->nevidence,
+                      msg(h, KB_MSG_MORE_EVIDENCE));
+    kb_buf_puts(h->b, "</div>\n");
+}
+
+/* The deciding checkpoint ids in one state, as code, comma-separated. */
+static void near_ids(html *h, const kb_rule_result *res, kb_cp_state state)
+{
+    const char *sep = "";
+    for (size_t i = 0; i < res->rule->ncheckpoints; i++) {
+        if (res->rule->checkpoints[i].context || res->checkpoints[i].state != state)
+            continue;
+        kb_buf_printf(h->b, "%s<code>", sep);
+        E(h->b, res->rule->checkpoints[i].id);
+        kb_buf_puts(h->b, "</code>");
+        sep = ", ";
+    }
+}
+
+/* A near miss: the deciding checkpoints met and not met, and the closest
+ * facts of each one not met. */
+static void near_miss(html *h, const kb_rule_result *res)
+{
+    if (!res->near_miss)
+        return;
+    kb_buf_printf(h->b, "<div class=\"near\"><p><span class=\"badge unknown\">%s</span>%s: ",
+                  msg(h, KB_MSG_NEAR_MISS), msg(h, KB_MSG_MET));
+    near_ids(h, res, KB_CP_MET);
+    kb_buf_printf(h->b, "; %s: ", msg(h, KB_MSG_NOT_MET));
+    near_ids(h, res, KB_CP_NOT_MET);
+    kb_buf_puts(h->b, "</p>\n");
+    for (size_t i = 0; i < res->rule->ncheckpoints; i++) {
+        const kb_cp_result *near = res->checkpoints[i].near;
+        if (!near)
+            continue;
+        kb_buf_puts(h->b, "<p class=\"summary\"><code>");
+        E(h->b, near->cp->id);
+        kb_buf_puts(h->b, "</code>: ");
+        if (near->summary && *near->summary)
+            E(h->b, near->summary);
+        else
+            kb_buf_printf(h->b, "%zu %s", near->count, msg(h, KB_MSG_NEAR_DEFAULT));
+        kb_buf_puts(h->b, "</p>\n");
+        int has_events = 0;
+        for (size_t e = 0; e < near->nevidence; e++) {
+            const kb_fact *f = near->evidence[e].fact;
+            has_events |= f->record != 0;
+            if (!f->record) {
+                evidence_source(h, f);
+                if (f->text)
+                    text_evidence(h, f);
+            }
+        }
+        if (has_events)
+            event_table(h, near);
+        if (near->count > near->nevidence)
+            kb_buf_printf(h->b, "<p class=\"src\">+%zu %s</p>\n", near->count - near->nevidence,
+                          msg(h, KB_MSG_MORE_EVIDENCE));
+    }
+    kb_buf_puts(h->b, "</div>\n");
+}
+
+static void command_block(html *h, const kb_strlist *commands)
+{
+    if (!commands->n)
+        return;
+    kb_buf_puts(h->b, "<pre><code>");
+    for (size_t i = 0; i < commands->n; i++) {
+        E(h->b, commands->items[i]);
+        kb_buf_putc(h->b, '\n');
+    }
+    kb_buf_puts(h->b, "</code></pre>\n");
+}
+
+static void remedies(html *h, const kb_rule_result *res)
+{
+    if (!res->nremedies)
+        return;
+    kb_buf_printf(h->b, "<h3>%s</h3>\n", msg(h, KB_MSG_REMEDIES));
+    for (size_t i = 0; i < res->nremedies; i++) {
+        const kb_remedy_result *rem = &res->remedies[i];
+        kb_buf_puts(h->b, "<div class=\"remedy\"><p><b>");
+        E(h->b, kb_i18n_get(&rem->remedy->title, h->lang));
+        kb_buf_printf(h->b, "</b> <span class=\"src\">(%s)</span></p>\n",
+                      msg(h, rem->remedy->lasting ? KB_MSG_LASTING : KB_MSG_TEMPORARY));
+        if (rem->text) {
+            kb_buf_puts(h->b, "<p>");
+            E(h->b, rem->text);
+            kb_buf_puts(h->b, "</p>\n");
+        }
+        command_block(h, &rem->commands);
+        for (size_t n = 0; n < rem->notes.n; n++) {
+            kb_buf_puts(h->b, "<p class=\"note\">&#9888; ");
+            E(h->b, rem->notes.items[n]);
+            kb_buf_puts(h->b, "</p>\n");
+        }
+        if (rem->verify_text || rem->verify_commands.n) {
+            kb_buf_printf(h->b, "<p><b>%s:</b> ", msg(h, KB_MSG_VERIFY));
+            E(h->b, rem->verify_text);
+            kb_buf_puts(h->b, "</p>\n");
+            command_block(h, &rem->verify_commands);
+        }
+        kb_buf_puts(h->b, "</div>\n");
+    }
+}
+
+/* ---- timeline --------------------------------------------------------------- */
+
+#define TL_W 720
+#define TL_H 160
+#define TL_LEFT 40
+#define TL_BOTTOM 24
+
+static const char *const series_colors[] = {"#b3261e", "#d9822b", "#2b6cb0", "#6b46c1"};
+
+static void timeline_range(const kb_report *r, const kb_rule_result *res, int64_t *lo, int64_t *hi)
+{
+    *lo = r->first_time;
+    *hi = r->last_time;
+    for (size_t c = 0; c < res->rule->ncheckpoints; c++) {
+        const kb_cp_result *cp = &res->checkpoints[c];
+        for (size_t i = 0; i < cp->ntimes; i++) {
+            if (*lo == KB_TIME_NONE || cp->times[i] < *lo)
+                *lo = cp->times[i];
+            if (*hi == KB_TIME_NONE || cp->times[i] > *hi)
+                *hi = cp->times[i];
+        }
+    }
+}
+
+static void timeline(html *h, const kb_rule_result *res)
+{
+    size_t nseries = 0;
+    for (size_t c = 0; c < res->rule->ncheckpoints; c++)
+        nseries += res->checkpoints[c].ntimes > 0;
+    if (!nseries)
+        return;
+    int64_t lo, hi;
+    timeline_range(h->r, res, &lo, &hi);
+    const int64_t hour = 3600000000LL, day = 24 * hour;
+    int64_t bin = hi - lo <= 3 * day ? hour : hi - lo <= 120 * day ? day : 7 * day;
+    lo -= lo % bin;
+    size_t nbins = (size_t)((hi - lo) / bin) + 1;
+    if (nbins > 400)
+        nbins = 400;
+    size_t *counts = calloc(nbins * nseries, sizeof *counts);
+    if (!counts)
+        return;
+    size_t series = 0, max = 1;
+    for (size_t c = 0; c < res->rule->ncheckpoints; c++) {
+        const kb_cp_result *cp = &res->checkpoints[c];
+        if (!cp->ntimes)
+            continue;
+        for (size_t i = 0; i < cp->ntimes; i++) {
+            size_t b = (size_t)((cp->times[i] - lo) / bin);
+            if (b < nbins && ++counts[series * nbins + b] > max)
+                max = counts[series * nbins + b];
+        }
+        series++;
+    }
+    kb_buf_printf(h->b, "<h3>%s (%s)</h3>\n", msg(h, KB_MSG_TIMELINE),
+                  msg(h, bin == hour ? KB_MSG_PER_HOUR : bin == day ? KB_MSG_PER_DAY : KB_MSG_PER_WEEK));
+    kb_buf_printf(h->b, "<svg viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
+                        "xmlns=\"http://www.w3.org/2000/svg\">\n",
+                  TL_W, TL_H, TL_W, TL_H);
+    double plot_w = TL_W - TL_LEFT - 10, plot_h = TL_H - TL_BOTTOM - 10;
+    double bw = plot_w / (double)nbins;
+    kb_buf_printf(h->b, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#999\"/>\n", TL_LEFT,
+                  10 + plot_h, TL_W - 10, 10 + plot_h);
+    kb_buf_printf(h->b, "<text x=\"%d\" y=\"18\" font-size=\"11\" text-anchor=\"end\">%zu</text>\n",
+                  TL_LEFT - 4, max);
+    series = 0;
+    for (size_t c = 0; c < res->rule->ncheckpoints; c++) {
+        const kb_cp_result *cp = &res->checkpoints[c];
+        if (!cp->ntimes)
+            continue;
+        const char *color = series_colors[series % 4];
+        for (size_t b = 0; b < nbins; b++) {
+            size_t n = counts[series * nbins + b];
+            if (!n)
+                continue;
+            double hgt = plot_h * (double)n / (double)max;
+            double x = TL_LEFT + bw * (double)b + bw * (double)series / (double)nseries;
+            kb_buf_printf(h->b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+                                "<title>%zu</title></rect>\n",
+                          x, 10 + plot_h - hgt, bw / (double)nseries > 1 ? bw / (double)nseries - 0.5 : 1.0,
+                          hgt, color, n);
+        }
+        series++;
+    }
+    char a[40], z[40];
+    kb_time_format(lo, a, sizeof a);
+    kb_time_format(lo + (int64_t)nbins * bin, z, sizeof z);
+    kb_buf_printf(h->b, "<text x=\"%d\" y=\"%.1f\" font-size=\"11\">%.10s</text>"
+                        "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%.10s</text>\n",
+                  TL_LEFT, 10 + plot_h + 14, a, TL_W - 10, 10 + plot_h + 14, z);
+    kb_buf_puts(h->b, "</svg>\n<ul class=\"legend\">\n");
+    /* The legend is HTML, so long titles wrap on a narrow screen. */
+    series = 0;
+    for (size_t c = 0; c < res->rule->ncheckpoints; c++) {
+        const kb_cp_result *cp = &res->checkpoints[c];
+        if (!cp->ntimes)
+            continue;
+        kb_buf_printf(h->b, "<li><span class=\"key\" style=\"background:%s\"></span>",
+                      series_colors[series++ % 4]);
+        E(h->b, kb_i18n_get(&cp->cp->title, h->lang));
+        kb_buf_printf(h->b, " (%zu)</li>\n", cp->count);
+    }
+    kb_buf_puts(h->b, "</ul>\n");
+    free(counts);
+}
+
+static void rule_detail(html *h, size_t index)
+{
+    const kb_rule_result *res = &h->r->results->rules[index];
+    kb_buf_printf(h->b, "<section id=\"rule-%zu\">\n<h2><span class=\"badge %s\">%s</span>", index,
+                  res->verdict == KB_VERDICT_MATCHED ? "met"
+                  : res->verdict == KB_VERDICT_NOT_MATCHED ? "not_met" : "unknown",
+                  msg(h, verdict_msg(res->verdict)));
+    E(h->b, res->rule->id);
+    kb_buf_puts(h->b, "</h2>\n");
+    for (size_t c = 0; c < res->rule->ncheckpoints; c++)
+        checkpoint(h, &res->checkpoints[c]);
+    near_miss(h, res);
+    remedies(h, res);
+    timeline(h, res);
+    if (res->rule->nreferences) {
+        kb_buf_puts(h->b, "<p class=\"src\">");
+        for (size_t i = 0; i < res->rule->nreferences; i++) {
+            const kb_reference *ref = &res->rule->references[i];
+            E(h->b, ref->title);
+            if (ref->url) {
+                kb_buf_puts(h->b, " &lt;");
+                E(h->b, ref->url);
+                kb_buf_puts(h->b, "&gt;");
+            }
+            kb_buf_puts(h->b, "<br>");
+        }
+        kb_buf_puts(h->b, "</p>\n");
+    }
+    kb_buf_puts(h->b, "</section>\n");
+}
+
+static void inputs_table(html *h)
+{
+    kb_buf_printf(h->b, "<section id=\"inputs\">\n<h2>%s</h2>\n<div class=\"scroll\"><table>\n"
+                        "<tr><th>file</th><th>kind</th><th>status</th><th>encoding</th><th>records / lines</th>"
+                        "<th>time range (UTC)</th><th>notes</th></tr>\n", msg(h, KB_MSG_INPUTS));
+    for (size_t i = 0; i < h->r->inputs->n; i++) {
+        const kb_input *in = &h->r->inputs->items[i];
+        kb_buf_puts(h->b, "<tr><td>");
+        E(h->b, in->path);
+        kb_buf_puts(h->b, "</td><td>");
+        E(h->b, in->kind ? in->kind : msg(h, KB_MSG_NOT_RECOGNISED));
+        if (in->channel) {
+            kb_buf_puts(h->b, " (");
+            E(h->b, in->channel);
+            kb_buf_puts(h->b, ")");
+        }
+        kb_buf_printf(h->b, "</td><td class=\"st-%s\">%s</td><td>", kb_input_state_name(in->state),
+                      kb_input_state_name(in->state));
+        E(h->b, in->encoding ? in->encoding : "");
+        if (in->locale) {
+            kb_buf_puts(h->b, ", ");
+            E(h->b, in->locale);
+        }
+        kb_buf_puts(h->b, "</td><td class=\"num\">");
+        if (in->kind && strcmp(in->kind, "evtx") == 0)
+            kb_buf_printf(h->b, "%llu (%llu used, %llu failed, %llu recovered)",
+                          (unsigned long long)in->records, (unsigned long long)in->records_read,
+                          (unsigned long long)in->records_failed,
+                          (unsigned long long)in->records_recovered);
+        else if (in->encoding)
+            kb_buf_printf(h->b, "%llu lines", (unsigned long long)in->lines);
+        kb_buf_puts(h->b, "</td><td>");
+        if (in->first_time != KB_TIME_NONE) {
+            put_time(h, in->first_time);
+            kb_buf_puts(h->b, " .. ");
+            put_time(h, in->last_time);
+        }
+        kb_buf_puts(h->b, "</td><td>");
+        E(h->b, in->message);
+        for (size_t n = 0; n < in->nnotes && n < 20; n++) {
+            kb_buf_puts(h->b, "<br>");
+            if (in->notes[n].where) {
+                E(h->b, in->notes[n].where);
+                kb_buf_puts(h->b, ": ");
+            }
+            E(h->b, in->notes[n].message);
+        }
+        size_t hidden = (in->nnotes > 20 ? in->nnotes - 20 : 0) + in->notes_dropped;
+        if (hidden)
+            kb_buf_printf(h->b, "<br>(+%zu)", hidden);
+        kb_buf_puts(h->b, "</td></tr>\n");
+    }
+    kb_buf_puts(h->b, "</table></div>\n</section>\n");
+}
+
+static void footer(html *h)
+{
+    const kb_report *r = h->r;
+    kb_buf_printf(h->b, "<footer>kbscan %s &middot; ", r->version);
+    for (size_t i = 0; i < r->rules->n; i++) {
+        E(h->b, r->rules->rules[i].id);
+        kb_buf_printf(h->b, " v%d &middot; ", r->rules->rules[i].version);
+    }
+    put_time(h, r->started);
+    kb_buf_printf(h->b, " &middot; %lld ms</footer>\n</main>\n</body>\n</html>\n",
+                  (long long)(r->duration_us / 1000));
+}
+
+/* ---- coverage (coverage.h): before the verdicts ---- */
+
+static void coverage_row(html *h, size_t i)
+{
+    const kb_input *in = &h->r->inputs->items[i];
+    int log = strcmp(in->kind, "evtx") == 0;
+    kb_buf_puts(h->b, "<tr><td>");
+    E(h->b, in->path);
+    kb_buf_puts(h->b, "</td><td>");
+    E(h->b, log && in->channel ? in->channel : in->kind);
+    kb_buf_puts(h->b, "</td><td class=\"num\">");
+    if (log && in->first_time != KB_TIME_NONE)
+        put_time(h, in->first_time);
+    kb_buf_puts(h->b, "</td><td class=\"num\">");
+    if (log && in->last_time != KB_TIME_NONE)
+        put_time(h, in->last_time);
+    kb_buf_puts(h->b, "</td><td class=\"num\">");
+    if (log && in->records_walked)
+        kb_buf_printf(h->b, "%llu (%llu..%llu)", (unsigned long long)in->records_walked,
+                      (unsigned long long)in->first_record, (unsigned long long)in->last_record);
+    kb_buf_puts(h->b, "</td><td>");
+    if (!log) {
+        char taken[40];
+        kb_cov_format_taken(h->r->coverage, i, taken, sizeof taken);
+        E(h->b, h->r->coverage->taken[i] != KB_TIME_NONE ? taken : msg(h, KB_MSG_TAKEN_UNKNOWN));
+    }
+    kb_buf_puts(h->b, "</td></tr>\n");
+}
+
+static void coverage(html *h)
+{
+    const kb_coverage *cov = h->r->coverage;
+    if (!cov)
+        return;
+    kb_buf_printf(h->b, "<section id=\"coverage\">\n<h2>%s</h2>\n", msg(h, KB_MSG_COVERAGE));
+    if (cov->n) {
+        kb_buf_puts(h->b, "<ul>\n");
+        for (size_t i = 0; i < cov->n; i++) {
+            kb_buf_printf(h->b, "<li class=\"note\" data-kind=\"%s\">", kb_cov_kind_name(cov->findings[i].kind));
+            E(h->b, cov->findings[i].say);
+            kb_buf_puts(h->b, "</li>\n");
+        }
+        kb_buf_puts(h->b, "</ul>\n");
+    } else {
+        kb_buf_printf(h->b, "<p>%s</p>\n", msg(h, KB_MSG_COVERAGE_OK));
+    }
+    kb_buf_printf(h->b, "<div class=\"scroll\"><table><tr><th></th><th></th><th>%s</th><th>%s</th>"
+                        "<th>%s</th><th>%s</th></tr>\n",
+                  msg(h, KB_MSG_FIRST_EVENT), msg(h, KB_MSG_LAST_EVENT), msg(h, KB_MSG_RECORDS),
+                  msg(h, KB_MSG_TAKEN));
+    for (size_t i = 0; i < h->r->inputs->n; i++)
+        if (h->r->inputs->items[i].kind)
+            coverage_row(h, i);
+    kb_buf_puts(h->b, "</table></div>\n");
+    int absent = 0;
+    for (size_t i = 0; i < cov->nfeeds; i++) {
+        const kb_cov_feed *feed = &cov->feeds[i];
+        if (feed->present)
+            continue;
+        if (!absent++)
+            kb_buf_printf(h->b, "<p>%s:</p>\n<ul>\n", msg(h, KB_MSG_NOT_IN_BUNDLE));
+        kb_buf_puts(h->b, "<li><code>");
+        E(h->b, feed->feed);
+        kb_buf_puts(h->b, "</code>");
+        if (feed->collect) {
+            kb_buf_puts(h->b, ": <code>");
+            E(h->b, feed->collect->collect.command);
+            kb_buf_puts(h->b, "</code>");
+        }
+        kb_buf_puts(h->b, "</li>\n");
+    }
+    if (absent)
+        kb_buf_puts(h->b, "</ul>\n");
+    kb_buf_puts(h->b, "</section>\n");
+}
+
+int kb_report_write_html(FILE *out, const kb_report *r)
+{
+    kb_buf b = KB_BUF_INIT;
+    html h = {&b, r, r->lang};
+    head(&h);
+    bundle_meta(&h);
+    coverage(&h);
+    verdict_cards(&h);
+    for (size_t i = 0; i < r->results->n; i++)
+        rule_detail(&h, i);
+    inputs_table(&h);
+    footer(&h);
+    int rc = b.failed || fwrite(b.data, 1, b.len, out) != b.len ? -1 : 0;
+    kb_buf_free(&b);
+    return rc;
+}

@@ -1,0 +1,491 @@
+/* scan.c: the scan driver (see scan.h). The one place that knows both the
+ * file system and the parsers; the engine and the reports know neither. */
+#include "scan/scan.h"
+#include "source/source.h"
+#include "core/strbuf.h"
+#include "evtx/worker.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A file to analyse: found by the walk (which creates its input, in walk
+ * order), analysed by a worker into a fact list of its own; the lists are
+ * joined in walk order, so the report is the same for every -j. */
+typedef struct scan_job {
+    size_t index;
+    char *fs_path;
+    uint64_t bytes;
+    kb_factlist facts;
+    int nomem;
+} scan_job;
+
+typedef struct scan_state {
+    const kb_scan_opts *opts;
+    kb_inputs *inputs;
+    kb_factlist *facts;
+    size_t files;
+    int nomem;
+    scan_job *jobs;
+    size_t njobs, capjobs;
+    /* Workers take jobs in order; progress is shown under the lock. */
+    pthread_mutex_t lock;
+    size_t next_job, jobs_done;
+    uint64_t bytes_total, bytes_done;
+    size_t facts_found;
+    size_t threads_per_file;  /* the cores left to each file by the file workers */
+    kb_worker_pool *pool;     /* isolated EVTX decoding, or NULL (--no-isolation) */
+    size_t evtx_named;        /* files named *.evtx: how many launchers are worth their fork */
+} scan_state;
+
+/* A scan thread, and its launcher of isolated workers. */
+typedef struct scan_thread {
+    scan_state *st;
+    size_t slot;
+} scan_thread;
+
+void kb_scan_opts_init(kb_scan_opts *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->since = opts->until = KB_TIME_NONE;
+    opts->max_text_bytes = KB_DEFAULT_MAX_TEXT_BYTES;
+    opts->max_files = KB_DEFAULT_MAX_FILES;
+    opts->max_depth = KB_DEFAULT_MAX_DEPTH;
+    opts->worker_cpu_seconds = KB_DEFAULT_WORKER_CPU_SECONDS;
+    opts->worker_memory_mib = KB_DEFAULT_WORKER_MEMORY_MIB;
+}
+
+size_t kb_inputs_recognised(const kb_inputs *inputs)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < inputs->n; i++)
+        n += inputs->items[i].kind != NULL;
+    return n;
+}
+
+static kb_input *new_input(scan_state *st, const char *shown, size_t *index)
+{
+    long i = kb_inputs_add(st->inputs, shown);
+    if (i < 0) {
+        st->nomem = 1;
+        return NULL;
+    }
+    *index = (size_t)i;
+    return &st->inputs->items[i];
+}
+
+static kb_parse_ctx parse_ctx(const scan_state *st, scan_job *job, kb_input *in)
+{
+    kb_parse_ctx ctx = {in, job->index, &job->facts, st->opts->interest, st->opts->since,
+                        st->opts->until, st->opts->no_prefilter, st->threads_per_file, NULL};
+    return ctx;
+}
+
+/* Reads a whole (bounded) file. */
+static unsigned char *read_all(int fd, size_t size, size_t *got)
+{
+    unsigned char *data = malloc(size + 1);
+    if (!data)
+        return NULL;
+    size_t n = 0;
+    while (n < size) {
+        ssize_t r = read(fd, data + n, size - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    *got = n;
+    return data;
+}
+
+/* Padding trimmed is told; damaged places (decoded as U+FFFD) make the
+ * input damaged, so that no rule reads an absence in it as an answer. */
+static void note_text_damage(kb_input *in, const kb_text *text, int recognised)
+{
+    if (text->nul_padding)
+        kb_input_note(in, NULL, "%zu NUL byte(s) of padding at the end (from offset %zu) ignored",
+                      text->nul_padding, text->nul_padding_at);
+    if (!text->nflaws_total)
+        return;
+    const char *first = text->nflaws ? text->flaws[0].what : "damaged text";
+    char more[48] = "";
+    if (text->nflaws_total > 1)
+        snprintf(more, sizeof more, " (and %zu more place(s))", text->nflaws_total - 1);
+    kb_input_fail(in, KB_INPUT_DAMAGED, "%sdamaged text, read around the damage: %s%s",
+                  recognised ? "" : "text that no parser recognises, ", first, more);
+    for (size_t i = 0; i < text->nflaws; i++) {
+        char where[48];
+        snprintf(where, sizeof where, "line %zu", text->flaws[i].line);
+        kb_input_note(in, where, "%s", text->flaws[i].what);
+    }
+    in->notes_dropped += text->nflaws_total - text->nflaws;
+}
+
+/* Facts read from lines with a damaged place are marked: the engine does
+ * not take them as an answer. Past KB_TEXT_MAX_FLAWS places, where the
+ * rest are is not known: every fact after the last known one is marked. */
+static void mark_damaged_facts(const kb_text *text, kb_factlist *facts)
+{
+    size_t beyond = text->nflaws < text->nflaws_total && text->nflaws ? text->flaws[text->nflaws - 1].line : 0;
+    for (size_t i = 0; i < facts->n; i++) {
+        kb_fact *f = facts->items[i];
+        if (!f->line)
+            continue;
+        size_t end = f->line_end ? f->line_end : f->line;
+        for (size_t k = 0; k < text->nflaws && !f->damaged; k++)
+            f->damaged = text->flaws[k].line >= f->line && text->flaws[k].line <= end;
+        if (beyond && end >= beyond)
+            f->damaged = 1;
+    }
+}
+
+static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, const unsigned char *data,
+                         size_t len)
+{
+    if (kb_bytes_look_binary(data, len)) {
+        in->state = KB_INPUT_UNRECOGNISED;
+        in->message = kb_strdup("binary data of a kind kbscan does not read");
+        return;
+    }
+    kb_text_reading read;
+    char err[256];
+    kb_status rc = kb_text_read(data, len, &read, err, sizeof err);
+    if (rc != KB_OK) {
+        kb_input_fail(in, KB_INPUT_ERROR, "cannot decode the text: %s", err);
+        return;
+    }
+    kb_text *text = &read.text;
+    kb_input_set_encoding(in, read.encoding);
+    if (read.locale)
+        kb_input_set_locale(in, read.locale);
+    in->lines = text->nlines;
+    const kb_text_parser *parser = read.parser;
+    if (!parser && !text->nflaws_total) {
+        in->state = KB_INPUT_UNRECOGNISED;
+        in->message = kb_strdup("text that no parser recognises");
+        kb_text_free(text);
+        return;
+    }
+    note_text_damage(in, text, parser != NULL);
+    if (!parser) {
+        kb_text_free(text);
+        return;
+    }
+    kb_input_set_kind(in, parser->kind);
+    kb_input_add_feed(in, parser->feed);
+    kb_parse_ctx ctx = parse_ctx(st, job, in);
+    rc = parser->parse(text, &ctx);
+    if (text->nflaws_total)
+        mark_damaged_facts(text, &job->facts);
+    if (rc == KB_ERR_NOMEM)
+        job->nomem = 1;
+    else if (rc != KB_OK && in->state == KB_INPUT_OK)
+        kb_input_fail(in, KB_INPUT_ERROR, "%s", kb_status_name(rc));
+    if (text->encoding_assumed)
+        kb_input_note(in, NULL, "encoding %s assumed: %s", text->encoding, read.why);
+    kb_text_free(text);
+}
+
+/* The container walk here; libevtx's decoding in an isolated worker,
+ * unless isolation is off. */
+static kb_status analyse_evtx(const scan_state *st, size_t slot, scan_job *job, kb_input *in)
+{
+    kb_parse_ctx ctx = parse_ctx(st, job, in);
+    if (!st->pool)
+        return kb_evtx_parse(job->fs_path, &ctx);
+    kb_evtx_plan plan;
+    kb_status status = kb_evtx_plan_file(job->fs_path, &ctx, &plan);
+    if (status != KB_OK)
+        return status;
+    status = kb_worker_decode(st->pool, slot, job->fs_path, &ctx, &plan);
+    kb_evtx_plan_free(&plan);
+    return status;
+}
+
+/* Runs in a scan thread: touches only its job and its own input. */
+static void analyse_file(const scan_state *st, size_t slot, scan_job *job, kb_input *in)
+{
+    const char *fs_path = job->fs_path;
+    int fd = open(fs_path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        kb_input_fail(in, KB_INPUT_ERROR, "cannot open: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    in->bytes = (uint64_t)sb.st_size;
+    if (!S_ISREG(sb.st_mode)) {
+        close(fd);
+        in->state = KB_INPUT_SKIPPED;
+        in->message = kb_strdup("not a regular file");
+        return;
+    }
+    unsigned char head[8] = {0};
+    size_t got = 0;
+    unsigned char *probe = read_all(fd, sizeof head, &got);
+    if (probe) {
+        memcpy(head, probe, got);
+        free(probe);
+    }
+    if (kb_evtx_sniff(head, got)) {
+        close(fd);
+        kb_input_set_kind(in, "evtx");
+        if (analyse_evtx(st, slot, job, in) == KB_ERR_NOMEM)
+            job->nomem = 1;
+        return;
+    }
+    if (sb.st_size == 0) {
+        close(fd);
+        in->state = KB_INPUT_UNRECOGNISED;
+        in->message = kb_strdup("empty file");
+        return;
+    }
+    if ((size_t)sb.st_size > st->opts->max_text_bytes) {
+        close(fd);
+        in->state = KB_INPUT_SKIPPED;
+        in->message = kb_strprintf("larger than the text file limit (%zu MiB); not read",
+                                   st->opts->max_text_bytes >> 20);
+        return;
+    }
+    if (lseek(fd, 0, SEEK_SET) != 0) {
+        close(fd);
+        kb_input_fail(in, KB_INPUT_ERROR, "cannot read: %s", strerror(errno));
+        return;
+    }
+    size_t len = 0;
+    unsigned char *data = read_all(fd, (size_t)sb.st_size, &len);
+    close(fd);
+    if (!data) {
+        job->nomem = 1;
+        return;
+    }
+    analyse_text(st, job, in, data, len);
+    free(data);
+}
+
+static void add_job(scan_state *st, const char *fs_path, const char *shown, uint64_t bytes)
+{
+    size_t index;
+    if (!new_input(st, shown, &index))
+        return;
+    if (st->njobs == st->capjobs) {
+        size_t cap = st->capjobs ? 2 * st->capjobs : 64;
+        scan_job *p = realloc(st->jobs, cap * sizeof *p);
+        if (!p) {
+            st->nomem = 1;
+            return;
+        }
+        st->jobs = p;
+        st->capjobs = cap;
+    }
+    size_t n = strlen(fs_path);
+    st->evtx_named += n >= 5 && kb_strcaseeq(fs_path + n - 5, ".evtx");
+    scan_job job = {index, kb_strdup(fs_path), bytes, {0}, 0};
+    st->bytes_total += bytes;
+    if (!job.fs_path) {
+        st->nomem = 1;
+        return;
+    }
+    st->jobs[st->njobs++] = job;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk(scan_state *st, const char *fs_path, const char *shown, int depth);
+
+static void walk_dir(scan_state *st, const char *fs_path, const char *shown, int depth)
+{
+    DIR *d = opendir(fs_path);
+    if (!d) {
+        size_t index;
+        kb_input *in = new_input(st, shown, &index);
+        if (in)
+            kb_input_fail(in, KB_INPUT_ERROR, "cannot open the folder: %s", strerror(errno));
+        return;
+    }
+    kb_strlist names = {0};
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            kb_strlist_add(&names, e->d_name);
+    closedir(d);
+    if (names.n)
+        qsort(names.items, names.n, sizeof *names.items, name_cmp);
+    for (size_t i = 0; i < names.n && !st->nomem; i++) {
+        char *child_fs = kb_strprintf("%s/%s", fs_path, names.items[i]);
+        char *child_shown = kb_strprintf("%s/%s", shown, names.items[i]);
+        if (child_fs && child_shown)
+            walk(st, child_fs, child_shown, depth + 1);
+        else
+            st->nomem = 1;
+        free(child_fs);
+        free(child_shown);
+    }
+    kb_strlist_free(&names);
+}
+
+static void skip(scan_state *st, const char *shown, const char *why)
+{
+    size_t index;
+    kb_input *in = new_input(st, shown, &index);
+    if (in) {
+        in->state = KB_INPUT_SKIPPED;
+        in->message = kb_strdup(why);
+    }
+}
+
+static void walk(scan_state *st, const char *fs_path, const char *shown, int depth)
+{
+    struct stat sb;
+    if (lstat(fs_path, &sb) != 0) {
+        size_t index;
+        kb_input *in = new_input(st, shown, &index);
+        if (in)
+            kb_input_fail(in, KB_INPUT_ERROR, "cannot read: %s", strerror(errno));
+        return;
+    }
+    /* Links inside a bundle are not followed: they could loop or lead out
+     * of the bundle. A link named on the command line is followed. */
+    if (S_ISLNK(sb.st_mode)) {
+        if (depth > 0) {
+            skip(st, shown, "symbolic link: not followed");
+            return;
+        }
+        if (stat(fs_path, &sb) != 0) {
+            skip(st, shown, "symbolic link to nothing");
+            return;
+        }
+    }
+    if (S_ISDIR(sb.st_mode)) {
+        if (depth >= st->opts->max_depth) {
+            skip(st, shown, "folder nested deeper than the depth limit; not read");
+            return;
+        }
+        walk_dir(st, fs_path, shown, depth);
+        return;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        skip(st, shown, S_ISFIFO(sb.st_mode) ? "named pipe: not read"
+                        : S_ISSOCK(sb.st_mode) ? "socket: not read"
+                        : "device: not read");
+        return;
+    }
+    if (st->files >= st->opts->max_files) {
+        if (st->files == st->opts->max_files)
+            skip(st, shown, "file limit reached: this and further files not read");
+        st->files++;
+        return;
+    }
+    st->files++;
+    add_job(st, fs_path, shown, (uint64_t)sb.st_size);
+}
+
+static void *worker(void *arg)
+{
+    scan_state *st = ((scan_thread *)arg)->st;
+    size_t slot = ((scan_thread *)arg)->slot;
+    for (;;) {
+        pthread_mutex_lock(&st->lock);
+        size_t i = st->next_job++;
+        if (i < st->njobs && st->opts->progress) {
+            kb_scan_progress p = {st->inputs->items[st->jobs[i].index].path, st->jobs_done, st->njobs,
+                                  st->bytes_done, st->bytes_total, st->facts_found};
+            st->opts->progress(st->opts->progress_ctx, &p);
+        }
+        pthread_mutex_unlock(&st->lock);
+        if (i >= st->njobs)
+            return NULL;
+        scan_job *job = &st->jobs[i];
+        analyse_file(st, slot, job, &st->inputs->items[job->index]);
+        pthread_mutex_lock(&st->lock);
+        st->jobs_done++;
+        st->bytes_done += job->bytes;
+        st->facts_found += job->facts.n;
+        pthread_mutex_unlock(&st->lock);
+    }
+}
+
+/* Analyses the jobs with up to opts->jobs threads (the inputs array no
+ * longer grows now), then joins their facts in walk order. */
+static void run_jobs(scan_state *st)
+{
+    size_t nthreads = st->opts->jobs ? st->opts->jobs : 1;
+    if (nthreads > st->njobs)
+        nthreads = st->njobs;
+    /* Fewer files than threads: a large log may use the threads left over. */
+    st->threads_per_file = nthreads ? (st->opts->jobs ? st->opts->jobs : 1) / nthreads : 1;
+    /* The launchers are forked now, while the process has one thread: one
+     * per thread that may meet an event log (logs are recognised by content,
+     * so there is always one; threads beyond the launchers share them). */
+    kb_worker_pool pool;
+    if (!st->opts->no_isolation && nthreads) {
+        size_t launchers = st->evtx_named < nthreads ? st->evtx_named : nthreads;
+        kb_worker_config config = {st->opts->worker_cpu_seconds, st->opts->worker_memory_mib,
+                                   st->opts->interest, st->opts->since, st->opts->until,
+                                   st->opts->no_prefilter};
+        if (kb_worker_pool_start(&pool, launchers ? launchers : 1, &config) != 0)
+            st->nomem = 1;
+        else
+            st->pool = &pool;
+    }
+    pthread_t threads[KB_MAX_JOBS];
+    scan_thread args[KB_MAX_JOBS];
+    size_t started = 0;
+    args[0] = (scan_thread){st, 0};
+    for (size_t t = 1; t < nthreads && t < KB_MAX_JOBS; t++) {
+        args[t] = (scan_thread){st, t};
+        started += pthread_create(&threads[started], NULL, worker, &args[t]) == 0;
+    }
+    worker(&args[0]);
+    for (size_t t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    if (st->pool)
+        kb_worker_pool_stop(st->pool);
+    st->pool = NULL;
+    for (size_t i = 0; i < st->njobs; i++) {
+        scan_job *job = &st->jobs[i];
+        for (size_t k = 0; k < job->facts.n; k++)
+            if (!st->nomem && kb_factlist_add(st->facts, job->facts.items[k]) != 0)
+                st->nomem = 1;
+            else if (st->nomem)
+                kb_fact_free(job->facts.items[k]);
+        free(job->facts.items);
+        free(job->fs_path);
+        st->nomem |= job->nomem;
+    }
+}
+
+kb_status kb_scan(const char *const *paths, size_t npaths, const kb_scan_opts *opts,
+                  kb_inputs *inputs, kb_factlist *facts)
+{
+    scan_state st = {opts, inputs, facts, 0, 0, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0, 1, NULL, 0};
+    for (size_t i = 0; i < npaths && !st.nomem; i++) {
+        /* Shown paths keep what the user typed, without a trailing slash. */
+        char *shown = kb_strdup(paths[i]);
+        if (!shown) {
+            st.nomem = 1;
+            break;
+        }
+        size_t len = strlen(shown);
+        while (len > 1 && shown[len - 1] == '/')
+            shown[--len] = '\0';
+        walk(&st, paths[i], shown, 0);
+        free(shown);
+    }
+    run_jobs(&st);
+    free(st.jobs);
+    pthread_mutex_destroy(&st.lock);
+    return st.nomem ? KB_ERR_NOMEM : KB_OK;
+}

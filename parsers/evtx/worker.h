@@ -1,0 +1,79 @@
+/* worker.h: libevtx's decoding of an event log in a process of its own.
+ *
+ * Debian's libevtx (20181227) may crash or loop on a hostile file. So the
+ * part of the EVTX parser that calls it (kb_evtx_decode) runs in a child
+ * process with limits on CPU time, memory and wall-clock time; a child that
+ * crashes, is killed or exceeds a limit costs only its file, which is then
+ * damaged (rules that need it cannot tell) with the reason in the report.
+ * kbscan's own walk of the container (kb_evtx_plan_file: damage, counts, the
+ * prefilter) stays in the scan's thread: it is kbscan's code, fuzzed.
+ *
+ * Processes: a scan thread must not fork (another thread may hold a lock
+ * of malloc or of a sanitizer's allocator, which the child would inherit
+ * held), so each scan thread gets a launcher, forked while the process
+ * still has one thread. A launcher is kbscan's code only: for each request
+ * it forks a worker, sets its limits, watches it (wall clock, resident
+ * memory, output size) and reaps it, then hands its thread what the worker
+ * wrote and how it ended. The thread checks the output (worker_msg.h)
+ * before any of it is used. */
+#ifndef KB_WORKER_H
+#define KB_WORKER_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/interest.h"
+#include "source/source.h"
+#include "core/status.h"
+
+#define KB_DEFAULT_WORKER_CPU_SECONDS 300
+#define KB_DEFAULT_WORKER_MEMORY_MIB 2048
+/* A worker's wall-clock limit: twice its CPU limit and 5 s more (it may
+ * wait on a slow disk, or for a core on a busy machine). */
+#define KB_WORKER_WALL_FACTOR 2
+#define KB_WORKER_WALL_SLACK 5
+#define KB_WORKER_WALL_SECONDS(cpu) ((cpu) * KB_WORKER_WALL_FACTOR + KB_WORKER_WALL_SLACK)
+/* A worker's output, at most: kbscan holds it whole and makes facts of
+ * it several times its size, so it is bounded apart from the memory limit. */
+#define KB_WORKER_OUTPUT_MIB 256
+
+/* What every worker of a scan gets. */
+typedef struct kb_worker_config {
+    unsigned cpu_seconds;         /* RLIMIT_CPU */
+    unsigned memory_mib;          /* address space (RLIMIT_AS) and resident memory */
+    const kb_interest *interest;  /* of the scan, inherited by the launchers */
+    int64_t since, until;
+    int no_prefilter;
+} kb_worker_config;
+
+typedef struct kb_launcher {
+    pid_t pid;
+    int sock;      /* to the launcher; -1 when it could not be started */
+    int error;     /* errno of the failed start */
+    pthread_mutex_t lock;  /* one request at a time (threads may share a launcher) */
+} kb_launcher;
+
+typedef struct kb_worker_pool {
+    kb_worker_config config;
+    kb_launcher *launchers;
+    size_t n;
+} kb_worker_pool;
+
+/* Starts n launchers. Call while the process has one thread. A launcher
+ * that cannot be started makes its event logs fail, said so. Each costs a
+ * fork: the scan starts one per thread that may meet an event log (see
+ * scan.c). 0, or -1 out of memory. */
+int kb_worker_pool_start(kb_worker_pool *pool, size_t n, const kb_worker_config *config);
+
+/* Decodes the planned file in a worker of launcher `slot` modulo the
+ * launchers (threads that share one take turns). Facts and notes go to ctx as kb_evtx_decode() would put them;
+ * a worker that fails leaves the input damaged with the reason. */
+kb_status kb_worker_decode(kb_worker_pool *pool, size_t slot, const char *fs_path, kb_parse_ctx *ctx,
+                           const kb_evtx_plan *plan);
+
+/* Ends the launchers and reaps them. */
+void kb_worker_pool_stop(kb_worker_pool *pool);
+
+#endif

@@ -1,0 +1,24 @@
+/* lines.h: small helpers the text parsers share for looking at lines. */
+#ifndef KB_LINEUTIL_H
+#define KB_LINEUTIL_H
+
+#include <stddef.h>
+
+/* The line without leading and trailing blanks (ASCII space, tab, and the
+ * ideographic space U+3000), as a pointer into it and a length. */
+const char *kb_trim(const char *line, size_t *len);
+int kb_is_blank(const char *line);
+/* Copies the trimmed line into a new string. */
+char *kb_trimmed_copy(const char *line);
+/* Counts {GUID}s in the line; copies the first, lower-cased, into out
+ * (39 bytes). */
+int kb_find_guid(const char *line, char out[39]);
+/* The text after the first label colon (ASCII ':' or fullwidth U+FF1A),
+ * trimmed, or NULL when the line has no colon. */
+const char *kb_after_colon(const char *line, size_t *len);
+/* 1 when needle occurs in haystack, ignoring ASCII case. */
+int kb_contains_nocase(const char *haystack, const char *needle);
+/* 1 when the line is a command prompt echo such as C:\Windows\system32>... */
+int kb_is_prompt(const char *line);
+
+#endif
