@@ -1,6 +1,7 @@
 /* main.c: kbscan's entry point: parse the command line, load the rules,
  * scan the bundle, evaluate, write the reports, exit with the verdict. */
 #include "cli/options.h"
+#include "cli/outputs.h"
 #include "engine/engine.h"
 #include "report/report.h"
 #include "scan/scan.h"
@@ -235,6 +236,9 @@ int main(int argc, char **argv)
         printf("kbscan %s\n", KBSCAN_VERSION);
         return 0;
     }
+    const char *outputs[] = {cli.output, cli.json_file, cli.html_file};
+    if (kb_outputs_check(outputs, 3, cli.paths, cli.npaths) != 0)
+        return 2;
     char *rules_dir = cli.rules_dir ? kb_strdup(cli.rules_dir) : default_rules_dir();
     kb_ruleset rules;
     kb_buf errors = KB_BUF_INIT;
