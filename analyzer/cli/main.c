@@ -138,6 +138,19 @@ static void report_input_errors(const kb_inputs *inputs)
     }
 }
 
+/* An operand that does not exist is a mistake on the command line (a typo,
+ * a bundle not unpacked): the report of the others is written, but the
+ * run must not pass as a success, whatever else matched. Its input says
+ * why, and stderr has its line (report_input_errors). */
+static int missing_operands(const kb_cli *cli)
+{
+    int missing = 0;
+    struct stat sb;
+    for (size_t i = 0; i < cli->npaths; i++)
+        missing |= lstat(cli->paths[i], &sb) != 0 && errno == ENOENT;
+    return missing;
+}
+
 static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules_dir)
 {
     int64_t started = now_wall(), t0 = now_mono();
@@ -188,7 +201,7 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
         fprintf(stderr, "kbscan: out of memory\n");
         goto done;
     }
-    status = kb_results_exit_status(&results);
+    status = missing_operands(cli) ? 2 : kb_results_exit_status(&results);
     if (kb_coverage_compute(&inputs, &facts, rules, &results, cli->lang, &coverage) != KB_OK) {
         fprintf(stderr, "kbscan: out of memory\n");
         status = 2;

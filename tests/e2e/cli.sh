@@ -137,4 +137,11 @@ sum_after=$(cd "$tmp/ro" && find . -type f -exec md5sum {} + | sort)
 tap_check "refused outputs left the bundle unchanged (no file added or changed)" [ "$sum_before" = "$sum_after" ]
 k -q --json "$tmp/beside.json" "$tmp/ro"; rc=$?
 tap_check "an output beside the bundle is written as usual" bash -c "[ $rc -ne 2 ] && [ -s '$tmp/beside.json' ]"
+# An operand that does not exist: the report of the others is written, and
+# the exit status is 2 whatever else matched.
+k --format json -o "$tmp/partial.json" "$seed" "$tmp/no-such-bundle" >/dev/null 2>"$tmp/err"; rc=$?
+tap_check "a missing operand next to a matching bundle: exit 2, not 1" [ $rc -eq 2 ]
+tap_check "a missing operand: stderr names it" grep -q "no-such-bundle.*No such file" "$tmp/err"
+tap_check "a missing operand: the report of the rest is written, with its match" \
+  $PY -c 'import json,sys; r=json.load(open(sys.argv[1])); assert any(x["verdict"]=="matched" for x in r["rules"]); assert r["summary"]["exit_status"]==2, r["summary"]' "$tmp/partial.json"
 tap_done
