@@ -12,6 +12,16 @@ DESTDIR   ?=
 SAN       ?=
 CFLAGS    ?= -O2 -g
 
+# Quiet build lines ("CC file.c") unless V=1 shows the compiler's command
+# lines: `make demo` shows the report, not the compiler.
+ifeq ($(V),1)
+Q         :=
+quiet      = 
+else
+Q         := @
+quiet      = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
 PKGS      := libevtx libbfio libpcre2-8 libcjson zlib
 WARN      := -Wall -Wextra -Wpedantic -Werror
 DEFS      := -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 \
@@ -48,22 +58,22 @@ deps:
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(call quiet,CC,$<)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(KBSCAN): $(BUILD)/obj/$(MAIN_SRC:.c=.o) $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 # evtxgen shares kbscan's time parsing (analyzer/core/fact.c) and string helpers.
 EVTXGEN_SHARED := $(BUILD)/obj/analyzer/core/fact.o $(BUILD)/obj/analyzer/core/strbuf.o
 $(EVTXGEN): $(EVTXGEN_OBJ) $(EVTXGEN_SHARED)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 # Unit tests also get fuzz/fuzz_targets.c: one of them replays the inputs
 # the fuzzers found and their seeds (tests/fuzz/).
 FUZZ_SHARED := $(BUILD)/obj/fuzz/fuzz_targets.o
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(FUZZ_SHARED)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -Ifuzz -o $@ $^ $(LIBS) -lcmocka
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -Itests/unit -Ifuzz -o $@ $^ $(LIBS) -lcmocka
 
 tests: all $(UNIT_BIN)
 
@@ -124,13 +134,13 @@ fuzz-bins: $(FUZZ_TEXT_BINS) $(BUILD)/fuzz_evtx $(BUILD)/evtxgen
 
 $(BUILD)/obj/fuzz/text-%.o: fuzz/fuzz_text.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DKB_FUZZ_TARGET='"$*"' -MMD -MP -c -o $@ $<
+	$(Q)$(call quiet,CC,$<)$(CC) $(ALL_CFLAGS) -DKB_FUZZ_TARGET='"$*"' -MMD -MP -c -o $@ $<
 
 $(FUZZ_TEXT_BINS): $(BUILD)/fuzz_%: $(BUILD)/obj/fuzz/text-%.o $(FUZZ_SHARED) $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 $(BUILD)/fuzz_evtx: $(BUILD)/obj/fuzz/fuzz_evtx.o $(FUZZ_SHARED) $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 install: $(KBSCAN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kbscan/rules
