@@ -49,7 +49,7 @@ EVTXGEN     := $(BUILD)/evtxgen
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check demo install uninstall clean tests samples bench fuzz errcodes
+.PHONY: all deps check demo install uninstall clean tests samples bench fuzz errcodes evtmsg
 
 all: $(KBSCAN) $(EVTXGEN)
 
@@ -105,6 +105,12 @@ samples: $(EVTXGEN)
 errcodes:
 	@KBSCAN_EXTRA_PACKAGES="mingw-w64-common $(KBSCAN_EXTRA_PACKAGES)" tools/deps.sh
 	@/usr/bin/python3 tools/gen-errcodes.py
+
+# Regenerates analyzer/report/evtmsg_table.h (committed) from tools/evtmsg/
+# (message texts copied from libyal winevt-kb, see its README); a test checks
+# it is up to date. Refreshing the texts themselves: tools/evtmsg/README.md.
+evtmsg:
+	@/usr/bin/python3 tools/gen-evtmsg.py
 
 # `make bench BENCH_MIB=1024`: sizes and seed are parameters (tools/bench.sh).
 bench: deps
