@@ -603,6 +603,8 @@ kb_evtmsg_result kb_evtmsg_render(const char *text, const char *const strings[],
     size_t start = out->len;
     kb_buf value = KB_BUF_INIT;
     const char *t = text ? text : "";
+    if (!strings)
+        nstrings = 0;
     while (*t) {
         if (*t == '\r') {
             kb_buf_putc(out, '\n');

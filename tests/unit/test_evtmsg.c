@@ -397,6 +397,7 @@ static void test_escapes(void **state)
     expect_render("%q%\\", NULL, 0, "q\\");
     expect_render("", NULL, 0, "");
     expect_render(NULL, NULL, 0, "");
+    expect_render("%1 and %2", NULL, 2, "%1 and %2");   /* no strings at all */
 }
 
 static void test_insertions(void **state)
