@@ -28,7 +28,7 @@ LIBS       = $(shell pkg-config --libs $(PKGS)) -lm -pthread
 # Every .c in analyzer/ and parsers/ except the CLI's main is library code,
 # shared by kbscan and the unit tests.
 MAIN_SRC    := analyzer/main.c
-LIB_SRC     := $(filter-out $(MAIN_SRC),$(sort $(wildcard analyzer/*.c parsers/*.c)))
+LIB_SRC     := $(filter-out $(MAIN_SRC),$(sort $(wildcard analyzer/*.c parsers/*.c parsers/evtx/*.c)))
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 KBSCAN      := $(BUILD)/kbscan
 
