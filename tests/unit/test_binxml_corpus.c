@@ -42,10 +42,11 @@ typedef struct list {
 
 typedef struct totals {
     size_t files, files_skipped, records, equal, known, differ, values, libevtx_failed, fails_decoded,
-        fails_listed, both_failed, ours_failed;
+        fails_listed, both_failed, ours_failed, peeked;
 } totals;
 
 static const char *corpus;
+static kb_binxml_ctx *peek_ctx; /* the prefilter's path, checked against the full decode */
 static list differs_known, fails_known, differs_found, fails_found;
 static totals tot;
 
@@ -483,6 +484,19 @@ static void lib_error(libevtx_error_t *e, char *out, size_t outlen)
     snprintf(out, outlen, "%s", buf);
 }
 
+/* The cheap path reads the same event id and provider as the full decode. */
+static void check_peek(cmp *c, const unsigned char *chunk, const rec *mine, const kb_binxml_record *r)
+{
+    kb_binxml_record p;
+    if (kb_binxml_peek(peek_ctx, chunk, CHUNK, mine->off, mine->size, &p) != KB_OK) {
+        differ(c, "peek", "read", kb_binxml_error(peek_ctx));
+        return;
+    }
+    same_num(c, "peek event id", r->has_event_id, r->event_id, p.has_event_id, p.event_id);
+    same_str(c, "peek provider", r->provider_name, p.provider_name);
+    tot.peeked++;
+}
+
 /* One file: 0 when every difference is known. */
 static int check_file(kb_binxml_ctx *ctx, const char *rel)
 {
@@ -536,6 +550,7 @@ static int check_file(kb_binxml_ctx *ctx, const char *rel)
             } else {
                 same_num(&c, "record id", 1, c.id, 1, r.record_id);
                 compare_record(&c, lr, &r);
+                check_peek(&c, data + FILE_HEADER + mine->chunk * CHUNK, mine, &r);
             }
         }
         tot.equal += !c.differs && !c.known;
@@ -593,7 +608,9 @@ static void test_corpus(void **state)
     list_load(&differs_known, DIFFERS);
     list_load(&fails_known, FAILS);
     kb_binxml_ctx *ctx = kb_binxml_new();
+    peek_ctx = kb_binxml_new();
     assert_non_null(ctx);
+    assert_non_null(peek_ctx);
     size_t bad_files = 0;
     while (fgets(line, sizeof line, fp)) {
         line[strcspn(line, "\t\n")] = '\0';
@@ -605,10 +622,10 @@ static void test_corpus(void **state)
     print_message("%zu files (%zu libevtx cannot open), %zu records libevtx reads: %zu equal, %zu differ only as "
                   "listed, %zu differ (%zu not decoded by us); %zu strings compared; libevtx fails on %zu records: "
                   "we decode %zu (%zu as listed); %zu stale record headers past the last record, read by neither; "
-                  "%zu templates compiled, %llu reused\n",
+                  "%zu templates compiled, %llu reused; %zu peeks agree\n",
                   tot.files, tot.files_skipped, tot.records, tot.equal, tot.known, tot.differ, tot.ours_failed,
                   tot.values, tot.libevtx_failed, tot.fails_decoded, tot.fails_listed, tot.both_failed,
-                  kb_binxml_templates(ctx), (unsigned long long)kb_binxml_template_reuses(ctx));
+                  kb_binxml_templates(ctx), (unsigned long long)kb_binxml_template_reuses(ctx), tot.peeked);
     const char *out = getenv("KB_BINXML_CORPUS_WRITE");
     if (out && *out) {
         write_found(out, "libevtx_differs.tsv", &differs_found);
@@ -616,6 +633,7 @@ static void test_corpus(void **state)
     }
     size_t unlisted = tot.fails_decoded - tot.fails_listed;
     kb_binxml_free(ctx);
+    kb_binxml_free(peek_ctx);
     list_free(&differs_known);
     list_free(&fails_known);
     list_free(&differs_found);
