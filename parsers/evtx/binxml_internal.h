@@ -125,6 +125,7 @@ struct kb_binxml_ctx {
     kb_bx_text text;
     kb_bx_frame frames[KB_BINXML_MAX_DEPTH];
     size_t depth;
+    size_t elements;   /* opened in this record */
     char path[1024];
     size_t path_len;
     kb_bx_pfield *pfields;

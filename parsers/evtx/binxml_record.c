@@ -64,6 +64,7 @@ void kb_bx_build_begin(kb_binxml_ctx *ctx, kb_binxml_record *out)
     ctx->out = out;
     ctx->text.len = 0;
     ctx->depth = 0;
+    ctx->elements = 0;
     ctx->path_len = 0;
     ctx->npfields = 0;
     for (size_t i = 0; i < KB_BXS_COUNT; i++)
@@ -121,6 +122,7 @@ kb_status kb_bx_build_open(kb_binxml_ctx *ctx, const char *name, size_t at)
     }
     f->path_len = ctx->path_len;
     ctx->depth++;
+    ctx->elements++;
     return KB_OK;
 }
 
@@ -394,6 +396,8 @@ static const char *text_at(const kb_binxml_ctx *ctx, size_t off)
 kb_status kb_bx_build_end(kb_binxml_ctx *ctx)
 {
     kb_binxml_record *out = ctx->out;
+    if (!ctx->elements)
+        return kb_bx_fail(ctx, KB_ERR_FORMAT, ctx->rec_off, "record holds no element");
     if (ctx->npfields > ctx->fields_cap) {
         kb_binxml_field *p = realloc(ctx->fields, ctx->npfields * sizeof *p);
         if (!p)
