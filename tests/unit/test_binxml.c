@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+
 #include "evtx/binxml.h"
+#include "fuzz_binxml.h"
 
 #define CHUNK 65536
 #define REC 0x200
@@ -1042,6 +1045,72 @@ static void test_expansion_bounded(void **state)
     kb_binxml_free(ctx);
 }
 
+/* With KB_BINXML_WRITE_SEEDS=DIR, the records built here are written there
+ * as fuzz inputs (one chunk each, without its trailing zeros): seeds made
+ * without the corpus. */
+static void write_seed(const char *name, const uint8_t *chunk)
+{
+    const char *dir = getenv("KB_BINXML_WRITE_SEEDS");
+    if (!dir || !*dir)
+        return;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    size_t len = CHUNK; /* the fuzz target pads with zeros again */
+    while (len && !chunk[len - 1])
+        len--;
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(chunk, 1, len, fp), len);
+    fclose(fp);
+}
+
+static void test_write_seeds(void **state)
+{
+    (void)state;
+    uint8_t *c = chunk_new();
+    size_t size = build_standard(c, REC, 1);
+    size += build_standard_ref(c, REC + size, 2, find_def(c, 0x5a), find_def(c, 0xed));
+    write_seed("standard-two-records", c);
+    free(c);
+    c = chunk_new();
+    build_nested(c, 7);
+    write_seed("nested-7", c);
+    free(c);
+    c = chunk_new();
+    uint16_t nums[] = {1, 2, 3};
+    val v[] = {{0x86, nums, sizeof nums}, {0x01, "a\0", 2}, {0x00, "", 0}, {0x21, "", 0}};
+    build_values(c, REC, v, 4);
+    write_seed("arrays-empty", c);
+    free(c);
+}
+
+/* The inputs kept from fuzzing (tests/fuzz/regressions/binxml/), replayed
+ * as the fuzz target runs them. */
+static void test_fuzz_regressions(void **state)
+{
+    (void)state;
+    const char *dir = "tests/fuzz/regressions/binxml";
+    DIR *d = opendir(dir);
+    size_t n = 0;
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        FILE *fp = fopen(path, "rb");
+        assert_non_null(fp);
+        static uint8_t data[4 * CHUNK];
+        size_t len = fread(data, 1, sizeof data, fp);
+        fclose(fp);
+        kb_fuzz_binxml(data, len);
+        n++;
+    }
+    closedir(d);
+    print_message("replayed %zu inputs\n", n);
+    assert_true(n > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1058,6 +1127,8 @@ int main(void)
         cmocka_unit_test(test_hostile_offsets),
         cmocka_unit_test(test_recursion_and_limits),
         cmocka_unit_test(test_expansion_bounded),
+        cmocka_unit_test(test_write_seeds),
+        cmocka_unit_test(test_fuzz_regressions),
     };
     return cmocka_run_group_tests_name("binxml", tests, NULL, NULL);
 }
