@@ -480,8 +480,11 @@ static void lib_error(libevtx_error_t *e, char *out, size_t outlen)
     while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
         buf[--n] = '\0';
     /* The first line is the cause, the others the callers. */
-    buf[strcspn(buf, "\n")] = '\0';
-    snprintf(out, outlen, "%s", buf);
+    n = strcspn(buf, "\n");
+    if (n >= outlen)
+        n = outlen - 1;
+    memcpy(out, buf, n);
+    out[n] = '\0';
 }
 
 /* The cheap path reads the same event id and provider as the full decode. */
