@@ -178,7 +178,7 @@ static kb_status walk_attr(kb_binxml_ctx *ctx, const walk *w, size_t i, size_t i
         if (st != KB_OK)
             return st;
     }
-    return kb_bx_build_attr(ctx, w->prog->pool + attr->a, start, &info);
+    return kb_bx_build_attr(ctx, w->prog->pool + attr->a, attr->type, start, &info);
 }
 
 /* How many times the element at i is written: once per item of the first
@@ -214,7 +214,7 @@ static kb_status walk_element(kb_binxml_ctx *ctx, const walk *w, size_t i)
     size_t n = repeats(ctx, w, i, &is_array);
     for (size_t rep = 0; rep < n && !ctx->stop; rep++) {
         size_t item = is_array ? rep : NO_ITEM;
-        kb_status st = kb_bx_build_open(ctx, w->prog->pool + open->a, open->at);
+        kb_status st = kb_bx_build_open(ctx, w->prog->pool + open->a, open->type, open->at);
         for (j = i + 1; st == KB_OK && j < close && w->prog->nodes[j].kind == KB_BXN_ATTR; j += 1 + w->prog->nodes[j].b)
             st = walk_attr(ctx, w, j, item);
         if (st != KB_OK)

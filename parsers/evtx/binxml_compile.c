@@ -319,6 +319,7 @@ static kb_status read_attribute(reader *r)
     if (st != KB_OK || (st = read_name(r, name_off, &pool_off)) != KB_OK ||
         (st = add_node(r, KB_BXN_ATTR, (uint32_t)pool_off, 0, at, &index)) != KB_OK)
         return st;
+    r->prog->nodes[index].type = kb_bx_name_id(r->prog->pool + pool_off);
     uint32_t pieces = 0;
     while (r->pos < r->end) {
         uint8_t tok = r->ctx->chunk[r->pos] & (uint8_t)~TOK_MORE;
@@ -355,6 +356,7 @@ static kb_status read_open(reader *r)
         (st = read_name(r, name_off, &pool_off)) != KB_OK ||
         (st = add_node(r, KB_BXN_OPEN, (uint32_t)pool_off, 0, at, &index)) != KB_OK)
         return st;
+    r->prog->nodes[index].type = kb_bx_name_id(r->prog->pool + pool_off);
     if (tok & TOK_MORE) {
         if ((st = read_u32(r, &attr_size, "attribute list")) != KB_OK)
             return st;

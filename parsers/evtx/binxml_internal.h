@@ -23,9 +23,47 @@ enum kb_bx_node_kind {
     KB_BXN_TI        /* a: chunk offset of the template definition; b: of the value count */
 };
 
+/* The element and attribute names the record builder looks for, known by
+ * number (found once, when a stream is compiled) rather than compared as
+ * strings for every record. */
+enum kb_bx_name_id {
+    KB_BXI_OTHER = 0,
+    KB_BXI_SYSTEM,
+    KB_BXI_PROVIDER, /* System's children, in this order (binxml_record.c) */
+    KB_BXI_EVENT_ID,
+    KB_BXI_VERSION,
+    KB_BXI_LEVEL,
+    KB_BXI_TASK,
+    KB_BXI_OPCODE,
+    KB_BXI_KEYWORDS,
+    KB_BXI_TIME_CREATED,
+    KB_BXI_EVENT_RECORD_ID,
+    KB_BXI_CORRELATION,
+    KB_BXI_EXECUTION,
+    KB_BXI_CHANNEL,
+    KB_BXI_COMPUTER,
+    KB_BXI_SECURITY,
+    KB_BXI_EVENTDATA,
+    KB_BXI_USERDATA,
+    KB_BXI_PROCESSING_ERROR,
+    KB_BXI_DEBUGDATA,
+    KB_BXI_BINARY,
+    KB_BXI_NAME,
+    KB_BXI_GUID,
+    KB_BXI_EVENT_SOURCE_NAME,
+    KB_BXI_QUALIFIERS,
+    KB_BXI_SYSTEM_TIME,
+    KB_BXI_PROCESS_ID,
+    KB_BXI_THREAD_ID,
+    KB_BXI_USER_ID,
+    KB_BXI_ACTIVITY_ID,
+    KB_BXI_RELATED_ACTIVITY_ID,
+    KB_BXI_XMLNS /* xmlns and xmlns:prefix */
+};
+
 typedef struct kb_bx_node {
     uint8_t kind;
-    uint8_t type;
+    uint8_t type;      /* SUBST: declared value type; OPEN, ATTR: kb_bx_name_id */
     uint8_t optional;
     uint8_t has_subst; /* OPEN: a substitution among its direct content */
     uint32_t a, b;
@@ -81,6 +119,7 @@ typedef struct kb_bx_frame {
     uint8_t section;      /* kb_binxml_section, 0 outside the payload */
     uint8_t system;       /* which System element (binxml_record.c), 0: none */
     uint8_t had_child;
+    uint8_t binary;       /* a <Binary> element */
 } kb_bx_frame;
 
 /* A field while the record is built: text offsets, not yet pointers. */
@@ -156,10 +195,11 @@ kb_status kb_bx_template_get(kb_binxml_ctx *ctx, uint32_t def_off, const kb_bx_t
 void kb_bx_cache_clear(kb_binxml_ctx *ctx);
 
 /* Record builder: called by the walker (binxml.c). */
+uint8_t kb_bx_name_id(const char *name);
 void kb_bx_build_begin(kb_binxml_ctx *ctx, kb_binxml_record *out);
-kb_status kb_bx_build_open(kb_binxml_ctx *ctx, const char *name, size_t at);
+kb_status kb_bx_build_open(kb_binxml_ctx *ctx, const char *name, uint8_t id, size_t at);
 void kb_bx_build_content(kb_binxml_ctx *ctx);
-kb_status kb_bx_build_attr(kb_binxml_ctx *ctx, const char *name, size_t start, const kb_bx_info *info);
+kb_status kb_bx_build_attr(kb_binxml_ctx *ctx, const char *name, uint8_t id, size_t start, const kb_bx_info *info);
 kb_status kb_bx_build_close(kb_binxml_ctx *ctx);
 kb_status kb_bx_build_end(kb_binxml_ctx *ctx);
 

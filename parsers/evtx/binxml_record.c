@@ -14,7 +14,8 @@
 
 #define NONE SIZE_MAX
 
-/* System's children that carry a field. */
+/* System's children that carry a field: SYS_PROVIDER.. follow the order
+ * of KB_BXI_PROVIDER.. */
 enum {
     SYS_NONE,
     SYS_ROOT,
@@ -35,28 +36,34 @@ enum {
     SYS_OTHER
 };
 
-static uint8_t system_element(const char *name)
+uint8_t kb_bx_name_id(const char *name)
 {
-    static const char *const names[] = {"Provider", "EventID", "Version", "Level", "Task", "Opcode",
-                                        "Keywords", "TimeCreated", "EventRecordID", "Correlation",
-                                        "Execution", "Channel", "Computer", "Security"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    static const char *const names[] = {
+        NULL, "System", "Provider", "EventID", "Version", "Level", "Task", "Opcode", "Keywords", "TimeCreated",
+        "EventRecordID", "Correlation", "Execution", "Channel", "Computer", "Security", "EventData", "UserData",
+        "ProcessingErrorData", "DebugData", "Binary", "Name", "Guid", "EventSourceName", "Qualifiers",
+        "SystemTime", "ProcessID", "ThreadID", "UserID", "ActivityID", "RelatedActivityID", "xmlns"};
+    for (uint8_t i = 1; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(name, names[i]) == 0)
-            return (uint8_t)(SYS_PROVIDER + i);
-    return SYS_OTHER;
+            return i;
+    return strncmp(name, "xmlns:", 6) == 0 ? KB_BXI_XMLNS : KB_BXI_OTHER;
 }
 
-static uint8_t section_of(const char *name)
+static uint8_t system_element(uint8_t id)
 {
-    if (strcmp(name, "EventData") == 0)
-        return KB_BINXML_EVENTDATA;
-    if (strcmp(name, "UserData") == 0)
-        return KB_BINXML_USERDATA;
-    if (strcmp(name, "ProcessingErrorData") == 0)
-        return KB_BINXML_PROCESSING_ERROR;
-    if (strcmp(name, "DebugData") == 0)
-        return KB_BINXML_DEBUGDATA;
-    return 0;
+    return id >= KB_BXI_PROVIDER && id <= KB_BXI_SECURITY ? (uint8_t)(SYS_PROVIDER + id - KB_BXI_PROVIDER)
+                                                          : SYS_OTHER;
+}
+
+static uint8_t section_of(uint8_t id)
+{
+    switch (id) {
+    case KB_BXI_EVENTDATA: return KB_BINXML_EVENTDATA;
+    case KB_BXI_USERDATA: return KB_BINXML_USERDATA;
+    case KB_BXI_PROCESSING_ERROR: return KB_BINXML_PROCESSING_ERROR;
+    case KB_BXI_DEBUGDATA: return KB_BINXML_DEBUGDATA;
+    default: return 0;
+    }
 }
 
 void kb_bx_build_begin(kb_binxml_ctx *ctx, kb_binxml_record *out)
@@ -90,7 +97,7 @@ static kb_status copy_string(kb_binxml_ctx *ctx, const char *s, size_t n, size_t
     return keep(ctx);
 }
 
-kb_status kb_bx_build_open(kb_binxml_ctx *ctx, const char *name, size_t at)
+kb_status kb_bx_build_open(kb_binxml_ctx *ctx, const char *name, uint8_t id, size_t at)
 {
     if (ctx->depth >= KB_BINXML_MAX_DEPTH)
         return kb_bx_fail(ctx, KB_ERR_LIMIT, at, "elements nested deeper than %d", KB_BINXML_MAX_DEPTH);
@@ -104,11 +111,12 @@ kb_status kb_bx_build_open(kb_binxml_ctx *ctx, const char *name, size_t at)
         parent->had_child = 1;
         f->section = parent->section;
         if (ctx->depth == 1) {
-            f->section = section_of(name);
-            f->system = strcmp(name, "System") == 0 ? SYS_ROOT : SYS_NONE;
+            f->section = section_of(id);
+            f->system = id == KB_BXI_SYSTEM ? SYS_ROOT : SYS_NONE;
         } else if (parent->system == SYS_ROOT) {
-            f->system = system_element(name);
+            f->system = system_element(id);
         }
+        f->binary = id == KB_BXI_BINARY;
     }
     /* The path below the section's element, for UserData's field names. */
     if (f->section && ctx->depth >= 2) {
@@ -207,7 +215,7 @@ static int time_of(const kb_binxml_ctx *ctx, const kb_bx_info *info, size_t star
     return parse_iso_time(ctx->text.data + start, ctx->text.len - start, ft);
 }
 
-static kb_status system_attr(kb_binxml_ctx *ctx, const kb_bx_frame *f, const char *name, size_t start,
+static kb_status system_attr(kb_binxml_ctx *ctx, const kb_bx_frame *f, uint8_t id, size_t start,
                              const kb_bx_info *info)
 {
     kb_binxml_record *out = ctx->out;
@@ -215,29 +223,28 @@ static kb_status system_attr(kb_binxml_ctx *ctx, const kb_bx_frame *f, const cha
     int slot = -1;
     switch (f->system) {
     case SYS_PROVIDER:
-        slot = strcmp(name, "Name") == 0 ? KB_BXS_PROVIDER_NAME : strcmp(name, "Guid") == 0 ? KB_BXS_PROVIDER_GUID
-             : strcmp(name, "EventSourceName") == 0 ? KB_BXS_EVENT_SOURCE : -1;
+        slot = id == KB_BXI_NAME ? KB_BXS_PROVIDER_NAME : id == KB_BXI_GUID ? KB_BXS_PROVIDER_GUID
+             : id == KB_BXI_EVENT_SOURCE_NAME ? KB_BXS_EVENT_SOURCE : -1;
         break;
     case SYS_EVENT_ID:
-        if (strcmp(name, "Qualifiers") == 0 && number_of(ctx, info, start, &v))
+        if (id == KB_BXI_QUALIFIERS && number_of(ctx, info, start, &v))
             out->qualifiers = (uint32_t)v, out->has_qualifiers = 1;
         break;
     case SYS_TIME_CREATED:
-        if (strcmp(name, "SystemTime") == 0 && time_of(ctx, info, start, &v))
+        if (id == KB_BXI_SYSTEM_TIME && time_of(ctx, info, start, &v))
             out->time_created = v, out->has_time_created = 1;
         break;
     case SYS_EXECUTION:
-        if (strcmp(name, "ProcessID") == 0 && number_of(ctx, info, start, &v))
+        if (id == KB_BXI_PROCESS_ID && number_of(ctx, info, start, &v))
             out->process_id = (uint32_t)v, out->has_process_id = 1;
-        else if (strcmp(name, "ThreadID") == 0 && number_of(ctx, info, start, &v))
+        else if (id == KB_BXI_THREAD_ID && number_of(ctx, info, start, &v))
             out->thread_id = (uint32_t)v, out->has_thread_id = 1;
         break;
     case SYS_SECURITY:
-        slot = strcmp(name, "UserID") == 0 ? KB_BXS_USER_ID : -1;
+        slot = id == KB_BXI_USER_ID ? KB_BXS_USER_ID : -1;
         break;
     case SYS_CORRELATION:
-        slot = strcmp(name, "ActivityID") == 0 ? KB_BXS_ACTIVITY
-             : strcmp(name, "RelatedActivityID") == 0 ? KB_BXS_RELATED_ACTIVITY : -1;
+        slot = id == KB_BXI_ACTIVITY_ID ? KB_BXS_ACTIVITY : id == KB_BXI_RELATED_ACTIVITY_ID ? KB_BXS_RELATED_ACTIVITY : -1;
         break;
     default:
         break;
@@ -271,23 +278,23 @@ static kb_status add_field(kb_binxml_ctx *ctx, const kb_bx_frame *f, size_t name
     return KB_OK;
 }
 
-kb_status kb_bx_build_attr(kb_binxml_ctx *ctx, const char *name, size_t start, const kb_bx_info *info)
+kb_status kb_bx_build_attr(kb_binxml_ctx *ctx, const char *name, uint8_t id, size_t start, const kb_bx_info *info)
 {
     kb_bx_frame *f = &ctx->frames[ctx->depth - 1];
     if (f->system)
-        return system_attr(ctx, f, name, start, info);
+        return system_attr(ctx, f, id, start, info);
     if (!f->section) {
         ctx->text.len = start;
         return KB_OK;
     }
     /* A Data element's Name is the field's name, not a field. */
-    if (f->section != KB_BINXML_USERDATA && ctx->depth == 3 && strcmp(name, "Name") == 0) {
+    if (f->section != KB_BINXML_USERDATA && ctx->depth == 3 && id == KB_BXI_NAME) {
         f->data_name = start;
         return keep(ctx);
     }
     /* Namespace declarations are the schema's; every other attribute is data
      * (UserData written as plain BinXml keeps values in literal attributes). */
-    if (strcmp(name, "xmlns") == 0 || strncmp(name, "xmlns:", 6) == 0) {
+    if (id == KB_BXI_XMLNS) {
         ctx->text.len = start;
         return KB_OK;
     }
@@ -356,7 +363,7 @@ static kb_status payload_close(kb_binxml_ctx *ctx, const kb_bx_frame *f, size_t 
     } else {
         name = f->data_name;
     }
-    if (f->section == KB_BINXML_EVENTDATA && ctx->depth == 3 && strcmp(f->name, "Binary") == 0) {
+    if (f->section == KB_BINXML_EVENTDATA && ctx->depth == 3 && f->binary) {
         ctx->out->has_binary = 1;
         if ((f->info.flags & KB_BINXML_FIELD_SUBST) && f->info.type == KB_BX_BINARY) {
             ctx->out->binary = ctx->chunk + f->info.raw_off;

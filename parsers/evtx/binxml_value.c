@@ -156,6 +156,39 @@ static kb_bx_result printf_text(kb_bx_text *t, const char *s, int n)
     return n < 0 ? KB_BX_BADTYPE : kb_bx_text_append(t, s, (size_t)n);
 }
 
+/* Digit writers: snprintf was a fifth of the decoding time. */
+static size_t put_decimal(char *o, uint64_t v)
+{
+    char tmp[20];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        o[i] = tmp[n - 1 - i];
+    return n;
+}
+
+/* v in exactly width digits (zero-padded, cut to the low digits). */
+static void put_fixed(char *o, uint64_t v, size_t width)
+{
+    while (width--) {
+        o[width] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+static void put_hex(char *o, uint64_t v, size_t width, const char *digits)
+{
+    while (width--) {
+        o[width] = digits[v & 15];
+        v >>= 4;
+    }
+}
+
+static const char lower_hex[] = "0123456789abcdef", upper_hex[] = "0123456789ABCDEF";
+
 static int64_t read_signed(const uint8_t *p, size_t n)
 {
     switch (n) {
@@ -205,11 +238,26 @@ static kb_bx_result render_filetime(kb_bx_text *t, uint64_t ft)
     int64_t doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
     int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
     int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9, y = yoe + era * 400 + (m <= 2);
-    char s[64];
-    int n = snprintf(s, sizeof s, "%04lld-%02lld-%02lldT%02u:%02u:%02u.%09lluZ", (long long)y, (long long)m,
-                     (long long)d, (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60),
-                     (unsigned long long)(frac * 100));
-    return printf_text(t, s, n);
+    char s[40];
+    size_t o = 4; /* years past 9999 (FILETIME reaches 60056) get their digits */
+    if (y > 9999)
+        o = put_decimal(s, (uint64_t)y);
+    else
+        put_fixed(s, (uint64_t)y, 4);
+    s[o] = '-';
+    put_fixed(s + o + 1, (uint64_t)m, 2);
+    s[o + 3] = '-';
+    put_fixed(s + o + 4, (uint64_t)d, 2);
+    s[o + 6] = 'T';
+    put_fixed(s + o + 7, rem / 3600, 2);
+    s[o + 9] = ':';
+    put_fixed(s + o + 10, rem / 60 % 60, 2);
+    s[o + 12] = ':';
+    put_fixed(s + o + 13, rem % 60, 2);
+    s[o + 15] = '.';
+    put_fixed(s + o + 16, frac * 100, 9);
+    s[o + 25] = 'Z';
+    return kb_bx_text_append(t, s, o + 26);
 }
 
 static kb_bx_result render_systemtime(kb_bx_text *t, const uint8_t *p)
@@ -222,10 +270,20 @@ static kb_bx_result render_systemtime(kb_bx_text *t, const uint8_t *p)
 
 static kb_bx_result render_guid(kb_bx_text *t, const uint8_t *p)
 {
-    char s[48];
-    int n = snprintf(s, sizeof s, "{%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}", (unsigned)kb_bx_u32(p),
-                     kb_bx_u16(p + 4), kb_bx_u16(p + 6), p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15]);
-    return printf_text(t, s, n);
+    char s[38];
+    s[0] = '{';
+    put_hex(s + 1, kb_bx_u32(p), 8, upper_hex);
+    s[9] = '-';
+    put_hex(s + 10, kb_bx_u16(p + 4), 4, upper_hex);
+    s[14] = '-';
+    put_hex(s + 15, kb_bx_u16(p + 6), 4, upper_hex);
+    s[19] = '-';
+    put_hex(s + 20, (uint64_t)p[8] << 8 | p[9], 4, upper_hex);
+    s[24] = '-';
+    for (int i = 0; i < 6; i++)
+        put_hex(s + 25 + 2 * i, p[10 + i], 2, upper_hex);
+    s[37] = '}';
+    return kb_bx_text_append(t, s, 38);
 }
 
 /* S-revision-authority-sub...; the sub-authority count says how many. */
@@ -241,8 +299,8 @@ static kb_bx_result render_sid(kb_bx_text *t, const uint8_t *p, size_t n)
                             : snprintf(s, sizeof s, "S-%u-%llu", p[0], (unsigned long long)authority);
     kb_bx_result r = printf_text(t, s, k);
     for (size_t i = 0; r == KB_BX_OK && i < p[1]; i++) {
-        k = snprintf(s, sizeof s, "-%u", (unsigned)kb_bx_u32(p + 8 + 4 * i));
-        r = printf_text(t, s, k);
+        s[0] = '-';
+        r = kb_bx_text_append(t, s, 1 + put_decimal(s + 1, kb_bx_u32(p + 8 + 4 * i)));
     }
     return r;
 }
@@ -262,25 +320,27 @@ static size_t fixed_size(uint8_t base)
 
 static kb_bx_result render_number(kb_bx_text *t, uint8_t type, const uint8_t *p, size_t n)
 {
-    char s[32];
-    int k;
+    char s[24];
+    size_t k;
     switch (type) {
-    case KB_BX_INT8: case KB_BX_INT16: case KB_BX_INT32: case KB_BX_INT64:
-        k = snprintf(s, sizeof s, "%lld", (long long)read_signed(p, n));
+    case KB_BX_INT8: case KB_BX_INT16: case KB_BX_INT32: case KB_BX_INT64: {
+        int64_t v = read_signed(p, n);
+        s[0] = '-';
+        k = v < 0 ? 1 + put_decimal(s + 1, 0 - (uint64_t)v) : put_decimal(s, (uint64_t)v);
         break;
-    case KB_BX_HEX32:
-        k = snprintf(s, sizeof s, "0x%08x", (unsigned)kb_bx_u32(p));
-        break;
-    case KB_BX_HEX64:
-        k = snprintf(s, sizeof s, "0x%016llx", (unsigned long long)kb_bx_u64(p));
+    }
+    case KB_BX_HEX32: case KB_BX_HEX64:
+        s[0] = '0', s[1] = 'x';
+        k = 2 + 2 * n;
+        put_hex(s + 2, read_unsigned(p, n), 2 * n, lower_hex);
         break;
     case KB_BX_BOOL:
         return kb_bx_u32(p) ? kb_bx_text_append(t, "true", 4) : kb_bx_text_append(t, "false", 5);
     default: /* unsigned, and size_t of 4 or 8 bytes */
-        k = snprintf(s, sizeof s, "%llu", (unsigned long long)read_unsigned(p, n));
+        k = put_decimal(s, read_unsigned(p, n));
         break;
     }
-    return printf_text(t, s, k);
+    return kb_bx_text_append(t, s, k);
 }
 
 kb_bx_result kb_bx_render(kb_bx_text *t, uint8_t type, const uint8_t *p, size_t n)
