@@ -325,7 +325,7 @@ static kb_status run(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len,
     ctx->nvals = 0;
     ctx->err[0] = '\0';
     /* Emptied between records only: a walk holds pointers into templates. */
-    if (ctx->ntemplates > KB_BINXML_MAX_TEMPLATES)
+    if (ctx->ntemplates > KB_BINXML_MAX_TEMPLATES || ctx->template_bytes > KB_BINXML_MAX_TEMPLATE_BYTES)
         kb_bx_cache_clear(ctx);
     kb_bx_build_begin(ctx, out);
     kb_status st = check_header(ctx, out);

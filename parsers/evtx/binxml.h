@@ -23,6 +23,7 @@
 #define KB_BINXML_MAX_TEXT (16u << 20) /* rendered text of one record, bytes */
 #define KB_BINXML_MAX_STEPS 1000000u  /* template nodes walked for one record */
 #define KB_BINXML_MAX_TEMPLATES 4096  /* kept; the cache is emptied past this */
+#define KB_BINXML_MAX_TEMPLATE_BYTES (32u << 20) /* or past this much memory */
 
 /* Where a payload field was found. */
 typedef enum kb_binxml_section {
@@ -86,7 +87,8 @@ void kb_binxml_free(kb_binxml_ctx *ctx);
 /* Decodes the record of rec_size bytes at rec_off in the chunk (chunk_len
  * bytes, normally 65536; its checksums checked by the caller). KB_OK, or
  * KB_ERR_FORMAT / KB_ERR_LIMIT / KB_ERR_NOMEM with kb_binxml_error saying
- * why; out is then zeroed. */
+ * why; out is then zeroed but for record_id and written_time when the
+ * record header could be read. */
 kb_status kb_binxml_decode(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len, size_t rec_off,
                            size_t rec_size, kb_binxml_record *out);
 

@@ -39,6 +39,7 @@ void kb_bx_cache_clear(kb_binxml_ctx *ctx)
         }
     }
     ctx->ntemplates = 0;
+    ctx->template_bytes = 0;
 }
 
 /* The names taken from outside the definition are unchanged in this chunk. */
@@ -85,6 +86,8 @@ static kb_status compile_new(kb_binxml_ctx *ctx, uint32_t def_off, uint32_t size
     t->next = ctx->buckets[bucket];
     ctx->buckets[bucket] = t;
     ctx->ntemplates++;
+    ctx->template_bytes += sizeof *t + size + t->prog.cap * sizeof *t->prog.nodes + t->prog.pool_cap +
+                           t->prog.ext_cap * sizeof *t->prog.ext + t->prog.extbytes_cap;
     *out = t;
     return KB_OK;
 }

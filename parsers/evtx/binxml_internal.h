@@ -153,7 +153,7 @@ struct kb_binxml_ctx {
     char err[320];
     /* Templates, across chunks. */
     kb_bx_template *buckets[KB_BX_BUCKETS];
-    size_t ntemplates;
+    size_t ntemplates, template_bytes;
     uint64_t reuses;
     /* Streams that are not templates, one per nesting level. */
     kb_bx_prog raw[KB_BINXML_MAX_NESTING + 1];
