@@ -486,7 +486,7 @@ static void test_value_types(void **state)
                                        "01AB", "{04030201-0605-0807-090A-0B0C0D0E0F10}", "7", "9",
                                        "2019-04-17T18:40:00.123456700Z", "2019-03-15T13:04:05.678Z", "S-1-5-18",
                                        "S-1-0x010203040506", "0x0000002a", "0x000000001234abcd",
-                                       "a\xf0\x9f\x98\x80\xef\xbf\xbd" "b\xc3\xa9", "\xe2\x82\xac caf\xc3\xa9", ""};
+                                       ("a\xf0\x9f\x98\x80\xef\xbf\xbd" "b\xc3\xa9"), "\xe2\x82\xac caf\xc3\xa9", ""};
     size_t n = sizeof v / sizeof v[0];
     assert_int_equal(n, sizeof want / sizeof want[0]);
     uint8_t *c = chunk_new();
