@@ -605,7 +605,7 @@ static void test_corpus(void **state)
     snprintf(manifest, sizeof manifest, "%s/MANIFEST.tsv", corpus);
     FILE *fp = fopen(manifest, "r");
     if (!fp) {
-        print_message("no corpus at %s (set KBSCAN_CORPUS)\n", corpus);
+        print_message("corpus absent: no %s (set KBSCAN_CORPUS)\n", manifest);
         skip();
     }
     list_load(&differs_known, DIFFERS);
