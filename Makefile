@@ -136,7 +136,7 @@ fuzz:
 	@tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 .PHONY: fuzz-bins
-fuzz-bins: $(FUZZ_TEXT_BINS) $(BUILD)/fuzz_evtx $(BUILD)/evtxgen
+fuzz-bins: $(FUZZ_TEXT_BINS) $(BUILD)/fuzz_evtx $(BUILD)/fuzz_binxml $(BUILD)/evtxgen
 
 $(BUILD)/obj/fuzz/text-%.o: fuzz/fuzz_text.c
 	@mkdir -p $(dir $@)
@@ -146,6 +146,9 @@ $(FUZZ_TEXT_BINS): $(BUILD)/fuzz_%: $(BUILD)/obj/fuzz/text-%.o $(FUZZ_SHARED) $(
 	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 $(BUILD)/fuzz_evtx: $(BUILD)/obj/fuzz/fuzz_evtx.o $(FUZZ_SHARED) $(LIB_OBJ)
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+$(BUILD)/fuzz_binxml: $(BUILD)/obj/fuzz/fuzz_binxml.o $(LIB_OBJ)
 	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 install: $(KBSCAN)
