@@ -1,7 +1,9 @@
 /* main.c: kbscan's entry point: parse the command line, load the rules,
- * scan the bundle, evaluate, write the reports, exit with the verdict. */
+ * scan the bundle, derive facts, evaluate, write the reports, exit with the
+ * verdict. */
 #include "cli/options.h"
 #include "cli/outputs.h"
+#include "combiners/combiners.h"
 #include "engine/engine.h"
 #include "report/report.h"
 #include "scan/scan.h"
@@ -155,7 +157,7 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
 {
     int64_t started = now_wall(), t0 = now_mono();
     kb_interest interest = {0};
-    if (kb_rules_interest(rules, &interest) != 0 || kb_coverage_interest(&interest) != 0) {
+    if (kb_rules_interest(rules, &interest) != 0 || kb_combiners_interest(&interest) != 0) {
         fprintf(stderr, "kbscan: out of memory\n");
         return 2;
     }
@@ -197,7 +199,8 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
         goto done;
     }
     kb_eval_opts eval = {cli->lang, cli->max_evidence};
-    if (kb_evaluate(rules, &facts, &inputs, &eval, &results) != KB_OK) {
+    if (kb_combine(&inputs, &facts) != KB_OK ||
+        kb_evaluate(rules, &facts, &inputs, &eval, &results) != KB_OK) {
         fprintf(stderr, "kbscan: out of memory\n");
         goto done;
     }
