@@ -187,7 +187,6 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
     int status = 2;
     kb_results results = {0};
     kb_coverage coverage = {0};
-    kb_strlist storage = {0};
     if (st != KB_OK) {
         fprintf(stderr, "kbscan: %s\n", kb_status_name(st));
         goto done;
@@ -210,10 +209,22 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
         status = 2;
         goto done;
     }
-    kb_report r = {KBSCAN_VERSION, cli->paths, cli->npaths, rules_dir, rules, &inputs, &results,
-                   cli->lang, cli->since, cli->until, started, 0, status,
-                   NULL, NULL, NULL, KB_TIME_NONE, KB_TIME_NONE, &coverage};
-    kb_report_summarise(&r, &facts, &storage);
+    kb_report r = {
+        .version = KBSCAN_VERSION,
+        .paths = cli->paths,
+        .npaths = cli->npaths,
+        .rules_dir = rules_dir,
+        .rules = rules,
+        .inputs = &inputs,
+        .results = &results,
+        .lang = cli->lang,
+        .since = cli->since,
+        .until = cli->until,
+        .started = started,
+        .exit_status = status,
+        .coverage = &coverage,
+    };
+    kb_report_summarise(&r, &facts);
     r.duration_us = now_mono() - t0;
     if ((cli->output || !cli->quiet) && write_report_file(cli->output, &r, cli->format, cli) != 0)
         status = 2;
@@ -223,7 +234,6 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
         status = 2;
 done:
     kb_coverage_free(&coverage);
-    kb_strlist_free(&storage);
     kb_results_free(&results);
     kb_factlist_free(&facts);
     kb_inputs_free(&inputs);
