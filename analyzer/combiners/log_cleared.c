@@ -8,7 +8,10 @@
  * on newer Windows, ClientProcessId, ClientProcessStartKey); for 104
  * SubjectUserName, SubjectDomainName, Channel, BackupPath. Where the event
  * fact has these named fields they are read by name; where it has only its
- * strings in order (data1..dataN), by position. */
+ * strings in order (data1..dataN), by position, and only when their number
+ * and shape are those of LogFileCleared. Anything else (a 104 logged as
+ * <ProcessingErrorData>: ErrorCode, DataItemName, EventPayload) is
+ * undecoded, said so, and never read as a user or a log name. */
 #include "combiners/combiners.h"
 
 #include <stdlib.h>
@@ -35,7 +38,7 @@ static long clearing_id(const kb_fact *f)
 /* Who cleared which log, as the event says it. */
 typedef struct clearing {
     const char *user, *domain, *channel;  /* NULL when undecoded */
-    const char *read_from;                /* "names" or "positions" */
+    const char *read_from;                /* "names", "positions", or "" */
 } clearing;
 
 static int has_names(const kb_fact *f)
@@ -62,10 +65,21 @@ static clearing read_clearing(const kb_fact *f, long id)
         c.read_from = "names";
         return c;
     }
-    c.user = kb_fact_get(f, id == 1102 ? "data2" : "data1");
-    c.domain = kb_fact_get(f, id == 1102 ? "data3" : "data2");
-    c.channel = id == 1102 ? "Security" : kb_fact_get(f, "data3"); /* 1102 is the Security log's own */
-    c.read_from = "positions";
+    long n = string_count(f);
+    if (id == 1102) {
+        const char *sid = kb_fact_get(f, "data1");
+        if ((n == 4 || n == 6) && sid && strncmp(sid, "S-1-", 4) == 0) {
+            c.user = kb_fact_get(f, "data2");
+            c.domain = kb_fact_get(f, "data3");
+            c.read_from = "positions";
+        }
+        c.channel = "Security"; /* 1102 is the Security log's own */
+    } else if (n == 4) {
+        c.user = kb_fact_get(f, "data1");
+        c.domain = kb_fact_get(f, "data2");
+        c.channel = kb_fact_get(f, "data3");
+        c.read_from = "positions";
+    }
     return c;
 }
 

@@ -363,7 +363,8 @@ static const char *field_or(const kb_fact *f, const char *name, const char *fall
 }
 
 /* A clearing event (log.cleared: Security 1102, System 104): who cleared
- * which log and when. */
+ * which log and when, or, when its data could not be decoded, that it was
+ * cleared and what is not known. */
 static char *say_cleared(const kb_fact *f, const kb_input *in, kb_lang lang)
 {
     long id = strtol(field_or(f, "event_id", "0"), NULL, 10);
@@ -371,12 +372,35 @@ static char *say_cleared(const kb_fact *f, const kb_input *in, kb_lang lang)
     kb_time_format(f->time, when, sizeof when);
     /* A 104 whose Channel is empty names the log that holds it. */
     const char *channel = field_or(f, "channel", field_or(f, "log", "?"));
-    return kb_strprintf(L("The %s log was cleared at %s by %s\\%s (event %ld, record %llu in %s): "
-                          "its events before then are gone.",
-                          "%s ログは %s に %s\\%s によって消去されています (イベント %ld、レコード %llu、%s)。"
-                          "それ以前のイベントは残っていません。"),
-                        channel, when, field_or(f, "domain", "?"), field_or(f, "user", "?"), id,
-                        (unsigned long long)f->record, base_name(in->path));
+    if (strcmp(field_or(f, "decoded", "no"), "yes") == 0)
+        return kb_strprintf(L("The %s log was cleared at %s by %s\\%s (event %ld, record %llu in %s): "
+                              "its events before then are gone.",
+                              "%s ログは %s に %s\\%s によって消去されています (イベント %ld、レコード %llu、%s)。"
+                              "それ以前のイベントは残っていません。"),
+                            channel, when, field_or(f, "domain", "?"), field_or(f, "user", "?"), id,
+                            (unsigned long long)f->record, base_name(in->path));
+    /* Undecoded: said so, never read as a user or a log name. */
+    char data[40];
+    long n = strtol(field_or(f, "strings", "0"), NULL, 10);
+    if (n > 0)
+        snprintf(data, sizeof data, L("%ld strings", "文字列 %ld 個"), n);
+    else
+        snprintf(data, sizeof data, "%s", L("no strings", "文字列なし"));
+    if (id == 1102)
+        return kb_strprintf(L("The Security log was cleared at %s (event 1102, record %llu in %s); by whom is "
+                              "undecoded: the event's data (%s) is not laid out as LogFileCleared. Its events "
+                              "before then are gone.",
+                              "Security ログは %s に消去されています (イベント 1102、レコード %llu、%s)。"
+                              "イベントのデータ (%s) が LogFileCleared の形式ではないため、消去した人は解読できません。"
+                              "それ以前のイベントは残っていません。"),
+                            when, (unsigned long long)f->record, base_name(in->path), data);
+    return kb_strprintf(L("A log was cleared at %s (event %ld, record %llu in %s); which log, and by whom, is "
+                          "undecoded: the event's data (%s) is not laid out as LogFileCleared. That log's events "
+                          "before then are gone.",
+                          "ログが %s に消去されています (イベント %ld、レコード %llu、%s)。"
+                          "イベントのデータ (%s) が LogFileCleared の形式ではないため、どのログを誰が消去したかは"
+                          "解読できません。そのログのそれ以前のイベントは残っていません。"),
+                        when, id, (unsigned long long)f->record, base_name(in->path), data);
 }
 
 static void check_cleared(const kb_inputs *inputs, const kb_factlist *facts, kb_lang lang,

@@ -1,6 +1,7 @@
 /* test_combiners.c: the derived facts (analyzer/combiners/): the host from
  * whichever inputs name it, each event log's coverage, each log-clearing
- * event read by name or by position; the interest in the clearing events; that the
+ * event read by name or by position only in the layout it has, and what
+ * cannot be decoded said so; the interest in the clearing events; that the
  * passes keep to what they declare (and docs/facts.md names it); and that a
  * rule tests derived facts like any other. Small inline facts throughout. */
 #include <setjmp.h>
@@ -296,6 +297,40 @@ static void test_cleared_by_name(void **state)
     world_free(&w);
 }
 
+/* Data in another layout is undecoded: no user, domain or log name is
+ * taken from it. */
+static void test_cleared_undecoded(void **state)
+{
+    (void)state;
+    world w = {0};
+    size_t sec = log_input(&w, "Security.evtx", "Security", 1, 9, 9);
+    size_t sys = log_input(&w, "System.evtx", "System", 1, 9, 9);
+    /* ProcessingErrorData: ErrorCode, DataItemName, EventPayload. */
+    static const char *const error_data[] = {"15005", "ClientProcessId", "4100640000"};
+    static const char *const no_sid[] = {"alice", "EXAMPLE", "x", "y"};
+    clearing(&w, sys, "104", 1, error_data, 3);
+    clearing(&w, sec, "1102", 2, no_sid, 4);
+    clearing(&w, sys, "104", 3, NULL, -1); /* no strings said */
+    combine(&w);
+    assert_int_equal(count_of(&w, KB_FACT_LOG_CLEARED), 3);
+    const kb_fact *f = derived(&w, KB_FACT_LOG_CLEARED, 0);
+    field_is(f, "decoded", "no");
+    field_is(f, "read_from", "");
+    field_is(f, "user", "");
+    field_is(f, "domain", "");
+    field_is(f, "channel", "");
+    field_is(f, "log", "System");
+    field_is(f, "strings", "3");
+    f = derived(&w, KB_FACT_LOG_CLEARED, 1);
+    field_is(f, "decoded", "no");
+    field_is(f, "user", "");
+    field_is(f, "channel", "Security"); /* 1102 is the Security log's own */
+    f = derived(&w, KB_FACT_LOG_CLEARED, 2);
+    field_is(f, "decoded", "no");
+    field_is(f, "strings", NULL);
+    world_free(&w);
+}
+
 static void test_interest(void **state)
 {
     (void)state;
@@ -492,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_log_coverage),
         cmocka_unit_test(test_cleared_by_position),
         cmocka_unit_test(test_cleared_by_name),
+        cmocka_unit_test(test_cleared_undecoded),
         cmocka_unit_test(test_interest),
         cmocka_unit_test(test_passes_keep_to_declarations),
         cmocka_unit_test(test_declarations_documented),

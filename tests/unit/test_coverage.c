@@ -322,8 +322,14 @@ static void test_cleared(void **state)
     kb_fact_set(f, "data4", "");
     kb_fact_set(f, "strings", "4");
     clear_event(&w, sys, "105", T0, 13); /* not a clearing */
+    /* ProcessingErrorData (ErrorCode, DataItemName, EventPayload): undecoded. */
+    f = clear_event(&w, sys, "104", T0 + 7200000000LL, 14);
+    kb_fact_set(f, "data1", "15005");
+    kb_fact_set(f, "data2", "ClientProcessId");
+    kb_fact_set(f, "data3", "410064006D0069006E00");
+    kb_fact_set(f, "strings", "3");
     compute(&w, KB_LANG_EN);
-    assert_int_equal(count(&w, KB_COV_LOG_CLEARED), 2);
+    assert_int_equal(count(&w, KB_COV_LOG_CLEARED), 3);
     const kb_cov_finding *c = find(&w, KB_COV_LOG_CLEARED);
     assert_true(c->time == T0);
     assert_int_equal(c->fact->record, 1);
@@ -332,6 +338,11 @@ static void test_cleared(void **state)
     assert_string_equal(w.cov.findings[1].say,
                         "The Application log was cleared at 2018-10-01T13:00:19Z by CONTOSO\\admin2 "
                         "(event 104, record 12 in System.evtx): its events before then are gone.");
+    assert_string_equal(w.cov.findings[2].say,
+                        "A log was cleared at 2018-10-01T14:00:19Z (event 104, record 14 in System.evtx); which "
+                        "log, and by whom, is undecoded: the event's data (3 strings) is not laid out as "
+                        "LogFileCleared. That log's events before then are gone.");
+    assert_int_equal(w.cov.findings[2].fact->record, 14);
     world_free(&w);
 }
 
