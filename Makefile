@@ -39,7 +39,7 @@ EVTXGEN     := $(BUILD)/evtxgen
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check demo install uninstall clean tests samples bench fuzz errcodes
+.PHONY: all deps check demo install uninstall clean tests samples bench fuzz errcodes update-cases
 
 all: $(KBSCAN) $(EVTXGEN)
 
@@ -65,7 +65,18 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(FUZZ_SHARED)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -Ifuzz -o $@ $^ $(LIBS) -lcmocka
 
-tests: all $(UNIT_BIN)
+# The parser cases' runner (tests/cases/cases.sh): prints the facts read
+# from one saved command output.
+CASE_FACTS  := $(BUILD)/case-facts
+$(CASE_FACTS): $(BUILD)/obj/tests/cases/case_facts.o $(LIB_OBJ)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+tests: all $(UNIT_BIN) $(CASE_FACTS)
+
+# Rewrites the parser cases' .facts files from what the parsers read now
+# (review the diff before committing them).
+update-cases: $(CASE_FACTS)
+	@KBSCAN_BUILD=$(BUILD) UPDATE_CASES=1 tests/cases/cases.sh
 
 # The suite runs twice: a normal build, then one under ASan+UBSan.
 check: deps
