@@ -39,7 +39,7 @@ EVTXGEN     := $(BUILD)/evtxgen
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check demo install uninstall clean tests samples bench fuzz errcodes update-cases
+.PHONY: all deps check demo install uninstall clean tests samples bench fuzz errcodes update-cases fixtures
 
 all: $(KBSCAN) $(EVTXGEN)
 
@@ -100,6 +100,13 @@ demo: deps
 # samples/events); a test checks that the committed files are up to date.
 samples: $(EVTXGEN)
 	@samples/src/make_bundles.sh $(EVTXGEN)
+
+# Builds the rules' own fixture bundles (rules/tests/<rule id>/<fixture>/,
+# readable sources) into $(BUILD)/fixtures, where
+# `kbscan rules test --fixtures $(BUILD)/fixtures rules` finds them.
+fixtures: $(EVTXGEN)
+	@rm -rf $(BUILD)/fixtures
+	@tools/build-fixtures.sh $(EVTXGEN) $(BUILD)/fixtures rules
 
 # Regenerates analyzer/report/errcodes_table.h (committed) from mingw-w64-common's
 # headers and tools/errcodes/meanings.tsv; a test checks it is up to date.

@@ -755,16 +755,27 @@ static void parse_fixture_states(loader *ld, const cJSON *v, const kb_rule *rule
 static void fixture_item(loader *ld, const cJSON *v, void *item, const kb_rule *rule)
 {
     kb_fixture *fx = item;
-    static const char *const keys[] = {"bundle", "expect", "why", "checkpoints", NULL};
+    static const char *const keys[] = {"bundle", "fixture", "expect", "why", "checkpoints", NULL};
     fx->expect = -1;
     if (!cJSON_IsObject(v)) {
-        problem(ld, "a fixture must be {\"bundle\", \"expect\", \"why\"}");
+        problem(ld, "a fixture must be {\"bundle\" or \"fixture\", \"expect\", \"why\"}");
         return;
     }
     check_keys(ld, v, keys);
-    fx->bundle = get_string(ld, v, "bundle", 1);
-    if (fx->bundle && !*fx->bundle)
-        problem(ld, "\"bundle\" is empty");
+    int named = cJSON_HasObjectItem(v, "fixture");
+    if (named && cJSON_HasObjectItem(v, "bundle"))
+        problem(ld, "\"bundle\" or \"fixture\", not both");
+    if (named) {
+        /* A folder of the rule's own: tests/<rule id>/<name>. */
+        fx->fixture = get_string(ld, v, "fixture", 1);
+        if (fx->fixture && (!*fx->fixture || strchr(fx->fixture, '/') || fx->fixture[0] == '.'))
+            problem(ld, "\"fixture\" is the name of a folder in tests/%s/, not \"%s\"",
+                    rule->id ? rule->id : "<rule id>", fx->fixture);
+    } else {
+        fx->bundle = get_string(ld, v, "bundle", 1);
+        if (fx->bundle && !*fx->bundle)
+            problem(ld, "\"bundle\" is empty");
+    }
     char *expect = get_string(ld, v, "expect", 1);
     fx->expect = name_index(verdict_names, 3, expect);
     if (expect && fx->expect < 0)
@@ -948,6 +959,7 @@ void kb_rule_free(kb_rule *rule)
     free(rule->references);
     for (size_t i = 0; i < rule->nfixtures; i++) {
         free(rule->fixtures[i].bundle);
+        free(rule->fixtures[i].fixture);
         free(rule->fixtures[i].why);
         free(rule->fixtures[i].states);
     }

@@ -18,8 +18,8 @@
 
 #define SEED_RULE "rules/vss-writers-missing-eventsystem-shared.json"
 
-/* A folder holding the rule under test and two bundle folders its
- * fixtures can name. */
+/* A folder holding the rule under test, two bundle folders its fixtures
+ * can name, and one fixture of its own (tests/r/own/). */
 typedef struct place {
     char dir[64];
     char file[96];
@@ -35,6 +35,12 @@ static void place_make(place *p)
     assert_int_equal(mkdir(sub, 0700), 0);
     snprintf(sub, sizeof sub, "%s/bad", p->dir);
     assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(sub, sizeof sub, "%s/tests", p->dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(sub, sizeof sub, "%s/tests/r", p->dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(sub, sizeof sub, "%s/tests/r/own", p->dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
 }
 
 static void place_remove(place *p)
@@ -44,6 +50,12 @@ static void place_remove(place *p)
     snprintf(sub, sizeof sub, "%s/good", p->dir);
     rmdir(sub);
     snprintf(sub, sizeof sub, "%s/bad", p->dir);
+    rmdir(sub);
+    snprintf(sub, sizeof sub, "%s/tests/r/own", p->dir);
+    rmdir(sub);
+    snprintf(sub, sizeof sub, "%s/tests/r", p->dir);
+    rmdir(sub);
+    snprintf(sub, sizeof sub, "%s/tests", p->dir);
     rmdir(sub);
     rmdir(p->dir);
 }
@@ -88,7 +100,8 @@ static void expect_clean(const char *json)
 }
 
 #define FIXTURES ",\"fixtures\":[{\"bundle\":\"good\",\"expect\":\"matched\",\"why\":\"w\"}," \
-                 "{\"bundle\":\"bad\",\"expect\":\"not_matched\",\"why\":\"w\"}]"
+                 "{\"bundle\":\"bad\",\"expect\":\"not_matched\",\"why\":\"w\"}," \
+                 "{\"fixture\":\"own\",\"expect\":\"cannot_tell\",\"why\":\"w\"}]"
 #define CP(input, facts, extra) \
     "{\"id\":\"a\",\"title\":\"t\",\"input\":\"" input "\",\"facts\":\"" facts "\"" extra "}"
 #define RULE_WITH(cps, verdict, rest) \
@@ -151,7 +164,7 @@ static void test_fields(void **state)
                    "show[0]: \"datax\": no field");
     /* Extracted names count in show and templates, never in conditions. */
     const char *extract = ",\"extract\":[{\"field\":\"data\",\"pattern\":\"(?<hr>0x[0-9a-f]+)\"}]";
-    char json[1024];
+    char json[2048];
     snprintf(json, sizeof json, RULE(CP("eventlog:Application", "event", "%s,\"show\":[\"hr\"],"
                                         "\"say\":{\"met\":\"{{count}} {{hr}} {{all.hr|unique}} {{first_time}}\"}"), ""),
              extract);
@@ -201,7 +214,7 @@ static void test_verdict_and_count(void **state)
     (void)state;
     const char *two = CP("tasklist_svc", "tasklist.process", "") ","
                       "{\"id\":\"b\",\"title\":\"t\",\"input\":\"systeminfo\",\"facts\":\"systeminfo\"}";
-    char json[1024];
+    char json[2048];
     snprintf(json, sizeof json, RULE("%s", ""), two);
     expect_problem(json, "checkpoints[1]: \"b\" decides (the default role) but the verdict never names it");
     snprintf(json, sizeof json, RULE_WITH("%s", "{\"all\":[\"a\",{\"not\":\"b\"}]}", FIXTURES), two);
@@ -215,7 +228,7 @@ static void test_fixtures(void **state)
 {
     (void)state;
     const char *cp = CP("tasklist_svc", "tasklist.process", "");
-    char json[1024];
+    char json[2048];
     snprintf(json, sizeof json, RULE_WITH("%s", "\"a\"", ""), cp);
     expect_problem(json, "rule.json: fixtures: none: a rule is tested on at least one bundle it "
                          "matches and one it does not");
@@ -226,11 +239,31 @@ static void test_fixtures(void **state)
                                           "\"expect\":\"matched\",\"why\":\"w\"},{\"bundle\":"
                                           "\"gone\",\"expect\":\"not_matched\",\"why\":\"w\"}]"), cp);
     expect_problem(json, "fixtures[1].bundle: no bundle \"gone\" (looked for /tmp/kbscan-check-");
+    /* A fixture of the rule's own: a folder of tests/<rule id>/, each of
+     * them named by a fixture. */
+    snprintf(json, sizeof json, RULE_WITH("%s", "\"a\"", FIXTURES), cp);
+    expect_clean(json);
+    snprintf(json, sizeof json, RULE_WITH("%s", "\"a\"", ",\"fixtures\":[{\"bundle\":\"good\","
+                                          "\"expect\":\"matched\",\"why\":\"w\"},{\"fixture\":"
+                                          "\"gone\",\"expect\":\"not_matched\",\"why\":\"w\"}]"), cp);
+    char *found = problems_of(json, 1);
+    assert_non_null(strstr(found, "fixtures[1].fixture: no fixture \"gone\" (looked for the folder /tmp/kbscan-check-"));
+    assert_non_null(strstr(found, "/tests/r/gone)\n"));
+    assert_non_null(strstr(found, "rule.json: fixtures: the fixture folder /tmp/kbscan-check-"));
+    assert_non_null(strstr(found, "/tests/r/own is named by no fixture\n"));
+    free(found);
+    snprintf(json, sizeof json, RULE_WITH("%s", "\"a\"", ",\"fixtures\":[{\"fixture\":\"../own\","
+                                          "\"expect\":\"matched\",\"why\":\"w\"},{\"fixture\":\"own\","
+                                          "\"bundle\":\"good\",\"expect\":\"not_matched\",\"why\":\"w\"}]"), cp);
+    found = problems_of(json, 0);
+    assert_non_null(strstr(found, "fixtures[0]: \"fixture\" is the name of a folder in tests/r/, not \"../own\""));
+    assert_non_null(strstr(found, "fixtures[1]: \"bundle\" or \"fixture\", not both"));
+    free(found);
     /* The loader's side: keys, verdicts and checkpoint states. */
     snprintf(json, sizeof json, RULE_WITH("%s", "\"a\"", ",\"fixtures\":[{\"bundle\":\"good\","
                                           "\"expect\":\"match\",\"why\":\"w\",\"checkpoints\":"
                                           "{\"a\":\"yes\",\"z\":\"met\"},\"note\":1}]"), cp);
-    char *found = problems_of(json, 0);
+    found = problems_of(json, 0);
     assert_non_null(strstr(found, "fixtures[0]: \"expect\" is \"matched\", \"not_matched\" or "
                                   "\"cannot_tell\", not \"match\""));
     assert_non_null(strstr(found, "fixtures[0].checkpoints.a: the state is \"met\", \"not_met\" or \"unknown\""));
