@@ -54,7 +54,8 @@ $(KBSCAN): $(BUILD)/obj/$(MAIN_SRC:.c=.o) $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 # evtxgen shares kbscan's time parsing (analyzer/core/fact.c) and string helpers.
-EVTXGEN_SHARED := $(BUILD)/obj/analyzer/core/fact.o $(BUILD)/obj/analyzer/core/strbuf.o
+EVTXGEN_SHARED := $(BUILD)/obj/analyzer/core/fact.o $(BUILD)/obj/analyzer/core/strbuf.o \
+                  $(BUILD)/obj/analyzer/core/alloc.o
 $(EVTXGEN): $(EVTXGEN_OBJ) $(EVTXGEN_SHARED)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 

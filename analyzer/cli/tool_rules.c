@@ -2,6 +2,7 @@
  * subcommands (see tool_rules.h): their command line, loading the rule
  * files named, and running each rule over its fixture bundles the way
  * `kbscan BUNDLE` would, comparing verdicts and checkpoint states. */
+#include "core/alloc.h"
 #include "engine/engine.h"
 #include "scan/scan.h"
 #include "cli/tool_rules.h"
@@ -181,8 +182,8 @@ static void record_outcome(fixture_run *runs, size_t nruns, size_t first, const 
         }
         const kb_rule_result *rr = &res->rules[run->rule_index];
         run->verdict = rr->verdict;
-        run->states = calloc(run->rule->ncheckpoints + 1, sizeof *run->states);
-        for (size_t c = 0; c < run->rule->ncheckpoints && run->states; c++)
+        run->states = kb_xcalloc(run->rule->ncheckpoints + 1, sizeof *run->states);
+        for (size_t c = 0; c < run->rule->ncheckpoints; c++)
             run->states[c] = rr->checkpoints[c].state;
     }
 }

@@ -5,6 +5,7 @@
  * checkpoints the verdict ignores, and fixtures missing or naming no
  * bundle. It reads the parsers' declarations (source.h), which is why it
  * lives with the CLI tools: the engine knows no file format. */
+#include "core/alloc.h"
 #include "source/source.h"
 #include "rules/template.h"
 #include "cli/tool_rules.h"
@@ -196,7 +197,7 @@ static void unknown_field(checker *ck, const char *path, const scope *sc, const 
     while (sc->decl->fields[nfields])
         nfields++;
     /* Suggestions are names as written; "data#" is listed as data<N>. */
-    const char **words = calloc(nfields + sc->extracted.n + 1, sizeof *words);
+    const char **words = kb_xcalloc(nfields + sc->extracted.n + 1, sizeof *words);
     kb_buf list = KB_BUF_INIT;
     kb_buf_puts(&list, "");
     for (size_t i = 0; words && i < nfields; i++) {
@@ -444,9 +445,7 @@ static void mark_used(const kb_logic *l, char *used, size_t n)
 static void check_verdict_uses(checker *ck)
 {
     const kb_rule *rule = ck->rule;
-    char *used = calloc(rule->ncheckpoints + 1, 1);
-    if (!used)
-        return;
+    char *used = kb_xcalloc(rule->ncheckpoints + 1, 1);
     mark_used(rule->verdict, used, rule->ncheckpoints);
     for (size_t i = 0; i < rule->ncheckpoints; i++) {
         if (used[i] || rule->checkpoints[i].context)
@@ -547,11 +546,7 @@ static void check_fixtures(checker *ck)
 size_t kb_rule_check(const kb_rule *rule, kb_buf *problems)
 {
     checker ck = {rule, problems, 0};
-    scope *scopes = calloc(rule->ncheckpoints + 1, sizeof *scopes);
-    if (!scopes) {
-        problem(&ck, "checkpoints", "out of memory");
-        return ck.n;
-    }
+    scope *scopes = kb_xcalloc(rule->ncheckpoints + 1, sizeof *scopes);
     for (size_t i = 0; i < rule->ncheckpoints; i++) {
         scopes[i].cp = &rule->checkpoints[i];
         scopes[i].decl = decl_of(scopes[i].cp);

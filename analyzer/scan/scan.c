@@ -2,6 +2,7 @@
  * file system and the parsers; the engine and the reports know neither. */
 #include "scan/scan.h"
 #include "source/source.h"
+#include "core/alloc.h"
 #include "core/strbuf.h"
 #include "evtx/worker.h"
 
@@ -277,16 +278,7 @@ static void add_job(scan_state *st, const char *fs_path, const char *shown, uint
     size_t index;
     if (!new_input(st, shown, &index))
         return;
-    if (st->njobs == st->capjobs) {
-        size_t cap = st->capjobs ? 2 * st->capjobs : 64;
-        scan_job *p = realloc(st->jobs, cap * sizeof *p);
-        if (!p) {
-            st->nomem = 1;
-            return;
-        }
-        st->jobs = p;
-        st->capjobs = cap;
-    }
+    st->jobs = kb_grow(st->jobs, &st->capjobs, st->njobs + 1, sizeof *st->jobs, 64);
     size_t n = strlen(fs_path);
     st->evtx_named += n >= 5 && kb_strcaseeq(fs_path + n - 5, ".evtx");
     scan_job job = {index, kb_strdup(fs_path), bytes, {0}, 0};
