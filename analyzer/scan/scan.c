@@ -3,6 +3,7 @@
 #include "scan/scan.h"
 #include "source/source.h"
 #include "core/alloc.h"
+#include "core/fdio.h"
 #include "core/strbuf.h"
 #include "evtx/worker.h"
 
@@ -94,16 +95,7 @@ static unsigned char *read_all(int fd, size_t size, size_t *got)
     unsigned char *data = malloc(size + 1);
     if (!data)
         return NULL;
-    size_t n = 0;
-    while (n < size) {
-        ssize_t r = read(fd, data + n, size - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-    }
-    *got = n;
+    *got = kb_read_full(fd, data, size);
     return data;
 }
 

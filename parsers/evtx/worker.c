@@ -2,6 +2,7 @@
  * workers they fork, and the scan thread's side of a request. */
 #include "evtx/worker.h"
 #include "core/alloc.h"
+#include "core/fdio.h"
 #include "core/strbuf.h"
 #include "evtx/worker_msg.h"
 
@@ -100,33 +101,13 @@ static int send_all(int fd, const void *data, size_t len)
 
 static int write_all(int fd, const void *data, size_t len)
 {
-    const char *p = data;
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return kb_write_full(fd, data, len);
 }
 
 /* 0 when all len bytes came, -1 at end of stream or on error. */
 static int read_all(int fd, void *data, size_t len)
 {
-    char *p = data;
-    while (len) {
-        ssize_t n = read(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return kb_read_full(fd, data, len) == len ? 0 : -1;
 }
 
 static int64_t now_ms(void)
