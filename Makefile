@@ -64,7 +64,12 @@ $(EVTXGEN): $(EVTXGEN_OBJ) $(EVTXGEN_SHARED)
 FUZZ_SHARED := $(BUILD)/obj/fuzz/fuzz_targets.o
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(FUZZ_SHARED)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -Ifuzz -o $@ $^ $(LIBS) -lcmocka
+	$(CC) $(ALL_CFLAGS) -Itests/unit -Ifuzz -o $@ $^ $(LIBS) -lcmocka $(TEST_LDFLAGS)
+
+# test_oom fails kbscan's allocations one by one: every malloc, calloc,
+# realloc, strdup and strndup of the project's code goes through its hook.
+$(BUILD)/tests/test_oom: TEST_LDFLAGS := \
+    -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
 
 # The parser cases' runner (tests/cases/cases.sh): prints the facts read
 # from one saved command output.

@@ -92,9 +92,7 @@ static kb_parse_ctx parse_ctx(const scan_state *st, scan_job *job, kb_input *in)
 /* Reads a whole (bounded) file. */
 static unsigned char *read_all(int fd, size_t size, size_t *got)
 {
-    unsigned char *data = malloc(size + 1);
-    if (!data)
-        return NULL;
+    unsigned char *data = kb_xmalloc(size + 1);
     *got = kb_read_full(fd, data, size);
     return data;
 }
