@@ -12,6 +12,16 @@ DESTDIR   ?=
 SAN       ?=
 CFLAGS    ?= -O2 -g
 
+# Quiet build lines ("CC file.c") unless V=1 shows the compiler's command
+# lines: `make demo` shows the report, not the compiler.
+ifeq ($(V),1)
+Q         :=
+quiet      = 
+else
+Q         := @
+quiet      = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
 PKGS      := libevtx libbfio libpcre2-8 libcjson zlib
 WARN      := -Wall -Wextra -Wpedantic -Werror
 DEFS      := -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 \
@@ -39,7 +49,7 @@ EVTXGEN     := $(BUILD)/evtxgen
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check demo install uninstall clean tests samples bench fuzz errcodes update-cases fixtures
+.PHONY: all deps check demo install uninstall clean tests samples bench fuzz errcodes evtmsg update-cases fixtures
 
 all: $(KBSCAN) $(EVTXGEN)
 
@@ -48,23 +58,23 @@ deps:
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(call quiet,CC,$<)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(KBSCAN): $(BUILD)/obj/$(MAIN_SRC:.c=.o) $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 # evtxgen shares kbscan's time parsing (analyzer/core/fact.c) and string helpers.
 EVTXGEN_SHARED := $(BUILD)/obj/analyzer/core/fact.o $(BUILD)/obj/analyzer/core/strbuf.o \
                   $(BUILD)/obj/analyzer/core/alloc.o
 $(EVTXGEN): $(EVTXGEN_OBJ) $(EVTXGEN_SHARED)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 # Unit tests also get fuzz/fuzz_targets.c: one of them replays the inputs
 # the fuzzers found and their seeds (tests/fuzz/).
 FUZZ_SHARED := $(BUILD)/obj/fuzz/fuzz_targets.o
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(FUZZ_SHARED)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -Ifuzz -o $@ $^ $(LIBS) -lcmocka $(TEST_LDFLAGS)
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -Itests/unit -Ifuzz -o $@ $^ $(LIBS) -lcmocka $(TEST_LDFLAGS)
 
 # test_oom fails kbscan's allocations one by one: every malloc, calloc,
 # realloc, strdup and strndup of the project's code goes through its hook.
@@ -75,7 +85,7 @@ $(BUILD)/tests/test_oom: TEST_LDFLAGS := \
 # from one saved command output.
 CASE_FACTS  := $(BUILD)/case-facts
 $(CASE_FACTS): $(BUILD)/obj/tests/cases/case_facts.o $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 tests: all $(UNIT_BIN) $(CASE_FACTS)
 
@@ -120,6 +130,12 @@ errcodes:
 	@KBSCAN_EXTRA_PACKAGES="mingw-w64-common $(KBSCAN_EXTRA_PACKAGES)" tools/deps.sh
 	@/usr/bin/python3 tools/gen-errcodes.py
 
+# Regenerates analyzer/report/evtmsg_table.h (committed) from tools/evtmsg/
+# (message texts copied from libyal winevt-kb, see its README); a test checks
+# it is up to date. Refreshing the texts themselves: tools/evtmsg/README.md.
+evtmsg:
+	@/usr/bin/python3 tools/gen-evtmsg.py
+
 # `make bench BENCH_MIB=1024`: sizes and seed are parameters (tools/bench.sh).
 bench: deps
 	@$(MAKE) --no-print-directory all
@@ -144,17 +160,20 @@ fuzz:
 	@tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 .PHONY: fuzz-bins
-fuzz-bins: $(FUZZ_TEXT_BINS) $(BUILD)/fuzz_evtx $(BUILD)/evtxgen
+fuzz-bins: $(FUZZ_TEXT_BINS) $(BUILD)/fuzz_evtx $(BUILD)/fuzz_binxml $(BUILD)/evtxgen
 
 $(BUILD)/obj/fuzz/text-%.o: fuzz/fuzz_text.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -DKB_FUZZ_TARGET='"$*"' -MMD -MP -c -o $@ $<
+	$(Q)$(call quiet,CC,$<)$(CC) $(ALL_CFLAGS) -DKB_FUZZ_TARGET='"$*"' -MMD -MP -c -o $@ $<
 
 $(FUZZ_TEXT_BINS): $(BUILD)/fuzz_%: $(BUILD)/obj/fuzz/text-%.o $(FUZZ_SHARED) $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 $(BUILD)/fuzz_evtx: $(BUILD)/obj/fuzz/fuzz_evtx.o $(FUZZ_SHARED) $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+$(BUILD)/fuzz_binxml: $(BUILD)/obj/fuzz/fuzz_binxml.o $(LIB_OBJ)
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 install: $(KBSCAN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kbscan/rules

@@ -1,6 +1,7 @@
 /* main.c: kbscan's entry point: parse the command line, load the rules,
  * scan the bundle, evaluate, write the reports, exit with the verdict. */
 #include "cli/options.h"
+#include "cli/outputs.h"
 #include "engine/engine.h"
 #include "report/report.h"
 #include "scan/scan.h"
@@ -137,6 +138,19 @@ static void report_input_errors(const kb_inputs *inputs)
     }
 }
 
+/* An operand that does not exist is a mistake on the command line (a typo,
+ * a bundle not unpacked): the report of the others is written, but the
+ * run must not pass as a success, whatever else matched. Its input says
+ * why, and stderr has its line (report_input_errors). */
+static int missing_operands(const kb_cli *cli)
+{
+    int missing = 0;
+    struct stat sb;
+    for (size_t i = 0; i < cli->npaths; i++)
+        missing |= lstat(cli->paths[i], &sb) != 0 && errno == ENOENT;
+    return missing;
+}
+
 static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules_dir)
 {
     int64_t started = now_wall(), t0 = now_mono();
@@ -187,7 +201,7 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
         fprintf(stderr, "kbscan: out of memory\n");
         goto done;
     }
-    status = kb_results_exit_status(&results);
+    status = missing_operands(cli) ? 2 : kb_results_exit_status(&results);
     if (kb_coverage_compute(&inputs, &facts, rules, &results, cli->lang, &coverage) != KB_OK) {
         fprintf(stderr, "kbscan: out of memory\n");
         status = 2;
@@ -235,6 +249,9 @@ int main(int argc, char **argv)
         printf("kbscan %s\n", KBSCAN_VERSION);
         return 0;
     }
+    const char *outputs[] = {cli.output, cli.json_file, cli.html_file};
+    if (kb_outputs_check(outputs, 3, cli.paths, cli.npaths) != 0)
+        return 2;
     char *rules_dir = cli.rules_dir ? kb_strdup(cli.rules_dir) : default_rules_dir();
     kb_ruleset rules;
     kb_buf errors = KB_BUF_INIT;

@@ -54,7 +54,9 @@ void kb_cli_usage(FILE *out)
           "\n"
           "Exit status: 0 analysed, no known issue matched; 1 a known issue matched;\n"
           "3 none matched but a rule cannot tell (an input is missing or damaged);\n"
-          "2 usage error, unusable rules, or nothing recognised in the paths.\n"
+          "2 a PATH that does not exist (the rest is still reported), usage error,\n"
+          "unusable rules, a report file that is an input or inside one,\n"
+          "or nothing recognised in the paths.\n"
           "\n"
           "Rule authors: 'kbscan rules check' validates rule files, 'kbscan rules test'\n"
           "runs each rule over its fixture bundles (docs/rules.md, \"Testing a rule\").\n",

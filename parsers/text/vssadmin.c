@@ -359,20 +359,31 @@ static const char *locale_of(const kb_text *t)
     return NULL;
 }
 
+/* The line of the first banner at or after line `from`, or nlines. */
+static size_t next_banner(const kb_text *t, size_t from)
+{
+    while (from < t->nlines && !is_banner(t->lines[from]))
+        from++;
+    return from;
+}
+
+/* Every run is read, however many the file holds, and the last one is the
+ * latest: a fixed table of runs would fold later runs into one. */
 static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
 {
     if (t->nlines == 0)
         return KB_OK;
-    size_t banners[256], n = 0;
-    for (size_t i = 0; i < t->nlines && n < 256; i++)
-        if (is_banner(t->lines[i]))
-            banners[n++] = i;
-    if (n == 0)
-        banners[n++] = 0; /* writer blocks without a banner */
-    for (size_t r = 0; r < n; r++) {
-        size_t end = r + 1 < n ? banners[r + 1] : t->nlines;
-        if (parse_run(ctx, t, banners[r], end, r + 1, r + 1 == n) != 0)
+    size_t start = next_banner(t, 0);
+    if (start == t->nlines)
+        start = 0; /* writer blocks without a banner */
+    for (size_t run = 1;; run++) {
+        size_t end = next_banner(t, start + 1);
+        int latest = end >= t->nlines;
+        if (parse_run(ctx, t, start, end, run, latest) != 0)
             return KB_ERR_NOMEM;
+        if (latest)
+            break;
+        start = end;
     }
     if (!ctx->input->locale && locale_of(t))
         kb_input_set_locale(ctx->input, locale_of(t));

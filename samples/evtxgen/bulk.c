@@ -320,8 +320,7 @@ int gen_bulk(const char *path, double mib, uint64_t seed, const char *channel,
     free(s);
     free(order);
     if (rc != 0) {
-        char ignored[64];
-        gen_writer_close(w, NULL, ignored, sizeof ignored);
+        gen_writer_abort(w);
         return -1;
     }
     return gen_writer_close(w, damage, err, errlen);

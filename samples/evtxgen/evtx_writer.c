@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -41,6 +42,8 @@ typedef struct template_entry {
 
 struct gen_writer {
     FILE *fp;
+    char *path;                  /* the file asked for */
+    char *tmp_path;              /* written here, renamed to path once complete */
     unsigned char chunk[CHUNK_SIZE];
     size_t pos;
     int overflow;
@@ -597,19 +600,42 @@ static int flush_chunk(gen_writer *w, char *err, size_t errlen)
     return 0;
 }
 
+/* The log is written to a temporary file next to path and renamed over it
+ * only once complete: a failed run never leaves a valid-looking partial log. */
 gen_writer *gen_writer_open(const char *path, uint64_t first_record_id, char *err, size_t errlen)
 {
     gen_writer *w = calloc(1, sizeof *w);
-    if (!w) {
+    size_t n = strlen(path);
+    char *tmp = malloc(n + sizeof ".tmp-XXXXXX");
+    char *final = strdup(path);
+    if (!w || !tmp || !final) {
         snprintf(err, errlen, "out of memory");
+        free(w);
+        free(tmp);
+        free(final);
         return NULL;
     }
-    w->fp = fopen(path, "w+b"); /* read back by --corrupt-chunk */
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
+    int fd = mkstemp(tmp);
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fd >= 0)
+        fchmod(fd, 0666 & ~mask); /* as fopen would create it, not mkstemp's 0600 */
+    w->fp = fd >= 0 ? fdopen(fd, "w+b") : NULL; /* read back by --corrupt-chunk */
     if (!w->fp) {
         snprintf(err, errlen, "cannot write %s", path);
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        free(final);
         free(w);
         return NULL;
     }
+    w->path = final;
+    w->tmp_path = tmp;
     w->next_id = first_record_id ? first_record_id : 1;
     w->corrupt_chunk = -1;
     w->records_limit = RECORDS_LIMIT;
@@ -731,10 +757,25 @@ int gen_writer_close(gen_writer *w, const gen_damage *d, char *err, size_t errle
         snprintf(err, errlen, "write error");
         rc = -1;
     }
+    w->fp = NULL;
+    if (rc == 0 && rename(w->tmp_path, w->path) != 0) {
+        snprintf(err, errlen, "cannot rename the finished file into place");
+        rc = -1;
+    }
+    gen_writer_abort(w);
+    return rc;
+}
+
+void gen_writer_abort(gen_writer *w)
+{
+    if (w->fp)
+        fclose(w->fp);
+    unlink(w->tmp_path); /* gone already after a successful rename */
+    free(w->tmp_path);
+    free(w->path);
     for (size_t i = 0; i < w->nnames; i++)
         free(w->names[i].name);
     for (size_t i = 0; i < w->ntemplates; i++)
         free(w->templates[i].key);
     free(w);
-    return rc;
 }

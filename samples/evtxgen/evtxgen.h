@@ -51,8 +51,11 @@ gen_writer *gen_writer_open(const char *path, uint64_t first_record_id, char *er
 void gen_writer_fill_chunks(gen_writer *w);
 /* Appends one event. 0, or -1 with err set (event too large, I/O). */
 int gen_writer_add(gen_writer *w, const gen_event *ev, char *err, size_t errlen);
-/* Finishes the file (header, damage) and frees w. 0, or -1 with err. */
+/* Finishes the file (header, damage), renames it into place and frees w.
+ * 0, or -1 with err (then no file is left behind). */
 int gen_writer_close(gen_writer *w, const gen_damage *damage, char *err, size_t errlen);
+/* Drops an unfinished file (nothing is left at its path) and frees w. */
+void gen_writer_abort(gen_writer *w);
 /* Bytes written so far (chunks), for bulk mode. */
 uint64_t gen_writer_size(const gen_writer *w);
 

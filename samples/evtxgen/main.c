@@ -136,9 +136,11 @@ int main(int argc, char **argv)
             err[sizeof err - 1] = '\0';
             rc = -1;
         }
-    if (w) {
+    if (w && rc != 0) {
+        gen_writer_abort(w);
+    } else if (w) {
         char close_err[256];
-        if (gen_writer_close(w, rc ? NULL : &damage, close_err, sizeof close_err) != 0 && rc == 0) {
+        if (gen_writer_close(w, &damage, close_err, sizeof close_err) != 0) {
             snprintf(err, sizeof err, "%s", close_err);
             rc = -1;
         }

@@ -118,4 +118,30 @@ after=$(cd "$tmp/ro" && find . -type f -exec sha256sum {} + | sort)
 tap_check "a read-only bundle is analysed (exit $rc)" [ $rc -eq 1 ]
 tap_check "the bundle is unchanged after analysis" [ "$before" = "$after" ]
 tap_check "no file was added to the bundle" [ "$(find "$tmp/ro" -type f | wc -l)" -eq "$(find "$seed" -type f | wc -l)" ]
+# A report never replaces an input nor lands inside a bundle being read:
+# refused with exit 2 before anything is read, the bundle unchanged.
+mkdir -p "$tmp/ro"; cp -r samples/bundles/seed-en/. "$tmp/ro/"
+sum_before=$(cd "$tmp/ro" && find . -type f -exec md5sum {} + | sort)
+victim=$(find "$tmp/ro" -name '*.txt' -path '*commands*' | head -1)
+k --json "$victim" "$tmp/ro" >/dev/null 2>"$tmp/err"; rc=$?
+tap_check "--json over an input file: exit 2" [ $rc -eq 2 ]
+tap_check "--json over an input file: stderr names both" bash -c "grep -q 'refusing to write a report' '$tmp/err' && grep -qF '$victim' '$tmp/err'"
+k --html "$tmp/ro/commands/../report.html" "$tmp/ro" >/dev/null 2>"$tmp/err"; rc=$?
+tap_check "--html inside the bundle folder (through ..): exit 2" [ $rc -eq 2 ]
+ln -s "$victim" "$tmp/link.txt"
+k -o "$tmp/link.txt" "$tmp/ro" >/dev/null 2>"$tmp/err"; rc=$?
+tap_check "-o through a link to an input: exit 2" [ $rc -eq 2 ]
+k --json "$victim" "$victim" >/dev/null 2>&1; rc=$?
+tap_check "--json over the one file given: exit 2" [ $rc -eq 2 ]
+sum_after=$(cd "$tmp/ro" && find . -type f -exec md5sum {} + | sort)
+tap_check "refused outputs left the bundle unchanged (no file added or changed)" [ "$sum_before" = "$sum_after" ]
+k -q --json "$tmp/beside.json" "$tmp/ro"; rc=$?
+tap_check "an output beside the bundle is written as usual" bash -c "[ $rc -ne 2 ] && [ -s '$tmp/beside.json' ]"
+# An operand that does not exist: the report of the others is written, and
+# the exit status is 2 whatever else matched.
+k --format json -o "$tmp/partial.json" "$seed" "$tmp/no-such-bundle" >/dev/null 2>"$tmp/err"; rc=$?
+tap_check "a missing operand next to a matching bundle: exit 2, not 1" [ $rc -eq 2 ]
+tap_check "a missing operand: stderr names it" grep -q "no-such-bundle.*No such file" "$tmp/err"
+tap_check "a missing operand: the report of the rest is written, with its match" \
+  $PY -c 'import json,sys; r=json.load(open(sys.argv[1])); assert any(x["verdict"]=="matched" for x in r["rules"]); assert r["summary"]["exit_status"]==2, r["summary"]' "$tmp/partial.json"
 tap_done

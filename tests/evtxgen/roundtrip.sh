@@ -152,4 +152,18 @@ for r in libevtx python-evtx; do
   tap_check "bulk: $r reads every record ($n)" $PY -c 'import sys,struct; d=open(sys.argv[1],"rb").read(); n=sum(struct.unpack_from("<Q",d,4096+c*65536+16)[0]-struct.unpack_from("<Q",d,4096+c*65536+8)[0]+1 for c in range((len(d)-4096)//65536)); assert n==int(sys.argv[2]), (n, sys.argv[2])' "$tmp/sys.evtx" "${n:-0}"
   tap_check "bulk: $r notices nothing wrong" [ "$($rb damage $r "$tmp/sys.evtx")" = clean ]
 done
+# A failed run leaves nothing behind: no partial log at the path, no
+# temporary file next to it, and a file already there stays as it was.
+mkdir -p "$tmp/fail"
+$PY -c 'import json; print(json.dumps({"channel":"Application","computer":"SRV01","events":[{"provider":"VSS","id":8224,"time":"2018-10-01T00:00:00Z","data":["ok"]},{"provider":"VSS","id":8193,"time":"2018-10-01T00:00:01Z","data":["x"*70000]}]}))' > "$tmp/toolarge.json"
+"$EVTXGEN" -o "$tmp/fail/new.evtx" "$tmp/toolarge.json" 2>"$tmp/fail.err"
+tap_check "a failed run exits 1 and names the event" bash -c "[ $? -eq 1 ] && grep -q 'event 1' '$tmp/fail.err'"
+tap_check "a failed run leaves no file at its path" [ ! -e "$tmp/fail/new.evtx" ]
+echo keep > "$tmp/fail/old.evtx"
+"$EVTXGEN" -o "$tmp/fail/old.evtx" "$tmp/toolarge.json" 2>/dev/null
+tap_check "a failed run leaves a file already at its path as it was" [ "$(cat "$tmp/fail/old.evtx")" = keep ]
+tap_check "a failed run leaves no temporary file" [ "$(ls "$tmp/fail")" = old.evtx ]
+"$EVTXGEN" -o "$tmp/fail/good.evtx" samples/events/seed-en-application.json
+tap_check "a finished log is renamed into place with the usual mode, nothing else left" \
+  bash -c "[ -s '$tmp/fail/good.evtx' ] && [ \"\$(ls '$tmp/fail' | tr '\n' ' ')\" = 'good.evtx old.evtx ' ] && [ \"\$(stat -c %a '$tmp/fail/good.evtx')\" = \"\$(umask -S >/dev/null; printf '%o' \$((0666 & ~\$(umask))))\" ]"
 tap_done
