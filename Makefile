@@ -49,7 +49,7 @@ EVTXGEN     := $(BUILD)/evtxgen
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check demo install uninstall clean tests samples bench fuzz errcodes evtmsg
+.PHONY: all deps check demo install uninstall clean tests samples bench fuzz errcodes evtmsg update-cases fixtures
 
 all: $(KBSCAN) $(EVTXGEN)
 
@@ -64,7 +64,8 @@ $(KBSCAN): $(BUILD)/obj/$(MAIN_SRC:.c=.o) $(LIB_OBJ)
 	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
 # evtxgen shares kbscan's time parsing (analyzer/core/fact.c) and string helpers.
-EVTXGEN_SHARED := $(BUILD)/obj/analyzer/core/fact.o $(BUILD)/obj/analyzer/core/strbuf.o
+EVTXGEN_SHARED := $(BUILD)/obj/analyzer/core/fact.o $(BUILD)/obj/analyzer/core/strbuf.o \
+                  $(BUILD)/obj/analyzer/core/alloc.o
 $(EVTXGEN): $(EVTXGEN_OBJ) $(EVTXGEN_SHARED)
 	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
@@ -73,9 +74,25 @@ $(EVTXGEN): $(EVTXGEN_OBJ) $(EVTXGEN_SHARED)
 FUZZ_SHARED := $(BUILD)/obj/fuzz/fuzz_targets.o
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJ) $(FUZZ_SHARED)
 	@mkdir -p $(dir $@)
-	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -Itests/unit -Ifuzz -o $@ $^ $(LIBS) -lcmocka
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -Itests/unit -Ifuzz -o $@ $^ $(LIBS) -lcmocka $(TEST_LDFLAGS)
 
-tests: all $(UNIT_BIN)
+# test_oom fails kbscan's allocations one by one: every malloc, calloc,
+# realloc, strdup and strndup of the project's code goes through its hook.
+$(BUILD)/tests/test_oom: TEST_LDFLAGS := \
+    -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+
+# The parser cases' runner (tests/cases/cases.sh): prints the facts read
+# from one saved command output.
+CASE_FACTS  := $(BUILD)/case-facts
+$(CASE_FACTS): $(BUILD)/obj/tests/cases/case_facts.o $(LIB_OBJ)
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+tests: all $(UNIT_BIN) $(CASE_FACTS)
+
+# Rewrites the parser cases' .facts files from what the parsers read now
+# (review the diff before committing them).
+update-cases: $(CASE_FACTS)
+	@KBSCAN_BUILD=$(BUILD) UPDATE_CASES=1 tests/cases/cases.sh
 
 # The suite runs twice: a normal build, then one under ASan+UBSan.
 check: deps
@@ -99,6 +116,13 @@ demo: deps
 # samples/events); a test checks that the committed files are up to date.
 samples: $(EVTXGEN)
 	@samples/src/make_bundles.sh $(EVTXGEN)
+
+# Builds the rules' own fixture bundles (rules/tests/<rule id>/<fixture>/,
+# readable sources) into $(BUILD)/fixtures, where
+# `kbscan rules test --fixtures $(BUILD)/fixtures rules` finds them.
+fixtures: $(EVTXGEN)
+	@rm -rf $(BUILD)/fixtures
+	@tools/build-fixtures.sh $(EVTXGEN) $(BUILD)/fixtures rules
 
 # Regenerates analyzer/report/errcodes_table.h (committed) from mingw-w64-common's
 # headers and tools/errcodes/meanings.tsv; a test checks it is up to date.

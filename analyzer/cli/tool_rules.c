@@ -3,6 +3,7 @@
  * files named, and running each rule over its fixture bundles the way
  * `kbscan BUNDLE` would, comparing verdicts and checkpoint states. */
 #include "combiners/combiners.h"
+#include "core/alloc.h"
 #include "engine/engine.h"
 #include "scan/scan.h"
 #include "cli/tool_rules.h"
@@ -18,7 +19,7 @@
 static void usage(FILE *out)
 {
     fputs("Usage: kbscan rules check [-q] [DIR|FILE...]\n"
-          "       kbscan rules test [-q|-v] [DIR|FILE...]\n"
+          "       kbscan rules test [-q|-v] [--fixtures DIR] [DIR|FILE...]\n"
           "Tools for rule authors (docs/rules.md, \"Testing a rule\"). DIR|FILE: rule\n"
           "folders (every *.json in them) or rule files; default: the rules kbscan uses.\n"
           "\n"
@@ -30,11 +31,15 @@ static void usage(FILE *out)
           "          bundle the rule matches and one it does not) or naming no bundle\n"
           "  test    analyses each rule's fixture bundles and compares the verdict, and\n"
           "          the checkpoint states a fixture names, with what it expects\n"
+          "          (a rule's own fixtures, tests/<rule id>/<name>/ beside it, are\n"
+          "          built first: make fixtures, or tools/build-fixtures.sh)\n"
           "\n"
           "Options:\n"
           "  -v, --verbose   test: also a line for each fixture that passed (the\n"
           "                  default on a terminal)\n"
           "  -q, --quiet     only the failures: no passed fixtures, no summary line\n"
+          "      --fixtures DIR  test: where the rules' own fixtures were built\n"
+          "                  (make fixtures: build/fixtures)\n"
           "  -h, --help      show this help and exit\n"
           "\n"
           "Output: one line per problem or failed fixture on stdout, naming the rule\n"
@@ -47,6 +52,7 @@ static void usage(FILE *out)
 typedef struct tool_opts {
     int verbose;
     int quiet;
+    const char *fixtures;  /* where the rules' own fixtures were built, or NULL */
 } tool_opts;
 
 /* ---- the rule files named ----------------------------------------------------- */
@@ -177,8 +183,8 @@ static void record_outcome(fixture_run *runs, size_t nruns, size_t first, const 
         }
         const kb_rule_result *rr = &res->rules[run->rule_index];
         run->verdict = rr->verdict;
-        run->states = calloc(run->rule->ncheckpoints + 1, sizeof *run->states);
-        for (size_t c = 0; c < run->rule->ncheckpoints && run->states; c++)
+        run->states = kb_xcalloc(run->rule->ncheckpoints + 1, sizeof *run->states);
+        for (size_t c = 0; c < run->rule->ncheckpoints; c++)
             run->states[c] = rr->checkpoints[c].state;
     }
 }
@@ -213,7 +219,19 @@ static void run_bundle(const kb_ruleset *set, const kb_interest *interest, fixtu
     kb_inputs_free(&inputs);
 }
 
-static fixture_run *plan_runs(const kb_ruleset *set, size_t *nruns)
+/* Why a fixture has no bundle to analyse (caller frees). */
+static char *no_bundle(const kb_fixture *fx, const char *path, const char *fixtures_dir)
+{
+    if (fx->bundle)
+        return kb_strprintf("no bundle there (looked for %s)", path ? path : "?");
+    if (!fixtures_dir)
+        return kb_strdup("a fixture built at test time: build the fixtures (make fixtures) and "
+                         "give their folder with --fixtures DIR");
+    return kb_strprintf("fixture not built (looked for %s): make fixtures, or "
+                        "tools/build-fixtures.sh EVTXGEN %s", path ? path : "?", fixtures_dir);
+}
+
+static fixture_run *plan_runs(const kb_ruleset *set, const char *fixtures_dir, size_t *nruns)
 {
     size_t n = 0;
     for (size_t i = 0; i < set->n; i++)
@@ -226,12 +244,13 @@ static fixture_run *plan_runs(const kb_ruleset *set, size_t *nruns)
             run->rule = &set->rules[i];
             run->rule_index = i;
             run->fixture_index = k;
-            char *path = kb_fixture_path(run->rule, &run->rule->fixtures[k]);
+            const kb_fixture *fx = &run->rule->fixtures[k];
+            char *path = kb_fixture_path(run->rule, fx, fixtures_dir);
             char real[PATH_MAX];
             if (path && realpath(path, real))
                 run->where = kb_strdup(real);
             else
-                run->error = kb_strprintf("no bundle there (looked for %s)", path ? path : "?");
+                run->error = no_bundle(fx, path, fixtures_dir);
             run->done = run->where == NULL;
             free(path);
         }
@@ -243,7 +262,8 @@ static int report_run(const fixture_run *run, const tool_opts *opts)
 {
     const kb_fixture *fx = &run->rule->fixtures[run->fixture_index];
     kb_buf line = KB_BUF_INIT;
-    kb_buf_printf(&line, "%s: fixtures[%zu] %s: ", run->rule->path, run->fixture_index, fx->bundle);
+    kb_buf_printf(&line, "%s: fixtures[%zu] %s: ", run->rule->path, run->fixture_index,
+                  kb_fixture_name(fx));
     int failed = 0;
     if (run->error) {
         kb_buf_printf(&line, "expected %s, got no verdict: %s", kb_verdict_name(fx->expect),
@@ -267,7 +287,7 @@ static int report_run(const fixture_run *run, const tool_opts *opts)
     if (!failed) {
         kb_buf_reset(&line);
         kb_buf_printf(&line, "%s: fixtures[%zu] %s: %s, as expected", run->rule->path,
-                      run->fixture_index, fx->bundle, kb_verdict_name(run->verdict));
+                      run->fixture_index, kb_fixture_name(fx), kb_verdict_name(run->verdict));
     }
     if (failed || (opts->verbose && !opts->quiet)) {
         char *visible = kb_text_visible(kb_buf_str(&line));
@@ -294,7 +314,7 @@ static int run_test(const kb_strlist *files, const tool_opts *opts)
     kb_interest interest = {0};
     size_t nruns = 0;
     fixture_run *runs = kb_rules_interest(&set, &interest) == 0 && kb_combiners_interest(&interest) == 0
-                        ? plan_runs(&set, &nruns) : NULL;
+                        ? plan_runs(&set, opts->fixtures, &nruns) : NULL;
     if (!runs) {
         fputs("kbscan: out of memory\n", stderr);
         kb_interest_free(&interest);
@@ -335,6 +355,7 @@ int kb_tool_rules(int argc, char **argv, const char *default_dir)
     static const struct option options[] = {
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
+        {"fixtures", required_argument, NULL, 'F'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -348,7 +369,7 @@ int kb_tool_rules(int argc, char **argv, const char *default_dir)
                         "Try 'kbscan rules --help'.\n", sub);
         return 2;
     }
-    tool_opts opts = {isatty(STDOUT_FILENO), 0};
+    tool_opts opts = {isatty(STDOUT_FILENO), 0, NULL};
     optind = 1;
     int c;
     while ((c = getopt_long(argc - 1, argv + 1, "vqh", options, NULL)) != -1) {
@@ -356,6 +377,8 @@ int kb_tool_rules(int argc, char **argv, const char *default_dir)
             opts.verbose = 1;
         } else if (c == 'q') {
             opts.quiet = 1;
+        } else if (c == 'F') {
+            opts.fixtures = optarg;
         } else if (c == 'h') {
             usage(stdout);
             return 0;

@@ -21,8 +21,15 @@ int kb_tool_rules(int argc, char **argv, const char *default_dir);
  * problems and returns how many it found. */
 size_t kb_rule_check(const kb_rule *rule, kb_buf *problems);
 
-/* Where a fixture's bundle is: its path taken relative to the folder of
- * the rule file (an absolute path stays as it is). Caller frees. */
-char *kb_fixture_path(const kb_rule *rule, const kb_fixture *fixture);
+/* Where a fixture's bundle is: a "bundle" taken relative to the folder of
+ * the rule file (an absolute path stays as it is); a "fixture" where
+ * tools/build-fixtures.sh builds it, fixtures_dir/<rule id>/<name> (NULL
+ * without fixtures_dir). Caller frees. */
+char *kb_fixture_path(const kb_rule *rule, const kb_fixture *fixture, const char *fixtures_dir);
+/* Where a "fixture"'s readable sources are: tests/<rule id>/<name> in the
+ * folder of the rule file (NULL for a "bundle"). Caller frees. */
+char *kb_fixture_sources(const kb_rule *rule, const kb_fixture *fixture);
+/* A fixture as messages name it: its bundle, or its fixture's name. */
+const char *kb_fixture_name(const kb_fixture *fixture);
 
 #endif

@@ -6,11 +6,13 @@
  * bundle. It reads the parsers' declarations (source.h) and the combiners'
  * (combiners.h), which is why it lives with the CLI tools: the engine knows
  * no file format. */
+#include "core/alloc.h"
 #include "source/source.h"
 #include "combiners/combiners.h"
 #include "rules/template.h"
 #include "cli/tool_rules.h"
 
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,14 +36,37 @@ KB_PRINTF(3, 4) static void problem(checker *ck, const char *path, const char *f
     ck->n++;
 }
 
-char *kb_fixture_path(const kb_rule *rule, const kb_fixture *fx)
+/* path taken relative to the folder of the rule file. */
+static char *beside_rule(const kb_rule *rule, const char *path)
 {
-    if (!fx->bundle)
-        return NULL;
     const char *slash = rule->path ? strrchr(rule->path, '/') : NULL;
-    if (fx->bundle[0] == '/' || !slash)
-        return kb_strdup(fx->bundle);
-    return kb_strprintf("%.*s/%s", (int)(slash - rule->path), rule->path, fx->bundle);
+    if (path[0] == '/' || !slash)
+        return kb_strdup(path);
+    return kb_strprintf("%.*s/%s", (int)(slash - rule->path), rule->path, path);
+}
+
+char *kb_fixture_path(const kb_rule *rule, const kb_fixture *fx, const char *fixtures_dir)
+{
+    if (fx->bundle)
+        return beside_rule(rule, fx->bundle);
+    if (!fx->fixture || !rule->id || !fixtures_dir)
+        return NULL;
+    return kb_strprintf("%s/%s/%s", fixtures_dir, rule->id, fx->fixture);
+}
+
+char *kb_fixture_sources(const kb_rule *rule, const kb_fixture *fx)
+{
+    if (!fx->fixture || !rule->id)
+        return NULL;
+    char *rel = kb_strprintf("tests/%s/%s", rule->id, fx->fixture);
+    char *path = rel ? beside_rule(rule, rel) : NULL;
+    free(rel);
+    return path;
+}
+
+const char *kb_fixture_name(const kb_fixture *fx)
+{
+    return fx->bundle ? fx->bundle : fx->fixture ? fx->fixture : "?";
 }
 
 /* ---- what the parsers produce -------------------------------------------- */
@@ -183,7 +208,7 @@ static void unknown_field(checker *ck, const char *path, const scope *sc, const 
     while (sc->decl->fields[nfields])
         nfields++;
     /* Suggestions are names as written; "data#" is listed as data<N>. */
-    const char **words = calloc(nfields + sc->extracted.n + 1, sizeof *words);
+    const char **words = kb_xcalloc(nfields + sc->extracted.n + 1, sizeof *words);
     kb_buf list = KB_BUF_INIT;
     kb_buf_puts(&list, "");
     for (size_t i = 0; words && i < nfields; i++) {
@@ -431,9 +456,7 @@ static void mark_used(const kb_logic *l, char *used, size_t n)
 static void check_verdict_uses(checker *ck)
 {
     const kb_rule *rule = ck->rule;
-    char *used = calloc(rule->ncheckpoints + 1, 1);
-    if (!used)
-        return;
+    char *used = kb_xcalloc(rule->ncheckpoints + 1, 1);
     mark_used(rule->verdict, used, rule->ncheckpoints);
     for (size_t i = 0; i < rule->ncheckpoints; i++) {
         if (used[i] || rule->checkpoints[i].context)
@@ -474,6 +497,30 @@ static void check_remedies(checker *ck, const scope *scopes)
 
 /* ---- fixtures -------------------------------------------------------------- */
 
+/* Every folder of tests/<rule id>/ is a fixture the rule names: one that
+ * no fixture names is never tested. */
+static void check_fixture_folders(checker *ck)
+{
+    const kb_rule *rule = ck->rule;
+    char *rel = rule->id ? kb_strprintf("tests/%s", rule->id) : NULL;
+    char *dir = rel ? beside_rule(rule, rel) : NULL;
+    free(rel);
+    DIR *d = dir ? opendir(dir) : NULL;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        int named = 0;
+        for (size_t i = 0; i < rule->nfixtures && !named; i++)
+            named = rule->fixtures[i].fixture && strcmp(rule->fixtures[i].fixture, e->d_name) == 0;
+        if (!named)
+            problem(ck, "fixtures", "the fixture folder %s/%s is named by no fixture", dir, e->d_name);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+}
+
 static void check_fixtures(checker *ck)
 {
     const kb_rule *rule = ck->rule;
@@ -482,15 +529,23 @@ static void check_fixtures(checker *ck)
         const kb_fixture *fx = &rule->fixtures[i];
         matched += fx->expect == 0;      /* KB_VERDICT_MATCHED */
         not_matched += fx->expect == 1;  /* KB_VERDICT_NOT_MATCHED */
-        char *where = kb_fixture_path(rule, fx);
+        char path[64];
         struct stat sb;
-        if (where && stat(where, &sb) != 0) {
-            char path[64];
+        if (fx->bundle) {
+            char *where = kb_fixture_path(rule, fx, NULL);
             snprintf(path, sizeof path, "fixtures[%zu].bundle", i);
-            problem(ck, path, "no bundle \"%s\" (looked for %s)", fx->bundle, where);
+            if (where && stat(where, &sb) != 0)
+                problem(ck, path, "no bundle \"%s\" (looked for %s)", fx->bundle, where);
+            free(where);
+        } else if (fx->fixture) {
+            char *where = kb_fixture_sources(rule, fx);
+            snprintf(path, sizeof path, "fixtures[%zu].fixture", i);
+            if (where && (stat(where, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+                problem(ck, path, "no fixture \"%s\" (looked for the folder %s)", fx->fixture, where);
+            free(where);
         }
-        free(where);
     }
+    check_fixture_folders(ck);
     if (!matched || !not_matched)
         problem(ck, "fixtures", "%s: a rule is tested on at least one bundle it matches and one "
                                 "it does not (docs/rules.md, \"Testing a rule\")",
@@ -502,11 +557,7 @@ static void check_fixtures(checker *ck)
 size_t kb_rule_check(const kb_rule *rule, kb_buf *problems)
 {
     checker ck = {rule, problems, 0};
-    scope *scopes = calloc(rule->ncheckpoints + 1, sizeof *scopes);
-    if (!scopes) {
-        problem(&ck, "checkpoints", "out of memory");
-        return ck.n;
-    }
+    scope *scopes = kb_xcalloc(rule->ncheckpoints + 1, sizeof *scopes);
     for (size_t i = 0; i < rule->ncheckpoints; i++) {
         scopes[i].cp = &rule->checkpoints[i];
         scopes[i].decl = decl_of(scopes[i].cp);

@@ -1,5 +1,6 @@
 /* fact.c: facts, fact lists and the time helpers of the fact model. */
 #include "core/fact.h"
+#include "core/alloc.h"
 #include "core/strbuf.h"
 
 #include <stdarg.h>
@@ -10,14 +11,8 @@
 
 kb_fact *kb_fact_new(const char *type, size_t input)
 {
-    kb_fact *f = calloc(1, sizeof *f);
-    if (!f)
-        return NULL;
-    f->type = kb_strdup(type);
-    if (!f->type) {
-        free(f);
-        return NULL;
-    }
+    kb_fact *f = kb_xcalloc(1, sizeof *f);
+    f->type = kb_xstrdup(type);
     f->input = input;
     f->time = KB_TIME_NONE;
     return f;
@@ -49,31 +44,15 @@ static kb_field *fact_find(const kb_fact *f, const char *name)
 
 int kb_fact_set_n(kb_fact *f, const char *name, const char *value, size_t len)
 {
-    char *v = kb_strndup(value, len);
-    if (!v)
-        return -1;
+    char *v = kb_xstrndup(value, len);
     kb_field *field = fact_find(f, name);
     if (field) {
         free(field->value);
         field->value = v;
         return 0;
     }
-    if (f->nfields == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 8;
-        kb_field *p = realloc(f->fields, cap * sizeof *p);
-        if (!p) {
-            free(v);
-            return -1;
-        }
-        f->fields = p;
-        f->cap = cap;
-    }
-    char *n = kb_strdup(name);
-    if (!n) {
-        free(v);
-        return -1;
-    }
-    f->fields[f->nfields].name = n;
+    f->fields = kb_grow(f->fields, &f->cap, f->nfields + 1, sizeof *f->fields, 8);
+    f->fields[f->nfields].name = kb_xstrdup(name);
     f->fields[f->nfields].value = v;
     f->nfields++;
     return 0;
@@ -93,20 +72,14 @@ int kb_fact_setf(kb_fact *f, const char *name, const char *fmt, ...)
     va_start(ap, fmt);
     kb_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    if (b.failed) {
-        kb_buf_free(&b);
-        return -1;
-    }
-    int rc = kb_fact_set(f, name, kb_buf_str(&b));
+    kb_fact_set(f, name, kb_buf_str(&b));
     kb_buf_free(&b);
-    return rc;
+    return 0;
 }
 
 int kb_fact_set_text(kb_fact *f, const char *text)
 {
     char *t = kb_strdup(text);
-    if (text && !t)
-        return -1;
     free(f->text);
     f->text = t;
     return 0;
@@ -122,16 +95,7 @@ int kb_factlist_add(kb_factlist *l, kb_fact *f)
 {
     if (!f)
         return -1;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        kb_fact **p = realloc(l->items, cap * sizeof *p);
-        if (!p) {
-            kb_fact_free(f);
-            return -1;
-        }
-        l->items = p;
-        l->cap = cap;
-    }
+    l->items = kb_grow(l->items, &l->cap, l->n + 1, sizeof *l->items, 64);
     l->items[l->n++] = f;
     return 0;
 }

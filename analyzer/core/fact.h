@@ -41,9 +41,11 @@ typedef struct kb_factlist {
     size_t cap;
 } kb_factlist;
 
+/* Facts never lose a field: out of memory ends the process (alloc.h), so
+ * the setters return 0 (the int stays for the callers that test it). */
 kb_fact *kb_fact_new(const char *type, size_t input);
 void kb_fact_free(kb_fact *fact);
-/* Sets (or replaces) a field; copies name and value. 0 on success. */
+/* Sets (or replaces) a field; copies name and value. Returns 0. */
 int kb_fact_set(kb_fact *fact, const char *name, const char *value);
 int kb_fact_set_n(kb_fact *fact, const char *name, const char *value, size_t len);
 #if defined(__GNUC__)
@@ -54,7 +56,7 @@ int kb_fact_set_text(kb_fact *fact, const char *text);
 /* The field's value, or NULL when the fact has no such field. */
 const char *kb_fact_get(const kb_fact *fact, const char *name);
 
-/* Appends a fact and takes ownership (frees it on failure). 0 on success. */
+/* Appends a fact and takes ownership. 0, or -1 for a NULL fact. */
 int kb_factlist_add(kb_factlist *list, kb_fact *fact);
 void kb_factlist_free(kb_factlist *list);
 

@@ -1,5 +1,6 @@
 /* input.c: the list of inputs of one run (see input.h). */
 #include "core/input.h"
+#include "core/alloc.h"
 #include "core/derived.h"
 #include "core/fact.h"
 #include "core/strbuf.h"
@@ -10,14 +11,7 @@
 
 long kb_inputs_add(kb_inputs *l, const char *path)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        kb_input *p = realloc(l->items, cap * sizeof *p);
-        if (!p)
-            return -1;
-        l->items = p;
-        l->cap = cap;
-    }
+    l->items = kb_grow(l->items, &l->cap, l->n + 1, sizeof *l->items, 16);
     kb_input *in = &l->items[l->n];
     memset(in, 0, sizeof *in);
     in->path = kb_strdup(path);
@@ -117,10 +111,7 @@ void kb_input_note(kb_input *in, const char *where, const char *fmt, ...)
         in->notes_dropped++;
         return;
     }
-    kb_note *p = realloc(in->notes, (in->nnotes + 1) * sizeof *p);
-    if (!p)
-        return;
-    in->notes = p;
+    kb_note *p = in->notes = kb_xrealloc(in->notes, (in->nnotes + 1) * sizeof *p);
     kb_buf b = KB_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);

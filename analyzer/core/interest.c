@@ -1,5 +1,6 @@
 /* interest.c: the set of (provider, event id) pairs the rules can use. */
 #include "core/interest.h"
+#include "core/alloc.h"
 #include "core/strbuf.h"
 
 #include <stdlib.h>
@@ -17,10 +18,7 @@ int kb_interest_add(kb_interest *in, const char *provider, long id)
 {
     kb_interest_item *item = find_provider(in, provider);
     if (!item) {
-        kb_interest_item *p = realloc(in->items, (in->n + 1) * sizeof *p);
-        if (!p)
-            return -1;
-        in->items = p;
+        kb_interest_item *p = in->items = kb_xrealloc(in->items, (in->n + 1) * sizeof *p);
         item = &p[in->n];
         memset(item, 0, sizeof *item);
         item->provider = kb_strdup(provider);
@@ -41,10 +39,7 @@ int kb_interest_add(kb_interest *in, const char *provider, long id)
     for (size_t i = 0; i < item->nids; i++)
         if (item->ids[i] == (uint32_t)id)
             return 0;
-    uint32_t *ids = realloc(item->ids, (item->nids + 1) * sizeof *ids);
-    if (!ids)
-        return -1;
-    item->ids = ids;
+    uint32_t *ids = item->ids = kb_xrealloc(item->ids, (item->nids + 1) * sizeof *ids);
     ids[item->nids++] = (uint32_t)id;
     return 0;
 }

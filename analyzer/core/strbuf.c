@@ -1,6 +1,8 @@
 /* strbuf.c: growable strings (see strbuf.h). */
 #include "core/strbuf.h"
+#include "core/alloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,18 +12,9 @@ static int buf_reserve(kb_buf *b, size_t extra)
 {
     if (b->failed)
         return 0;
-    if (b->len + extra + 1 <= b->cap)
-        return 1;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->len + extra + 1)
-        cap *= 2;
-    char *p = realloc(b->data, cap);
-    if (!p) {
-        b->failed = 1;
-        return 0;
-    }
-    b->data = p;
-    b->cap = cap;
+    if (extra > SIZE_MAX - 1 - b->len)
+        kb_out_of_memory();
+    b->data = kb_grow(b->data, &b->cap, b->len + extra + 1, 1, 64);
     return 1;
 }
 
@@ -106,14 +99,7 @@ char *kb_strdup(const char *s)
 
 char *kb_strndup(const char *s, size_t n)
 {
-    if (!s)
-        return NULL;
-    char *p = malloc(n + 1);
-    if (!p)
-        return NULL;
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
+    return s ? kb_xstrndup(s, n) : NULL;
 }
 
 char *kb_strprintf(const char *fmt, ...)
@@ -133,18 +119,8 @@ int kb_strcaseeq(const char *a, const char *b)
 
 int kb_strlist_add(kb_strlist *l, const char *s)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        char **p = realloc(l->items, cap * sizeof *p);
-        if (!p)
-            return -1;
-        l->items = p;
-        l->cap = cap;
-    }
-    char *copy = kb_strdup(s ? s : "");
-    if (!copy)
-        return -1;
-    l->items[l->n++] = copy;
+    l->items = kb_grow(l->items, &l->cap, l->n + 1, sizeof *l->items, 8);
+    l->items[l->n++] = kb_xstrdup(s ? s : "");
     return 0;
 }
 

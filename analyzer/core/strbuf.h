@@ -17,7 +17,8 @@ typedef struct kb_buf {
     char *data;   /* always NUL-terminated once anything was added */
     size_t len;
     size_t cap;
-    int failed;   /* set when an allocation failed; later appends are no-ops */
+    int failed;   /* set by a writer whose contents went wrong; later appends are no-ops
+                   * (an allocation does not fail: out of memory ends the process, alloc.h) */
 } kb_buf;
 
 #define KB_BUF_INIT {0, 0, 0, 0}
@@ -34,7 +35,7 @@ char *kb_buf_take(kb_buf *b);
 void kb_buf_reset(kb_buf *b);
 void kb_buf_free(kb_buf *b);
 
-/* Small string helpers used everywhere. */
+/* Small string helpers used everywhere (they do not fail, alloc.h). */
 char *kb_strdup(const char *s);             /* NULL-safe */
 char *kb_strndup(const char *s, size_t n);
 KB_PRINTF(1, 2) char *kb_strprintf(const char *fmt, ...);
@@ -75,7 +76,7 @@ typedef struct kb_strlist {
     size_t cap;
 } kb_strlist;
 
-int kb_strlist_add(kb_strlist *l, const char *s);   /* copies; 0 on success */
+int kb_strlist_add(kb_strlist *l, const char *s);   /* copies; returns 0 */
 int kb_strlist_has(const kb_strlist *l, const char *s);
 void kb_strlist_free(kb_strlist *l);
 

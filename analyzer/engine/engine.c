@@ -1,5 +1,8 @@
-/* engine.c: evaluates rules over facts (see engine.h). */
+/* engine.c: evaluates rules over facts (see engine.h). Every piece of
+ * evidence is recorded, or the process ends (alloc.h): a checkpoint is never
+ * decided on evidence that could not be kept. */
 #include "engine/engine.h"
+#include "core/alloc.h"
 #include "rules/template.h"
 
 #include <stdio.h>
@@ -122,8 +125,8 @@ static int feeds_checkpoint(const kb_cp_result *res, size_t input)
 
 static void find_inputs(const kb_checkpoint *cp, const kb_inputs *inputs, kb_cp_result *res)
 {
-    res->inputs = calloc(inputs->n + 1, sizeof *res->inputs);
-    for (size_t i = 0; i < inputs->n && res->inputs; i++)
+    res->inputs = kb_xcalloc(inputs->n + 1, sizeof *res->inputs);
+    for (size_t i = 0; i < inputs->n; i++)
         if (kb_input_has_feed(&inputs->items[i], cp->feed))
             res->inputs[res->ninputs++] = i;
 }
@@ -152,8 +155,11 @@ static void extract(const kb_checkpoint *cp, kb_evidence *ev)
             continue;
         pcre2_match_data *md = pcre2_match_data_create_from_pattern(x->re, NULL);
         if (!md)
-            continue;
-        if (pcre2_match(x->re, (PCRE2_SPTR)value, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) >= 0) {
+            kb_out_of_memory();
+        int rc = pcre2_match(x->re, (PCRE2_SPTR)value, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+        if (rc == PCRE2_ERROR_NOMEMORY)
+            kb_out_of_memory();
+        if (rc >= 0) {
             uint32_t count = 0, entry_size = 0;
             PCRE2_SPTR table = NULL;
             pcre2_pattern_info(x->re, PCRE2_INFO_NAMECOUNT, &count);
@@ -165,10 +171,7 @@ static void extract(const kb_checkpoint *cp, kb_evidence *ev)
                 int group = e[0] << 8 | e[1];
                 if (ov[2 * group] == PCRE2_UNSET)
                     continue;
-                kb_field *p = realloc(ev->extra, (ev->nextra + 1) * sizeof *p);
-                if (!p)
-                    break;
-                ev->extra = p;
+                kb_field *p = ev->extra = kb_xrealloc(ev->extra, (ev->nextra + 1) * sizeof *p);
                 p[ev->nextra].name = kb_strdup((const char *)e + 2);
                 p[ev->nextra].value = kb_strndup(value + ov[2 * group], ov[2 * group + 1] - ov[2 * group]);
                 ev->nextra++;
@@ -183,16 +186,8 @@ static void keep_evidence(const kb_checkpoint *cp, kb_cp_result *res, const kb_f
 {
     res->count++;
     if (f->time != KB_TIME_NONE && res->ntimes < KB_MAX_TIMES) {
-        if (res->ntimes == res->captimes) {
-            size_t cap = res->captimes ? res->captimes * 2 : 64;
-            int64_t *p = realloc(res->times, cap * sizeof *p);
-            if (p) {
-                res->times = p;
-                res->captimes = cap;
-            }
-        }
-        if (res->ntimes < res->captimes)
-            res->times[res->ntimes++] = f->time;
+        res->times = kb_grow(res->times, &res->captimes, res->ntimes + 1, sizeof *res->times, 64);
+        res->times[res->ntimes++] = f->time;
     }
     if (f->time != KB_TIME_NONE) {
         if (res->first_time == KB_TIME_NONE || f->time < res->first_time)
@@ -244,10 +239,10 @@ static void evaluate_checkpoint(const kb_checkpoint *cp, const kb_factlist *fact
         res->why = KB_WHY_MISSING;
         return;
     }
-    res->evidence = calloc(opts->max_evidence + 1, sizeof *res->evidence);
+    res->evidence = kb_xcalloc(opts->max_evidence + 1, sizeof *res->evidence);
     int64_t start = window_start(cp, inputs, res);
     int damaged_evidence = 0;
-    for (size_t i = 0; i < facts->n && res->evidence; i++) {
+    for (size_t i = 0; i < facts->n; i++) {
         const kb_fact *f = facts->items[i];
         if (strcmp(f->type, cp->fact_type) != 0 || !feeds_checkpoint(res, f->input))
             continue;
@@ -312,14 +307,12 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
     int by_default = !cp->near_where;
     if (by_default && !(cp->where && cp->where->kind == KB_COND_ALL && cp->where->nchildren >= 2))
         return;
-    kb_cp_result *near = calloc(1, sizeof *near);
-    if (!near)
-        return;
+    kb_cp_result *near = kb_xcalloc(1, sizeof *near);
     near->cp = cp;
     near->first_time = near->last_time = KB_TIME_NONE;
-    near->evidence = calloc(opts->max_evidence + 1, sizeof *near->evidence);
+    near->evidence = kb_xcalloc(opts->max_evidence + 1, sizeof *near->evidence);
     int64_t start = window_start(cp, inputs, res);
-    for (size_t i = 0; i < facts->n && near->evidence; i++) {
+    for (size_t i = 0; i < facts->n; i++) {
         const kb_fact *f = facts->items[i];
         if (strcmp(f->type, cp->fact_type) != 0 || !feeds_checkpoint(res, f->input))
             continue;
@@ -404,9 +397,7 @@ static void fill_list(char *const *templates, size_t n, const lookup_ctx *ctx, k
 
 static void fill_remedies(const kb_rule *rule, kb_rule_result *res, kb_lang lang)
 {
-    res->remedies = calloc(rule->nremedies + 1, sizeof *res->remedies);
-    if (!res->remedies)
-        return;
+    res->remedies = kb_xcalloc(rule->nremedies + 1, sizeof *res->remedies);
     lookup_ctx ctx = {res, NULL, NULL};
     for (size_t i = 0; i < rule->nremedies; i++) {
         const kb_remedy *r = &rule->remedies[i];
@@ -432,16 +423,12 @@ kb_status kb_evaluate(const kb_ruleset *rules, const kb_factlist *facts, const k
                       const kb_eval_opts *opts, kb_results *out)
 {
     memset(out, 0, sizeof *out);
-    out->rules = calloc(rules->n + 1, sizeof *out->rules);
-    if (!out->rules)
-        return KB_ERR_NOMEM;
+    out->rules = kb_xcalloc(rules->n + 1, sizeof *out->rules);
     for (size_t i = 0; i < rules->n; i++) {
         const kb_rule *rule = &rules->rules[i];
         kb_rule_result *res = &out->rules[out->n++];
         res->rule = rule;
-        res->checkpoints = calloc(rule->ncheckpoints + 1, sizeof *res->checkpoints);
-        if (!res->checkpoints)
-            return KB_ERR_NOMEM;
+        res->checkpoints = kb_xcalloc(rule->ncheckpoints + 1, sizeof *res->checkpoints);
         for (size_t j = 0; j < rule->ncheckpoints; j++)
             evaluate_checkpoint(&rule->checkpoints[j], facts, inputs, opts, res,
                                 &res->checkpoints[j]);

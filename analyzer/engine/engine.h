@@ -92,6 +92,9 @@ typedef struct kb_eval_opts {
     size_t max_evidence;   /* evidence kept per checkpoint (the count stays exact) */
 } kb_eval_opts;
 
+/* Evaluates every rule. KB_OK with a verdict for each; never a verdict
+ * from evidence it could not record: out of memory ends the process
+ * (alloc.h). */
 kb_status kb_evaluate(const kb_ruleset *rules, const kb_factlist *facts,
                       const kb_inputs *inputs, const kb_eval_opts *opts, kb_results *out);
 void kb_results_free(kb_results *results);

@@ -1,5 +1,6 @@
 /* condition.c: evaluates rule conditions on facts, and derives from the
  * rules which events they can use at all (the EVTX parser's skip list). */
+#include "core/alloc.h"
 #include "core/fact.h"
 #include "rules/rule.h"
 
@@ -29,11 +30,14 @@ static int pattern_matches(const kb_cond *c, const char *value)
 {
     if (!c->re)
         return 0;
+    /* PCRE2 out of memory is not "no match". */
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(c->re, NULL);
     if (!md)
-        return 0;
+        kb_out_of_memory();
     int rc = pcre2_match(c->re, (PCRE2_SPTR)value, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
     pcre2_match_data_free(md);
+    if (rc == PCRE2_ERROR_NOMEMORY)
+        kb_out_of_memory();
     return rc >= 0;
 }
 
@@ -115,15 +119,15 @@ static void restrict_test(const kb_cond *c, restriction *r)
     int is_equals = c->op == KB_OP_EQUALS || c->op == KB_OP_IN;
     if (is_equals && strcmp(c->field, "provider") == 0 && r->any_provider) {
         r->any_provider = 0;
-        r->providers = calloc(c->nvalues, sizeof *r->providers);
-        for (size_t i = 0; i < c->nvalues && r->providers; i++)
+        r->providers = kb_xcalloc(c->nvalues, sizeof *r->providers);
+        for (size_t i = 0; i < c->nvalues; i++)
             r->providers[r->nproviders++] = c->values[i];
     } else if (strcmp(c->field, "event_id") == 0 && r->any_id &&
                (is_equals || c->op == KB_OP_EQ)) {
         r->any_id = 0;
         size_t n = c->op == KB_OP_EQ ? 1 : c->nvalues;
-        r->ids = calloc(n, sizeof *r->ids);
-        for (size_t i = 0; i < n && r->ids; i++)
+        r->ids = kb_xcalloc(n, sizeof *r->ids);
+        for (size_t i = 0; i < n; i++)
             r->ids[r->nids++] = c->op == KB_OP_EQ ? (long)c->number : strtol(c->values[i], NULL, 10);
     }
 }

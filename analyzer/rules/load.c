@@ -1,6 +1,7 @@
 /* load.c: reads the rules directory (one JSON file per rule) into kb_rule (rule.h), checking every key
  * and value so that a broken rule is named with the file and JSON path of
  * the problem instead of being half-applied. */
+#include "core/alloc.h"
 #include "rules/rule.h"
 
 #include <cJSON.h>
@@ -122,7 +123,7 @@ static char **get_string_array(loader *ld, const cJSON *obj, const char *key, si
     if (!v)
         return NULL;
     if (cJSON_IsString(v)) { /* a single string is a one-element list */
-        char **list = calloc(1, sizeof *list);
+        char **list = kb_xcalloc(1, sizeof *list);
         if (list && (list[0] = kb_strdup(v->valuestring)))
             *n = 1;
         return list;
@@ -132,7 +133,7 @@ static char **get_string_array(loader *ld, const cJSON *obj, const char *key, si
         return NULL;
     }
     int size = cJSON_GetArraySize(v);
-    char **list = calloc((size_t)size + 1, sizeof *list);
+    char **list = kb_xcalloc((size_t)size + 1, sizeof *list);
     if (!list)
         return NULL;
     int i = 0;
@@ -180,12 +181,12 @@ static kb_cond *parse_cond(loader *ld, const cJSON *v);
 
 static kb_cond *parse_group(loader *ld, const cJSON *list, kb_cond_kind kind, const char *key)
 {
-    kb_cond *c = calloc(1, sizeof *c);
+    kb_cond *c = kb_xcalloc(1, sizeof *c);
     if (!c)
         return NULL;
     c->kind = kind;
     if (kind == KB_COND_NOT) {
-        c->children = calloc(1, sizeof *c->children);
+        c->children = kb_xcalloc(1, sizeof *c->children);
         size_t mark = enter(ld, key, -1);
         if (c->children && (c->children[0] = parse_cond(ld, list)))
             c->nchildren = 1;
@@ -198,7 +199,7 @@ static kb_cond *parse_group(loader *ld, const cJSON *list, kb_cond_kind kind, co
         leave(ld, mark);
         return c;
     }
-    c->children = calloc((size_t)cJSON_GetArraySize(list), sizeof *c->children);
+    c->children = kb_xcalloc((size_t)cJSON_GetArraySize(list), sizeof *c->children);
     int i = 0;
     for (const cJSON *item = list->child; item && c->children; item = item->next, i++) {
         size_t mark = enter(ld, key, i);
@@ -245,7 +246,7 @@ static int parse_test_op(loader *ld, const cJSON *v, kb_cond *c)
         return found; /* the caller names the problem */
     if ((x = cJSON_GetObjectItemCaseSensitive(v, "equals"))) {
         c->op = KB_OP_EQUALS;
-        c->values = calloc(1, sizeof *c->values);
+        c->values = kb_xcalloc(1, sizeof *c->values);
         if (c->values && (c->values[0] = scalar_text(x)))
             c->nvalues = 1;
         else
@@ -256,7 +257,7 @@ static int parse_test_op(loader *ld, const cJSON *v, kb_cond *c)
         if (!cJSON_IsArray(x) || !cJSON_GetArraySize(x)) {
             problem(ld, "\"in\" takes a non-empty list");
         } else {
-            c->values = calloc((size_t)cJSON_GetArraySize(x), sizeof *c->values);
+            c->values = kb_xcalloc((size_t)cJSON_GetArraySize(x), sizeof *c->values);
             for (const cJSON *item = x->child; item && c->values; item = item->next) {
                 char *s = scalar_text(item);
                 if (!s)
@@ -300,7 +301,7 @@ static kb_cond *parse_test(loader *ld, const cJSON *v)
     static const char *const keys[] = {"field", "equals", "in", "matches", "exists", "ignore_case",
                                        "<", "<=", ">", ">=", "==", "!=", NULL};
     check_keys(ld, v, keys);
-    kb_cond *c = calloc(1, sizeof *c);
+    kb_cond *c = kb_xcalloc(1, sizeof *c);
     if (!c)
         return NULL;
     c->kind = KB_COND_TEST;
@@ -387,7 +388,7 @@ static void parse_extracts(loader *ld, const cJSON *v, kb_checkpoint *cp)
         return;
     }
     leave(ld, mark);
-    cp->extracts = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *cp->extracts);
+    cp->extracts = kb_xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *cp->extracts);
     int i = 0;
     for (const cJSON *item = v->child; item && cp->extracts; item = item->next, i++) {
         mark = enter(ld, "extract", i);
@@ -565,7 +566,7 @@ static long find_checkpoint(const kb_rule *rule, const char *id)
 
 static kb_logic *parse_logic(loader *ld, const cJSON *v, const kb_rule *rule)
 {
-    kb_logic *l = calloc(1, sizeof *l);
+    kb_logic *l = kb_xcalloc(1, sizeof *l);
     if (!l)
         return NULL;
     if (cJSON_IsString(v)) {
@@ -592,7 +593,7 @@ static kb_logic *parse_logic(loader *ld, const cJSON *v, const kb_rule *rule)
             continue;
         l->kind = groups[g].kind;
         if (l->kind == KB_COND_NOT) {
-            l->children = calloc(1, sizeof *l->children);
+            l->children = kb_xcalloc(1, sizeof *l->children);
             size_t mark = enter(ld, "not", -1);
             if (l->children && (l->children[0] = parse_logic(ld, x, rule)))
                 l->nchildren = 1;
@@ -603,7 +604,7 @@ static kb_logic *parse_logic(loader *ld, const cJSON *v, const kb_rule *rule)
             problem(ld, "\"%s\" takes a non-empty list", groups[g].key);
             return l;
         }
-        l->children = calloc((size_t)cJSON_GetArraySize(x), sizeof *l->children);
+        l->children = kb_xcalloc((size_t)cJSON_GetArraySize(x), sizeof *l->children);
         int i = 0;
         for (const cJSON *item = x->child; item && l->children; item = item->next, i++) {
             size_t mark = enter(ld, groups[g].key, i);
@@ -640,7 +641,7 @@ static void parse_remedy_notes(loader *ld, const cJSON *v, const kb_rule *rule, 
         problem(ld, "\"notes\" must be a list");
         return;
     }
-    r->notes = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *r->notes);
+    r->notes = kb_xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *r->notes);
     int i = 0;
     for (const cJSON *item = v->child; item && r->notes; item = item->next, i++) {
         size_t mark = enter(ld, "notes", i);
@@ -736,7 +737,7 @@ static void parse_fixture_states(loader *ld, const cJSON *v, const kb_rule *rule
         leave(ld, mark);
         return;
     }
-    fx->states = calloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *fx->states);
+    fx->states = kb_xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *fx->states);
     for (const cJSON *item = v->child; item && fx->states; item = item->next) {
         size_t imark = enter(ld, item->string, -1);
         long cp = find_checkpoint(rule, item->string);
@@ -755,16 +756,27 @@ static void parse_fixture_states(loader *ld, const cJSON *v, const kb_rule *rule
 static void fixture_item(loader *ld, const cJSON *v, void *item, const kb_rule *rule)
 {
     kb_fixture *fx = item;
-    static const char *const keys[] = {"bundle", "expect", "why", "checkpoints", NULL};
+    static const char *const keys[] = {"bundle", "fixture", "expect", "why", "checkpoints", NULL};
     fx->expect = -1;
     if (!cJSON_IsObject(v)) {
-        problem(ld, "a fixture must be {\"bundle\", \"expect\", \"why\"}");
+        problem(ld, "a fixture must be {\"bundle\" or \"fixture\", \"expect\", \"why\"}");
         return;
     }
     check_keys(ld, v, keys);
-    fx->bundle = get_string(ld, v, "bundle", 1);
-    if (fx->bundle && !*fx->bundle)
-        problem(ld, "\"bundle\" is empty");
+    int named = cJSON_HasObjectItem(v, "fixture");
+    if (named && cJSON_HasObjectItem(v, "bundle"))
+        problem(ld, "\"bundle\" or \"fixture\", not both");
+    if (named) {
+        /* A folder of the rule's own: tests/<rule id>/<name>. */
+        fx->fixture = get_string(ld, v, "fixture", 1);
+        if (fx->fixture && (!*fx->fixture || strchr(fx->fixture, '/') || fx->fixture[0] == '.'))
+            problem(ld, "\"fixture\" is the name of a folder in tests/%s/, not \"%s\"",
+                    rule->id ? rule->id : "<rule id>", fx->fixture);
+    } else {
+        fx->bundle = get_string(ld, v, "bundle", 1);
+        if (fx->bundle && !*fx->bundle)
+            problem(ld, "\"bundle\" is empty");
+    }
     char *expect = get_string(ld, v, "expect", 1);
     fx->expect = name_index(verdict_names, 3, expect);
     if (expect && fx->expect < 0)
@@ -795,7 +807,7 @@ static void *parse_list(loader *ld, const cJSON *root, const char *key, size_t s
         problem(ld, "\"%s\" must be a%s list", key, required ? " non-empty" : "");
         return NULL;
     }
-    char *items = calloc((size_t)cJSON_GetArraySize(list) + 1, size);
+    char *items = kb_xcalloc((size_t)cJSON_GetArraySize(list) + 1, size);
     int i = 0;
     for (const cJSON *item = list->child; item && items; item = item->next, i++) {
         size_t mark = enter(ld, key, i);
@@ -948,6 +960,7 @@ void kb_rule_free(kb_rule *rule)
     free(rule->references);
     for (size_t i = 0; i < rule->nfixtures; i++) {
         free(rule->fixtures[i].bundle);
+        free(rule->fixtures[i].fixture);
         free(rule->fixtures[i].why);
         free(rule->fixtures[i].states);
     }
@@ -976,13 +989,7 @@ char **kb_rule_files(const char *dir, size_t *n, kb_buf *errors)
         size_t len = strlen(e->d_name);
         if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0 || e->d_name[0] == '.')
             continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            char **p = realloc(names, cap * sizeof *p);
-            if (!p)
-                break;
-            names = p;
-        }
+        names = kb_grow(names, &cap, *n + 1, sizeof *names, 16);
         names[(*n)++] = kb_strprintf("%s/%s", dir, e->d_name);
     }
     closedir(d);
@@ -1002,7 +1009,7 @@ kb_status kb_rules_load_dir(const char *dir, kb_ruleset *set, kb_buf *errors)
             kb_buf_printf(errors, "%s: no rule files (*.json)\n", dir);
         return KB_ERR_RULES;
     }
-    set->rules = calloc(n, sizeof *set->rules);
+    set->rules = kb_xcalloc(n, sizeof *set->rules);
     int bad = !set->rules;
     for (size_t i = 0; i < n && set->rules; i++) {
         if (kb_rule_load_file(files[i], &set->rules[set->n], errors) != 0)

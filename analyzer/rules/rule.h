@@ -122,14 +122,18 @@ typedef struct kb_reference {
 } kb_reference;
 
 /* A bundle the rule is tested against (`kbscan rules test`): the verdict
- * it must give, and optionally the state some checkpoints must be in. */
+ * it must give, and optionally the state some checkpoints must be in. The
+ * bundle is a folder or file ("bundle"), or one of the rule's own fixtures
+ * ("fixture"), built at test time from its readable sources in
+ * tests/<rule id>/<name>/ next to the rule file (tools/build-fixtures.sh). */
 typedef struct kb_fixture_state {
     size_t checkpoint;         /* index into the rule's checkpoints */
     int state;                 /* a kb_cp_state (engine.h) */
 } kb_fixture_state;
 
 typedef struct kb_fixture {
-    char *bundle;              /* folder or file, relative to the rule file's folder */
+    char *bundle;              /* folder or file, relative to the rule file's folder, or NULL */
+    char *fixture;             /* or the name of the rule's own fixture, or NULL */
     int expect;                /* a kb_verdict (engine.h) */
     char *why;                 /* what the fixture proves */
     kb_fixture_state *states;

@@ -2,6 +2,8 @@
  * file system and the parsers; the engine and the reports know neither. */
 #include "scan/scan.h"
 #include "source/source.h"
+#include "core/alloc.h"
+#include "core/fdio.h"
 #include "core/strbuf.h"
 #include "evtx/worker.h"
 
@@ -90,19 +92,8 @@ static kb_parse_ctx parse_ctx(const scan_state *st, scan_job *job, kb_input *in)
 /* Reads a whole (bounded) file. */
 static unsigned char *read_all(int fd, size_t size, size_t *got)
 {
-    unsigned char *data = malloc(size + 1);
-    if (!data)
-        return NULL;
-    size_t n = 0;
-    while (n < size) {
-        ssize_t r = read(fd, data + n, size - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-    }
-    *got = n;
+    unsigned char *data = kb_xmalloc(size + 1);
+    *got = kb_read_full(fd, data, size);
     return data;
 }
 
@@ -277,16 +268,7 @@ static void add_job(scan_state *st, const char *fs_path, const char *shown, uint
     size_t index;
     if (!new_input(st, shown, &index))
         return;
-    if (st->njobs == st->capjobs) {
-        size_t cap = st->capjobs ? 2 * st->capjobs : 64;
-        scan_job *p = realloc(st->jobs, cap * sizeof *p);
-        if (!p) {
-            st->nomem = 1;
-            return;
-        }
-        st->jobs = p;
-        st->capjobs = cap;
-    }
+    st->jobs = kb_grow(st->jobs, &st->capjobs, st->njobs + 1, sizeof *st->jobs, 64);
     size_t n = strlen(fs_path);
     st->evtx_named += n >= 5 && kb_strcaseeq(fs_path + n - 5, ".evtx");
     scan_job job = {index, kb_strdup(fs_path), bytes, {0}, 0};

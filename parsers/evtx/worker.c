@@ -1,6 +1,8 @@
 /* worker.c: isolated EVTX decoding (see worker.h): the launchers, the
  * workers they fork, and the scan thread's side of a request. */
 #include "evtx/worker.h"
+#include "core/alloc.h"
+#include "core/fdio.h"
 #include "core/strbuf.h"
 #include "evtx/worker_msg.h"
 
@@ -44,7 +46,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
-#define EXIT_OUT_OF_MEMORY 86  /* a worker's exit status: an allocation failed */
+#define EXIT_OUT_OF_MEMORY KB_EXIT_NOMEM  /* a worker's exit status: an allocation failed (alloc.h) */
 #define EXIT_LEAKED 87         /* a worker's exit status: LeakSanitizer found a leak */
 #define WATCH_MS 10            /* how often a launcher looks at its worker's memory */
 #define FORK_TRIES 5           /* fork() tried again after EAGAIN, 50 ms apart */
@@ -99,33 +101,13 @@ static int send_all(int fd, const void *data, size_t len)
 
 static int write_all(int fd, const void *data, size_t len)
 {
-    const char *p = data;
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return kb_write_full(fd, data, len);
 }
 
 /* 0 when all len bytes came, -1 at end of stream or on error. */
 static int read_all(int fd, void *data, size_t len)
 {
-    char *p = data;
-    while (len) {
-        ssize_t n = read(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return kb_read_full(fd, data, len) == len ? 0 : -1;
 }
 
 static int64_t now_ms(void)
@@ -232,6 +214,16 @@ static void test_hook(const char *fs_path, kb_decode_stage *stage, int out)
             *p = kept;
             kept = p;
         }
+    } else if (mode_len == 6 && strncmp(hook, "xalloc", 6) == 0) {
+        /* The same through kbscan's own allocator, which ends the process
+         * when memory runs out (alloc.h): the same memory limit. */
+        void *volatile kept = NULL;
+        for (;;) {
+            void **p = kb_xmalloc(1 << 20);
+            memset(p, 0x5a, 1 << 20);
+            *p = kept;
+            kept = p;
+        }
     } else if (mode_len == 4 && strncmp(hook, "leak", 4) == 0) {
         /* Decodes as usual, having lost a block: only a leak check tells. */
         void *volatile lost = malloc(64);
@@ -272,6 +264,7 @@ static void worker_main(const kb_worker_config *cfg, const request *req, kb_evtx
                         const char *fs_path, kb_decode_stage *stage, int out)
 {
     set_limits(cfg);
+    kb_alloc_quiet();  /* out of memory: the launcher says "memory limit exceeded" */
     test_hook(fs_path, stage, out);
     kb_input in;
     memset(&in, 0, sizeof in);

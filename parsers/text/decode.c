@@ -1,6 +1,7 @@
 /* decode.c: detects the encoding of saved command output, converts it
  * to UTF-8 with iconv, and splits it into lines (see decode.h). */
 #include "text/decode.h"
+#include "core/alloc.h"
 #include "core/strbuf.h"
 
 #include <errno.h>
@@ -142,11 +143,8 @@ static void add_flaw(kb_text *t, const kb_buf *decoded, size_t offset, const cha
     t->nflaws_total++;
     if (t->nflaws >= KB_TEXT_MAX_FLAWS)
         return;
-    if (!t->flaws) {
-        t->flaws = malloc(KB_TEXT_MAX_FLAWS * sizeof *t->flaws);
-        if (!t->flaws)
-            return;
-    }
+    if (!t->flaws)
+        t->flaws = kb_xmalloc(KB_TEXT_MAX_FLAWS * sizeof *t->flaws);
     kb_text_flaw *f = &t->flaws[t->nflaws++];
     f->offset = offset;
     f->decoded = decoded->len;
@@ -235,10 +233,8 @@ static void copy_utf8(const unsigned char *in, size_t len, size_t base, kb_buf *
  * CR CR LF of re-saved console captures each end one line. */
 static kb_status split_lines(kb_text *t, size_t len, char *err, size_t errlen)
 {
-    size_t cap = 64;
-    t->lines = malloc(cap * sizeof *t->lines);
-    if (!t->lines)
-        return KB_ERR_NOMEM;
+    size_t cap = 0;
+    t->lines = kb_grow(NULL, &cap, 1, sizeof *t->lines, 64);
     char *p = t->buf, *end = t->buf + len, *start = p;
     while (p < end) {
         if (*p == '\0') { /* decode_with() took NULs out: only a converter's fault */
@@ -255,24 +251,13 @@ static kb_status split_lines(kb_text *t, size_t len, char *err, size_t errlen)
         else if (p[0] == '\r' && p + 2 < end && p[1] == '\r' && p[2] == '\n')
             skip = 3;
         *p = '\0';
-        if (t->nlines == cap) {
-            cap *= 2;
-            char **l = realloc(t->lines, cap * sizeof *l);
-            if (!l)
-                return KB_ERR_NOMEM;
-            t->lines = l;
-        }
+        t->lines = kb_grow(t->lines, &cap, t->nlines + 1, sizeof *t->lines, 64);
         t->lines[t->nlines++] = start;
         p += skip;
         start = p;
     }
     if (start < end) { /* a final line without newline */
-        if (t->nlines == cap) {
-            char **l = realloc(t->lines, (cap + 1) * sizeof *l);
-            if (!l)
-                return KB_ERR_NOMEM;
-            t->lines = l;
-        }
+        t->lines = kb_grow(t->lines, &cap, t->nlines + 1, sizeof *t->lines, 64);
         t->lines[t->nlines++] = start;
     }
     return KB_OK;

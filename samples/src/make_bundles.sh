@@ -16,21 +16,9 @@ events=samples/events
 out=${2:-samples/bundles}
 case $evtxgen in /*) ;; *) evtxgen=$PWD/$evtxgen ;; esac
 
-# text ENCODING SOURCE DEST: DEST is SOURCE with CRLF line ends, in ENCODING
-# (utf-8, utf-8-bom, utf-16le-bom, or any iconv name such as CP932).
-text() {
-    local enc=$1 from=$2 to=$3
-    mkdir -p "$(dirname "$to")"
-    local crlf
-    crlf=$(sed 's/$/\r/' "$from")$'\r'
-    crlf=${crlf%$'\r'}   # keep the source's final newline, as CRLF
-    case $enc in
-        utf-8) printf '%s\n' "$crlf" > "$to" ;;
-        utf-8-bom) { printf '\357\273\277'; printf '%s\n' "$crlf"; } > "$to" ;;
-        utf-16le-bom) { printf '\377\376'; printf '%s\n' "$crlf" | iconv -f UTF-8 -t UTF-16LE; } > "$to" ;;
-        *) printf '%s\n' "$crlf" | iconv -f UTF-8 -t "$enc" > "$to" ;;
-    esac
-}
+# text ENCODING SOURCE DEST: DEST is SOURCE saved as Windows would (save_text).
+. tools/save_text.sh
+text() { save_text "$@"; }
 
 # evtx JSON DEST [DAMAGE...]: the events of samples/events/JSON.json as .evtx
 evtx() {

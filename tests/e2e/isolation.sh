@@ -56,6 +56,9 @@ check_hook segv 'worker killed by signal 11 \(SIGSEGV\) while decoding records'
 check_hook loop 'CPU time limit of 1 s exceeded'
 check_hook sleep 'wall-clock limit of 7 s exceeded'
 check_hook alloc 'memory limit of 64 MiB exceeded'
+# kbscan's own allocator ends the process when memory runs out (status 2):
+# in a worker that is the same memory limit, never a verdict.
+check_hook xalloc 'memory limit of 64 MiB exceeded'
 check_hook garbage 'worker output rejected: a record is longer than the message'
 check_hook badutf8 'worker output rejected: a string is not valid UTF-8'
 # A worker's child that leaves its process group and keeps the pipe open:

@@ -14,8 +14,7 @@
 
 #include "combiners/combiners.h"
 #include "engine/coverage.h"
-
-#define SEED_RULE "rules/vss-writers-missing-eventsystem-shared.json"
+#include "inline_rule.h"
 #define DAY (86400LL * 1000000LL)
 #define T0 1538395219000000LL /* 2018-10-01T12:00:19Z */
 
@@ -27,14 +26,11 @@ typedef struct world {
     kb_coverage cov;
 } world;
 
+/* A world whose one rule is TEST_RULE (inline_rule.h). */
 static void world_init(world *w)
 {
     memset(w, 0, sizeof *w);
-    w->rules.rules = calloc(1, sizeof(kb_rule));
-    kb_buf errors = KB_BUF_INIT;
-    assert_int_equal(kb_rule_load_file(SEED_RULE, &w->rules.rules[0], &errors), 0);
-    w->rules.n = 1;
-    kb_buf_free(&errors);
+    test_ruleset(&w->rules);
 }
 
 /* A world with one rule given as JSON text: System service crashes (the
@@ -42,19 +38,7 @@ static void world_init(world *w)
 static void world_init_rule(world *w, const char *json)
 {
     memset(w, 0, sizeof *w);
-    w->rules.rules = calloc(1, sizeof(kb_rule));
-    char path[] = "/tmp/kbscan-rule-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, json, strlen(json)), (ssize_t)strlen(json));
-    close(fd);
-    kb_buf errors = KB_BUF_INIT;
-    int rc = kb_rule_load_file(path, &w->rules.rules[0], &errors);
-    unlink(path);
-    if (rc != 0)
-        fail_msg("%s", kb_buf_str(&errors));
-    w->rules.n = 1;
-    kb_buf_free(&errors);
+    inline_ruleset(&w->rules, json);
 }
 
 #define CRASH_RULE                                                                              \
@@ -473,10 +457,10 @@ static void test_missing_input(void **state)
     assert_int_equal(w.results.rules[0].verdict, KB_VERDICT_CANNOT_TELL);
     assert_int_equal(count(&w, KB_COV_MISSING_INPUT), 1); /* context checkpoints do not count */
     const kb_cov_finding *m = find(&w, KB_COV_MISSING_INPUT);
-    assert_string_equal(m->checkpoint->id, "eventsystem-shared");
+    assert_string_equal(m->checkpoint->id, "shared");
     assert_int_equal(m->why, KB_WHY_MISSING);
     assert_int_equal(m->input, -1);
-    assert_string_equal(m->say, "vss-writers-missing-eventsystem-shared cannot tell without tasklist_svc.txt "
+    assert_string_equal(m->say, "test-writers-gone cannot tell without tasklist_svc.txt "
                                 "(tasklist_svc): run tasklist /svc > tasklist_svc.txt");
     world_free(&w);
 }

@@ -15,11 +15,10 @@
 #include <unistd.h>
 
 #include "cli/tool_rules.h"
+#include "inline_rule.h"
 
-#define SEED_RULE "rules/vss-writers-missing-eventsystem-shared.json"
-
-/* A folder holding the rule under test and two bundle folders its
- * fixtures can name. */
+/* A folder holding the rule under test, two bundle folders its fixtures
+ * can name, and one fixture of its own (tests/r/own/). */
 typedef struct place {
     char dir[64];
     char file[96];
@@ -35,6 +34,12 @@ static void place_make(place *p)
     assert_int_equal(mkdir(sub, 0700), 0);
     snprintf(sub, sizeof sub, "%s/bad", p->dir);
     assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(sub, sizeof sub, "%s/tests", p->dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(sub, sizeof sub, "%s/tests/r", p->dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    snprintf(sub, sizeof sub, "%s/tests/r/own", p->dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
 }
 
 static void place_remove(place *p)
@@ -44,6 +49,12 @@ static void place_remove(place *p)
     snprintf(sub, sizeof sub, "%s/good", p->dir);
     rmdir(sub);
     snprintf(sub, sizeof sub, "%s/bad", p->dir);
+    rmdir(sub);
+    snprintf(sub, sizeof sub, "%s/tests/r/own", p->dir);
+    rmdir(sub);
+    snprintf(sub, sizeof sub, "%s/tests/r", p->dir);
+    rmdir(sub);
+    snprintf(sub, sizeof sub, "%s/tests", p->dir);
     rmdir(sub);
     rmdir(p->dir);
 }
@@ -88,24 +99,32 @@ static void expect_clean(const char *json)
 }
 
 #define FIXTURES ",\"fixtures\":[{\"bundle\":\"good\",\"expect\":\"matched\",\"why\":\"w\"}," \
-                 "{\"bundle\":\"bad\",\"expect\":\"not_matched\",\"why\":\"w\"}]"
+                 "{\"bundle\":\"bad\",\"expect\":\"not_matched\",\"why\":\"w\"}," \
+                 "{\"fixture\":\"own\",\"expect\":\"cannot_tell\",\"why\":\"w\"}]"
 #define CP(input, facts, extra) \
     "{\"id\":\"a\",\"title\":\"t\",\"input\":\"" input "\",\"facts\":\"" facts "\"" extra "}"
 #define RULE_WITH(cps, verdict, rest) \
     "{\"id\":\"r\",\"version\":1,\"title\":\"t\",\"checkpoints\":[" cps "],\"verdict\":" verdict rest "}"
 #define RULE(cps, rest) RULE_WITH(cps, "\"a\"", rest FIXTURES)
 
-static void test_seed_rule_is_clean(void **state)
+/* A rule using every kind of key (unknown_when, near, extract, show,
+ * templates with filters, context checkpoints, remedies with notes) is
+ * clean. The production rules are checked by `kbscan rules check rules`
+ * (tests/e2e/rules.sh). */
+static void test_full_rule_is_clean(void **state)
 {
     (void)state;
-    kb_rule rule;
-    kb_buf out = KB_BUF_INIT;
-    assert_int_equal(kb_rule_load_file(SEED_RULE, &rule, &out), 0);
-    assert_int_equal(kb_rule_check(&rule, &out), 0);
-    assert_string_equal(kb_buf_str(&out), "");
-    assert_true(rule.nfixtures >= 2);
-    kb_rule_free(&rule);
-    kb_buf_free(&out);
+    kb_buf json = KB_BUF_INIT;
+    for (const char *const *p = test_rule_parts; *p; p++)
+        kb_buf_puts(&json, *p);
+    for (char *c = json.data; *c; c++)
+        if (*c == '\'')
+            *c = '"';
+    json.data[--json.len] = '\0'; /* the closing brace: the fixtures go in first */
+    kb_buf_puts(&json, ",\"fixtures\":[{\"bundle\":\"good\",\"expect\":\"matched\",\"why\":\"w\"},"
+                       "{\"bundle\":\"bad\",\"expect\":\"not_matched\",\"why\":\"w\"}]}");
+    expect_clean(kb_buf_str(&json));
+    kb_buf_free(&json);
 }
 
 static void test_sources(void **state)
@@ -151,7 +170,7 @@ static void test_fields(void **state)
                    "show[0]: \"datax\": no field");
     /* Extracted names count in show and templates, never in conditions. */
     const char *extract = ",\"extract\":[{\"field\":\"data\",\"pattern\":\"(?<hr>0x[0-9a-f]+)\"}]";
-    char json[1024];
+    char json[2048];
     snprintf(json, sizeof json, RULE(CP("eventlog:Application", "event", "%s,\"show\":[\"hr\"],"
                                         "\"say\":{\"met\":\"{{count}} {{hr}} {{all.hr|unique}} {{first_time}}\"}"), ""),
              extract);
@@ -201,7 +220,7 @@ static void test_verdict_and_count(void **state)
     (void)state;
     const char *two = CP("tasklist_svc", "tasklist.process", "") ","
                       "{\"id\":\"b\",\"title\":\"t\",\"input\":\"systeminfo\",\"facts\":\"systeminfo\"}";
-    char json[1024];
+    char json[2048];
     snprintf(json, sizeof json, RULE("%s", ""), two);
     expect_problem(json, "checkpoints[1]: \"b\" decides (the default role) but the verdict never names it");
     snprintf(json, sizeof json, RULE_WITH("%s", "{\"all\":[\"a\",{\"not\":\"b\"}]}", FIXTURES), two);
@@ -215,7 +234,7 @@ static void test_fixtures(void **state)
 {
     (void)state;
     const char *cp = CP("tasklist_svc", "tasklist.process", "");
-    char json[1024];
+    char json[2048];
     snprintf(json, sizeof json, RULE_WITH("%s", "\"a\"", ""), cp);
     expect_problem(json, "rule.json: fixtures: none: a rule is tested on at least one bundle it "
                          "matches and one it does not");
@@ -226,11 +245,31 @@ static void test_fixtures(void **state)
                                           "\"expect\":\"matched\",\"why\":\"w\"},{\"bundle\":"
                                           "\"gone\",\"expect\":\"not_matched\",\"why\":\"w\"}]"), cp);
     expect_problem(json, "fixtures[1].bundle: no bundle \"gone\" (looked for /tmp/kbscan-check-");
+    /* A fixture of the rule's own: a folder of tests/<rule id>/, each of
+     * them named by a fixture. */
+    snprintf(json, sizeof json, RULE_WITH("%s", "\"a\"", FIXTURES), cp);
+    expect_clean(json);
+    snprintf(json, sizeof json, RULE_WITH("%s", "\"a\"", ",\"fixtures\":[{\"bundle\":\"good\","
+                                          "\"expect\":\"matched\",\"why\":\"w\"},{\"fixture\":"
+                                          "\"gone\",\"expect\":\"not_matched\",\"why\":\"w\"}]"), cp);
+    char *found = problems_of(json, 1);
+    assert_non_null(strstr(found, "fixtures[1].fixture: no fixture \"gone\" (looked for the folder /tmp/kbscan-check-"));
+    assert_non_null(strstr(found, "/tests/r/gone)\n"));
+    assert_non_null(strstr(found, "rule.json: fixtures: the fixture folder /tmp/kbscan-check-"));
+    assert_non_null(strstr(found, "/tests/r/own is named by no fixture\n"));
+    free(found);
+    snprintf(json, sizeof json, RULE_WITH("%s", "\"a\"", ",\"fixtures\":[{\"fixture\":\"../own\","
+                                          "\"expect\":\"matched\",\"why\":\"w\"},{\"fixture\":\"own\","
+                                          "\"bundle\":\"good\",\"expect\":\"not_matched\",\"why\":\"w\"}]"), cp);
+    found = problems_of(json, 0);
+    assert_non_null(strstr(found, "fixtures[0]: \"fixture\" is the name of a folder in tests/r/, not \"../own\""));
+    assert_non_null(strstr(found, "fixtures[1]: \"bundle\" or \"fixture\", not both"));
+    free(found);
     /* The loader's side: keys, verdicts and checkpoint states. */
     snprintf(json, sizeof json, RULE_WITH("%s", "\"a\"", ",\"fixtures\":[{\"bundle\":\"good\","
                                           "\"expect\":\"match\",\"why\":\"w\",\"checkpoints\":"
                                           "{\"a\":\"yes\",\"z\":\"met\"},\"note\":1}]"), cp);
-    char *found = problems_of(json, 0);
+    found = problems_of(json, 0);
     assert_non_null(strstr(found, "fixtures[0]: \"expect\" is \"matched\", \"not_matched\" or "
                                   "\"cannot_tell\", not \"match\""));
     assert_non_null(strstr(found, "fixtures[0].checkpoints.a: the state is \"met\", \"not_met\" or \"unknown\""));
@@ -275,7 +314,7 @@ static void test_edit_distance(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seed_rule_is_clean),
+        cmocka_unit_test(test_full_rule_is_clean),
         cmocka_unit_test(test_sources),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_templates),
