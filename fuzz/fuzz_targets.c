@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "evtx/evtx.h"
 #include "source/source.h"
 
 static void parse_text_with(const kb_text_parser *parser, const kb_text *text)
@@ -15,7 +15,9 @@ static void parse_text_with(const kb_text_parser *parser, const kb_text *text)
     kb_interest interest = {0};
     long i = kb_inputs_add(&inputs, "fuzz.txt");
     if (i >= 0) {
-        kb_parse_ctx ctx = {&inputs.items[i], (size_t)i, &facts, &interest, KB_TIME_NONE, KB_TIME_NONE, 0, 1, NULL};
+        kb_parse_ctx ctx = {.input = &inputs.items[i], .input_index = (size_t)i, .facts = &facts,
+                            .interest = &interest, .since = KB_TIME_NONE, .until = KB_TIME_NONE,
+                            .threads = 1};
         parser->parse(text, &ctx);
     }
     kb_factlist_free(&facts);
@@ -83,7 +85,7 @@ int kb_fuzz_text_target(const char *target, const uint8_t *data, size_t size)
     return -1;
 }
 
-static void parse_evtx(const char *path, int no_prefilter, size_t threads)
+static void parse_evtx(const kb_input_handle *h, int no_prefilter, size_t threads)
 {
     kb_inputs inputs = {0};
     kb_factlist facts = {0};
@@ -93,9 +95,10 @@ static void parse_evtx(const char *path, int no_prefilter, size_t threads)
     kb_interest_add(&interest, "Microsoft-Windows-Backup", -1);
     long i = kb_inputs_add(&inputs, "fuzz.evtx");
     if (i >= 0) {
-        kb_parse_ctx ctx = {&inputs.items[i], (size_t)i, &facts, &interest, KB_TIME_NONE, KB_TIME_NONE,
-                            no_prefilter, threads, NULL};
-        kb_evtx_parse(path, &ctx);
+        kb_parse_ctx ctx = {.input = &inputs.items[i], .input_index = (size_t)i, .facts = &facts,
+                            .interest = &interest, .since = KB_TIME_NONE, .until = KB_TIME_NONE,
+                            .no_prefilter = no_prefilter, .threads = threads};
+        kb_evtx_parse(h, &ctx);
     }
     kb_interest_free(&interest);
     kb_factlist_free(&facts);
@@ -104,22 +107,11 @@ static void parse_evtx(const char *path, int no_prefilter, size_t threads)
 
 void kb_fuzz_evtx(const uint8_t *data, size_t size)
 {
-    char path[] = "/tmp/kbscan-fuzz-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0)
-        return;
-    size_t done = 0;
-    while (done < size) {
-        ssize_t n = write(fd, data + done, size - done);
-        if (n <= 0)
-            break;
-        done += (size_t)n;
+    kb_input_handle h;
+    kb_handle_from_memory(&h, data, size, "fuzz.evtx");
+    if (kb_evtx_sniff(data, size)) {
+        parse_evtx(&h, 0, 1);
+        parse_evtx(&h, 1, 1);
+        parse_evtx(&h, 0, 2);
     }
-    close(fd);
-    if (done == size && kb_evtx_sniff(data, size)) {
-        parse_evtx(path, 0, 1);
-        parse_evtx(path, 1, 1);
-        parse_evtx(path, 0, 2);
-    }
-    unlink(path);
 }

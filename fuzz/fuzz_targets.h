@@ -15,7 +15,7 @@ extern const char *const kb_fuzz_text_targets[];
 /* Runs the named text target on the bytes; 0, or -1 for an unknown name. */
 int kb_fuzz_text_target(const char *target, const uint8_t *data, size_t size);
 
-/* Writes the bytes to a temporary .evtx and parses it three ways: with the
+/* Parses the bytes (a memory input) three ways: with the
  * prefilter, without it, and with the walk split across threads. */
 void kb_fuzz_evtx(const uint8_t *data, size_t size);
 

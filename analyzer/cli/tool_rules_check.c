@@ -5,7 +5,7 @@
  * checkpoints the verdict ignores, and fixtures missing or naming no
  * bundle. It reads the parsers' declarations (source.h), which is why it
  * lives with the CLI tools: the engine knows no file format. */
-#include "source/source.h"
+#include "evtx/evtx.h"
 #include "rules/template.h"
 #include "cli/tool_rules.h"
 

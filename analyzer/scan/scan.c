@@ -3,7 +3,7 @@
 #include "scan/scan.h"
 #include "source/source.h"
 #include "core/strbuf.h"
-#include "evtx/worker.h"
+#include "evtx/evtx.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -40,7 +40,7 @@ typedef struct scan_state {
     uint64_t bytes_total, bytes_done;
     size_t facts_found;
     size_t threads_per_file;  /* the cores left to each file by the file workers */
-    kb_worker_pool *pool;     /* isolated EVTX decoding, or NULL (--no-isolation) */
+    kb_worker_pool *pool;     /* isolated decoding (isolation.h), or NULL (--no-isolation) */
     size_t evtx_named;        /* files named *.evtx: how many launchers are worth their fork */
 } scan_state;
 
@@ -80,30 +80,22 @@ static kb_input *new_input(scan_state *st, const char *shown, size_t *index)
     return &st->inputs->items[i];
 }
 
-static kb_parse_ctx parse_ctx(const scan_state *st, scan_job *job, kb_input *in)
+static kb_parse_ctx parse_ctx(const scan_state *st, size_t slot, scan_job *job, kb_input *in, int isolated)
 {
-    kb_parse_ctx ctx = {in, job->index, &job->facts, st->opts->interest, st->opts->since,
-                        st->opts->until, st->opts->no_prefilter, st->threads_per_file, NULL};
+    kb_parse_ctx ctx = {
+        .input = in,
+        .input_index = job->index,
+        .facts = &job->facts,
+        .interest = st->opts->interest,
+        .since = st->opts->since,
+        .until = st->opts->until,
+        .no_prefilter = st->opts->no_prefilter,
+        .threads = st->threads_per_file,
+        .stage = NULL,
+        .workers = isolated ? st->pool : NULL,
+        .worker_slot = slot,
+    };
     return ctx;
-}
-
-/* Reads a whole (bounded) file. */
-static unsigned char *read_all(int fd, size_t size, size_t *got)
-{
-    unsigned char *data = malloc(size + 1);
-    if (!data)
-        return NULL;
-    size_t n = 0;
-    while (n < size) {
-        ssize_t r = read(fd, data + n, size - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        n += (size_t)r;
-    }
-    *got = n;
-    return data;
 }
 
 /* Padding trimmed is told; damaged places (decoded as U+FFFD) make the
@@ -181,7 +173,7 @@ static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, cons
     }
     kb_input_set_kind(in, parser->kind);
     kb_input_add_feed(in, parser->feed);
-    kb_parse_ctx ctx = parse_ctx(st, job, in);
+    kb_parse_ctx ctx = parse_ctx(st, 0, job, in, 0);
     rc = parser->parse(text, &ctx);
     if (text->nflaws_total)
         mark_damaged_facts(text, &job->facts);
@@ -194,27 +186,47 @@ static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, cons
     kb_text_free(text);
 }
 
-/* The container walk here; libevtx's decoding in an isolated worker,
- * unless isolation is off. */
-static kb_status analyse_evtx(const scan_state *st, size_t slot, scan_job *job, kb_input *in)
+/* Recognises the input by its content and hands it to its parser. Works
+ * on any handle: a file of the walk, an archive member, bytes in memory. */
+static void analyse_handle(const scan_state *st, size_t slot, scan_job *job, kb_input *in,
+                           const kb_input_handle *h)
 {
-    kb_parse_ctx ctx = parse_ctx(st, job, in);
-    if (!st->pool)
-        return kb_evtx_parse(job->fs_path, &ctx);
-    kb_evtx_plan plan;
-    kb_status status = kb_evtx_plan_file(job->fs_path, &ctx, &plan);
-    if (status != KB_OK)
-        return status;
-    status = kb_worker_decode(st->pool, slot, job->fs_path, &ctx, &plan);
-    kb_evtx_plan_free(&plan);
-    return status;
+    unsigned char head[8] = {0};
+    size_t got = kb_handle_head(h, head, sizeof head);
+    if (kb_evtx_sniff(head, got)) {
+        kb_input_set_kind(in, "evtx");
+        kb_parse_ctx ctx = parse_ctx(st, slot, job, in, 1);
+        if (kb_evtx_parse(h, &ctx) == KB_ERR_NOMEM)
+            job->nomem = 1;
+        return;
+    }
+    if (h->size == 0) {
+        in->state = KB_INPUT_UNRECOGNISED;
+        in->message = kb_strdup("empty file");
+        return;
+    }
+    if (h->size > st->opts->max_text_bytes) {
+        in->state = KB_INPUT_SKIPPED;
+        in->message = kb_strprintf("larger than the text file limit (%zu MiB); not read",
+                                   st->opts->max_text_bytes >> 20);
+        return;
+    }
+    size_t len = 0;
+    unsigned char *copy = NULL;
+    const unsigned char *data = kb_handle_bytes(h, &len, &copy);
+    if (!data) {
+        job->nomem = 1;
+        return;
+    }
+    analyse_text(st, job, in, data, len);
+    free(copy);
 }
 
-/* Runs in a scan thread: touches only its job and its own input. */
+/* Runs in a scan thread: touches only its job and its own input. The file
+ * is opened once, here; its parser reads it through the handle. */
 static void analyse_file(const scan_state *st, size_t slot, scan_job *job, kb_input *in)
 {
-    const char *fs_path = job->fs_path;
-    int fd = open(fs_path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+    int fd = open(job->fs_path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb) != 0) {
         kb_input_fail(in, KB_INPUT_ERROR, "cannot open: %s", strerror(errno));
@@ -229,47 +241,10 @@ static void analyse_file(const scan_state *st, size_t slot, scan_job *job, kb_in
         in->message = kb_strdup("not a regular file");
         return;
     }
-    unsigned char head[8] = {0};
-    size_t got = 0;
-    unsigned char *probe = read_all(fd, sizeof head, &got);
-    if (probe) {
-        memcpy(head, probe, got);
-        free(probe);
-    }
-    if (kb_evtx_sniff(head, got)) {
-        close(fd);
-        kb_input_set_kind(in, "evtx");
-        if (analyse_evtx(st, slot, job, in) == KB_ERR_NOMEM)
-            job->nomem = 1;
-        return;
-    }
-    if (sb.st_size == 0) {
-        close(fd);
-        in->state = KB_INPUT_UNRECOGNISED;
-        in->message = kb_strdup("empty file");
-        return;
-    }
-    if ((size_t)sb.st_size > st->opts->max_text_bytes) {
-        close(fd);
-        in->state = KB_INPUT_SKIPPED;
-        in->message = kb_strprintf("larger than the text file limit (%zu MiB); not read",
-                                   st->opts->max_text_bytes >> 20);
-        return;
-    }
-    if (lseek(fd, 0, SEEK_SET) != 0) {
-        close(fd);
-        kb_input_fail(in, KB_INPUT_ERROR, "cannot read: %s", strerror(errno));
-        return;
-    }
-    size_t len = 0;
-    unsigned char *data = read_all(fd, (size_t)sb.st_size, &len);
+    kb_input_handle h;
+    kb_handle_from_fd(&h, fd, (uint64_t)sb.st_size, in->path);
+    analyse_handle(st, slot, job, in, &h);
     close(fd);
-    if (!data) {
-        job->nomem = 1;
-        return;
-    }
-    analyse_text(st, job, in, data, len);
-    free(data);
 }
 
 static void add_job(scan_state *st, const char *fs_path, const char *shown, uint64_t bytes)
@@ -429,16 +404,18 @@ static void run_jobs(scan_state *st)
     /* The launchers are forked now, while the process has one thread: one
      * per thread that may meet an event log (logs are recognised by content,
      * so there is always one; threads beyond the launchers share them). */
-    kb_worker_pool pool;
     if (!st->opts->no_isolation && nthreads) {
         size_t launchers = st->evtx_named < nthreads ? st->evtx_named : nthreads;
-        kb_worker_config config = {st->opts->worker_cpu_seconds, st->opts->worker_memory_mib,
-                                   st->opts->interest, st->opts->since, st->opts->until,
-                                   st->opts->no_prefilter};
-        if (kb_worker_pool_start(&pool, launchers ? launchers : 1, &config) != 0)
-            st->nomem = 1;
-        else
-            st->pool = &pool;
+        kb_worker_config config = {
+            .cpu_seconds = st->opts->worker_cpu_seconds,
+            .memory_mib = st->opts->worker_memory_mib,
+            .interest = st->opts->interest,
+            .since = st->opts->since,
+            .until = st->opts->until,
+            .no_prefilter = st->opts->no_prefilter,
+        };
+        st->pool = kb_worker_pool_new(launchers ? launchers : 1, &config);
+        st->nomem |= st->pool == NULL;
     }
     pthread_t threads[KB_MAX_JOBS];
     scan_thread args[KB_MAX_JOBS];
@@ -451,8 +428,7 @@ static void run_jobs(scan_state *st)
     worker(&args[0]);
     for (size_t t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
-    if (st->pool)
-        kb_worker_pool_stop(st->pool);
+    kb_worker_pool_free(st->pool);
     st->pool = NULL;
     for (size_t i = 0; i < st->njobs; i++) {
         scan_job *job = &st->jobs[i];

@@ -5,8 +5,9 @@
  * and event id no loaded rule can use is dropped before anything else of
  * it is read. Recovered records (libevtx finds them in free space and
  * damaged chunks) are used too, marked as recovered. */
-#include "evtx/layout.h"
-#include "source/source.h"
+#include "evtx/evtx.h"
+#include "evtx/bfio.h"
+#include "evtx/worker.h"
 #include "core/strbuf.h"
 
 #include <errno.h>
@@ -414,7 +415,7 @@ static void set_feed(kb_input *in, const char *channel)
 
 /* The slice: the file header, patched to describe only the chosen chunks
  * (numbers, count, checksum), then those chunks as they are in the file. */
-static unsigned char *build_slice(const char *fs_path, const kb_evtx_prefilter *pf, size_t *len)
+static unsigned char *build_slice(const kb_input_handle *h, const kb_evtx_prefilter *pf, size_t *len)
 {
     *len = KB_EVTX_HEADER_SIZE + pf->nslice * (size_t)KB_EVTX_CHUNK_SIZE;
     /* Mapped with its pages in place: one system call, not a page fault per
@@ -422,14 +423,13 @@ static unsigned char *build_slice(const char *fs_path, const kb_evtx_prefilter *
     unsigned char *buf = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     if (buf == MAP_FAILED)
         return NULL;
-    FILE *fp = fopen(fs_path, "rb");
-    int ok = fp && fread(buf, 1, KB_EVTX_HEADER_SIZE, fp) == KB_EVTX_HEADER_SIZE;
+    size_t got = 0;
+    int ok = kb_handle_read_at(h, 0, buf, KB_EVTX_HEADER_SIZE, &got) == 0 && got == KB_EVTX_HEADER_SIZE;
     for (size_t i = 0; ok && i < pf->nslice; i++)
-        ok = fseeko(fp, (off_t)(KB_EVTX_HEADER_SIZE + pf->slice_chunk[i] * KB_EVTX_CHUNK_SIZE), SEEK_SET) == 0 &&
-             fread(buf + KB_EVTX_HEADER_SIZE + i * KB_EVTX_CHUNK_SIZE, 1, KB_EVTX_CHUNK_SIZE, fp) ==
-                 KB_EVTX_CHUNK_SIZE;
-    if (fp)
-        fclose(fp);
+        ok = pf->slice_chunk[i] <= (UINT64_MAX - KB_EVTX_HEADER_SIZE) / KB_EVTX_CHUNK_SIZE &&
+             kb_handle_read_at(h, KB_EVTX_HEADER_SIZE + pf->slice_chunk[i] * KB_EVTX_CHUNK_SIZE,
+                               buf + KB_EVTX_HEADER_SIZE + i * KB_EVTX_CHUNK_SIZE, KB_EVTX_CHUNK_SIZE, &got) == 0 &&
+             got == KB_EVTX_CHUNK_SIZE;
     if (!ok) {
         munmap(buf, *len);
         return NULL;
@@ -503,14 +503,14 @@ static void rollback_decode(kb_parse_ctx *ctx, const decode_mark *m)
 
 /* The fast way: libevtx sees only the slice, in memory. Returns 1 when the
  * file is done, 0 when the caller must read the whole file instead. */
-static int parse_slice(const char *fs_path, kb_parse_ctx *ctx, const kb_evtx_layout *layout,
+static int parse_slice(const kb_input_handle *h, kb_parse_ctx *ctx, const kb_evtx_layout *layout,
                        kb_evtx_prefilter *pf, kb_status *result)
 {
     kb_input *in = ctx->input;
     if (in->state != KB_INPUT_OK || pf->nslice == 0 || pf->chunks != pf->header_chunks)
         return 0;
     size_t len = 0;
-    unsigned char *buf = build_slice(fs_path, pf, &len);
+    unsigned char *buf = build_slice(h, pf, &len);
     if (!buf)
         return 0;
     libbfio_handle_t *io = NULL;
@@ -549,19 +549,23 @@ static int parse_slice(const char *fs_path, kb_parse_ctx *ctx, const kb_evtx_lay
     return done;
 }
 
-/* The whole file through libevtx: every record is decoded. */
-static kb_status parse_whole(const char *fs_path, kb_parse_ctx *ctx, const kb_evtx_layout *layout)
+/* The whole input through libevtx: every record is decoded. */
+static kb_status parse_whole(const kb_input_handle *h, kb_parse_ctx *ctx, const kb_evtx_layout *layout)
 {
     kb_input *in = ctx->input;
     libevtx_file_t *file = NULL;
     libevtx_error_t *error = NULL;
+    libbfio_handle_t *io = NULL;
     kb_evtx_stage(ctx, KB_STEP_OPEN, -1);
+    if (kb_bfio_open(h, &io) != 0)
+        return KB_ERR_NOMEM;
     if (libevtx_file_initialize(&file, &error) != 1 ||
-        libevtx_file_open(file, fs_path, LIBEVTX_OPEN_READ, &error) != 1) {
+        libevtx_file_open_file_io_handle(file, io, LIBEVTX_OPEN_READ, &error) != 1) {
         char msg[512];
         error_text(error, msg, sizeof msg);
         libevtx_error_free(&error);
         libevtx_file_free(&file, NULL);
+        libbfio_handle_free(&io, NULL);
         kb_input_fail(in, KB_INPUT_ERROR, "libevtx cannot open it: %s", msg);
         set_feed(in, NULL);
         return KB_ERR_FORMAT;
@@ -583,6 +587,7 @@ static kb_status parse_whole(const char *fs_path, kb_parse_ctx *ctx, const kb_ev
     status = finish(in, layout, (uint64_t)count, channel, &st, status);
     libevtx_file_close(file, NULL);
     libevtx_file_free(&file, NULL);
+    libbfio_handle_free(&io, NULL);
     return status;
 }
 
@@ -594,21 +599,16 @@ void kb_evtx_stage(const kb_parse_ctx *ctx, kb_decode_step step, int64_t record)
     }
 }
 
-kb_status kb_evtx_plan_file(const char *fs_path, kb_parse_ctx *ctx, kb_evtx_plan *plan)
+kb_status kb_evtx_plan_input(const kb_input_handle *h, kb_parse_ctx *ctx, kb_evtx_plan *plan)
 {
     kb_input *in = ctx->input;
     if (kb_evtx_prefilter_init(&plan->pf, ctx->interest, ctx->no_prefilter) != 0) {
         kb_evtx_prefilter_free(&plan->pf);
         return KB_ERR_NOMEM;
     }
-    int layout_rc = kb_evtx_read_layout_split(fs_path, in, &plan->layout, &plan->pf, ctx->threads);
-    if (layout_rc != 0) {
-        int err = errno;
+    if (kb_evtx_read_layout_split(h, in, &plan->layout, &plan->pf, ctx->threads) != 0) {
         kb_evtx_prefilter_free(&plan->pf);
-        if (layout_rc == KB_EVTX_CANNOT_OPEN)
-            kb_input_fail(in, KB_INPUT_ERROR, "cannot open: %s", strerror(err));
-        else
-            kb_input_fail(in, KB_INPUT_ERROR, "read error");
+        kb_input_fail(in, KB_INPUT_ERROR, "read error");
         return KB_ERR_IO;
     }
     kb_input_saw_time(in, plan->layout.first_time);
@@ -619,11 +619,11 @@ kb_status kb_evtx_plan_file(const char *fs_path, kb_parse_ctx *ctx, kb_evtx_plan
     return KB_OK;
 }
 
-kb_status kb_evtx_decode(const char *fs_path, kb_parse_ctx *ctx, kb_evtx_plan *plan)
+kb_status kb_evtx_decode(const kb_input_handle *h, kb_parse_ctx *ctx, kb_evtx_plan *plan)
 {
     kb_status status = KB_OK;
-    int done = plan->pf.usable && parse_slice(fs_path, ctx, &plan->layout, &plan->pf, &status);
-    return done ? status : parse_whole(fs_path, ctx, &plan->layout);
+    int done = plan->pf.usable && parse_slice(h, ctx, &plan->layout, &plan->pf, &status);
+    return done ? status : parse_whole(h, ctx, &plan->layout);
 }
 
 void kb_evtx_plan_free(kb_evtx_plan *plan)
@@ -631,13 +631,16 @@ void kb_evtx_plan_free(kb_evtx_plan *plan)
     kb_evtx_prefilter_free(&plan->pf);
 }
 
-kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx)
+kb_status kb_evtx_parse(const kb_input_handle *h, kb_parse_ctx *ctx)
 {
     kb_evtx_plan plan;
-    kb_status status = kb_evtx_plan_file(fs_path, ctx, &plan);
+    kb_status status = kb_evtx_plan_input(h, ctx, &plan);
     if (status != KB_OK)
         return status;
-    status = kb_evtx_decode(fs_path, ctx, &plan);
+    if (ctx->workers)
+        status = kb_worker_decode(ctx->workers, ctx->worker_slot, h, ctx, &plan);
+    else
+        status = kb_evtx_decode(h, ctx, &plan);
     kb_evtx_plan_free(&plan);
     return status;
 }

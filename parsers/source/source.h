@@ -2,16 +2,17 @@
  * content (never by name) and turns them into facts with provenance.
  *
  * Text parsers get decoded UTF-8 lines (decode.h); the EVTX parser gets
- * the path of the file. The scan driver (analyzer/scan/scan.c) picks the parser
- * whose sniff() is surest, and lists every file in the report. */
+ * an input handle (handle.h). The scan driver (analyzer/scan/scan.c) picks
+ * the parser whose sniff() is surest, and lists every file in the report. */
 #ifndef KB_PARSER_H
 #define KB_PARSER_H
 
-#include "evtx/layout.h"
 #include "core/fact.h"
 #include "core/input.h"
 #include "core/interest.h"
 #include "core/status.h"
+#include "source/handle.h"
+#include "source/isolation.h"
 #include "text/decode.h"
 
 /* Where the EVTX parser is in libevtx's decoding: an isolated worker
@@ -35,6 +36,8 @@ typedef struct kb_parse_ctx {
     int no_prefilter;             /* decode every EVTX record (--no-prefilter) */
     size_t threads;               /* threads a large file may be walked with */
     kb_decode_stage *stage;       /* where EVTX decoding is, or NULL (see below) */
+    kb_worker_pool *workers;      /* isolated decoding (isolation.h), or NULL: in this process */
+    size_t worker_slot;           /* the calling thread's launcher in the pool */
 } kb_parse_ctx;
 
 /* A fact type a parser produces, with every field its facts can carry
@@ -80,31 +83,6 @@ typedef struct kb_text_reading {
  * (parsers/text/read.c). Free with kb_text_free(&reading->text). */
 kb_status kb_text_read(const unsigned char *bytes, size_t len, kb_text_reading *reading, char *err,
                        size_t errlen);
-
-/* EVTX (parsers/evtx/evtx.c). kb_evtx_parse() is kb_evtx_plan() then
- * kb_evtx_decode(): the plan is kbscan's own walk of the container (damage,
- * counts, the prefilter's candidates); the decoding is libevtx's, and may be
- * done in an isolated worker process (parsers/evtx/worker.c). */
-int kb_evtx_sniff(const unsigned char *head, size_t len);
-kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx);
-/* An event log feeds KB_EVTX_FEED_PREFIX + its channel ("eventlog:System")
- * and produces these facts. */
-#define KB_EVTX_FEED_PREFIX "eventlog:"
-extern const kb_fact_decl kb_evtx_facts[];
-
-typedef struct kb_evtx_plan {
-    kb_evtx_layout layout;
-    kb_evtx_prefilter pf;
-} kb_evtx_plan;
-
-/* Walks the file. KB_OK (then kb_evtx_plan_free() the plan), or an error
- * already recorded on ctx->input (the file is done). */
-kb_status kb_evtx_plan_file(const char *fs_path, kb_parse_ctx *ctx, kb_evtx_plan *plan);
-/* Decodes with libevtx what the plan says; frees nothing of the plan. */
-kb_status kb_evtx_decode(const char *fs_path, kb_parse_ctx *ctx, kb_evtx_plan *plan);
-void kb_evtx_plan_free(kb_evtx_plan *plan);
-/* Sets the stage of a decoding (ctx->stage may be NULL). */
-void kb_evtx_stage(const kb_parse_ctx *ctx, kb_decode_step step, int64_t record);
 
 /* Adds a fact with the common provenance fields set for a text line range. */
 kb_fact *kb_text_fact(kb_parse_ctx *ctx, const char *type,

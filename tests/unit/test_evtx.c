@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "evtx/evtx.h"
 #include "evtx/layout.h"
 #include "source/source.h"
 #include "scan/scan.h"
@@ -171,6 +172,14 @@ typedef struct parsed {
     const kb_input *in;
 } parsed;
 
+static kb_parse_ctx ctx_for(parsed *r, kb_input *in, size_t i, const kb_interest *interest, int64_t since,
+                            int64_t until)
+{
+    kb_parse_ctx ctx = {.input = in, .input_index = i, .facts = &r->facts, .interest = interest,
+                        .since = since, .until = until, .threads = 1};
+    return ctx;
+}
+
 /* Parses one file as the scan driver does for a file that sniffs as EVTX. */
 static void parse_file(parsed *r, const char *path, const kb_interest *interest, int64_t since,
                        int64_t until)
@@ -180,9 +189,22 @@ static void parse_file(parsed *r, const char *path, const kb_interest *interest,
     assert_true(i >= 0);
     kb_input *in = &r->inputs.items[i];
     kb_input_set_kind(in, "evtx");
-    kb_parse_ctx ctx = {in, (size_t)i, &r->facts, interest, since, until, 0, 1, NULL};
-    r->status = kb_evtx_parse(path, &ctx);
+    kb_parse_ctx ctx = ctx_for(r, in, (size_t)i, interest, since, until);
+    kb_input_handle h;
+    assert_int_equal(kb_handle_open_file(&h, path, path), KB_OK);
+    r->status = kb_evtx_parse(&h, &ctx);
+    kb_handle_close(&h);
     r->in = in;
+}
+
+/* Reads the container walk of a file. */
+static int read_layout(const char *path, kb_input *in, kb_evtx_layout *l)
+{
+    kb_input_handle h;
+    assert_int_equal(kb_handle_open_file(&h, path, path), KB_OK);
+    int rc = kb_evtx_read_layout(&h, in, l);
+    kb_handle_close(&h);
+    return rc;
 }
 
 static void parse_all(parsed *r, const char *path)
@@ -414,11 +436,8 @@ static void test_layout(void **state)
     (void)state;
     kb_inputs inputs = {0};
     assert_int_equal(kb_inputs_add(&inputs, "Application.evtx"), 0);
-    FILE *fp = fopen(fx.app, "rb");
-    assert_non_null(fp);
     kb_evtx_layout l;
-    assert_int_equal(kb_evtx_read_layout(fp, &inputs.items[0], &l), 0);
-    fclose(fp);
+    assert_int_equal(read_layout(fx.app, &inputs.items[0], &l), 0);
     assert_int_equal(l.header_ok, 1);
     assert_int_equal(l.dirty, 0);
     assert_int_equal(l.major, 3);
@@ -449,11 +468,8 @@ static void test_dirty_gets_a_note(void **state)
 
     kb_inputs inputs = {0};
     assert_int_equal(kb_inputs_add(&inputs, "dirty.evtx"), 0);
-    FILE *fp = fopen(fx.dirty, "rb");
-    assert_non_null(fp);
     kb_evtx_layout l;
-    assert_int_equal(kb_evtx_read_layout(fp, &inputs.items[0], &l), 0);
-    fclose(fp);
+    assert_int_equal(read_layout(fx.dirty, &inputs.items[0], &l), 0);
     assert_int_equal(l.dirty, 1);
     assert_int_equal(l.header_ok, 1);
     kb_inputs_free(&inputs);
@@ -508,17 +524,28 @@ static void test_header_cut_is_error(void **state)
     done(&r);
 }
 
+/* A file that cannot be opened is an error of its own, said by the scan
+ * driver (the parser never opens anything). */
 static void test_missing_file(void **state)
 {
     (void)state;
     char path[PATHLEN];
     snprintf(path, sizeof path, "%s/no-such.evtx", fx.dir);
-    parsed r;
-    parse_all(&r, path);
-    assert_int_equal(r.status, KB_ERR_IO);
-    assert_int_equal(r.in->state, KB_INPUT_ERROR);
-    assert_non_null(strstr(r.in->message, "cannot open"));
-    done(&r);
+    kb_input_handle h;
+    assert_int_equal(kb_handle_open_file(&h, path, path), KB_ERR_IO);
+    kb_scan_opts opts;
+    kb_scan_opts_init(&opts);
+    kb_interest none = {0};
+    opts.interest = &none;
+    const char *paths[] = {path};
+    kb_inputs inputs = {0};
+    kb_factlist facts = {0};
+    assert_int_equal(kb_scan(paths, 1, &opts, &inputs, &facts), KB_OK);
+    assert_int_equal(inputs.n, 1);
+    assert_int_equal(inputs.items[0].state, KB_INPUT_ERROR);
+    assert_non_null(strstr(inputs.items[0].message, "cannot read: "));
+    kb_factlist_free(&facts);
+    kb_inputs_free(&inputs);
 }
 
 /* Through the scan driver: recognised by content, kind "evtx". */
@@ -580,11 +607,8 @@ static void test_several_chunks(void **state)
 
     kb_inputs inputs = {0};
     assert_int_equal(kb_inputs_add(&inputs, "many.evtx"), 0);
-    FILE *fp = fopen(many, "rb");
-    assert_non_null(fp);
     kb_evtx_layout l;
-    assert_int_equal(kb_evtx_read_layout(fp, &inputs.items[0], &l), 0);
-    fclose(fp);
+    assert_int_equal(read_layout(many, &inputs.items[0], &l), 0);
     assert_true(l.chunks >= 2);
     assert_int_equal(l.chunks_damaged, 0);
     assert_int_equal(l.records, MANY_EVENTS);
@@ -615,17 +639,20 @@ static void decode_planned(parsed *r, const char *path, const kb_interest *want,
     assert_true(i >= 0);
     kb_input *in = &r->inputs.items[i];
     kb_input_set_kind(in, "evtx");
-    kb_parse_ctx ctx = {in, (size_t)i, &r->facts, want, KB_TIME_NONE, KB_TIME_NONE, 0, 1, NULL};
+    kb_parse_ctx ctx = ctx_for(r, in, (size_t)i, want, KB_TIME_NONE, KB_TIME_NONE);
+    kb_input_handle h;
+    assert_int_equal(kb_handle_open_file(&h, path, path), KB_OK);
     kb_evtx_plan plan;
-    assert_int_equal(kb_evtx_plan_file(path, &ctx, &plan), KB_OK);
+    assert_int_equal(kb_evtx_plan_input(&h, &ctx, &plan), KB_OK);
     assert_true(plan.pf.usable);
     assert_true(plan.pf.n > 1);
     if (give_up)
         plan.pf.id[plan.pf.n - 1] ^= 1;
-    r->status = kb_evtx_decode(path, &ctx, &plan);
+    r->status = kb_evtx_decode(&h, &ctx, &plan);
     if (give_up)
         assert_false(plan.pf.usable);
     kb_evtx_plan_free(&plan);
+    kb_handle_close(&h);
     r->in = in;
 }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evtx/evtx.h"
 #include "source/source.h"
 #include "scan/scan.h"
 #include "core/strbuf.h"

@@ -55,7 +55,8 @@ static inline void run(parsed *r, const char *bytes, size_t len)
     if (read.locale)
         kb_input_set_locale(in, read.locale);
     kb_input_add_feed(in, parser->feed);
-    kb_parse_ctx ctx = {in, (size_t)i, &r->facts, &r->interest, KB_TIME_NONE, KB_TIME_NONE, 0, 1, NULL};
+    kb_parse_ctx ctx = {.input = in, .input_index = (size_t)i, .facts = &r->facts, .interest = &r->interest,
+                        .since = KB_TIME_NONE, .until = KB_TIME_NONE, .threads = 1};
     r->status = parser->parse(text, &ctx);
     kb_text_free(text);
 }
