@@ -47,13 +47,13 @@ static const char *base_name(const char *path)
 
 static int is_log(const kb_input *in)
 {
-    return in->kind && strcmp(in->kind, "evtx") == 0 && in->state != KB_INPUT_ERROR &&
+    return in->covers == KB_COVERS_EVENTS && in->state != KB_INPUT_ERROR &&
            in->state != KB_INPUT_SKIPPED;
 }
 
 static int is_output(const kb_input *in)
 {
-    return in->kind && strcmp(in->kind, "evtx") != 0 &&
+    return in->covers == KB_COVERS_MOMENT &&
            (in->state == KB_INPUT_OK || in->state == KB_INPUT_DAMAGED);
 }
 

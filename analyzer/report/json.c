@@ -64,12 +64,8 @@ static cJSON *input_json(const kb_input *in)
     cJSON_AddNumberToObject(counts, "bytes", (double)in->bytes);
     if (in->encoding)
         cJSON_AddNumberToObject(counts, "lines", (double)in->lines);
-    if (in->kind && strcmp(in->kind, "evtx") == 0) {
-        cJSON_AddNumberToObject(counts, "records", (double)in->records);
-        cJSON_AddNumberToObject(counts, "records_used", (double)in->records_read);
-        cJSON_AddNumberToObject(counts, "records_recovered", (double)in->records_recovered);
-        cJSON_AddNumberToObject(counts, "records_failed", (double)in->records_failed);
-    }
+    for (size_t k = 0; k < in->ncounts; k++)  /* what its source reports (input.h) */
+        cJSON_AddNumberToObject(counts, in->count_decls[k].name, (double)in->counts[k]);
     cJSON_AddNumberToObject(counts, "facts", (double)in->facts);
     add_time(o, "first_time", in->first_time);
     add_time(o, "last_time", in->last_time);
@@ -307,7 +303,7 @@ static cJSON *coverage_input_json(const kb_report *r, size_t i)
     for (size_t f = 0; f < in->nfeeds; f++)
         cJSON_AddItemToArray(feeds, cJSON_CreateString(in->feeds[f]));
     cJSON_AddStringToObject(o, "status", kb_input_state_name(in->state));
-    int log = strcmp(in->kind, "evtx") == 0;
+    int log = in->covers == KB_COVERS_EVENTS;
     add_string_or_null(o, "channel", log ? in->channel : NULL);
     add_time(o, "first_time", log ? in->first_time : KB_TIME_NONE);
     add_time(o, "last_time", log ? in->last_time : KB_TIME_NONE);

@@ -294,6 +294,23 @@ static void print_rule(const out *o, const kb_report *r, const kb_rule_result *r
     fputc('\n', o->fp);
 }
 
+/* " [System, 46 records, 2 used]": the counts the input's source shows
+ * here (input.h), after a log's channel. */
+static void print_counts(const out *o, const kb_input *in)
+{
+    size_t shown[KB_MAX_COUNTS];
+    size_t n = kb_input_shown_counts(in, KB_COUNTS_TEXT, shown);
+    if (!n)
+        return;
+    fputs(" [", o->fp);
+    if (in->covers == KB_COVERS_EVENTS)
+        fprintf(o->fp, "%s, ", in->channel ? in->channel : "?");
+    for (size_t k = 0; k < n; k++)
+        fprintf(o->fp, "%s%llu %s", k ? ", " : "", (unsigned long long)in->counts[shown[k]],
+                in->count_decls[shown[k]].word);
+    fputc(']', o->fp);
+}
+
 static void print_inputs(const out *o, const kb_report *r)
 {
     fprintf(o->fp, "%s:\n", kb_msg_text(o->lang, KB_MSG_INPUTS));
@@ -312,9 +329,7 @@ static void print_inputs(const out *o, const kb_report *r)
         if (in->encoding)
             fprintf(o->fp, " [%s%s%s]", in->encoding, in->locale ? ", " : "",
                     in->locale ? in->locale : "");
-        if (in->kind && strcmp(in->kind, "evtx") == 0)
-            fprintf(o->fp, " [%s, %llu records, %llu used]", in->channel ? in->channel : "?",
-                    (unsigned long long)in->records, (unsigned long long)in->records_read);
+        print_counts(o, in);
         fputc('\n', o->fp);
         if (in->message) {
             fputs("                    ", o->fp);
@@ -344,7 +359,7 @@ static void print_coverage_input(const out *o, const kb_report *r, size_t i)
     const kb_input *in = &r->inputs->items[i];
     fputs("    ", o->fp);
     put(o, in->path);
-    if (strcmp(in->kind, "evtx") == 0) {
+    if (in->covers == KB_COVERS_EVENTS) {
         char first[40], last[40];
         kb_time_format(in->first_time, first, sizeof first);
         kb_time_format(in->last_time, last, sizeof last);
@@ -379,7 +394,7 @@ static void print_coverage(const out *o, const kb_report *r)
         int header = 0;
         for (size_t i = 0; i < r->inputs->n; i++) {
             const kb_input *in = &r->inputs->items[i];
-            if (!in->kind || (strcmp(in->kind, "evtx") == 0) != logs)
+            if (!in->kind || (in->covers == KB_COVERS_EVENTS) != logs)
                 continue;
             if (!header++)
                 fprintf(o->fp, "  %s:\n", kb_msg_text(o->lang, logs ? KB_MSG_LOGS : KB_MSG_OUTPUTS));

@@ -1,9 +1,9 @@
 /* scan.c: the scan driver (see scan.h). The one place that knows both the
- * file system and the parsers; the engine and the reports know neither. */
+ * file system and the sources (by their registry, never by a kind); the
+ * engine and the reports know neither. */
 #include "scan/scan.h"
 #include "source/source.h"
 #include "core/strbuf.h"
-#include "evtx/evtx.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -41,7 +41,8 @@ typedef struct scan_state {
     size_t facts_found;
     size_t threads_per_file;  /* the cores left to each file by the file workers */
     kb_worker_pool *pool;     /* isolated decoding (isolation.h), or NULL (--no-isolation) */
-    size_t evtx_named;        /* files named *.evtx: how many launchers are worth their fork */
+    size_t isolated_named;    /* files named as an isolated source's usually are: how many
+                                 launchers are worth their fork */
 } scan_state;
 
 /* A scan thread, and its launcher of isolated workers. */
@@ -159,7 +160,7 @@ static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, cons
     if (read.locale)
         kb_input_set_locale(in, read.locale);
     in->lines = text->nlines;
-    const kb_text_parser *parser = read.parser;
+    const kb_source *parser = read.parser;
     if (!parser && !text->nflaws_total) {
         in->state = KB_INPUT_UNRECOGNISED;
         in->message = kb_strdup("text that no parser recognises");
@@ -171,7 +172,7 @@ static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, cons
         kb_text_free(text);
         return;
     }
-    kb_input_set_kind(in, parser->kind);
+    kb_input_set_source(in, parser->kind, parser->covers, parser->counts);
     kb_input_add_feed(in, parser->feed);
     kb_parse_ctx ctx = parse_ctx(st, 0, job, in, 0);
     rc = parser->parse(text, &ctx);
@@ -186,17 +187,35 @@ static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, cons
     kb_text_free(text);
 }
 
-/* Recognises the input by its content and hands it to its parser. Works
- * on any handle: a file of the walk, an archive member, bytes in memory. */
+/* The binary source surest of the first bytes, or NULL. */
+static const kb_source *sniff_binary(const unsigned char *head, size_t len)
+{
+    const kb_source *best = NULL;
+    int best_score = 0;
+    for (const kb_source *const *s = kb_sources(); *s; s++) {
+        int score = (*s)->form == KB_FORM_BINARY ? (*s)->sniff_head(head, len) : 0;
+        if (score > best_score) {
+            best = *s;
+            best_score = score;
+        }
+    }
+    return best;
+}
+
+/* Recognises the input by its content and hands it to its source: a
+ * binary source by the first bytes, else, as text within the text size
+ * limit, the text source surest of the decoded text. Works on any handle:
+ * a file of the walk, an archive member, bytes in memory. */
 static void analyse_handle(const scan_state *st, size_t slot, scan_job *job, kb_input *in,
                            const kb_input_handle *h)
 {
-    unsigned char head[8] = {0};
+    unsigned char head[KB_SNIFF_BYTES];
     size_t got = kb_handle_head(h, head, sizeof head);
-    if (kb_evtx_sniff(head, got)) {
-        kb_input_set_kind(in, "evtx");
-        kb_parse_ctx ctx = parse_ctx(st, slot, job, in, 1);
-        if (kb_evtx_parse(h, &ctx) == KB_ERR_NOMEM)
+    const kb_source *binary = sniff_binary(head, got);
+    if (binary) {
+        kb_input_set_source(in, binary->kind, binary->covers, binary->counts);
+        kb_parse_ctx ctx = parse_ctx(st, slot, job, in, binary->isolated);
+        if (binary->parse_input(h, &ctx) == KB_ERR_NOMEM)
             job->nomem = 1;
         return;
     }
@@ -247,6 +266,19 @@ static void analyse_file(const scan_state *st, size_t slot, scan_job *job, kb_in
     close(fd);
 }
 
+/* Whether the name ends as an isolated source's files usually do. */
+static int named_as_isolated(const char *path)
+{
+    size_t n = strlen(path);
+    for (const kb_source *const *s = kb_sources(); *s; s++) {
+        const char *hint = (*s)->isolated ? (*s)->name_hint : NULL;
+        size_t k = hint ? strlen(hint) : 0;
+        if (k && n >= k && kb_strcaseeq(path + n - k, hint))
+            return 1;
+    }
+    return 0;
+}
+
 static void add_job(scan_state *st, const char *fs_path, const char *shown, uint64_t bytes)
 {
     size_t index;
@@ -262,8 +294,7 @@ static void add_job(scan_state *st, const char *fs_path, const char *shown, uint
         st->jobs = p;
         st->capjobs = cap;
     }
-    size_t n = strlen(fs_path);
-    st->evtx_named += n >= 5 && kb_strcaseeq(fs_path + n - 5, ".evtx");
+    st->isolated_named += named_as_isolated(fs_path);
     scan_job job = {index, kb_strdup(fs_path), bytes, {0}, 0};
     st->bytes_total += bytes;
     if (!job.fs_path) {
@@ -402,10 +433,11 @@ static void run_jobs(scan_state *st)
     /* Fewer files than threads: a large log may use the threads left over. */
     st->threads_per_file = nthreads ? (st->opts->jobs ? st->opts->jobs : 1) / nthreads : 1;
     /* The launchers are forked now, while the process has one thread: one
-     * per thread that may meet an event log (logs are recognised by content,
-     * so there is always one; threads beyond the launchers share them). */
+     * per thread that may meet an input to isolate (inputs are recognised
+     * by content, so there is always one; threads beyond the launchers
+     * share them). */
     if (!st->opts->no_isolation && nthreads) {
-        size_t launchers = st->evtx_named < nthreads ? st->evtx_named : nthreads;
+        size_t launchers = st->isolated_named < nthreads ? st->isolated_named : nthreads;
         kb_worker_config config = {
             .cpu_seconds = st->opts->worker_cpu_seconds,
             .memory_mib = st->opts->worker_memory_mib,
@@ -446,7 +478,8 @@ static void run_jobs(scan_state *st)
 kb_status kb_scan(const char *const *paths, size_t npaths, const kb_scan_opts *opts,
                   kb_inputs *inputs, kb_factlist *facts)
 {
-    scan_state st = {opts, inputs, facts, 0, 0, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0, 1, NULL, 0};
+    scan_state st = {.opts = opts, .inputs = inputs, .facts = facts, .lock = PTHREAD_MUTEX_INITIALIZER,
+                     .threads_per_file = 1};
     for (size_t i = 0; i < npaths && !st.nomem; i++) {
         /* Shown paths keep what the user typed, without a trailing slash. */
         char *shown = kb_strdup(paths[i]);

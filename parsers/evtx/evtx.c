@@ -291,7 +291,7 @@ static int use_record(evtx_state *st, libevtx_record_t *rec, int recovered)
         return -1;
     remember(st, id);
     ctx->input->facts++;
-    ctx->input->records_read++;
+    ctx->input->counts[KB_EVTX_USED]++;
     return 0;
 }
 
@@ -338,7 +338,7 @@ static kb_status read_candidates(libevtx_file_t *file, evtx_state *st, kb_evtx_p
             error_text(error, msg, sizeof msg);
             libevtx_error_free(&error);
             snprintf(where, sizeof where, "record index %d", (int)pf->index[i]);
-            st->ctx->input->records_failed++;
+            st->ctx->input->counts[KB_EVTX_FAILED]++;
             kb_input_note(st->ctx->input, where, "libevtx cannot read it: %s", msg);
             continue;
         }
@@ -368,7 +368,7 @@ static kb_status read_records(libevtx_file_t *file, evtx_state *st, int recovere
         return KB_OK;
     }
     if (recovered)
-        in->records_recovered = (uint64_t)count;
+        in->counts[KB_EVTX_RECOVERED] = (uint64_t)count;
     for (int i = 0; i < count; i++) {
         kb_evtx_stage(st->ctx, recovered ? KB_STEP_RECOVERED : KB_STEP_RECORDS, i);
         libevtx_record_t *rec = NULL;
@@ -380,7 +380,7 @@ static kb_status read_records(libevtx_file_t *file, evtx_state *st, int recovere
             libevtx_error_free(&error);
             snprintf(where, sizeof where, "%srecord index %d", recovered ? "recovered " : "", i);
             if (!recovered) {
-                in->records_failed++;
+                in->counts[KB_EVTX_FAILED]++;
                 kb_input_note(in, where, "libevtx cannot read it: %s", msg);
             }
             continue;
@@ -393,11 +393,6 @@ static kb_status read_records(libevtx_file_t *file, evtx_state *st, int recovere
     return KB_OK;
 }
 
-static const char *const event_fields[] = {
-    "provider", "event_id", "qualifiers", "level", "channel", "computer", "data", "data#",
-    "strings", "binary", "binary_text", NULL,
-};
-const kb_fact_decl kb_evtx_facts[] = {{"event", event_fields}, {NULL, NULL}};
 
 /* A log whose channel cannot be read, and that is damaged, may be the log
  * any rule needs: it feeds every event-log checkpoint ("eventlog:*"), which
@@ -450,9 +445,9 @@ static unsigned char *build_slice(const kb_input_handle *h, const kb_evtx_prefil
 static kb_status finish(kb_input *in, const kb_evtx_layout *layout, uint64_t count, char *channel,
                         evtx_state *st, kb_status status)
 {
-    if (in->records_failed)
+    if (in->counts[KB_EVTX_FAILED])
         kb_input_fail(in, KB_INPUT_DAMAGED, "%llu record(s) could not be read",
-                      (unsigned long long)in->records_failed);
+                      (unsigned long long)in->counts[KB_EVTX_FAILED]);
     /* libevtx 20181227 silently drops, e.g., a record that ends exactly at
      * the end of its chunk: what the intact chunks hold but libevtx did not
      * hand out is lost to the analysis, and the report must say so. */
@@ -475,13 +470,13 @@ static kb_status finish(kb_input *in, const kb_evtx_layout *layout, uint64_t cou
  * decoding that follows makes every fact, count and note again. */
 typedef struct decode_mark {
     size_t facts, nnotes;
-    uint64_t input_facts, records_read, records_failed, notes_dropped;
+    uint64_t input_facts, records_used, records_failed, notes_dropped;
 } decode_mark;
 
 static decode_mark mark_decode(const kb_parse_ctx *ctx)
 {
     const kb_input *in = ctx->input;
-    return (decode_mark){ctx->facts->n, in->nnotes, in->facts, in->records_read, in->records_failed,
+    return (decode_mark){ctx->facts->n, in->nnotes, in->facts, in->counts[KB_EVTX_USED], in->counts[KB_EVTX_FAILED],
                          in->notes_dropped};
 }
 
@@ -496,8 +491,8 @@ static void rollback_decode(kb_parse_ctx *ctx, const decode_mark *m)
         free(in->notes[in->nnotes].message);
     }
     in->facts = m->input_facts;
-    in->records_read = m->records_read;
-    in->records_failed = m->records_failed;
+    in->counts[KB_EVTX_USED] = m->records_used;
+    in->counts[KB_EVTX_FAILED] = m->records_failed;
     in->notes_dropped = m->notes_dropped;
 }
 
@@ -522,7 +517,7 @@ static int parse_slice(const kb_input_handle *h, kb_parse_ctx *ctx, const kb_evt
         libevtx_file_open_file_io_handle(file, io, LIBEVTX_OPEN_READ, NULL) == 1 &&
         libevtx_file_get_number_of_records(file, &count, NULL) == 1 &&
         (uint64_t)count == pf->slice_total && libevtx_file_is_corrupted(file, NULL) != 1) {
-        in->records = layout->records;
+        in->counts[KB_EVTX_RECORDS] = layout->records;
         char *channel = find_channel(ctx, file, count);
         evtx_state st = {ctx, channel, NULL, 0, 0};
         decode_mark mark = mark_decode(ctx);
@@ -575,7 +570,7 @@ static kb_status parse_whole(const kb_input_handle *h, kb_parse_ctx *ctx, const 
         libevtx_error_free(&error);
         count = 0;
     }
-    in->records = (uint64_t)count;
+    in->counts[KB_EVTX_RECORDS] = (uint64_t)count;
     if (libevtx_file_is_corrupted(file, &error) == 1)
         kb_input_fail(in, KB_INPUT_DAMAGED, "libevtx reports the file as corrupted");
     libevtx_error_free(&error);
@@ -644,3 +639,40 @@ kb_status kb_evtx_parse(const kb_input_handle *h, kb_parse_ctx *ctx)
     kb_evtx_plan_free(&plan);
     return status;
 }
+
+/* ---- the source (registry.c) ---------------------------------------------- */
+
+static const char *const event_fields[] = {
+    "provider", "event_id", "qualifiers", "level", "channel", "computer", "data", "data#",
+    "strings", "binary", "binary_text", NULL,
+};
+static const kb_fact_decl evtx_facts[] = {{"event", event_fields}, {NULL, NULL}};
+
+/* What reports show of a log: records in it, decoded (the prefilter skips
+ * what no rule can use), read from free space, unreadable. */
+static const kb_count_decl evtx_counts[] = {
+    [KB_EVTX_RECORDS] = {.name = "records", .word = "records", .text = 1, .html = 1},
+    [KB_EVTX_USED] = {.name = "records_used", .word = "used", .text = 2, .html = 2},
+    [KB_EVTX_RECOVERED] = {.name = "records_recovered", .word = "recovered", .text = 0, .html = 4},
+    [KB_EVTX_FAILED] = {.name = "records_failed", .word = "failed", .text = 0, .html = 3},
+    [KB_EVTX_NCOUNTS] = {.name = NULL},
+};
+
+/* The classic logs: a channel a letter away from one is a typo in a rule. */
+static const char *const classic_channels[] = {"Application", "System", "Security", "Setup", NULL};
+
+const kb_source kb_source_evtx = {
+    .name = "evtx",
+    .kind = "evtx",
+    .label = "event log",
+    .form = KB_FORM_BINARY,
+    .sniff_head = kb_evtx_sniff,
+    .parse_input = kb_evtx_parse,
+    .facts = evtx_facts,
+    .feed = KB_EVTX_FEED_PREFIX "<Channel>",
+    .feed_values = classic_channels,
+    .counts = evtx_counts,
+    .covers = KB_COVERS_EVENTS,
+    .name_hint = ".evtx",
+    .isolated = 1,
+};

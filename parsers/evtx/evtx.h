@@ -14,10 +14,20 @@ int kb_evtx_sniff(const unsigned char *head, size_t len);
 /* The plan, the decoding (isolated when ctx->workers), the log's summary. */
 kb_status kb_evtx_parse(const kb_input_handle *h, kb_parse_ctx *ctx);
 
-/* An event log feeds KB_EVTX_FEED_PREFIX + its channel ("eventlog:System")
- * and produces these facts. */
+/* An event log feeds KB_EVTX_FEED_PREFIX + its channel ("eventlog:System"). */
 #define KB_EVTX_FEED_PREFIX "eventlog:"
-extern const kb_fact_decl kb_evtx_facts[];
+
+/* The counts a log reports (kb_input.counts; declared in evtx.c). */
+enum {
+    KB_EVTX_RECORDS = 0,  /* records in the log (libevtx's count, or the walk's for a slice) */
+    KB_EVTX_USED,         /* records decoded into facts */
+    KB_EVTX_RECOVERED,    /* records libevtx recovered from free space */
+    KB_EVTX_FAILED,       /* records libevtx could not read */
+    KB_EVTX_NCOUNTS
+};
+
+/* The source (registry.c). */
+extern const kb_source kb_source_evtx;
 
 typedef struct kb_evtx_plan {
     kb_evtx_layout layout;

@@ -718,7 +718,7 @@ static kb_status worker_failed(kb_input *in, const kb_evtx_plan *plan, const cha
     kb_input_fail(in, KB_INPUT_DAMAGED, "%s", text);
     if (!in->message || strcmp(in->message, text) != 0)  /* else the summary says it */
         kb_input_note(in, "decoding", "%s", text);
-    in->records = plan->layout.records;
+    in->counts[KB_EVTX_RECORDS] = plan->layout.records;
     kb_input_add_feed(in, "eventlog:*");
     return KB_ERR_DAMAGED;
 }

@@ -147,6 +147,15 @@ static const char *const service_fields[] = {"service", "type", "type_name", "ow
                                              "display_name", NULL};
 static const kb_fact_decl facts[] = {{"sc.service", service_fields}, {NULL, NULL}};
 
-const kb_text_parser kb_parser_sc = {
-    "sc_query", "sc qc / sc query output", "sc_query", sniff, parse, facts, locale_of,
+const kb_source kb_source_sc = {
+    .name = "sc",
+    .kind = "sc_query",
+    .label = "sc qc / sc query output",
+    .form = KB_FORM_TEXT,
+    .sniff = sniff,
+    .locale = locale_of,
+    .parse = parse,
+    .facts = facts,
+    .feed = "sc_query",
+    .covers = KB_COVERS_MOMENT,
 };

@@ -538,6 +538,15 @@ static const kb_fact_decl facts[] = {
     {"tasklist.listing", listing_fields}, {"tasklist.process", process_fields}, {NULL, NULL},
 };
 
-const kb_text_parser kb_parser_tasklist = {
-    "tasklist_svc", "tasklist /svc output", "tasklist_svc", sniff, parse, facts, locale_of,
+const kb_source kb_source_tasklist = {
+    .name = "tasklist",
+    .kind = "tasklist_svc",
+    .label = "tasklist /svc output",
+    .form = KB_FORM_TEXT,
+    .sniff = sniff,
+    .locale = locale_of,
+    .parse = parse,
+    .facts = facts,
+    .feed = "tasklist_svc",
+    .covers = KB_COVERS_MOMENT,
 };

@@ -388,6 +388,15 @@ static const kb_fact_decl facts[] = {
     {"vssadmin.listing", listing_fields}, {"vssadmin.writer", writer_fields}, {NULL, NULL},
 };
 
-const kb_text_parser kb_parser_vssadmin = {
-    "vssadmin_writers", "vssadmin list writers output", "vssadmin_writers", sniff, parse, facts, locale_of,
+const kb_source kb_source_vssadmin = {
+    .name = "vssadmin",
+    .kind = "vssadmin_writers",
+    .label = "vssadmin list writers output",
+    .form = KB_FORM_TEXT,
+    .sniff = sniff,
+    .locale = locale_of,
+    .parse = parse,
+    .facts = facts,
+    .feed = "vssadmin_writers",
+    .covers = KB_COVERS_MOMENT,
 };

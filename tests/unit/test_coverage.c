@@ -77,7 +77,7 @@ static size_t output(world *w, const char *path, const char *kind)
 {
     long i = kb_inputs_add(&w->inputs, path);
     assert_true(i >= 0);
-    kb_input_set_kind(&w->inputs.items[i], kind);
+    kb_input_set_source(&w->inputs.items[i], kind, KB_COVERS_MOMENT, NULL);
     kb_input_add_feed(&w->inputs.items[i], kind);
     return (size_t)i;
 }
@@ -89,7 +89,7 @@ static size_t log_input(world *w, const char *path, const char *channel, int64_t
     long i = kb_inputs_add(&w->inputs, path);
     assert_true(i >= 0);
     kb_input *in = &w->inputs.items[i];
-    kb_input_set_kind(in, "evtx");
+    kb_input_set_source(in, "evtx", KB_COVERS_EVENTS, NULL);
     char feed[64];
     snprintf(feed, sizeof feed, "eventlog:%s", channel);
     kb_input_add_feed(in, feed);

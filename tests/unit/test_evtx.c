@@ -188,7 +188,7 @@ static void parse_file(parsed *r, const char *path, const kb_interest *interest,
     long i = kb_inputs_add(&r->inputs, path);
     assert_true(i >= 0);
     kb_input *in = &r->inputs.items[i];
-    kb_input_set_kind(in, "evtx");
+    kb_input_set_source(in, "evtx", kb_source_evtx.covers, kb_source_evtx.counts);
     kb_parse_ctx ctx = ctx_for(r, in, (size_t)i, interest, since, until);
     kb_input_handle h;
     assert_int_equal(kb_handle_open_file(&h, path, path), KB_OK);
@@ -302,9 +302,9 @@ static void test_event_facts(void **state)
     assert_string_equal(in->feeds[0], "eventlog:Application");
     assert_string_equal(in->channel, "Application");
     assert_string_equal(in->computer, "SRV01");
-    assert_int_equal(in->records, 5);
-    assert_int_equal(in->records_read, 2);
-    assert_int_equal(in->records_failed, 0);
+    assert_int_equal(kb_input_count(in, "records"), 5);
+    assert_int_equal(kb_input_count(in, "records_used"), 2);
+    assert_int_equal(kb_input_count(in, "records_failed"), 0);
     assert_int_equal(in->facts, 2);
     assert_int_equal(in->nnotes, 0);
     assert_true(in->first_time == T_FIRST); /* the file's range, not just the facts' */
@@ -324,8 +324,8 @@ static void test_interest_filter(void **state)
     parse_file(&r, fx.app, &want, KB_TIME_NONE, KB_TIME_NONE);
     assert_int_equal(r.facts.n, 3);
     field_is(record(&r, 2), "event_id", "8224");
-    assert_int_equal(r.in->records, 5);
-    assert_int_equal(r.in->records_read, 3);
+    assert_int_equal(kb_input_count(r.in, "records"), 5);
+    assert_int_equal(kb_input_count(r.in, "records_used"), 3);
     done(&r);
     kb_interest_free(&want);
 
@@ -333,7 +333,7 @@ static void test_interest_filter(void **state)
     assert_int_equal(kb_interest_add(&want, "VSS", 12289), 0);
     parse_file(&r, fx.app, &want, KB_TIME_NONE, KB_TIME_NONE);
     assert_int_equal(r.facts.n, 0);
-    assert_int_equal(r.in->records, 5);
+    assert_int_equal(kb_input_count(r.in, "records"), 5);
     assert_string_equal(r.in->feeds[0], "eventlog:Application"); /* still covers the feed */
     done(&r);
     kb_interest_free(&want);
@@ -342,7 +342,7 @@ static void test_interest_filter(void **state)
     parse_file(&r, fx.app, &want, KB_TIME_NONE, KB_TIME_NONE);
     assert_int_equal(r.status, KB_OK);
     assert_int_equal(r.facts.n, 0);
-    assert_int_equal(r.in->records_read, 0);
+    assert_int_equal(kb_input_count(r.in, "records_used"), 0);
     done(&r);
 }
 
@@ -622,7 +622,7 @@ static void test_several_chunks(void **state)
     parse_file(&r, many, &want, KB_TIME_NONE, KB_TIME_NONE);
     assert_int_equal(r.status, KB_OK);
     assert_int_equal(r.in->state, KB_INPUT_OK);
-    assert_int_equal(r.in->records, MANY_EVENTS);
+    assert_int_equal(kb_input_count(r.in, "records"), MANY_EVENTS);
     assert_int_equal(r.facts.n, MANY_EVENTS / 2); /* the odd-numbered events have id 2 */
     assert_non_null(strstr(kb_fact_get(record(&r, MANY_EVENTS), "data1"), "event 249 000"));
     done(&r);
@@ -638,7 +638,7 @@ static void decode_planned(parsed *r, const char *path, const kb_interest *want,
     long i = kb_inputs_add(&r->inputs, path);
     assert_true(i >= 0);
     kb_input *in = &r->inputs.items[i];
-    kb_input_set_kind(in, "evtx");
+    kb_input_set_source(in, "evtx", kb_source_evtx.covers, kb_source_evtx.counts);
     kb_parse_ctx ctx = ctx_for(r, in, (size_t)i, want, KB_TIME_NONE, KB_TIME_NONE);
     kb_input_handle h;
     assert_int_equal(kb_handle_open_file(&h, path, path), KB_OK);
@@ -674,8 +674,8 @@ static void test_prefilter_given_up_counts_once(void **state)
     assert_int_equal(normal.facts.n, MANY_EVENTS / 2);
     assert_int_equal(fallback.facts.n, normal.facts.n);
     assert_int_equal(fallback.in->facts, normal.in->facts);
-    assert_int_equal(fallback.in->records_read, normal.in->records_read);
-    assert_int_equal(fallback.in->records_failed, 0);
+    assert_int_equal(kb_input_count(fallback.in, "records_used"), kb_input_count(normal.in, "records_used"));
+    assert_int_equal(kb_input_count(fallback.in, "records_failed"), 0);
     assert_int_equal(fallback.in->nnotes, normal.in->nnotes);
     for (size_t i = 1; i < fallback.facts.n; i++)
         assert_true(fallback.facts.items[i]->record != fallback.facts.items[i - 1]->record);

@@ -390,9 +390,9 @@ static void test_coverage_reports(void **state)
     (void)state;
     world w;
     build(&w, KB_LANG_EN);
-    kb_input_set_kind(&w.inputs.items[0], "vssadmin_writers");
-    kb_input_set_kind(&w.inputs.items[1], "evtx");
-    kb_input_set_kind(&w.inputs.items[2], "tasklist_svc");
+    kb_input_set_source(&w.inputs.items[0], "vssadmin_writers", KB_COVERS_MOMENT, NULL);
+    kb_input_set_source(&w.inputs.items[1], "evtx", KB_COVERS_EVENTS, NULL);
+    kb_input_set_source(&w.inputs.items[2], "tasklist_svc", KB_COVERS_MOMENT, NULL);
     kb_input *app = &w.inputs.items[1];
     app->channel = kb_strdup("Application");
     app->first_record = 48213;

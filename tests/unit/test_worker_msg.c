@@ -44,9 +44,10 @@ static void sample_message(kb_buf *msg)
     in.message = strdup("1 record(s) could not be read");
     in.computer = strdup("SRV-FS01");
     in.channel = strdup("Application");
-    in.records = 46;
-    in.records_read = 2;
-    in.records_failed = 1;
+    kb_input_set_source(&in, "evtx", kb_source_evtx.covers, kb_source_evtx.counts);
+    in.counts[KB_EVTX_RECORDS] = 46;
+    in.counts[KB_EVTX_USED] = 2;
+    in.counts[KB_EVTX_FAILED] = 1;
     in.facts = 2;
     kb_input_note(&in, "record index 3", "libevtx cannot read it: %s", "bad");
     kb_input_note(&in, NULL, "no place");
@@ -94,7 +95,9 @@ static void test_round_trip(void **state)
     assert_string_equal(in->notes[0].where, "record index 3");
     assert_null(in->notes[1].where);
     assert_string_equal(in->channel, "Application");
-    assert_int_equal(in->records, 46);
+    assert_int_equal(in->counts[KB_EVTX_RECORDS], 46);
+    assert_int_equal(in->counts[KB_EVTX_USED], 2);
+    assert_int_equal(in->counts[KB_EVTX_FAILED], 1);
     assert_int_equal(in->facts, 2);
     assert_true(kb_input_has_feed(in, "eventlog:Application"));
     kb_factlist_free(&facts);
@@ -439,8 +442,8 @@ static void test_pool_decodes_as_in_process(void **state)
                                 own.items[i]->fields[k].value);
     }
     assert_int_equal(b->state, a->state);
-    assert_int_equal(b->records, a->records);
-    assert_int_equal(b->records_read, a->records_read);
+    for (size_t k = 0; k < KB_EVTX_NCOUNTS; k++)
+        assert_int_equal(b->counts[k], a->counts[k]);
     assert_string_equal(b->channel, a->channel);
     assert_string_equal(b->computer, a->computer);
     assert_int_equal(b->nfeeds, a->nfeeds);
