@@ -626,6 +626,44 @@ void kb_evtx_plan_free(kb_evtx_plan *plan)
     kb_evtx_prefilter_free(&plan->pf);
 }
 
+/* The log as a whole, one "evtx.log" fact: which log (channel, computer,
+ * as the decoding read them) and what the walk over every record header
+ * found in it (decoded or not): how many, the lowest and highest record
+ * id, the oldest and newest time. Combiners derive a log's coverage from
+ * it. It is about the input, not from its events: the input's fact count
+ * (the events kept) leaves it out. */
+static kb_status add_log_fact(kb_parse_ctx *ctx, const kb_evtx_layout *layout)
+{
+    const kb_input *in = ctx->input;
+    kb_fact *f = kb_fact_new("evtx.log", ctx->input_index);
+    if (!f)
+        return KB_ERR_NOMEM;
+    int failed = 0;
+    if (in->channel)
+        failed |= kb_fact_set(f, "channel", in->channel);
+    if (in->computer)
+        failed |= kb_fact_set(f, "computer", in->computer);
+    failed |= kb_fact_setf(f, "records", "%llu", (unsigned long long)layout->records);
+    if (layout->records) {
+        failed |= kb_fact_setf(f, "first_record", "%llu", (unsigned long long)layout->first_record_id);
+        failed |= kb_fact_setf(f, "last_record", "%llu", (unsigned long long)layout->last_record_id);
+    }
+    char when[40];
+    if (layout->first_time != KB_TIME_NONE) {
+        kb_time_format(layout->first_time, when, sizeof when);
+        failed |= kb_fact_set(f, "first_time", when);
+    }
+    if (layout->last_time != KB_TIME_NONE) {
+        kb_time_format(layout->last_time, when, sizeof when);
+        failed |= kb_fact_set(f, "last_time", when);
+    }
+    if (failed) {
+        kb_fact_free(f);
+        return KB_ERR_NOMEM;
+    }
+    return kb_factlist_add(ctx->facts, f) == 0 ? KB_OK : KB_ERR_NOMEM;
+}
+
 kb_status kb_evtx_parse(const kb_input_handle *h, kb_parse_ctx *ctx)
 {
     kb_evtx_plan plan;
@@ -636,6 +674,8 @@ kb_status kb_evtx_parse(const kb_input_handle *h, kb_parse_ctx *ctx)
         status = kb_worker_decode(ctx->workers, ctx->worker_slot, h, ctx, &plan);
     else
         status = kb_evtx_decode(h, ctx, &plan);
+    if (status != KB_ERR_NOMEM && add_log_fact(ctx, &plan.layout) != KB_OK)
+        status = KB_ERR_NOMEM;
     kb_evtx_plan_free(&plan);
     return status;
 }
@@ -646,7 +686,10 @@ static const char *const event_fields[] = {
     "provider", "event_id", "qualifiers", "level", "channel", "computer", "data", "data#",
     "strings", "binary", "binary_text", NULL,
 };
-static const kb_fact_decl evtx_facts[] = {{"event", event_fields}, {NULL, NULL}};
+static const char *const log_fields[] = {
+    "channel", "computer", "records", "first_record", "last_record", "first_time", "last_time", NULL,
+};
+static const kb_fact_decl evtx_facts[] = {{"event", event_fields}, {"evtx.log", log_fields}, {NULL, NULL}};
 
 /* What reports show of a log: records in it, decoded (the prefilter skips
  * what no rule can use), read from free space, unreadable. */

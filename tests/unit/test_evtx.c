@@ -167,10 +167,24 @@ static int setup(void **state)
 
 typedef struct parsed {
     kb_inputs inputs;
-    kb_factlist facts;
+    kb_factlist facts;   /* the events */
+    kb_fact *log;        /* the evtx.log fact, taken out of facts, or NULL */
     kb_status status;
     const kb_input *in;
 } parsed;
+
+/* Takes the evtx.log fact (the last the parser makes, at most one) out of
+ * the events. */
+static void take_log_fact(parsed *r)
+{
+    for (size_t i = 0; i < r->facts.n; i++)
+        if (strcmp(r->facts.items[i]->type, "evtx.log") == 0) {
+            assert_null(r->log);
+            assert_int_equal(i, r->facts.n - 1);
+            r->log = r->facts.items[i];
+            r->facts.n--;
+        }
+}
 
 static kb_parse_ctx ctx_for(parsed *r, kb_input *in, size_t i, const kb_interest *interest, int64_t since,
                             int64_t until)
@@ -195,6 +209,7 @@ static void parse_file(parsed *r, const char *path, const kb_interest *interest,
     r->status = kb_evtx_parse(&h, &ctx);
     kb_handle_close(&h);
     r->in = in;
+    take_log_fact(r);
 }
 
 /* Reads the container walk of a file. */
@@ -216,6 +231,7 @@ static void parse_all(parsed *r, const char *path)
 
 static void done(parsed *r)
 {
+    kb_fact_free(r->log);
     kb_factlist_free(&r->facts);
     kb_inputs_free(&r->inputs);
 }
@@ -431,6 +447,37 @@ static void test_system_channel(void **state)
     kb_interest_free(&want);
 }
 
+/* One evtx.log fact per log, from the walk over every record header. */
+static void test_log_fact(void **state)
+{
+    (void)state;
+    kb_interest want = {0};
+    assert_int_equal(kb_interest_add(&want, "VSS", 8193), 0);
+    parsed r;
+    parse_file(&r, fx.app, &want, KB_TIME_NONE, KB_TIME_NONE);
+    assert_non_null(r.log);
+    assert_int_equal(r.log->input, 0);
+    field_is(r.log, "channel", "Application");
+    field_is(r.log, "computer", "SRV01");
+    field_is(r.log, "records", "5");  /* every record, decoded or not */
+    field_is(r.log, "first_record", "1");
+    field_is(r.log, "last_record", "5");
+    field_is(r.log, "first_time", "2018-10-01T12:00:19.123Z");
+    field_is(r.log, "last_time", "2018-10-02T08:00:00Z");
+    assert_int_equal(r.in->facts, 2);  /* the events only */
+    done(&r);
+    kb_interest_free(&want);
+
+    /* A log cut inside its header: walked, nothing in it, no channel. */
+    parse_all(&r, fx.header_cut);
+    assert_non_null(r.log);
+    field_is(r.log, "records", "0");
+    assert_null(kb_fact_get(r.log, "channel"));
+    assert_null(kb_fact_get(r.log, "first_record"));
+    assert_null(kb_fact_get(r.log, "first_time"));
+    done(&r);
+}
+
 static void test_layout(void **state)
 {
     (void)state;
@@ -565,8 +612,10 @@ static void test_scan_recognises_evtx(void **state)
     assert_string_equal(inputs.items[0].kind, "evtx");
     assert_null(inputs.items[0].encoding);
     assert_string_equal(inputs.items[0].feeds[0], "eventlog:Application");
-    assert_int_equal(facts.n, 2);
+    assert_int_equal(facts.n, 3);  /* the two VSS 8193 events and the log */
     assert_int_equal(facts.items[0]->input, 0);
+    assert_string_equal(facts.items[2]->type, "evtx.log");
+    assert_int_equal(inputs.items[0].facts, 2);  /* the events */
     assert_int_equal(kb_inputs_recognised(&inputs), 1);
     kb_factlist_free(&facts);
     kb_inputs_free(&inputs);
@@ -738,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_named_data),
         cmocka_unit_test(test_time_filter),
         cmocka_unit_test(test_system_channel),
+        cmocka_unit_test(test_log_fact),
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_dirty_gets_a_note),
         cmocka_unit_test(test_corrupt_chunk_is_damaged),
