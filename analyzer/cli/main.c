@@ -4,7 +4,7 @@
 #include "engine/engine.h"
 #include "report/report.h"
 #include "scan/scan.h"
-#include "source/source.h"
+#include "cli/sources.h"
 #include "cli/tool_rules.h"
 
 #include <errno.h>
@@ -91,25 +91,6 @@ static void list_rules(const kb_ruleset *rules, kb_lang lang)
     for (size_t i = 0; i < rules->n; i++)
         printf("  %-44s v%-3d %s\n", rules->rules[i].id, rules->rules[i].version,
                kb_i18n_get(&rules->rules[i].title, lang));
-}
-
-/* --list-sources: the registry as a table (tab-separated, a header row),
- * which tools/fuzz.sh and tests/e2e/sources.sh read. */
-static void list_sources(FILE *out)
-{
-    fputs("name\tkind\tform\tfeed\tcovers\tlabel\tfacts\tname_hint\tcounts\n", out);
-    for (const kb_source *const *s = kb_sources(); *s; s++) {
-        const kb_source *src = *s;
-        fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\t", src->name, src->kind,
-                src->form == KB_FORM_TEXT ? "text" : "binary", src->feed,
-                src->covers == KB_COVERS_EVENTS ? "events" : "moment", src->label);
-        for (const kb_fact_decl *d = src->facts; d && d->type; d++)
-            fprintf(out, "%s%s", d == src->facts ? "" : ",", d->type);
-        fprintf(out, "\t%s\t", src->name_hint ? src->name_hint : "");
-        for (const kb_count_decl *c = src->counts; c && c->name; c++)
-            fprintf(out, "%s%s", c == src->counts ? "" : ",", c->name);
-        fputc('\n', out);
-    }
 }
 
 static int use_color(const kb_cli *cli, FILE *out)
@@ -256,7 +237,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (cli.list_sources) {
-        list_sources(stdout);
+        kb_cli_list_sources(stdout);
         return 0;
     }
     char *rules_dir = cli.rules_dir ? kb_strdup(cli.rules_dir) : default_rules_dir();

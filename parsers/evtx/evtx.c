@@ -714,6 +714,12 @@ const kb_source kb_source_evtx = {
     .facts = evtx_facts,
     .feed = KB_EVTX_FEED_PREFIX "<Channel>",
     .feed_values = classic_channels,
+    .collect = {
+        .file = "<Channel>.evtx",
+        .command = "wevtutil epl <Channel> <file>",
+        .why_en = "Export the <Channel> event log, covering the time of the problem.",
+        .why_ja = "問題が発生した期間を含む <Channel> イベント ログをエクスポートしてください。",
+    },
     .counts = evtx_counts,
     .covers = KB_COVERS_EVENTS,
     .name_hint = ".evtx",

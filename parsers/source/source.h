@@ -26,6 +26,7 @@
 #define KB_SOURCE_H
 
 #include "core/fact.h"
+#include "core/feeds.h"
 #include "core/input.h"
 #include "core/interest.h"
 #include "core/status.h"
@@ -108,6 +109,11 @@ typedef struct kb_source {
     /* For a computed feed: well-known values of its placeholder, a letter
      * away from which `rules check` suspects a typo; NULL-terminated. */
     const char *const *feed_values;
+    /* What to ask the customer for when no input provides the feed: the
+     * file, the exact command, why (en, ja); a computed feed's advice names
+     * its placeholder ("<Channel>.evtx"). This is the feed catalogue's entry
+     * (core/feeds.h); a rule's checkpoint may say otherwise. */
+    kb_collect_advice collect;
     const kb_count_decl *counts;     /* counts it reports (input.h); ends with {NULL}; may be NULL */
     kb_coverage_class covers;        /* events over time (a log), or one moment (a command output) */
     /* How files of this kind are usually named (".evtx"): never used to

@@ -157,5 +157,11 @@ const kb_source kb_source_sc = {
     .parse = parse,
     .facts = facts,
     .feed = "sc_query",
+    .collect = {
+        .file = "sc_queryex.txt",
+        .command = "sc queryex type= service state= all > <file>",
+        .why_en = "Lists every service with its type (its own process or a shared one), its state and its process id.",
+        .why_ja = "すべてのサービスの種類 (単独プロセスか共有プロセスか)、状態、プロセス ID がわかります。",
+    },
     .covers = KB_COVERS_MOMENT,
 };

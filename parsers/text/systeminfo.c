@@ -197,5 +197,11 @@ const kb_source kb_source_systeminfo = {
     .parse = parse,
     .facts = facts,
     .feed = "systeminfo",
+    .collect = {
+        .file = "systeminfo.txt",
+        .command = "systeminfo > <file>",
+        .why_en = "Names the Windows version and build, the hardware or virtual machine, and when the server last started.",
+        .why_ja = "Windows のバージョンとビルド、ハードウェアまたは仮想マシン、サーバーの最終起動時刻がわかります。",
+    },
     .covers = KB_COVERS_MOMENT,
 };

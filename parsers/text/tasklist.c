@@ -548,5 +548,11 @@ const kb_source kb_source_tasklist = {
     .parse = parse,
     .facts = facts,
     .feed = "tasklist_svc",
+    .collect = {
+        .file = "tasklist_svc.txt",
+        .command = "tasklist /svc > <file>",
+        .why_en = "Shows which services run in each process (several services often share one svchost.exe).",
+        .why_ja = "どのサービスがどのプロセスで動作しているかがわかります (複数のサービスが 1 つの svchost.exe を共有していることがよくあります)。",
+    },
     .covers = KB_COVERS_MOMENT,
 };

@@ -398,5 +398,11 @@ const kb_source kb_source_vssadmin = {
     .parse = parse,
     .facts = facts,
     .feed = "vssadmin_writers",
+    .collect = {
+        .file = "vssadmin_list_writers.txt",
+        .command = "vssadmin list writers > <file>",
+        .why_en = "Run in an elevated command prompt on the server, ideally right after a failed backup.",
+        .why_ja = "管理者として起動したコマンド プロンプトで、できればバックアップ失敗の直後に実行してください。",
+    },
     .covers = KB_COVERS_MOMENT,
 };

@@ -14,13 +14,13 @@ if ! "$KBSCAN" --list-sources > "$tmp/sources" 2>"$tmp/err"; then
   tap_fail "kbscan --list-sources ($(head -c 300 "$tmp/err"))"
   tap_done; exit 1
 fi
-# name kind form feed covers label facts name_hint counts
+# name kind form feed covers label facts name_hint counts collect
 tail -n +2 "$tmp/sources" > "$tmp/rows"
 names=$(cut -f1 "$tmp/rows" | paste -sd' ')
 kinds=$(cut -f2 "$tmp/rows" | paste -sd' ')
 tap_check "the registry lists sources ($names)" [ "$(wc -l < "$tmp/rows")" -ge 5 ]
-tap_check "every row has its nine columns" \
-  awk -F '\t' 'NF != 9 { bad = 1 } END { exit bad }' "$tmp/sources"
+tap_check "every row has its ten columns" \
+  awk -F "\t" 'NF != 10 { bad = 1 } END { exit bad }' "$tmp/sources"
 
 # Fuzz targets: textdecode, then one per source, in registry order.
 want="textdecode $names"
