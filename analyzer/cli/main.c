@@ -248,6 +248,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s", kb_buf_str(&errors));
         fprintf(stderr, "kbscan: the rules in %s are unusable\n", rules_dir);
         status = 2;
+    } else if (kb_rules_apply_catalogue(&rules, kb_cli_catalogue()) != 0) {
+        /* what to collect: the sources' advice where a rule says none */
+        fprintf(stderr, "kbscan: out of memory\n");
+        status = 2;
     } else if (cli.list_rules) {
         list_rules(&rules, cli.lang);
         status = 0;

@@ -7,6 +7,7 @@
  * which is why it lives with the CLI tools: the engine knows no file
  * format. */
 #include "source/source.h"
+#include "cli/sources.h"
 #include "rules/template.h"
 #include "cli/tool_rules.h"
 
@@ -375,6 +376,28 @@ static void check_source(checker *ck, const char *path, const kb_checkpoint *cp)
     free(list);
 }
 
+/* A checkpoint's collect that says again what the source of its feed says
+ * (the feed catalogue): said twice, the two would drift apart. */
+static void check_collect(checker *ck, const char *path, const kb_checkpoint *cp)
+{
+    const kb_collect *c = &cp->collect;
+    const kb_feed_entry *e = cp->feed ? kb_catalogue_find(kb_cli_catalogue(), cp->feed) : NULL;
+    if (!e || (!c->file && !c->why.en))
+        return;
+    int nomem = 0;
+    char *file = kb_advice_expand(e, cp->feed, e->advice->file, KB_ADVICE_FILE, NULL, &nomem);
+    char *command = kb_advice_expand(e, cp->feed, e->advice->command, KB_ADVICE_COMMAND, file, &nomem);
+    char *why = kb_advice_expand(e, cp->feed, e->advice->why_en, KB_ADVICE_PROSE, NULL, &nomem);
+    if (c->file && file && command && strcmp(c->file, file) == 0 && strcmp(c->command, command) == 0)
+        problem(ck, path, "gives the file and command the source of \"%s\" gives (%s): leave them out%s",
+                cp->feed, command, c->why.en ? ", keep \"why\"" : " (and \"collect\")");
+    else if (!c->file && why && strcmp(c->why.en, why) == 0)
+        problem(ck, path, "\"why\" says what the source of \"%s\" says: leave \"collect\" out", cp->feed);
+    free(file);
+    free(command);
+    free(why);
+}
+
 /* A count test no number of facts passes. */
 static int count_never_holds(const kb_checkpoint *cp)
 {
@@ -420,6 +443,8 @@ static void check_checkpoint(checker *ck, size_t i, const scope *scopes)
     check_cond(ck, sub, sc, cp->near_where);
     snprintf(sub, sizeof sub, "%s.near.say", path);
     check_text(ck, sub, scopes, sc, &cp->near_say);
+    snprintf(sub, sizeof sub, "%s.collect", path);
+    check_collect(ck, sub, cp);
 }
 
 static void mark_used(const kb_logic *l, char *used, size_t n)

@@ -16,6 +16,8 @@ if ! "$KBSCAN" --list-sources > "$tmp/sources" 2>"$tmp/err"; then
 fi
 # name kind form feed covers label facts name_hint counts collect
 tail -n +2 "$tmp/sources" > "$tmp/rows"
+# Empty columns survive `read` only with a separator that is not blank.
+tr '\t' '\037' < "$tmp/rows" > "$tmp/fields"
 names=$(cut -f1 "$tmp/rows" | paste -sd' ')
 kinds=$(cut -f2 "$tmp/rows" | paste -sd' ')
 tap_check "the registry lists sources ($names)" [ "$(wc -l < "$tmp/rows")" -ge 5 ]
@@ -31,7 +33,7 @@ tap_check "tools/fuzz.sh's targets are the registry's ($got)" [ "$got" = "$want"
 
 # Test data: seeds for every target; each seed of a source is recognised as
 # its kind (so the seeds are real inputs of that kind).
-while IFS=$'\t' read -r name kind form feed covers label facts hint counts; do
+while IFS=$'\037' read -r name kind form feed covers label facts hint counts collect; do
   seeds=tests/fuzz/seeds/$name
   if [ -z "$(ls -A "$seeds" 2>/dev/null)" ]; then
     tap_fail "$name: no test data in $seeds"
@@ -45,7 +47,7 @@ report, kind = json.load(open(sys.argv[1])), sys.argv[2]
 wrong = [(i["path"], i["kind"]) for i in report["inputs"] if i["kind"] != kind]
 assert report["inputs"] and not wrong, wrong
 EOF
-done < "$tmp/rows"
+done < "$tmp/fields"
 [ -n "$(ls -A tests/fuzz/seeds/textdecode 2>/dev/null)" ]
 tap_check "textdecode: test data in tests/fuzz/seeds/textdecode" [ $? -eq 0 ]
 
@@ -58,11 +60,14 @@ sed -n '/^## What it reads/,/^## /p' README.md | grep '^| `' | awk -F '|' '{ pri
   tr -d ' `' | paste -sd' ' > "$tmp/readme"
 tap_check "README.md's inputs table is the registry's ($(cat "$tmp/readme"))" [ "$(cat "$tmp/readme")" = "$kinds" ]
 
-# docs/facts.md: a section per source saying its kind and feed.
-while IFS=$'\t' read -r name kind form feed covers label facts hint counts; do
+# docs/facts.md: a section per source saying its kind and feed, and what
+# to collect when its feed is missing.
+while IFS=$'\037' read -r name kind form feed covers label facts hint counts collect; do
   tap_check "docs/facts.md has a section for $kind (feed $feed)" \
     grep -qF "(kind \`$kind\`, feed \`$feed\`" docs/facts.md
-done < "$tmp/rows"
+  tap_check "docs/facts.md says what to collect for $feed ($collect)" \
+    grep -qF "\`$collect\`" docs/facts.md
+done < "$tmp/fields"
 
 # rules check: knows every source's feed and fact types, and no other.
 mkdir -p "$tmp/rules"

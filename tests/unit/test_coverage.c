@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/sources.h"
 #include "engine/coverage.h"
 
 #define SEED_RULE "rules/vss-writers-missing-eventsystem-shared.json"
@@ -32,6 +33,8 @@ static void world_init(world *w)
     w->rules.rules = calloc(1, sizeof(kb_rule));
     kb_buf errors = KB_BUF_INIT;
     assert_int_equal(kb_rule_load_file(SEED_RULE, &w->rules.rules[0], &errors), 0);
+    /* what to collect, as kbscan gives it: the sources' advice */
+    assert_int_equal(kb_rule_apply_catalogue(&w->rules.rules[0], kb_cli_catalogue()), 0);
     w->rules.n = 1;
     kb_buf_free(&errors);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/sources.h"
 #include "report/escape.h"
 #include "report/report.h"
 
@@ -80,6 +81,8 @@ static void build(world *w, kb_lang lang)
     w->rules.rules = calloc(1, sizeof(kb_rule));
     kb_buf errors = KB_BUF_INIT;
     assert_int_equal(kb_rule_load_file(SEED_RULE, &w->rules.rules[0], &errors), 0);
+    /* what to collect, as kbscan gives it: the sources' advice */
+    assert_int_equal(kb_rule_apply_catalogue(&w->rules.rules[0], kb_cli_catalogue()), 0);
     kb_buf_free(&errors);
     w->rules.n = 1;
     const char *names[] = {"vss\xff" HOSTILE ".txt", /* file names need not be UTF-8 */ "Application.evtx", "tasklist.txt"};
