@@ -19,9 +19,12 @@
  *      there must be recognised as this kind; they seed and replay its fuzz
  *      target) and its parser's unit test;
  *   3. one line in the registry, X(<name>) in parsers/source/registry.c;
- *   4. its docs: a row of the inputs table in README.md and a section
- *      "(kind `...`, feed `...`)" in docs/facts.md naming every fact type
- *      and field it declares. */
+ *   4. its docs: a row of the inputs table in README.md (in registry
+ *      order) and a section "(kind `...`, feed `...`)" in docs/facts.md
+ *      naming every fact type and field it declares and its collect
+ *      command.
+ * Nothing else names a source: the fuzz targets, --help, `rules check`,
+ * the feed catalogue and the scan take it from the registry. */
 #ifndef KB_SOURCE_H
 #define KB_SOURCE_H
 

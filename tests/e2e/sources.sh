@@ -4,7 +4,10 @@
 # targets (the Makefile's and tools/fuzz.sh's), the seeds every target has
 # (recognised as its kind), `kbscan --help`, `kbscan rules check`'s inputs
 # and fact types, the inputs table of README.md and the sections of
-# docs/facts.md. The registry is read from `kbscan --list-sources`.
+# docs/facts.md. The registry is read from `kbscan --list-sources`. And the
+# layers that must not know a source do not: no header of parsers/ is
+# included by analyzer/{core,rules,engine,report}, and no kind is named in
+# analyzer/{engine,report,scan}.
 . "$(dirname "$0")/../lib/tap.sh"
 cd "$repo_root" || exit 1
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -96,4 +99,10 @@ tap_check "rules check: an unknown input is told with the registry's feeds" \
   grep -qF "(inputs: $feeds)" "$tmp/unknown"
 tap_check "rules check: unknown facts are told with the registry's fact types" \
   grep -qF "(facts: $types)" "$tmp/unknown"
+
+# The layers: a source is known by the registry only.
+bad=$(grep -ln '#include "\(source\|text\|evtx\)/' analyzer/core/* analyzer/rules/* analyzer/engine/* analyzer/report/* 2>/dev/null)
+tap_check "no file of analyzer/{core,rules,engine,report} includes a parser's header${bad:+ ($bad)}" [ -z "$bad" ]
+bad=$(grep -ln '"evtx"' analyzer/engine/* analyzer/report/* analyzer/scan/* 2>/dev/null)
+tap_check "no file of analyzer/{engine,report,scan} names the kind \"evtx\"${bad:+ ($bad)}" [ -z "$bad" ]
 tap_done
