@@ -75,7 +75,7 @@ static off64_t reader_seek(intptr_t *io, off64_t offset, int whence, libbfio_err
     bfio_reader *r = (bfio_reader *)io;
     int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)r->offset
                  : whence == SEEK_END ? (int64_t)r->h->size : -1;
-    if (base < 0 || (offset < 0 && -offset > base) || (offset > 0 && offset > INT64_MAX - base))
+    if (base < 0 || (offset < 0 && offset < -base) || (offset > 0 && offset > INT64_MAX - base))
         return -1;
     r->offset = (uint64_t)(base + offset);
     return (off64_t)r->offset;
