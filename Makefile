@@ -141,35 +141,37 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@tools/bench.sh $(KBSCAN) $(EVTXGEN)
 
-# `make fuzz`: libFuzzer targets (clang): fuzz_textdecode and one per text
-# parser (fuzz_vssadmin, fuzz_tasklist, fuzz_sc, fuzz_systeminfo), all built
-# from fuzz/fuzz_text.c, and fuzz_evtx; each runs FUZZ_SECONDS, seeded with
-# tests/fuzz/seeds/, the samples, evtxgen's damaged files and the corpus
-# when present (`tools/fuzz.sh BUILD SECONDS [TARGET...]` runs some only).
-# Inputs that crash go to build/fuzz/; keep them in
-# tests/fuzz/regressions/<target>/ (replayed by make check).
+# `make fuzz`: libFuzzer targets (clang): fuzz_textdecode and one per source
+# of the registry (fuzz_vssadmin, ..., fuzz_evtx: the X(name) lines of
+# parsers/source/registry.c), all built from fuzz/fuzz_source.c; each runs
+# FUZZ_SECONDS, seeded with tests/fuzz/seeds/<target>/, the samples, and,
+# for evtx, evtxgen's damaged files and the corpus when present
+# (`tools/fuzz.sh BUILD SECONDS [TARGET...]` runs some only). Inputs that
+# crash go to build/fuzz/; keep them in tests/fuzz/regressions/<target>/
+# (replayed by make check). `make fuzz-targets` prints the list.
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD := build/fuzz
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined
-FUZZ_TEXT_TARGETS := textdecode vssadmin tasklist sc systeminfo
-FUZZ_TEXT_BINS = $(FUZZ_TEXT_TARGETS:%=$(BUILD)/fuzz_%)
+FUZZ_SOURCES := $(shell sed -n 's/^ *X(\([a-z0-9_]*\)).*/\1/p' parsers/source/registry.c)
+FUZZ_TARGETS := textdecode $(FUZZ_SOURCES)
+FUZZ_BINS = $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
 fuzz:
 	@KBSCAN_EXTRA_PACKAGES="clang libclang-rt-dev $(KBSCAN_EXTRA_PACKAGES)" tools/deps.sh
 	@$(MAKE) --no-print-directory CC=clang BUILD=$(FUZZ_BUILD) CFLAGS='$(FUZZ_FLAGS)' \
 	    fuzz-bins
 	@tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
-.PHONY: fuzz-bins
-fuzz-bins: $(FUZZ_TEXT_BINS) $(BUILD)/fuzz_evtx $(BUILD)/fuzz_binxml $(BUILD)/evtxgen
+.PHONY: fuzz-bins fuzz-targets
+fuzz-bins: $(FUZZ_BINS) $(BUILD)/fuzz_binxml $(BUILD)/evtxgen $(KBSCAN)
 
-$(BUILD)/obj/fuzz/text-%.o: fuzz/fuzz_text.c
+fuzz-targets:
+	@echo $(FUZZ_TARGETS)
+
+$(BUILD)/obj/fuzz/target-%.o: fuzz/fuzz_source.c
 	@mkdir -p $(dir $@)
 	$(Q)$(call quiet,CC,$<)$(CC) $(ALL_CFLAGS) -DKB_FUZZ_TARGET='"$*"' -MMD -MP -c -o $@ $<
 
-$(FUZZ_TEXT_BINS): $(BUILD)/fuzz_%: $(BUILD)/obj/fuzz/text-%.o $(FUZZ_SHARED) $(LIB_OBJ)
-	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
-
-$(BUILD)/fuzz_evtx: $(BUILD)/obj/fuzz/fuzz_evtx.o $(FUZZ_SHARED) $(LIB_OBJ)
+$(FUZZ_BINS): $(BUILD)/fuzz_%: $(BUILD)/obj/fuzz/target-%.o $(FUZZ_SHARED) $(LIB_OBJ)
 	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 $(BUILD)/fuzz_binxml: $(BUILD)/obj/fuzz/fuzz_binxml.o $(LIB_OBJ)

@@ -4,19 +4,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "source/source.h"
 
-static void parse_text_with(const kb_text_parser *parser, const kb_text *text)
+static kb_parse_ctx fuzz_ctx(kb_inputs *inputs, long i, kb_factlist *facts, const kb_interest *interest,
+                             int no_prefilter, size_t threads)
+{
+    kb_parse_ctx ctx = {.input = &inputs->items[i], .input_index = (size_t)i, .facts = facts,
+                        .interest = interest, .since = KB_TIME_NONE, .until = KB_TIME_NONE,
+                        .no_prefilter = no_prefilter, .threads = threads};
+    return ctx;
+}
+
+static void parse_text_with(const kb_source *src, const kb_text *text)
 {
     kb_inputs inputs = {0};
     kb_factlist facts = {0};
     kb_interest interest = {0};
     long i = kb_inputs_add(&inputs, "fuzz.txt");
     if (i >= 0) {
-        kb_parse_ctx ctx = {&inputs.items[i], (size_t)i, &facts, &interest, KB_TIME_NONE, KB_TIME_NONE, 0, 1, NULL};
-        parser->parse(text, &ctx);
+        kb_parse_ctx ctx = fuzz_ctx(&inputs, i, &facts, &interest, 0, 1);
+        src->parse(text, &ctx);
     }
     kb_factlist_free(&facts);
     kb_inputs_free(&inputs);
@@ -44,46 +52,20 @@ static void fuzz_textdecode(const uint8_t *data, size_t size)
         kb_text_free(&read.text);
 }
 
-/* One parser over the decoded text, whatever the other parsers think of it. */
-static void fuzz_parser(const char *kind, const uint8_t *data, size_t size)
+/* A text source over the decoded text, whatever the other sources think of it. */
+static void fuzz_text_source(const kb_source *src, const uint8_t *data, size_t size)
 {
-    const kb_text_parser *parser = NULL;
-    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++)
-        if (strcmp((*p)->kind, kind) == 0)
-            parser = *p;
     kb_text text;
     char err[256];
-    if (!parser || kb_text_decode(data, size, &text, err, sizeof err) != KB_OK)
+    if (kb_text_decode(data, size, &text, err, sizeof err) != KB_OK)
         return;
-    parser->sniff(&text);
-    parser->locale(&text);
-    parse_text_with(parser, &text);
+    src->sniff(&text);
+    src->locale(&text);
+    parse_text_with(src, &text);
     kb_text_free(&text);
 }
 
-const char *const kb_fuzz_text_targets[] = {"textdecode", "vssadmin", "tasklist", "sc", "systeminfo", NULL};
-
-int kb_fuzz_text_target(const char *target, const uint8_t *data, size_t size)
-{
-    static const struct {
-        const char *target, *kind;
-    } parsers[] = {
-        {"vssadmin", "vssadmin_writers"}, {"tasklist", "tasklist_svc"}, {"sc", "sc_query"},
-        {"systeminfo", "systeminfo"},
-    };
-    if (strcmp(target, "textdecode") == 0) {
-        fuzz_textdecode(data, size);
-        return 0;
-    }
-    for (size_t i = 0; i < sizeof parsers / sizeof parsers[0]; i++)
-        if (strcmp(target, parsers[i].target) == 0) {
-            fuzz_parser(parsers[i].kind, data, size);
-            return 0;
-        }
-    return -1;
-}
-
-static void parse_evtx(const char *path, int no_prefilter, size_t threads)
+static void parse_binary(const kb_source *src, const kb_input_handle *h, int no_prefilter, size_t threads)
 {
     kb_inputs inputs = {0};
     kb_factlist facts = {0};
@@ -91,35 +73,61 @@ static void parse_evtx(const char *path, int no_prefilter, size_t threads)
     kb_interest_add(&interest, "VSS", 8193);
     kb_interest_add(&interest, "VSS", 13);
     kb_interest_add(&interest, "Microsoft-Windows-Backup", -1);
-    long i = kb_inputs_add(&inputs, "fuzz.evtx");
+    long i = kb_inputs_add(&inputs, h->name);
     if (i >= 0) {
-        kb_parse_ctx ctx = {&inputs.items[i], (size_t)i, &facts, &interest, KB_TIME_NONE, KB_TIME_NONE,
-                            no_prefilter, threads, NULL};
-        kb_evtx_parse(path, &ctx);
+        kb_input_set_source(&inputs.items[i], src->kind, src->covers, src->counts);
+        kb_parse_ctx ctx = fuzz_ctx(&inputs, i, &facts, &interest, no_prefilter, threads);
+        src->parse_input(h, &ctx);
     }
     kb_interest_free(&interest);
     kb_factlist_free(&facts);
     kb_inputs_free(&inputs);
 }
 
-void kb_fuzz_evtx(const uint8_t *data, size_t size)
+/* A binary source over the bytes as a memory input, when it recognises them. */
+static void fuzz_binary_source(const kb_source *src, const uint8_t *data, size_t size)
 {
-    char path[] = "/tmp/kbscan-fuzz-XXXXXX";
-    int fd = mkstemp(path);
-    if (fd < 0)
+    kb_input_handle h;
+    kb_handle_from_memory(&h, data, size, "fuzz.bin");
+    if (!src->sniff_head(data, size < KB_SNIFF_BYTES ? size : KB_SNIFF_BYTES))
         return;
-    size_t done = 0;
-    while (done < size) {
-        ssize_t n = write(fd, data + done, size - done);
-        if (n <= 0)
-            break;
-        done += (size_t)n;
+    parse_binary(src, &h, 0, 1);
+    parse_binary(src, &h, 1, 1);
+    parse_binary(src, &h, 0, 2);
+}
+
+static size_t source_count(void)
+{
+    size_t n = 0;
+    while (kb_sources()[n])
+        n++;
+    return n;
+}
+
+size_t kb_fuzz_target_count(void)
+{
+    return 1 + source_count();
+}
+
+const char *kb_fuzz_target_name(size_t i)
+{
+    return i == 0 ? "textdecode" : i <= source_count() ? kb_sources()[i - 1]->name : NULL;
+}
+
+int kb_fuzz_target(const char *target, const uint8_t *data, size_t size)
+{
+    if (strcmp(target, "textdecode") == 0) {
+        fuzz_textdecode(data, size);
+        return 0;
     }
-    close(fd);
-    if (done == size && kb_evtx_sniff(data, size)) {
-        parse_evtx(path, 0, 1);
-        parse_evtx(path, 1, 1);
-        parse_evtx(path, 0, 2);
+    for (const kb_source *const *s = kb_sources(); *s; s++) {
+        if (strcmp((*s)->name, target) != 0)
+            continue;
+        if ((*s)->form == KB_FORM_TEXT)
+            fuzz_text_source(*s, data, size);
+        else
+            fuzz_binary_source(*s, data, size);
+        return 0;
     }
-    unlink(path);
+    return -1;
 }

@@ -7,16 +7,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The text targets, NULL-terminated: "textdecode" (the decoder, every
- * candidate code page, and the page choice of kb_text_read), then one per
- * text parser ("vssadmin", "tasklist", "sc", "systeminfo"). */
-extern const char *const kb_fuzz_text_targets[];
+/* The targets: "textdecode" (the decoder, every candidate code page, and
+ * the page choice of kb_text_read), then one per source of the registry,
+ * named as the source (parsers/source/registry.c: "vssadmin", ..., "evtx").
+ * Target i for i < kb_fuzz_target_count(). */
+size_t kb_fuzz_target_count(void);
+const char *kb_fuzz_target_name(size_t i);
 
-/* Runs the named text target on the bytes; 0, or -1 for an unknown name. */
-int kb_fuzz_text_target(const char *target, const uint8_t *data, size_t size);
-
-/* Writes the bytes to a temporary .evtx and parses it three ways: with the
- * prefilter, without it, and with the walk split across threads. */
-void kb_fuzz_evtx(const uint8_t *data, size_t size);
+/* Runs the named target on the bytes; 0, or -1 for an unknown name. A text
+ * source's target runs it over the decoded text, whatever the other
+ * sources think of it; a binary source's target parses the bytes as a
+ * memory input three ways: with the prefilter, without it, and with the
+ * walk split across threads. */
+int kb_fuzz_target(const char *target, const uint8_t *data, size_t size);
 
 #endif

@@ -1,38 +1,62 @@
 #!/usr/bin/env bash
 # fuzz.sh BUILD SECONDS [TARGET...]: runs the libFuzzer targets built by
-# `make fuzz` (all of them, or the TARGETs named: textdecode vssadmin
-# tasklist sc systeminfo evtx), each for SECONDS, one after the other.
-# Text targets are seeded with tests/fuzz/seeds/<target>/, the kept
-# reproducers and the sample bundles' text files; evtx with the samples,
-# evtxgen's damaged files and the real corpus when present. New inputs go to
-# BUILD/corpus-<target>; an input that crashes is saved as
+# `make fuzz` (all of them, or the TARGETs named), each for SECONDS, one
+# after the other. The targets are textdecode and one per source of the
+# registry, as BUILD/kbscan lists them (`fuzz.sh --list BUILD` prints them).
+# Every target is seeded with tests/fuzz/seeds/<target>/ and the kept
+# reproducers; a text target also with the sample bundles' text files, a
+# binary one with the sample files named as its kind's usually are (.evtx),
+# and evtx with evtxgen's damaged files and the real corpus when present.
+# New inputs go to BUILD/corpus-<target>; an input that crashes is saved as
 # BUILD/<target>/crash-* and the run fails. Each run ends with libFuzzer's
 # final stats (stat::number_of_executed_units is the executions).
 set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# "name form name_hint" per source, from the registry (kbscan --list-sources).
+sources() {
+    "$1/kbscan" --list-sources | awk -F '\t' 'NR > 1 { print $1, $3, ($8 == "" ? "-" : $8) }'
+}
+
+if [ "${1:-}" = --list ]; then
+    build=${2:?usage: fuzz.sh --list BUILD}
+    echo textdecode
+    sources "$build" | cut -d' ' -f1
+    exit 0
+fi
 build=${1:?usage: fuzz.sh BUILD SECONDS [TARGET...]}
 seconds=${2:-60}
 shift 2 || shift $#
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(textdecode vssadmin tasklist sc systeminfo evtx)
-cd "$(dirname "$0")/.."
+[ ${#targets[@]} -gt 0 ] || mapfile -t targets < <("$0" --list "$build")
 export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0"
 corpus=${KBSCAN_CORPUS:-../shared/corpus/evtx}
 
-seed_text() {
-    local dir=$1 target=$2
-    find samples/bundles samples/src -type f ! -name '*.evtx' ! -name '*.json' -exec cp {} "$dir/" \; 2>/dev/null || true
-    for kept in "tests/fuzz/seeds/$target" "tests/fuzz/regressions/$target"; do
+form_of() { sources "$build" | awk -v t="$1" '$1 == t { print $2 " " $3 }'; }
+
+seed_kept() {
+    local dir=$1 target=$2 kept
+    for kept in "tests/fuzz/seeds/$target" "tests/fuzz/regressions/$target" "fuzz/regressions/$target"; do
         [ -d "$kept" ] && find "$kept" -type f -exec cp {} "$dir/" \;
     done
     return 0
 }
 
-seed_evtx() {
-    local dir=$1 n=0 f
-    for f in samples/bundles/*/*.evtx samples/bundles/*/*/*.evtx; do
-        [ -f "$f" ] && cp "$f" "$dir/sample-$((n++)).evtx"
-    done
-    local json=samples/events/seed-ja-application.json
+seed_text() {
+    find samples/bundles samples/src -type f ! -name '*.evtx' ! -name '*.json' -exec cp {} "$1/" \; 2>/dev/null || true
+}
+
+seed_binary() {
+    local dir=$1 hint=$2 n=0 f
+    [ "$hint" != - ] || return 0
+    while IFS= read -r -d '' f; do
+        cp "$f" "$dir/sample-$((n++))$hint"
+    done < <(find samples/bundles -type f -iname "*$hint" -print0)
+}
+
+# Seeds only the event log target has: evtxgen's damaged logs, the corpus.
+extra_seeds_evtx() {
+    local dir=$1 json=samples/events/seed-ja-application.json
     "$build/evtxgen" --dirty -o "$dir/dirty.evtx" "$json"
     "$build/evtxgen" --truncate 30000 -o "$dir/cut.evtx" "$json"
     "$build/evtxgen" --corrupt-chunk 0 -o "$dir/crc.evtx" "$json"
@@ -49,11 +73,14 @@ for target in "${targets[@]}"; do
     seeds=$build/seeds/$target
     work=$build/$target
     rm -rf "$seeds"; mkdir -p "$seeds" "$build/corpus-$target" "$work"
-    if [ "$target" = evtx ]; then
-        seed_evtx "$seeds"; max_len=2097152
+    seed_kept "$seeds" "$target"
+    read -r form hint <<<"$(form_of "$target")" || true
+    if [ "${form:-text}" = binary ]; then
+        seed_binary "$seeds" "$hint"; max_len=2097152
     else
-        seed_text "$seeds" "$target"; max_len=65536
+        seed_text "$seeds"; max_len=65536
     fi
+    if declare -F "extra_seeds_$target" >/dev/null; then "extra_seeds_$target" "$seeds"; fi
     echo "== fuzz_$target for $seconds s"
     (cd "$work" && "../fuzz_$target" -max_total_time="$seconds" -max_len=$max_len -rss_limit_mb=2048 \
         -timeout=20 -print_final_stats=1 "../corpus-$target" "../seeds/$target" 2>&1 | tail -n 16) || true

@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "report/report.h"
 #include "scan/scan.h"
+#include "cli/sources.h"
 #include "cli/tool_rules.h"
 
 #include <errno.h>
@@ -262,6 +263,10 @@ int main(int argc, char **argv)
         printf("kbscan %s\n", KBSCAN_VERSION);
         return 0;
     }
+    if (cli.list_sources) {
+        kb_cli_list_sources(stdout);
+        return 0;
+    }
     const char *outputs[] = {cli.output, cli.json_file, cli.html_file};
     if (kb_outputs_check(outputs, 3, cli.paths, cli.npaths) != 0)
         return 2;
@@ -272,6 +277,10 @@ int main(int argc, char **argv)
     if (kb_rules_load_dir(rules_dir, &rules, &errors) != KB_OK) {
         fprintf(stderr, "%s", kb_buf_str(&errors));
         fprintf(stderr, "kbscan: the rules in %s are unusable\n", rules_dir);
+        status = 2;
+    } else if (kb_rules_apply_catalogue(&rules, kb_cli_catalogue()) != 0) {
+        /* what to collect: the sources' advice where a rule says none */
+        fprintf(stderr, "kbscan: out of memory\n");
         status = 2;
     } else if (cli.list_rules) {
         list_rules(&rules, cli.lang);

@@ -1,6 +1,8 @@
-/* options.c: command-line parsing for kbscan (see options.h). */
+/* options.c: command-line parsing for kbscan (see options.h). The inputs
+ * --help lists are the sources' registry (parsers/source/registry.c). */
 #include "cli/options.h"
 #include "core/fact.h"
+#include "source/source.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -9,16 +11,32 @@
 
 enum {
     OPT_JSON = 256, OPT_HTML, OPT_RULES, OPT_LIST_RULES, OPT_SINCE, OPT_UNTIL, OPT_LANG, OPT_COLOR,
-    OPT_MAX_EVIDENCE, OPT_NO_PREFILTER, OPT_JOBS, OPT_NO_ISOLATION, OPT_WORKER_CPU, OPT_WORKER_MEMORY
+    OPT_MAX_EVIDENCE, OPT_NO_PREFILTER, OPT_JOBS, OPT_NO_ISOLATION, OPT_WORKER_CPU, OPT_WORKER_MEMORY,
+    OPT_LIST_SOURCES
 };
+
+/* The inputs kbscan reads, one line per source: kind and label. */
+static void list_inputs(FILE *out)
+{
+    fputs("Inputs (each file is recognised by its content, never by its name):\n", out);
+    for (const kb_source *const *s = kb_sources(); *s; s++) {
+        const kb_source *src = *s;
+        fprintf(out, "  %-22s %s", src->kind, src->label);
+        if (src->name_hint)
+            fprintf(out, " (%s)", src->name_hint);
+        if (strcmp(src->feed, src->kind) != 0)
+            fprintf(out, "; feeds %s", src->feed);
+        fputc('\n', out);
+    }
+}
 
 void kb_cli_usage(FILE *out)
 {
     fputs("Usage: kbscan [OPTIONS] PATH...\n"
           "       kbscan rules check|test [DIR|FILE...]   (see kbscan rules --help)\n"
           "Analyses a Windows support bundle (a folder, walked recursively, or single\n"
-          "files: saved vssadmin, tasklist, systeminfo, sc output and .evtx event logs)\n"
-          "against the known-issue rules, and reports verdicts with their evidence.\n"
+          "files; see Inputs below) against the known-issue rules, and reports\n"
+          "verdicts with their evidence.\n"
           "\n"
           "Options:\n"
           "  -f, --format FORMAT    report format on stdout or -o: text (default), json,\n"
@@ -51,7 +69,10 @@ void kb_cli_usage(FILE *out)
           "                         (files named by -o, --json, --html are still written)\n"
           "  -h, --help             show this help and exit\n"
           "  -V, --version          show the version and exit\n"
-          "\n"
+          "\n",
+          out);
+    list_inputs(out);
+    fputs("\n"
           "Exit status: 0 analysed, no known issue matched; 1 a known issue matched;\n"
           "3 none matched but a rule cannot tell (an input is missing or damaged);\n"
           "2 a PATH that does not exist (the rest is still reported), usage error,\n"
@@ -102,6 +123,7 @@ static int parse_option(int c, const char *arg, kb_cli *cli)
     case OPT_HTML: cli->html_file = arg; return 0;
     case OPT_RULES: cli->rules_dir = arg; return 0;
     case OPT_LIST_RULES: cli->list_rules = 1; return 0;
+    case OPT_LIST_SOURCES: cli->list_sources = 1; return 0;
     case OPT_SINCE: return parse_time_arg("--since", arg, &cli->since);
     case OPT_UNTIL: return parse_time_arg("--until", arg, &cli->until);
     case OPT_LANG:
@@ -175,6 +197,7 @@ int kb_cli_parse(int argc, char **argv, kb_cli *cli)
         {"html", required_argument, NULL, OPT_HTML},
         {"rules", required_argument, NULL, OPT_RULES},
         {"list-rules", no_argument, NULL, OPT_LIST_RULES},
+        {"list-sources", no_argument, NULL, OPT_LIST_SOURCES},
         {"since", required_argument, NULL, OPT_SINCE},
         {"until", required_argument, NULL, OPT_UNTIL},
         {"lang", required_argument, NULL, OPT_LANG},
@@ -203,7 +226,7 @@ int kb_cli_parse(int argc, char **argv, kb_cli *cli)
     }
     cli->paths = (const char *const *)argv + optind;
     cli->npaths = (size_t)(argc - optind);
-    if (cli->show_help || cli->show_version || cli->list_rules)
+    if (cli->show_help || cli->show_version || cli->list_rules || cli->list_sources)
         return 0;
     if (cli->npaths == 0)
         return usage_error("%s", "no PATH given: name a bundle folder or files");

@@ -19,6 +19,7 @@ typedef struct kb_cli {
     const char *html_file;     /* --html FILE */
     const char *rules_dir;     /* --rules DIR */
     int list_rules;
+    int list_sources;          /* --list-sources (not in --help): the registry, for tests and tools */
     int quiet;
     int show_help, show_version;
     kb_lang lang;

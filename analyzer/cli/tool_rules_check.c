@@ -3,11 +3,12 @@
  * parser produces, a field those facts never carry, in conditions, show,
  * extract and {{placeholders}}, a count that never holds), deciding
  * checkpoints the verdict ignores, and fixtures missing or naming no
- * bundle. It reads the parsers' declarations (source.h) and the combiners'
- * (combiners.h), which is why it lives with the CLI tools: the engine knows
- * no file format. */
+ * bundle. It reads the sources' declarations (the registry, source.h) and
+ * the combiners' (combiners.h), which is why it lives with the CLI tools:
+ * the engine knows no file format. */
 #include "core/alloc.h"
 #include "source/source.h"
+#include "cli/sources.h"
 #include "combiners/combiners.h"
 #include "rules/template.h"
 #include "cli/tool_rules.h"
@@ -69,24 +70,15 @@ const char *kb_fixture_name(const kb_fixture *fx)
     return fx->bundle ? fx->bundle : fx->fixture ? fx->fixture : "?";
 }
 
-/* ---- what the parsers produce -------------------------------------------- */
-
-static int is_eventlog_feed(const char *feed)
-{
-    return strncmp(feed, KB_EVTX_FEED_PREFIX, strlen(KB_EVTX_FEED_PREFIX)) == 0;
-}
+/* ---- what the sources produce -------------------------------------------- */
 
 /* The facts of the source that produces feed, or NULL when none does. */
 static const kb_fact_decl *facts_of_feed(const char *feed)
 {
-    if (is_eventlog_feed(feed))
-        return kb_evtx_facts;
     if (strcmp(feed, KB_FEED_DERIVED) == 0)
         return kb_derived_facts();
-    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++)
-        if (strcmp((*p)->feed, feed) == 0)
-            return (*p)->facts;
-    return NULL;
+    const kb_source *src = kb_source_of_feed(feed);
+    return src ? src->facts : NULL;
 }
 
 static const kb_fact_decl *find_type(const kb_fact_decl *decls, const char *type)
@@ -98,20 +90,20 @@ static const kb_fact_decl *find_type(const kb_fact_decl *decls, const char *type
 }
 
 /* The declaration of a fact type, from whichever source produces it, and
- * the input that brings it; NULL when no parser produces the type. */
+ * the input that brings it; NULL when no source produces the type. */
 static const kb_fact_decl *find_type_anywhere(const char *type, const char **feed)
 {
-    const kb_fact_decl *d;
-    *feed = KB_EVTX_FEED_PREFIX "<Channel>";
-    if ((d = find_type(kb_evtx_facts, type)))
+    const kb_fact_decl *d = find_type(kb_derived_facts(), type);
+    if (d) {
+        *feed = KB_FEED_DERIVED;
         return d;
-    *feed = KB_FEED_DERIVED;
-    if ((d = find_type(kb_derived_facts(), type)))
-        return d;
-    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++) {
-        *feed = (*p)->feed;
-        if ((d = find_type((*p)->facts, type)))
+    }
+    for (const kb_source *const *s = kb_sources(); *s; s++) {
+        d = find_type((*s)->facts, type);
+        if (d) {
+            *feed = (*s)->feed;
             return d;
+        }
     }
     *feed = NULL;
     return NULL;
@@ -120,24 +112,20 @@ static const kb_fact_decl *find_type_anywhere(const char *type, const char **fee
 #define MAX_NAMES 128
 
 /* Every input, or every fact type, NULL-terminated (for messages and
- * "did you mean"); the strings are the parsers' own. */
+ * "did you mean"); the strings are the sources' own. */
 static void known_names(const char **out, int types)
 {
     size_t n = 0;
-    for (const kb_text_parser *const *p = kb_text_parsers(); *p && n < MAX_NAMES - 3; p++) {
+    for (const kb_source *const *s = kb_sources(); *s && n < MAX_NAMES - 2; s++) {
         if (!types)
-            out[n++] = (*p)->feed;
-        for (const kb_fact_decl *d = (*p)->facts; types && d && d->type && n < MAX_NAMES - 2; d++)
+            out[n++] = (*s)->feed;
+        for (const kb_fact_decl *d = (*s)->facts; types && d && d->type && n < MAX_NAMES - 1; d++)
             out[n++] = d->type;
     }
-    for (const kb_fact_decl *d = kb_evtx_facts; types && d->type && n < MAX_NAMES - 1; d++)
-        out[n++] = d->type;
     for (const kb_fact_decl *d = kb_derived_facts(); types && d->type && n < MAX_NAMES - 1; d++)
         out[n++] = d->type;
-    if (!types) {
-        out[n++] = KB_EVTX_FEED_PREFIX "<Channel>";
+    if (!types)
         out[n++] = KB_FEED_DERIVED;
-    }
     out[n] = NULL;
 }
 
@@ -323,30 +311,61 @@ static void check_text(checker *ck, const char *path, const scope *scopes, const
     check_template(ck, path, scopes, here, text->ja);
 }
 
+/* A computed feed ("eventlog:<Channel>"): its placeholder, lower case
+ * ("channel"), into out. */
+static void placeholder_of(const kb_source *src, char *out, size_t outlen)
+{
+    size_t n;
+    kb_source_feed_prefix(src, &n);
+    const char *name = src->feed + n + 1, *end = strchr(name, '>');
+    size_t len = end ? (size_t)(end - name) : strlen(name);
+    snprintf(out, outlen, "%.*s", (int)len, name);
+    for (char *p = out; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+}
+
+/* The value of a computed feed (the channel of "eventlog:Application"):
+ * empty or a pattern names nothing; one a letter or two from a well-known
+ * value (a classic log's name) is a typo that would keep the rule at
+ * "cannot tell" for ever. Any other value can be real
+ * (Microsoft-Windows-Backup, ...). */
+static void check_feed_value(checker *ck, const char *path, const kb_checkpoint *cp, const kb_source *src)
+{
+    size_t n;
+    const char *prefix = kb_source_feed_prefix(src, &n);
+    const char *value = cp->feed + n;
+    const char *const *known = src->feed_values;
+    char what[64];
+    placeholder_of(src, what, sizeof what);
+    if (!*value || strchr(value, '*')) {
+        problem(ck, path, "\"%s\" names no %s %s, e.g. \"%.*s%s\"", cp->feed, src->label, what, (int)n,
+                prefix, known && *known ? *known : "...");
+        return;
+    }
+    const char *near = NULL;
+    for (const char *const *c = known; c && *c; c++)
+        if (strcmp(value, *c) == 0)
+            return;
+    for (const char *const *c = known; c && *c && !near; c++)
+        if (kb_strcaseeq(value, *c))
+            near = *c;
+    if (!near && known)
+        near = kb_closest_word(value, known);
+    if (near)
+        problem(ck, path, "no %s feeds \"%s\": %ss are compared exactly (did you mean \"%.*s%s\"?)",
+                src->label, cp->feed, what, (int)n, prefix, near);
+}
+
 static void check_input(checker *ck, const char *path, const kb_checkpoint *cp)
 {
-    static const char *const channels[] = {"Application", "System", "Security", "Setup", NULL};
-    const char *channel = is_eventlog_feed(cp->feed) ? cp->feed + strlen(KB_EVTX_FEED_PREFIX) : NULL;
-    if (channel && (!*channel || strchr(channel, '*'))) {
-        problem(ck, path, "\"%s\" names no event log channel, e.g. \"" KB_EVTX_FEED_PREFIX
-                          "Application\"", cp->feed);
-    } else if (channel) {
-        /* Any channel can be real (Microsoft-Windows-Backup, ...), but one a
-         * letter or two from a classic log's name is a typo that would keep
-         * the rule at "cannot tell" for ever. */
-        const char *near = NULL;
-        for (const char *const *c = channels; *c && !near; c++)
-            if (strcmp(channel, *c) == 0)
-                return;
-        for (const char *const *c = channels; *c && !near; c++)
-            if (kb_strcaseeq(channel, *c))
-                near = *c;
-        if (!near)
-            near = kb_closest_word(channel, channels);
-        if (near)
-            problem(ck, path, "no event log feeds \"%s\": channels are compared exactly "
-                              "(did you mean \"" KB_EVTX_FEED_PREFIX "%s\"?)", cp->feed, near);
-    } else if (!facts_of_feed(cp->feed)) {
+    if (strcmp(cp->feed, KB_FEED_DERIVED) == 0)
+        return; /* the combiners' facts: every recognised input feeds it */
+    const kb_source *src = kb_source_of_feed(cp->feed);
+    size_t n;
+    if (src && kb_source_feed_prefix(src, &n)) {
+        check_feed_value(ck, path, cp, src);
+    } else if (!src) {
         const char *known[MAX_NAMES];
         char hint[128];
         known_names(known, 0);
@@ -396,6 +415,28 @@ static void check_source(checker *ck, const char *path, const kb_checkpoint *cp)
     free(list);
 }
 
+/* A checkpoint's collect that says again what the source of its feed says
+ * (the feed catalogue): said twice, the two would drift apart. */
+static void check_collect(checker *ck, const char *path, const kb_checkpoint *cp)
+{
+    const kb_collect *c = &cp->collect;
+    const kb_feed_entry *e = cp->feed ? kb_catalogue_find(kb_cli_catalogue(), cp->feed) : NULL;
+    if (!e || (!c->file && !c->why.en))
+        return;
+    int nomem = 0;
+    char *file = kb_advice_expand(e, cp->feed, e->advice->file, KB_ADVICE_FILE, NULL, &nomem);
+    char *command = kb_advice_expand(e, cp->feed, e->advice->command, KB_ADVICE_COMMAND, file, &nomem);
+    char *why = kb_advice_expand(e, cp->feed, e->advice->why_en, KB_ADVICE_PROSE, NULL, &nomem);
+    if (c->file && file && command && strcmp(c->file, file) == 0 && strcmp(c->command, command) == 0)
+        problem(ck, path, "gives the file and command the source of \"%s\" gives (%s): leave them out%s",
+                cp->feed, command, c->why.en ? ", keep \"why\"" : " (and \"collect\")");
+    else if (!c->file && why && strcmp(c->why.en, why) == 0)
+        problem(ck, path, "\"why\" says what the source of \"%s\" says: leave \"collect\" out", cp->feed);
+    free(file);
+    free(command);
+    free(why);
+}
+
 /* A count test no number of facts passes. */
 static int count_never_holds(const kb_checkpoint *cp)
 {
@@ -441,6 +482,8 @@ static void check_checkpoint(checker *ck, size_t i, const scope *scopes)
     check_cond(ck, sub, sc, cp->near_where);
     snprintf(sub, sizeof sub, "%s.near.say", path);
     check_text(ck, sub, scopes, sc, &cp->near_say);
+    snprintf(sub, sizeof sub, "%s.collect", path);
+    check_collect(ck, sub, cp);
 }
 
 static void mark_used(const kb_logic *l, char *used, size_t n)

@@ -5,6 +5,7 @@
  * export), the record ids missing between its first and last in an intact
  * log (gaps), and how many log-clearing events it holds. */
 #include "combiners/combiners.h"
+#include "core/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,21 +23,34 @@ typedef struct log_extent {
     int64_t first_time, last_time;   /* KB_TIME_NONE when unknown */
 } log_extent;
 
-/* The extent of input i, read from the EVTX counters the scan left on the
- * input (records walked, record-id range, time range, channel). This is
- * the one place that reads them: it is replaced by reading the parser's
- * `evtx.log` fact of the log (channel, computer, records, first_record,
- * last_record, first_time, last_time) when the parser gives one. */
-static log_extent extent_of(const kb_combine_ctx *ctx, size_t i)
+static uint64_t u64_of(const kb_fact *f, const char *name)
+{
+    const char *v = f ? kb_fact_get(f, name) : NULL;
+    return v ? strtoull(v, NULL, 10) : 0;
+}
+
+static int64_t time_of(const kb_fact *f, const char *name, int64_t fallback)
+{
+    const char *v = f ? kb_fact_get(f, name) : NULL;
+    int64_t t;
+    return v && kb_time_parse(v, &t) == 0 ? t : fallback;
+}
+
+/* The extent of input i, from what its parser says of the log as a whole
+ * (the `evtx.log` fact: records walked, record-id and time ranges,
+ * channel); a log whose container could not be walked has none, and then
+ * only what the input says of itself (channel, time range) is known. */
+static log_extent extent_of(const kb_combine_ctx *ctx, size_t i, const kb_fact *log)
 {
     const kb_input *in = &ctx->inputs->items[i];
+    const char *channel = log ? kb_fact_get(log, "channel") : NULL;
     log_extent e = {
-        .channel = in->channel,
-        .records = in->records_walked,
-        .first_record = in->first_record,
-        .last_record = in->last_record,
-        .first_time = in->first_time,
-        .last_time = in->last_time,
+        .channel = channel ? channel : in->channel,
+        .records = u64_of(log, "records"),
+        .first_record = u64_of(log, "first_record"),
+        .last_record = u64_of(log, "last_record"),
+        .first_time = time_of(log, "first_time", in->first_time),
+        .last_time = time_of(log, "last_time", in->last_time),
     };
     return e;
 }
@@ -50,10 +64,10 @@ static void set_time(kb_fact *f, const char *name, int64_t t, int *failed)
     kb_derived_set(f, name, buf, failed);
 }
 
-static int add_coverage(kb_combine_ctx *ctx, size_t i, size_t cleared)
+static int add_coverage(kb_combine_ctx *ctx, size_t i, size_t cleared, const kb_fact *log)
 {
     const kb_input *in = &ctx->inputs->items[i];
-    log_extent e = extent_of(ctx, i);
+    log_extent e = extent_of(ctx, i, log);
     kb_fact *f = kb_derived_fact(ctx, KB_FACT_LOG_COVERAGE, i);
     if (!f)
         return -1;
@@ -81,19 +95,23 @@ static int add_coverage(kb_combine_ctx *ctx, size_t i, size_t cleared)
 static kb_status derive_coverage(kb_combine_ctx *ctx)
 {
     const kb_inputs *inputs = ctx->inputs;
-    size_t *cleared = calloc(inputs->n + 1, sizeof *cleared);
-    if (!cleared)
-        return KB_ERR_NOMEM;
+    size_t *cleared = kb_xcalloc(inputs->n + 1, sizeof *cleared);
+    const kb_fact **log = kb_xcalloc(inputs->n + 1, sizeof *log);
     for (size_t i = 0; i < ctx->facts->n; i++) {
         const kb_fact *f = ctx->facts->items[i];
-        if (f->input < inputs->n && strcmp(f->type, KB_FACT_LOG_CLEARED) == 0)
+        if (f->input >= inputs->n)
+            continue;
+        if (strcmp(f->type, KB_FACT_LOG_CLEARED) == 0)
             cleared[f->input]++;
+        else if (strcmp(f->type, "evtx.log") == 0)
+            log[f->input] = f;
     }
     kb_status st = KB_OK;
     for (size_t i = 0; i < inputs->n && st == KB_OK; i++)
-        if (kb_input_is_log(&inputs->items[i]) && add_coverage(ctx, i, cleared[i]) != 0)
+        if (kb_input_is_log(&inputs->items[i]) && add_coverage(ctx, i, cleared[i], log[i]) != 0)
             st = KB_ERR_NOMEM;
     free(cleared);
+    free(log);
     return st;
 }
 

@@ -61,6 +61,34 @@ static int replace(char **slot, const char *value)
 }
 
 int kb_input_set_kind(kb_input *in, const char *kind) { return replace(&in->kind, kind); }
+
+int kb_input_set_source(kb_input *in, const char *kind, kb_coverage_class covers, const kb_count_decl *counts)
+{
+    in->covers = covers;
+    in->count_decls = counts;
+    in->ncounts = 0;
+    while (counts && counts[in->ncounts].name && in->ncounts < KB_MAX_COUNTS)
+        in->counts[in->ncounts++] = 0;
+    return kb_input_set_kind(in, kind);
+}
+
+uint64_t kb_input_count(const kb_input *in, const char *name)
+{
+    for (size_t i = 0; i < in->ncounts; i++)
+        if (strcmp(in->count_decls[i].name, name) == 0)
+            return in->counts[i];
+    return 0;
+}
+
+size_t kb_input_shown_counts(const kb_input *in, kb_count_view view, size_t *out)
+{
+    size_t n = 0;
+    for (int place = 1; place <= KB_MAX_COUNTS; place++)
+        for (size_t i = 0; i < in->ncounts; i++)
+            if ((view == KB_COUNTS_TEXT ? in->count_decls[i].text : in->count_decls[i].html) == place)
+                out[n++] = i;
+    return n;
+}
 int kb_input_set_encoding(kb_input *in, const char *e) { return replace(&in->encoding, e); }
 int kb_input_set_locale(kb_input *in, const char *l) { return replace(&in->locale, l); }
 
@@ -89,7 +117,7 @@ int kb_input_has_feed(const kb_input *in, const char *feed)
  * kind that is a log is named here, and only here. */
 int kb_input_is_log(const kb_input *in)
 {
-    return in->kind && strcmp(in->kind, "evtx") == 0;
+    return in->covers == KB_COVERS_EVENTS;
 }
 
 int kb_input_add_feed(kb_input *in, const char *feed)

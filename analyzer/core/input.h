@@ -4,7 +4,11 @@
  * Inputs "feed" the rules: a vssadmin output feeds "vssadmin_writers", an
  * Application event log feeds "eventlog:Application". A checkpoint names the
  * feed it needs; no input with that feed means the input is missing, and a
- * damaged one means the checkpoint cannot tell. */
+ * damaged one means the checkpoint cannot tell.
+ *
+ * What an input's kind means is its source's (parsers/source/source.h),
+ * given here as data: what it covers in time and the counts it reports, so
+ * that coverage and the reports never need to know a kind. */
 #ifndef KB_INPUT_H
 #define KB_INPUT_H
 
@@ -27,9 +31,32 @@ typedef struct kb_note {
 
 #define KB_MAX_FEEDS 4
 
+/* What an input covers in time. */
+typedef enum kb_coverage_class {
+    KB_COVERS_NOTHING = 0,  /* not recognised: no source */
+    KB_COVERS_MOMENT,       /* a command's output: the state when it was taken */
+    KB_COVERS_EVENTS        /* a log: the events of a time range */
+} kb_coverage_class;
+
+/* A count a source reports on its inputs: in the JSON report under
+ * "counts" (as name, in the order declared), and in the text and HTML
+ * lists of inputs as the number followed by word, in the places given. */
+typedef struct kb_count_decl {
+    const char *name;   /* "records_used"; NULL ends a list */
+    const char *word;   /* "used" */
+    int text;           /* place in the text report's line (1 first); 0: not shown there */
+    int html;           /* place in the HTML table (1: the figure, shown bare under the column's
+                           heading; the others after it in parentheses); 0: not shown there */
+} kb_count_decl;
+
+#define KB_MAX_COUNTS 8
+
+typedef enum kb_count_view { KB_COUNTS_TEXT = 0, KB_COUNTS_HTML } kb_count_view;
+
 typedef struct kb_input {
     char *path;              /* as shown to the user */
-    char *kind;              /* parser kind ("vssadmin_writers", "evtx", ...) or NULL */
+    char *kind;              /* its source's kind ("vssadmin_writers", "evtx", ...) or NULL */
+    kb_coverage_class covers;  /* from its source */
     char *encoding;          /* how the text was decoded, or NULL for binary */
     char *locale;            /* "en", "ja", ... when the parser could tell */
     kb_input_state state;
@@ -41,13 +68,9 @@ typedef struct kb_input {
     size_t nfeeds;
     uint64_t bytes;
     uint64_t lines;          /* text inputs */
-    uint64_t records;        /* EVTX: records in the file */
-    uint64_t records_read;   /* EVTX: records decoded (the prefilter skips others) */
-    uint64_t records_recovered;
-    uint64_t records_failed; /* EVTX: records that could not be read */
-    uint64_t records_walked; /* EVTX: record headers in intact chunks, decoded or not */
-    uint64_t first_record;   /* EVTX: lowest and highest event record id among them */
-    uint64_t last_record;
+    const kb_count_decl *count_decls;  /* its source's counts, or NULL */
+    size_t ncounts;
+    uint64_t counts[KB_MAX_COUNTS];    /* their values, in declared order */
     uint64_t facts;          /* facts this input produced */
     int64_t first_time;      /* oldest event / timestamp seen, or KB_TIME_NONE */
     int64_t last_time;
@@ -70,6 +93,14 @@ void kb_inputs_free(kb_inputs *inputs);
 void kb_input_clear(kb_input *in);
 
 int kb_input_set_kind(kb_input *in, const char *kind);
+/* Gives the input its source: kind, what it covers, the counts it reports
+ * (NULL-terminated decls, at most KB_MAX_COUNTS; their values start at 0). */
+int kb_input_set_source(kb_input *in, const char *kind, kb_coverage_class covers, const kb_count_decl *counts);
+/* The value of the count named name, or 0 when the input reports none. */
+uint64_t kb_input_count(const kb_input *in, const char *name);
+/* The indexes of the counts shown in a view, in their places; returns how
+ * many (at most KB_MAX_COUNTS). */
+size_t kb_input_shown_counts(const kb_input *in, kb_count_view view, size_t *out);
 int kb_input_set_encoding(kb_input *in, const char *encoding);
 int kb_input_set_locale(kb_input *in, const char *locale);
 int kb_input_add_feed(kb_input *in, const char *feed);

@@ -54,7 +54,7 @@ static int is_log(const kb_input *in)
 
 static int is_output(const kb_input *in)
 {
-    return in->kind && !kb_input_is_log(in) &&
+    return in->covers == KB_COVERS_MOMENT &&
            (in->state == KB_INPUT_OK || in->state == KB_INPUT_DAMAGED);
 }
 

@@ -524,6 +524,25 @@ static void rules(html *h, const kb_view_computer *c)
         rule_detail(h, c, &c->rules[i]);
 }
 
+/* "46 (2 used, 0 failed, 0 recovered)": the counts the input's source
+ * shows here (input.h), the first bare; else a text's lines. */
+static void counts_cell(html *h, const kb_input *in)
+{
+    size_t shown[KB_MAX_COUNTS];
+    size_t n = kb_input_shown_counts(in, KB_COUNTS_HTML, shown);
+    for (size_t k = 0; k < n; k++) {
+        unsigned long long v = (unsigned long long)in->counts[shown[k]];
+        if (k == 0)
+            kb_buf_printf(h->b, "%llu", v);
+        else
+            kb_buf_printf(h->b, "%s%llu %s", k == 1 ? " (" : ", ", v, in->count_decls[shown[k]].word);
+    }
+    if (n > 1)
+        kb_buf_puts(h->b, ")");
+    if (!n && in->encoding)
+        kb_buf_printf(h->b, "%llu lines", (unsigned long long)in->lines);
+}
+
 static void inputs_table(html *h)
 {
     kb_buf_printf(h->b, "<section id=\"inputs\">\n<h2>%s</h2>\n<div class=\"scroll\"><table>\n"
@@ -549,13 +568,7 @@ static void inputs_table(html *h)
             E(h->b, in->locale);
         }
         kb_buf_puts(h->b, "</td><td class=\"num\">");
-        if (row->counts_records)
-            kb_buf_printf(h->b, "%llu (%llu used, %llu failed, %llu recovered)",
-                          (unsigned long long)in->records, (unsigned long long)in->records_read,
-                          (unsigned long long)in->records_failed,
-                          (unsigned long long)in->records_recovered);
-        else if (row->counts_lines)
-            kb_buf_printf(h->b, "%llu lines", (unsigned long long)in->lines);
+        counts_cell(h, in);
         kb_buf_puts(h->b, "</td><td>");
         if (in->first_time != KB_TIME_NONE) {
             put_time(h, in->first_time);

@@ -67,12 +67,8 @@ static cJSON *input_json(const kb_view_input *row)
     cJSON_AddNumberToObject(counts, "bytes", (double)in->bytes);
     if (row->counts_lines)
         cJSON_AddNumberToObject(counts, "lines", (double)in->lines);
-    if (row->counts_records) {
-        cJSON_AddNumberToObject(counts, "records", (double)in->records);
-        cJSON_AddNumberToObject(counts, "records_used", (double)in->records_read);
-        cJSON_AddNumberToObject(counts, "records_recovered", (double)in->records_recovered);
-        cJSON_AddNumberToObject(counts, "records_failed", (double)in->records_failed);
-    }
+    for (size_t k = 0; k < in->ncounts; k++)  /* what its source reports (input.h) */
+        cJSON_AddNumberToObject(counts, in->count_decls[k].name, (double)in->counts[k]);
     cJSON_AddNumberToObject(counts, "facts", (double)in->facts);
     add_time(o, "first_time", in->first_time);
     add_time(o, "last_time", in->last_time);

@@ -287,6 +287,23 @@ static void print_rules(const out *o, const kb_view_computer *c)
         print_rule(o, &c->rules[i]);
 }
 
+/* " [System, 46 records, 2 used]": the counts the input's source shows
+ * here (input.h), after a log's channel. */
+static void print_counts(const out *o, const kb_input *in)
+{
+    size_t shown[KB_MAX_COUNTS];
+    size_t n = kb_input_shown_counts(in, KB_COUNTS_TEXT, shown);
+    if (!n)
+        return;
+    fputs(" [", o->fp);
+    if (in->covers == KB_COVERS_EVENTS)
+        fprintf(o->fp, "%s, ", in->channel ? in->channel : "?");
+    for (size_t k = 0; k < n; k++)
+        fprintf(o->fp, "%s%llu %s", k ? ", " : "", (unsigned long long)in->counts[shown[k]],
+                in->count_decls[shown[k]].word);
+    fputc(']', o->fp);
+}
+
 static void print_inputs(const out *o, const kb_view *v)
 {
     fprintf(o->fp, "%s:\n", kb_msg_text(o->lang, KB_MSG_INPUTS));
@@ -306,9 +323,7 @@ static void print_inputs(const out *o, const kb_view *v)
         if (in->encoding)
             fprintf(o->fp, " [%s%s%s]", in->encoding, in->locale ? ", " : "",
                     in->locale ? in->locale : "");
-        if (row->counts_records)
-            fprintf(o->fp, " [%s, %llu records, %llu used]", in->channel ? in->channel : "?",
-                    (unsigned long long)in->records, (unsigned long long)in->records_read);
+        print_counts(o, in);
         fputc('\n', o->fp);
         if (in->message) {
             fputs("                    ", o->fp);

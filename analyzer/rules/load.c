@@ -415,6 +415,9 @@ static void parse_extracts(loader *ld, const cJSON *v, kb_checkpoint *cp)
     }
 }
 
+/* "collect" (optional): the rule's own advice, replacing the source's
+ * (rule.h, kb_collect): a file and its command together, or a "why" alone
+ * that keeps the source's file and command. */
 static void parse_collect(loader *ld, const cJSON *v, kb_collect *out)
 {
     if (!v)
@@ -425,9 +428,14 @@ static void parse_collect(loader *ld, const cJSON *v, kb_collect *out)
         problem(ld, "must be {\"file\", \"command\", \"why\"}");
     } else {
         check_keys(ld, v, keys);
-        out->file = get_string(ld, v, "file", 1);
-        out->command = get_string(ld, v, "command", 1);
+        out->file = get_string(ld, v, "file", 0);
+        out->command = get_string(ld, v, "command", 0);
         get_i18n(ld, v, "why", 0, &out->why);
+        if (!out->file != !out->command)
+            problem(ld, "give \"file\" and \"command\" together (or neither: the source's are used)");
+        else if (!out->file && !out->why.en)
+            problem(ld, "says nothing: give \"file\" and \"command\", or \"why\", or leave \"collect\" out "
+                        "(the source of the input says what to collect)");
     }
     leave(ld, mark);
 }

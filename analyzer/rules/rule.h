@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/feeds.h"
 #include "core/interest.h"
 #include "core/status.h"
 #include "core/strbuf.h"
@@ -58,6 +59,11 @@ typedef struct kb_extract {
     pcre2_code *re;
 } kb_extract;
 
+/* What to ask the customer for when a checkpoint's input is missing or
+ * damaged. Said once per feed by its source (the feed catalogue, feeds.h);
+ * a checkpoint's own "collect" replaces it: whole when it names a file or
+ * a command, or, with only "why", keeping the source's file and command
+ * (kb_rules_apply_catalogue). */
 typedef struct kb_collect {
     char *file;       /* what to ask the customer for */
     char *command;    /* the exact command that produces it */
@@ -175,6 +181,11 @@ void kb_rule_files_free(char **files, size_t n);
 int kb_rule_load_file(const char *path, kb_rule *out, kb_buf *errors);
 void kb_rule_free(kb_rule *rule);
 void kb_ruleset_free(kb_ruleset *set);
+
+/* Gives every checkpoint the catalogue's advice for its feed where its rule
+ * says none of its own (see kb_collect). 0, or -1 out of memory. */
+int kb_rules_apply_catalogue(kb_ruleset *set, const kb_feed_catalogue *catalogue);
+int kb_rule_apply_catalogue(kb_rule *rule, const kb_feed_catalogue *catalogue);
 
 /* The events the rules can use (see interest.h). */
 int kb_rules_interest(const kb_ruleset *set, kb_interest *out);

@@ -1,11 +1,11 @@
 /* scan.c: the scan driver (see scan.h). The one place that knows both the
- * file system and the parsers; the engine and the reports know neither. */
+ * file system and the sources (by their registry, never by a kind); the
+ * engine and the reports know neither. */
 #include "scan/scan.h"
 #include "source/source.h"
 #include "core/alloc.h"
 #include "core/fdio.h"
 #include "core/strbuf.h"
-#include "evtx/worker.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -42,8 +42,9 @@ typedef struct scan_state {
     uint64_t bytes_total, bytes_done;
     size_t facts_found;
     size_t threads_per_file;  /* the cores left to each file by the file workers */
-    kb_worker_pool *pool;     /* isolated EVTX decoding, or NULL (--no-isolation) */
-    size_t evtx_named;        /* files named *.evtx: how many launchers are worth their fork */
+    kb_worker_pool *pool;     /* isolated decoding (isolation.h), or NULL (--no-isolation) */
+    size_t isolated_named;    /* files named as an isolated source's usually are: how many
+                                 launchers are worth their fork */
 } scan_state;
 
 /* A scan thread, and its launcher of isolated workers. */
@@ -82,19 +83,22 @@ static kb_input *new_input(scan_state *st, const char *shown, size_t *index)
     return &st->inputs->items[i];
 }
 
-static kb_parse_ctx parse_ctx(const scan_state *st, scan_job *job, kb_input *in)
+static kb_parse_ctx parse_ctx(const scan_state *st, size_t slot, scan_job *job, kb_input *in, int isolated)
 {
-    kb_parse_ctx ctx = {in, job->index, &job->facts, st->opts->interest, st->opts->since,
-                        st->opts->until, st->opts->no_prefilter, st->threads_per_file, NULL};
+    kb_parse_ctx ctx = {
+        .input = in,
+        .input_index = job->index,
+        .facts = &job->facts,
+        .interest = st->opts->interest,
+        .since = st->opts->since,
+        .until = st->opts->until,
+        .no_prefilter = st->opts->no_prefilter,
+        .threads = st->threads_per_file,
+        .stage = NULL,
+        .workers = isolated ? st->pool : NULL,
+        .worker_slot = slot,
+    };
     return ctx;
-}
-
-/* Reads a whole (bounded) file. */
-static unsigned char *read_all(int fd, size_t size, size_t *got)
-{
-    unsigned char *data = kb_xmalloc(size + 1);
-    *got = kb_read_full(fd, data, size);
-    return data;
 }
 
 /* Padding trimmed is told; damaged places (decoded as U+FFFD) make the
@@ -158,7 +162,7 @@ static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, cons
     if (read.locale)
         kb_input_set_locale(in, read.locale);
     in->lines = text->nlines;
-    const kb_text_parser *parser = read.parser;
+    const kb_source *parser = read.parser;
     if (!parser && !text->nflaws_total) {
         in->state = KB_INPUT_UNRECOGNISED;
         in->message = kb_strdup("text that no parser recognises");
@@ -170,9 +174,9 @@ static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, cons
         kb_text_free(text);
         return;
     }
-    kb_input_set_kind(in, parser->kind);
+    kb_input_set_source(in, parser->kind, parser->covers, parser->counts);
     kb_input_add_feed(in, parser->feed);
-    kb_parse_ctx ctx = parse_ctx(st, job, in);
+    kb_parse_ctx ctx = parse_ctx(st, 0, job, in, 0);
     rc = parser->parse(text, &ctx);
     if (text->nflaws_total)
         mark_damaged_facts(text, &job->facts);
@@ -185,27 +189,65 @@ static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, cons
     kb_text_free(text);
 }
 
-/* The container walk here; libevtx's decoding in an isolated worker,
- * unless isolation is off. */
-static kb_status analyse_evtx(const scan_state *st, size_t slot, scan_job *job, kb_input *in)
+/* The binary source surest of the first bytes, or NULL. */
+static const kb_source *sniff_binary(const unsigned char *head, size_t len)
 {
-    kb_parse_ctx ctx = parse_ctx(st, job, in);
-    if (!st->pool)
-        return kb_evtx_parse(job->fs_path, &ctx);
-    kb_evtx_plan plan;
-    kb_status status = kb_evtx_plan_file(job->fs_path, &ctx, &plan);
-    if (status != KB_OK)
-        return status;
-    status = kb_worker_decode(st->pool, slot, job->fs_path, &ctx, &plan);
-    kb_evtx_plan_free(&plan);
-    return status;
+    const kb_source *best = NULL;
+    int best_score = 0;
+    for (const kb_source *const *s = kb_sources(); *s; s++) {
+        int score = (*s)->form == KB_FORM_BINARY ? (*s)->sniff_head(head, len) : 0;
+        if (score > best_score) {
+            best = *s;
+            best_score = score;
+        }
+    }
+    return best;
 }
 
-/* Runs in a scan thread: touches only its job and its own input. */
+/* Recognises the input by its content and hands it to its source: a
+ * binary source by the first bytes, else, as text within the text size
+ * limit, the text source surest of the decoded text. Works on any handle:
+ * a file of the walk, an archive member, bytes in memory. */
+static void analyse_handle(const scan_state *st, size_t slot, scan_job *job, kb_input *in,
+                           const kb_input_handle *h)
+{
+    unsigned char head[KB_SNIFF_BYTES];
+    size_t got = kb_handle_head(h, head, sizeof head);
+    const kb_source *binary = sniff_binary(head, got);
+    if (binary) {
+        kb_input_set_source(in, binary->kind, binary->covers, binary->counts);
+        kb_parse_ctx ctx = parse_ctx(st, slot, job, in, binary->isolated);
+        if (binary->parse_input(h, &ctx) == KB_ERR_NOMEM)
+            job->nomem = 1;
+        return;
+    }
+    if (h->size == 0) {
+        in->state = KB_INPUT_UNRECOGNISED;
+        in->message = kb_strdup("empty file");
+        return;
+    }
+    if (h->size > st->opts->max_text_bytes) {
+        in->state = KB_INPUT_SKIPPED;
+        in->message = kb_strprintf("larger than the text file limit (%zu MiB); not read",
+                                   st->opts->max_text_bytes >> 20);
+        return;
+    }
+    size_t len = 0;
+    unsigned char *copy = NULL;
+    const unsigned char *data = kb_handle_bytes(h, &len, &copy);
+    if (!data) {
+        job->nomem = 1;
+        return;
+    }
+    analyse_text(st, job, in, data, len);
+    free(copy);
+}
+
+/* Runs in a scan thread: touches only its job and its own input. The file
+ * is opened once, here; its parser reads it through the handle. */
 static void analyse_file(const scan_state *st, size_t slot, scan_job *job, kb_input *in)
 {
-    const char *fs_path = job->fs_path;
-    int fd = open(fs_path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+    int fd = open(job->fs_path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb) != 0) {
         kb_input_fail(in, KB_INPUT_ERROR, "cannot open: %s", strerror(errno));
@@ -220,47 +262,23 @@ static void analyse_file(const scan_state *st, size_t slot, scan_job *job, kb_in
         in->message = kb_strdup("not a regular file");
         return;
     }
-    unsigned char head[8] = {0};
-    size_t got = 0;
-    unsigned char *probe = read_all(fd, sizeof head, &got);
-    if (probe) {
-        memcpy(head, probe, got);
-        free(probe);
-    }
-    if (kb_evtx_sniff(head, got)) {
-        close(fd);
-        kb_input_set_kind(in, "evtx");
-        if (analyse_evtx(st, slot, job, in) == KB_ERR_NOMEM)
-            job->nomem = 1;
-        return;
-    }
-    if (sb.st_size == 0) {
-        close(fd);
-        in->state = KB_INPUT_UNRECOGNISED;
-        in->message = kb_strdup("empty file");
-        return;
-    }
-    if ((size_t)sb.st_size > st->opts->max_text_bytes) {
-        close(fd);
-        in->state = KB_INPUT_SKIPPED;
-        in->message = kb_strprintf("larger than the text file limit (%zu MiB); not read",
-                                   st->opts->max_text_bytes >> 20);
-        return;
-    }
-    if (lseek(fd, 0, SEEK_SET) != 0) {
-        close(fd);
-        kb_input_fail(in, KB_INPUT_ERROR, "cannot read: %s", strerror(errno));
-        return;
-    }
-    size_t len = 0;
-    unsigned char *data = read_all(fd, (size_t)sb.st_size, &len);
+    kb_input_handle h;
+    kb_handle_from_fd(&h, fd, (uint64_t)sb.st_size, in->path);
+    analyse_handle(st, slot, job, in, &h);
     close(fd);
-    if (!data) {
-        job->nomem = 1;
-        return;
+}
+
+/* Whether the name ends as an isolated source's files usually do. */
+static int named_as_isolated(const char *path)
+{
+    size_t n = strlen(path);
+    for (const kb_source *const *s = kb_sources(); *s; s++) {
+        const char *hint = (*s)->isolated ? (*s)->name_hint : NULL;
+        size_t k = hint ? strlen(hint) : 0;
+        if (k && n >= k && kb_strcaseeq(path + n - k, hint))
+            return 1;
     }
-    analyse_text(st, job, in, data, len);
-    free(data);
+    return 0;
 }
 
 static void add_job(scan_state *st, const char *fs_path, const char *shown, uint64_t bytes)
@@ -269,8 +287,7 @@ static void add_job(scan_state *st, const char *fs_path, const char *shown, uint
     if (!new_input(st, shown, &index))
         return;
     st->jobs = kb_grow(st->jobs, &st->capjobs, st->njobs + 1, sizeof *st->jobs, 64);
-    size_t n = strlen(fs_path);
-    st->evtx_named += n >= 5 && kb_strcaseeq(fs_path + n - 5, ".evtx");
+    st->isolated_named += named_as_isolated(fs_path);
     scan_job job = {index, kb_strdup(fs_path), bytes, {0}, 0};
     st->bytes_total += bytes;
     if (!job.fs_path) {
@@ -409,18 +426,21 @@ static void run_jobs(scan_state *st)
     /* Fewer files than threads: a large log may use the threads left over. */
     st->threads_per_file = nthreads ? (st->opts->jobs ? st->opts->jobs : 1) / nthreads : 1;
     /* The launchers are forked now, while the process has one thread: one
-     * per thread that may meet an event log (logs are recognised by content,
-     * so there is always one; threads beyond the launchers share them). */
-    kb_worker_pool pool;
+     * per thread that may meet an input to isolate (inputs are recognised
+     * by content, so there is always one; threads beyond the launchers
+     * share them). */
     if (!st->opts->no_isolation && nthreads) {
-        size_t launchers = st->evtx_named < nthreads ? st->evtx_named : nthreads;
-        kb_worker_config config = {st->opts->worker_cpu_seconds, st->opts->worker_memory_mib,
-                                   st->opts->interest, st->opts->since, st->opts->until,
-                                   st->opts->no_prefilter};
-        if (kb_worker_pool_start(&pool, launchers ? launchers : 1, &config) != 0)
-            st->nomem = 1;
-        else
-            st->pool = &pool;
+        size_t launchers = st->isolated_named < nthreads ? st->isolated_named : nthreads;
+        kb_worker_config config = {
+            .cpu_seconds = st->opts->worker_cpu_seconds,
+            .memory_mib = st->opts->worker_memory_mib,
+            .interest = st->opts->interest,
+            .since = st->opts->since,
+            .until = st->opts->until,
+            .no_prefilter = st->opts->no_prefilter,
+        };
+        st->pool = kb_worker_pool_new(launchers ? launchers : 1, &config);
+        st->nomem |= st->pool == NULL;
     }
     pthread_t threads[KB_MAX_JOBS];
     scan_thread args[KB_MAX_JOBS];
@@ -433,8 +453,7 @@ static void run_jobs(scan_state *st)
     worker(&args[0]);
     for (size_t t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
-    if (st->pool)
-        kb_worker_pool_stop(st->pool);
+    kb_worker_pool_free(st->pool);
     st->pool = NULL;
     for (size_t i = 0; i < st->njobs; i++) {
         scan_job *job = &st->jobs[i];
@@ -452,7 +471,8 @@ static void run_jobs(scan_state *st)
 kb_status kb_scan(const char *const *paths, size_t npaths, const kb_scan_opts *opts,
                   kb_inputs *inputs, kb_factlist *facts)
 {
-    scan_state st = {opts, inputs, facts, 0, 0, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0, 1, NULL, 0};
+    scan_state st = {.opts = opts, .inputs = inputs, .facts = facts, .lock = PTHREAD_MUTEX_INITIALIZER,
+                     .threads_per_file = 1};
     for (size_t i = 0; i < npaths && !st.nomem; i++) {
         /* Shown paths keep what the user typed, without a trailing slash. */
         char *shown = kb_strdup(paths[i]);

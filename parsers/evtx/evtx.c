@@ -5,8 +5,9 @@
  * and event id no loaded rule can use is dropped before anything else of
  * it is read. Recovered records (libevtx finds them in free space and
  * damaged chunks) are used too, marked as recovered. */
-#include "evtx/layout.h"
-#include "source/source.h"
+#include "evtx/evtx.h"
+#include "evtx/bfio.h"
+#include "evtx/worker.h"
 #include "core/strbuf.h"
 
 #include <errno.h>
@@ -290,7 +291,7 @@ static int use_record(evtx_state *st, libevtx_record_t *rec, int recovered)
         return -1;
     remember(st, id);
     ctx->input->facts++;
-    ctx->input->records_read++;
+    ctx->input->counts[KB_EVTX_USED]++;
     return 0;
 }
 
@@ -337,7 +338,7 @@ static kb_status read_candidates(libevtx_file_t *file, evtx_state *st, kb_evtx_p
             error_text(error, msg, sizeof msg);
             libevtx_error_free(&error);
             snprintf(where, sizeof where, "record index %d", (int)pf->index[i]);
-            st->ctx->input->records_failed++;
+            st->ctx->input->counts[KB_EVTX_FAILED]++;
             kb_input_note(st->ctx->input, where, "libevtx cannot read it: %s", msg);
             continue;
         }
@@ -367,7 +368,7 @@ static kb_status read_records(libevtx_file_t *file, evtx_state *st, int recovere
         return KB_OK;
     }
     if (recovered)
-        in->records_recovered = (uint64_t)count;
+        in->counts[KB_EVTX_RECOVERED] = (uint64_t)count;
     for (int i = 0; i < count; i++) {
         kb_evtx_stage(st->ctx, recovered ? KB_STEP_RECOVERED : KB_STEP_RECORDS, i);
         libevtx_record_t *rec = NULL;
@@ -379,7 +380,7 @@ static kb_status read_records(libevtx_file_t *file, evtx_state *st, int recovere
             libevtx_error_free(&error);
             snprintf(where, sizeof where, "%srecord index %d", recovered ? "recovered " : "", i);
             if (!recovered) {
-                in->records_failed++;
+                in->counts[KB_EVTX_FAILED]++;
                 kb_input_note(in, where, "libevtx cannot read it: %s", msg);
             }
             continue;
@@ -392,11 +393,6 @@ static kb_status read_records(libevtx_file_t *file, evtx_state *st, int recovere
     return KB_OK;
 }
 
-static const char *const event_fields[] = {
-    "provider", "event_id", "qualifiers", "level", "channel", "computer", "data", "data#",
-    "strings", "binary", "binary_text", NULL,
-};
-const kb_fact_decl kb_evtx_facts[] = {{"event", event_fields}, {NULL, NULL}};
 
 /* A log whose channel cannot be read, and that is damaged, may be the log
  * any rule needs: it feeds every event-log checkpoint ("eventlog:*"), which
@@ -414,7 +410,7 @@ static void set_feed(kb_input *in, const char *channel)
 
 /* The slice: the file header, patched to describe only the chosen chunks
  * (numbers, count, checksum), then those chunks as they are in the file. */
-static unsigned char *build_slice(const char *fs_path, const kb_evtx_prefilter *pf, size_t *len)
+static unsigned char *build_slice(const kb_input_handle *h, const kb_evtx_prefilter *pf, size_t *len)
 {
     *len = KB_EVTX_HEADER_SIZE + pf->nslice * (size_t)KB_EVTX_CHUNK_SIZE;
     /* Mapped with its pages in place: one system call, not a page fault per
@@ -422,14 +418,13 @@ static unsigned char *build_slice(const char *fs_path, const kb_evtx_prefilter *
     unsigned char *buf = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     if (buf == MAP_FAILED)
         return NULL;
-    FILE *fp = fopen(fs_path, "rb");
-    int ok = fp && fread(buf, 1, KB_EVTX_HEADER_SIZE, fp) == KB_EVTX_HEADER_SIZE;
+    size_t got = 0;
+    int ok = kb_handle_read_at(h, 0, buf, KB_EVTX_HEADER_SIZE, &got) == 0 && got == KB_EVTX_HEADER_SIZE;
     for (size_t i = 0; ok && i < pf->nslice; i++)
-        ok = fseeko(fp, (off_t)(KB_EVTX_HEADER_SIZE + pf->slice_chunk[i] * KB_EVTX_CHUNK_SIZE), SEEK_SET) == 0 &&
-             fread(buf + KB_EVTX_HEADER_SIZE + i * KB_EVTX_CHUNK_SIZE, 1, KB_EVTX_CHUNK_SIZE, fp) ==
-                 KB_EVTX_CHUNK_SIZE;
-    if (fp)
-        fclose(fp);
+        ok = pf->slice_chunk[i] <= (UINT64_MAX - KB_EVTX_HEADER_SIZE) / KB_EVTX_CHUNK_SIZE &&
+             kb_handle_read_at(h, KB_EVTX_HEADER_SIZE + pf->slice_chunk[i] * KB_EVTX_CHUNK_SIZE,
+                               buf + KB_EVTX_HEADER_SIZE + i * KB_EVTX_CHUNK_SIZE, KB_EVTX_CHUNK_SIZE, &got) == 0 &&
+             got == KB_EVTX_CHUNK_SIZE;
     if (!ok) {
         munmap(buf, *len);
         return NULL;
@@ -450,9 +445,9 @@ static unsigned char *build_slice(const char *fs_path, const kb_evtx_prefilter *
 static kb_status finish(kb_input *in, const kb_evtx_layout *layout, uint64_t count, char *channel,
                         evtx_state *st, kb_status status)
 {
-    if (in->records_failed)
+    if (in->counts[KB_EVTX_FAILED])
         kb_input_fail(in, KB_INPUT_DAMAGED, "%llu record(s) could not be read",
-                      (unsigned long long)in->records_failed);
+                      (unsigned long long)in->counts[KB_EVTX_FAILED]);
     /* libevtx 20181227 silently drops, e.g., a record that ends exactly at
      * the end of its chunk: what the intact chunks hold but libevtx did not
      * hand out is lost to the analysis, and the report must say so. */
@@ -475,13 +470,13 @@ static kb_status finish(kb_input *in, const kb_evtx_layout *layout, uint64_t cou
  * decoding that follows makes every fact, count and note again. */
 typedef struct decode_mark {
     size_t facts, nnotes;
-    uint64_t input_facts, records_read, records_failed, notes_dropped;
+    uint64_t input_facts, records_used, records_failed, notes_dropped;
 } decode_mark;
 
 static decode_mark mark_decode(const kb_parse_ctx *ctx)
 {
     const kb_input *in = ctx->input;
-    return (decode_mark){ctx->facts->n, in->nnotes, in->facts, in->records_read, in->records_failed,
+    return (decode_mark){ctx->facts->n, in->nnotes, in->facts, in->counts[KB_EVTX_USED], in->counts[KB_EVTX_FAILED],
                          in->notes_dropped};
 }
 
@@ -496,21 +491,21 @@ static void rollback_decode(kb_parse_ctx *ctx, const decode_mark *m)
         free(in->notes[in->nnotes].message);
     }
     in->facts = m->input_facts;
-    in->records_read = m->records_read;
-    in->records_failed = m->records_failed;
+    in->counts[KB_EVTX_USED] = m->records_used;
+    in->counts[KB_EVTX_FAILED] = m->records_failed;
     in->notes_dropped = m->notes_dropped;
 }
 
 /* The fast way: libevtx sees only the slice, in memory. Returns 1 when the
  * file is done, 0 when the caller must read the whole file instead. */
-static int parse_slice(const char *fs_path, kb_parse_ctx *ctx, const kb_evtx_layout *layout,
+static int parse_slice(const kb_input_handle *h, kb_parse_ctx *ctx, const kb_evtx_layout *layout,
                        kb_evtx_prefilter *pf, kb_status *result)
 {
     kb_input *in = ctx->input;
     if (in->state != KB_INPUT_OK || pf->nslice == 0 || pf->chunks != pf->header_chunks)
         return 0;
     size_t len = 0;
-    unsigned char *buf = build_slice(fs_path, pf, &len);
+    unsigned char *buf = build_slice(h, pf, &len);
     if (!buf)
         return 0;
     libbfio_handle_t *io = NULL;
@@ -522,7 +517,7 @@ static int parse_slice(const char *fs_path, kb_parse_ctx *ctx, const kb_evtx_lay
         libevtx_file_open_file_io_handle(file, io, LIBEVTX_OPEN_READ, NULL) == 1 &&
         libevtx_file_get_number_of_records(file, &count, NULL) == 1 &&
         (uint64_t)count == pf->slice_total && libevtx_file_is_corrupted(file, NULL) != 1) {
-        in->records = layout->records;
+        in->counts[KB_EVTX_RECORDS] = layout->records;
         char *channel = find_channel(ctx, file, count);
         evtx_state st = {ctx, channel, NULL, 0, 0};
         decode_mark mark = mark_decode(ctx);
@@ -549,19 +544,23 @@ static int parse_slice(const char *fs_path, kb_parse_ctx *ctx, const kb_evtx_lay
     return done;
 }
 
-/* The whole file through libevtx: every record is decoded. */
-static kb_status parse_whole(const char *fs_path, kb_parse_ctx *ctx, const kb_evtx_layout *layout)
+/* The whole input through libevtx: every record is decoded. */
+static kb_status parse_whole(const kb_input_handle *h, kb_parse_ctx *ctx, const kb_evtx_layout *layout)
 {
     kb_input *in = ctx->input;
     libevtx_file_t *file = NULL;
     libevtx_error_t *error = NULL;
+    libbfio_handle_t *io = NULL;
     kb_evtx_stage(ctx, KB_STEP_OPEN, -1);
+    if (kb_bfio_open(h, &io) != 0)
+        return KB_ERR_NOMEM;
     if (libevtx_file_initialize(&file, &error) != 1 ||
-        libevtx_file_open(file, fs_path, LIBEVTX_OPEN_READ, &error) != 1) {
+        libevtx_file_open_file_io_handle(file, io, LIBEVTX_OPEN_READ, &error) != 1) {
         char msg[512];
         error_text(error, msg, sizeof msg);
         libevtx_error_free(&error);
         libevtx_file_free(&file, NULL);
+        libbfio_handle_free(&io, NULL);
         kb_input_fail(in, KB_INPUT_ERROR, "libevtx cannot open it: %s", msg);
         set_feed(in, NULL);
         return KB_ERR_FORMAT;
@@ -571,7 +570,7 @@ static kb_status parse_whole(const char *fs_path, kb_parse_ctx *ctx, const kb_ev
         libevtx_error_free(&error);
         count = 0;
     }
-    in->records = (uint64_t)count;
+    in->counts[KB_EVTX_RECORDS] = (uint64_t)count;
     if (libevtx_file_is_corrupted(file, &error) == 1)
         kb_input_fail(in, KB_INPUT_DAMAGED, "libevtx reports the file as corrupted");
     libevtx_error_free(&error);
@@ -583,6 +582,7 @@ static kb_status parse_whole(const char *fs_path, kb_parse_ctx *ctx, const kb_ev
     status = finish(in, layout, (uint64_t)count, channel, &st, status);
     libevtx_file_close(file, NULL);
     libevtx_file_free(&file, NULL);
+    libbfio_handle_free(&io, NULL);
     return status;
 }
 
@@ -594,36 +594,28 @@ void kb_evtx_stage(const kb_parse_ctx *ctx, kb_decode_step step, int64_t record)
     }
 }
 
-kb_status kb_evtx_plan_file(const char *fs_path, kb_parse_ctx *ctx, kb_evtx_plan *plan)
+kb_status kb_evtx_plan_input(const kb_input_handle *h, kb_parse_ctx *ctx, kb_evtx_plan *plan)
 {
     kb_input *in = ctx->input;
     if (kb_evtx_prefilter_init(&plan->pf, ctx->interest, ctx->no_prefilter) != 0) {
         kb_evtx_prefilter_free(&plan->pf);
         return KB_ERR_NOMEM;
     }
-    int layout_rc = kb_evtx_read_layout_split(fs_path, in, &plan->layout, &plan->pf, ctx->threads);
-    if (layout_rc != 0) {
-        int err = errno;
+    if (kb_evtx_read_layout_split(h, in, &plan->layout, &plan->pf, ctx->threads) != 0) {
         kb_evtx_prefilter_free(&plan->pf);
-        if (layout_rc == KB_EVTX_CANNOT_OPEN)
-            kb_input_fail(in, KB_INPUT_ERROR, "cannot open: %s", strerror(err));
-        else
-            kb_input_fail(in, KB_INPUT_ERROR, "read error");
+        kb_input_fail(in, KB_INPUT_ERROR, "read error");
         return KB_ERR_IO;
     }
     kb_input_saw_time(in, plan->layout.first_time);
     kb_input_saw_time(in, plan->layout.last_time);
-    in->records_walked = plan->layout.records;
-    in->first_record = plan->layout.first_record_id;
-    in->last_record = plan->layout.last_record_id;
     return KB_OK;
 }
 
-kb_status kb_evtx_decode(const char *fs_path, kb_parse_ctx *ctx, kb_evtx_plan *plan)
+kb_status kb_evtx_decode(const kb_input_handle *h, kb_parse_ctx *ctx, kb_evtx_plan *plan)
 {
     kb_status status = KB_OK;
-    int done = plan->pf.usable && parse_slice(fs_path, ctx, &plan->layout, &plan->pf, &status);
-    return done ? status : parse_whole(fs_path, ctx, &plan->layout);
+    int done = plan->pf.usable && parse_slice(h, ctx, &plan->layout, &plan->pf, &status);
+    return done ? status : parse_whole(h, ctx, &plan->layout);
 }
 
 void kb_evtx_plan_free(kb_evtx_plan *plan)
@@ -631,13 +623,102 @@ void kb_evtx_plan_free(kb_evtx_plan *plan)
     kb_evtx_prefilter_free(&plan->pf);
 }
 
-kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx)
+/* The log as a whole, one "evtx.log" fact: which log (channel, computer,
+ * as the decoding read them) and what the walk over every record header
+ * found in it (decoded or not): how many, the lowest and highest record
+ * id, the oldest and newest time. Combiners derive a log's coverage from
+ * it. It is about the input, not from its events: the input's fact count
+ * (the events kept) leaves it out. */
+static kb_status add_log_fact(kb_parse_ctx *ctx, const kb_evtx_layout *layout)
+{
+    const kb_input *in = ctx->input;
+    kb_fact *f = kb_fact_new("evtx.log", ctx->input_index);
+    if (!f)
+        return KB_ERR_NOMEM;
+    int failed = 0;
+    if (in->channel)
+        failed |= kb_fact_set(f, "channel", in->channel);
+    if (in->computer)
+        failed |= kb_fact_set(f, "computer", in->computer);
+    failed |= kb_fact_setf(f, "records", "%llu", (unsigned long long)layout->records);
+    if (layout->records) {
+        failed |= kb_fact_setf(f, "first_record", "%llu", (unsigned long long)layout->first_record_id);
+        failed |= kb_fact_setf(f, "last_record", "%llu", (unsigned long long)layout->last_record_id);
+    }
+    char when[40];
+    if (layout->first_time != KB_TIME_NONE) {
+        kb_time_format(layout->first_time, when, sizeof when);
+        failed |= kb_fact_set(f, "first_time", when);
+    }
+    if (layout->last_time != KB_TIME_NONE) {
+        kb_time_format(layout->last_time, when, sizeof when);
+        failed |= kb_fact_set(f, "last_time", when);
+    }
+    if (failed) {
+        kb_fact_free(f);
+        return KB_ERR_NOMEM;
+    }
+    return kb_factlist_add(ctx->facts, f) == 0 ? KB_OK : KB_ERR_NOMEM;
+}
+
+kb_status kb_evtx_parse(const kb_input_handle *h, kb_parse_ctx *ctx)
 {
     kb_evtx_plan plan;
-    kb_status status = kb_evtx_plan_file(fs_path, ctx, &plan);
+    kb_status status = kb_evtx_plan_input(h, ctx, &plan);
     if (status != KB_OK)
         return status;
-    status = kb_evtx_decode(fs_path, ctx, &plan);
+    if (ctx->workers)
+        status = kb_worker_decode(ctx->workers, ctx->worker_slot, h, ctx, &plan);
+    else
+        status = kb_evtx_decode(h, ctx, &plan);
+    if (status != KB_ERR_NOMEM && add_log_fact(ctx, &plan.layout) != KB_OK)
+        status = KB_ERR_NOMEM;
     kb_evtx_plan_free(&plan);
     return status;
 }
+
+/* ---- the source (registry.c) ---------------------------------------------- */
+
+static const char *const event_fields[] = {
+    "provider", "event_id", "qualifiers", "level", "channel", "computer", "data", "data#",
+    "strings", "binary", "binary_text", NULL,
+};
+static const char *const log_fields[] = {
+    "channel", "computer", "records", "first_record", "last_record", "first_time", "last_time", NULL,
+};
+static const kb_fact_decl evtx_facts[] = {{"event", event_fields}, {"evtx.log", log_fields}, {NULL, NULL}};
+
+/* What reports show of a log: records in it, decoded (the prefilter skips
+ * what no rule can use), read from free space, unreadable. */
+static const kb_count_decl evtx_counts[] = {
+    [KB_EVTX_RECORDS] = {.name = "records", .word = "records", .text = 1, .html = 1},
+    [KB_EVTX_USED] = {.name = "records_used", .word = "used", .text = 2, .html = 2},
+    [KB_EVTX_RECOVERED] = {.name = "records_recovered", .word = "recovered", .text = 0, .html = 4},
+    [KB_EVTX_FAILED] = {.name = "records_failed", .word = "failed", .text = 0, .html = 3},
+    [KB_EVTX_NCOUNTS] = {.name = NULL},
+};
+
+/* The classic logs: a channel a letter away from one is a typo in a rule. */
+static const char *const classic_channels[] = {"Application", "System", "Security", "Setup", NULL};
+
+const kb_source kb_source_evtx = {
+    .name = "evtx",
+    .kind = "evtx",
+    .label = "event log",
+    .form = KB_FORM_BINARY,
+    .sniff_head = kb_evtx_sniff,
+    .parse_input = kb_evtx_parse,
+    .facts = evtx_facts,
+    .feed = KB_EVTX_FEED_PREFIX "<Channel>",
+    .feed_values = classic_channels,
+    .collect = {
+        .file = "<Channel>.evtx",
+        .command = "wevtutil epl <Channel> <file>",
+        .why_en = "Export the <Channel> event log, covering the time of the problem.",
+        .why_ja = "問題が発生した期間を含む <Channel> イベント ログをエクスポートしてください。",
+    },
+    .counts = evtx_counts,
+    .covers = KB_COVERS_EVENTS,
+    .name_hint = ".evtx",
+    .isolated = 1,
+};

@@ -3,10 +3,10 @@
 #include "evtx/layout.h"
 #include "core/fact.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
-#include <sys/stat.h>
 #include <zlib.h>
 
 static uint16_t le16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
@@ -164,43 +164,57 @@ static void check_chunk(const unsigned char *c, uint64_t index, kb_input *in, kb
         kb_evtx_prefilter_chunk_end(pf, c, index, walked_to);
 }
 
-/* Resets out, reads and checks the file header (at the position of fp),
- * shows it to the prefilter; returns the bytes read. */
-static size_t start_walk(FILE *fp, kb_input *in, kb_evtx_layout *out, kb_evtx_prefilter *pf)
+/* Resets out, reads and checks the file header, shows it to the
+ * prefilter; returns the bytes read, or -1 on a read error. */
+static long start_walk(const kb_input_handle *h, kb_input *in, kb_evtx_layout *out, kb_evtx_prefilter *pf)
 {
     static const kb_evtx_layout empty = {0};
     *out = empty;
     out->first_time = out->last_time = KB_TIME_NONE;
     unsigned char header[KB_EVTX_HEADER_SIZE];
-    size_t got = fread(header, 1, sizeof header, fp);
+    size_t got = 0;
+    if (kb_handle_read_at(h, 0, header, sizeof header, &got) != 0)
+        return -1;
     read_file_header(header, got, in, out);
     if (pf && !out->header_ok)
         kb_evtx_prefilter_doubt(pf, "the file header is damaged");
     else if (pf && got == sizeof header)
         kb_evtx_prefilter_header(pf, header);
-    return got;
+    return (long)got;
 }
 
-int kb_evtx_read_layout(FILE *fp, kb_input *in, kb_evtx_layout *out)
+/* Where chunk `index` starts in the file. */
+static uint64_t chunk_offset(uint64_t index)
 {
-    return kb_evtx_read_layout_filtered(fp, in, out, NULL);
+    return KB_EVTX_HEADER_SIZE + index * (uint64_t)KB_EVTX_CHUNK_SIZE;
 }
 
-int kb_evtx_read_layout_filtered(FILE *fp, kb_input *in, kb_evtx_layout *out, kb_evtx_prefilter *pf)
+int kb_evtx_read_layout(const kb_input_handle *h, kb_input *in, kb_evtx_layout *out)
 {
-    if (fseek(fp, 0, SEEK_SET) != 0)
+    return kb_evtx_read_layout_filtered(h, in, out, NULL);
+}
+
+int kb_evtx_read_layout_filtered(const kb_input_handle *h, kb_input *in, kb_evtx_layout *out,
+                                 kb_evtx_prefilter *pf)
+{
+    long got = start_walk(h, in, out, pf);
+    if (got < 0)
         return -1;
-    size_t got = start_walk(fp, in, out, pf);
     if (got < KB_EVTX_HEADER_SIZE) {
-        kb_input_note(in, "file header", "file ends inside the header (%zu bytes)", got);
-        kb_input_fail(in, KB_INPUT_DAMAGED, "EVTX file is truncated (%zu bytes)", got);
+        kb_input_note(in, "file header", "file ends inside the header (%ld bytes)", got);
+        kb_input_fail(in, KB_INPUT_DAMAGED, "EVTX file is truncated (%ld bytes)", got);
         return 0;
     }
     unsigned char *c = malloc(KB_EVTX_CHUNK_SIZE);
     if (!c)
         return -1;
+    int read_error = 0;
     for (uint64_t index = 0;; index++) {
-        size_t n = fread(c, 1, KB_EVTX_CHUNK_SIZE, fp);
+        size_t n = 0;
+        if (kb_handle_read_at(h, chunk_offset(index), c, KB_EVTX_CHUNK_SIZE, &n) != 0) {
+            read_error = 1;
+            break;
+        }
         if (n == KB_EVTX_CHUNK_SIZE) {
             out->chunks++;
             check_chunk(c, index, in, out, pf);
@@ -211,7 +225,6 @@ int kb_evtx_read_layout_filtered(FILE *fp, kb_input *in, kb_evtx_layout *out, kb
         }
         break;
     }
-    int read_error = ferror(fp);
     free(c);
     if (read_error)
         return -1;
@@ -222,7 +235,7 @@ int kb_evtx_read_layout_filtered(FILE *fp, kb_input *in, kb_evtx_layout *out, kb
 /* ---- the walk split across threads ------------------------------------------ */
 
 typedef struct walk_part {
-    const char *path;
+    const kb_input_handle *h;
     uint64_t first, end;      /* chunks [first, end) */
     kb_inputs notes;          /* one input that collects this part's notes */
     kb_evtx_layout out;
@@ -233,15 +246,15 @@ typedef struct walk_part {
 static void *walk_part_run(void *arg)
 {
     walk_part *w = arg;
-    FILE *fp = fopen(w->path, "rb");
     unsigned char *c = malloc(KB_EVTX_CHUNK_SIZE);
     w->out.first_time = w->out.last_time = KB_TIME_NONE;
-    if (!fp || !c ||
-        fseeko(fp, (off_t)(KB_EVTX_HEADER_SIZE + w->first * KB_EVTX_CHUNK_SIZE), SEEK_SET) != 0) {
+    if (!c) {
         w->failed = 1;
     } else {
         for (uint64_t index = w->first; index < w->end; index++) {
-            if (fread(c, 1, KB_EVTX_CHUNK_SIZE, fp) != KB_EVTX_CHUNK_SIZE) {
+            size_t n = 0;
+            if (kb_handle_read_at(w->h, chunk_offset(index), c, KB_EVTX_CHUNK_SIZE, &n) != 0 ||
+                n != KB_EVTX_CHUNK_SIZE) {
                 w->failed = 1;
                 break;
             }
@@ -250,8 +263,6 @@ static void *walk_part_run(void *arg)
         }
     }
     free(c);
-    if (fp)
-        fclose(fp);
     return NULL;
 }
 
@@ -272,31 +283,24 @@ static void merge_layout(kb_evtx_layout *out, const kb_evtx_layout *part)
         out->last_time = part->last_time;
 }
 
-int kb_evtx_read_layout_split(const char *path, kb_input *in, kb_evtx_layout *out, kb_evtx_prefilter *pf,
-                              size_t threads)
+int kb_evtx_read_layout_split(const kb_input_handle *h, kb_input *in, kb_evtx_layout *out,
+                              kb_evtx_prefilter *pf, size_t threads)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return KB_EVTX_CANNOT_OPEN; /* errno says why */
-    struct stat sb;
-    uint64_t chunks = fstat(fileno(fp), &sb) == 0 && sb.st_size > KB_EVTX_HEADER_SIZE
-                          ? (uint64_t)(sb.st_size - KB_EVTX_HEADER_SIZE) / KB_EVTX_CHUNK_SIZE : 0;
+    uint64_t chunks = h->size > KB_EVTX_HEADER_SIZE ? (h->size - KB_EVTX_HEADER_SIZE) / KB_EVTX_CHUNK_SIZE : 0;
     if (threads > KB_EVTX_WALK_THREADS)
         threads = KB_EVTX_WALK_THREADS;
-    if (threads < 2 || chunks < KB_EVTX_SPLIT_CHUNKS) {
-        int rc = kb_evtx_read_layout_filtered(fp, in, out, pf);
-        fclose(fp);
-        return rc;
-    }
+    if (threads < 2 || chunks < KB_EVTX_SPLIT_CHUNKS)
+        return kb_evtx_read_layout_filtered(h, in, out, pf);
     /* The header, then the full chunks in parts, then what is left. */
-    start_walk(fp, in, out, pf);
+    if (start_walk(h, in, out, pf) < 0)
+        return -1;
     walk_part parts[KB_EVTX_WALK_THREADS];
     memset(parts, 0, sizeof parts);
     pthread_t tids[KB_EVTX_WALK_THREADS];
     int started[KB_EVTX_WALK_THREADS] = {0}, failed = 0;
     for (size_t t = 0; t < threads; t++) {
         walk_part *w = &parts[t];
-        w->path = path;
+        w->h = h;
         w->first = chunks * t / threads;
         w->end = chunks * (t + 1) / threads;
         w->use_pf = pf != NULL;
@@ -328,15 +332,13 @@ int kb_evtx_read_layout_split(const char *path, kb_input *in, kb_evtx_layout *ou
         kb_inputs_free(&w->notes);
     }
     /* A partial chunk at the end: the file was cut. */
-    size_t trailing = (size_t)((uint64_t)sb.st_size - KB_EVTX_HEADER_SIZE - chunks * KB_EVTX_CHUNK_SIZE);
+    size_t trailing = (size_t)(h->size - chunk_offset(chunks));
     unsigned char *tail = !failed && trailing ? malloc(KB_EVTX_CHUNK_SIZE) : NULL;
     failed |= !failed && trailing && !tail;
-    if (tail && fseeko(fp, (off_t)(KB_EVTX_HEADER_SIZE + chunks * KB_EVTX_CHUNK_SIZE), SEEK_SET) == 0 &&
-        fread(tail, 1, trailing, fp) == trailing) {
+    size_t got = 0;
+    if (tail && kb_handle_read_at(h, chunk_offset(chunks), tail, trailing, &got) == 0 && got == trailing)
         note_truncation(tail, trailing, chunks, in, out, pf);
-    }
     free(tail);
-    fclose(fp);
     if (failed)
         return -1;
     note_damage_summary(out, in);

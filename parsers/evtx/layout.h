@@ -7,10 +7,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "evtx/prefilter.h"
 #include "core/input.h"
+#include "source/handle.h"
 
 #define KB_EVTX_HEADER_SIZE 4096
 #define KB_EVTX_CHUNK_SIZE 65536
@@ -28,23 +28,23 @@ typedef struct kb_evtx_layout {
     uint64_t trailing_bytes;        /* a partial chunk at the end (truncation) */
 } kb_evtx_layout;
 
-/* Reads the container structure of an open file; notes every damaged part
+/* Reads the container structure of an input; notes every damaged part
  * on `in` (where = "file header", "chunk N", ...). Returns 0, or -1 when the
- * file cannot be read at all. */
-int kb_evtx_read_layout(FILE *fp, kb_input *in, kb_evtx_layout *out);
+ * input cannot be read at all (errno). */
+int kb_evtx_read_layout(const kb_input_handle *h, kb_input *in, kb_evtx_layout *out);
 
-/* Files of at least KB_EVTX_SPLIT_CHUNKS chunks are walked by up to
+/* Inputs of at least KB_EVTX_SPLIT_CHUNKS chunks are walked by up to
  * `threads` threads (at most KB_EVTX_WALK_THREADS), each over its own range
- * of chunks with its own handle; the results (notes included) are merged in
- * file order, so they are those of one walk. Returns 0, -1 on a read
- * error, or KB_EVTX_CANNOT_OPEN. */
+ * of chunks of the same handle; the results (notes included) are merged in
+ * file order, so they are those of one walk. Returns 0, or -1 on a read
+ * error. */
 #define KB_EVTX_SPLIT_CHUNKS 16
-#define KB_EVTX_CANNOT_OPEN (-2)  /* returned when the file cannot be opened (errno) */
 #define KB_EVTX_WALK_THREADS 8
-int kb_evtx_read_layout_split(const char *path, kb_input *in, kb_evtx_layout *out, kb_evtx_prefilter *pf,
-                              size_t threads);
+int kb_evtx_read_layout_split(const kb_input_handle *h, kb_input *in, kb_evtx_layout *out,
+                              kb_evtx_prefilter *pf, size_t threads);
 
 /* The same, and every chunk is shown to the prefilter pf (may be NULL). */
-int kb_evtx_read_layout_filtered(FILE *fp, kb_input *in, kb_evtx_layout *out, kb_evtx_prefilter *pf);
+int kb_evtx_read_layout_filtered(const kb_input_handle *h, kb_input *in, kb_evtx_layout *out,
+                                 kb_evtx_prefilter *pf);
 
 #endif

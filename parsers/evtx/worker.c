@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,10 +52,12 @@
 #define WATCH_MS 10            /* how often a launcher looks at its worker's memory */
 #define FORK_TRIES 5           /* fork() tried again after EAGAIN, 50 ms apart */
 
-/* What a launcher is asked: the plan of one file (the launcher is a fork
- * of the same program, so the structures travel as they are). */
+/* What a launcher is asked: the plan of one input (the launcher is a fork
+ * of the same program, so the structures travel as they are), sent with
+ * the input's file descriptor attached (SCM_RIGHTS), then its name. */
 typedef struct request {
-    size_t path_len;
+    size_t name_len;
+    uint64_t size;         /* the bytes the plan was made for */
     kb_input_state state;
     kb_evtx_layout layout;
     int usable;
@@ -99,6 +102,35 @@ static int send_all(int fd, const void *data, size_t len)
     return 0;
 }
 
+/* Sends len bytes with the descriptor fd attached to the first of them. */
+static int send_with_fd(int sock, const void *data, size_t len, int fd)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct iovec iov = {(void *)(uintptr_t)data, len};
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = ctl.buf;
+    msg.msg_controllen = sizeof ctl.buf;
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    ssize_t n;
+    do
+        n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        return -1;
+    return send_all(sock, (const char *)data + n, len - (size_t)n);
+}
+
 static int write_all(int fd, const void *data, size_t len)
 {
     return kb_write_full(fd, data, len);
@@ -108,6 +140,51 @@ static int write_all(int fd, const void *data, size_t len)
 static int read_all(int fd, void *data, size_t len)
 {
     return kb_read_full(fd, data, len) == len ? 0 : -1;
+}
+
+/* Reads len bytes and the descriptor sent with them (*fd; -1 when none came).
+ * 0, or -1 at end of stream or on error (then no descriptor is kept). */
+static int recv_with_fd(int sock, void *data, size_t len, int *fd)
+{
+    *fd = -1;
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct iovec iov = {data, len};
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = ctl.buf;
+    msg.msg_controllen = sizeof ctl.buf;
+    ssize_t n;
+    do
+        n = recvmsg(sock, &msg, 0);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        return -1;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(sizeof(int)))
+            continue;
+        size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < count; i++) {
+            int got;
+            memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof got);
+            if (*fd < 0)
+                *fd = got;
+            else
+                close(got);  /* only one was sent */
+        }
+    }
+    if (read_all(sock, (char *)data + n, len - (size_t)n) != 0) {
+        if (*fd >= 0)
+            close(*fd);
+        *fd = -1;
+        return -1;
+    }
+    return 0;
 }
 
 static int64_t now_ms(void)
@@ -179,14 +256,14 @@ static void set_limits(const kb_worker_config *cfg)
 }
 
 /* The test hook (README, "Crash isolation"): KBSCAN_TEST_WORKER_CRASH=
- * MODE:TEXT makes the worker of every file whose path contains TEXT fail
+ * MODE:TEXT makes the worker of every input whose name contains TEXT fail
  * on purpose, as a crash inside libevtx would; it acts only inside the
  * isolated worker, on that worker. Returns only for no hook. */
-static void test_hook(const char *fs_path, kb_decode_stage *stage, int out)
+static void test_hook(const char *name, kb_decode_stage *stage, int out)
 {
     const char *hook = getenv("KBSCAN_TEST_WORKER_CRASH");
     const char *colon = hook ? strchr(hook, ':') : NULL;
-    if (!colon || !colon[1] || !strstr(fs_path, colon + 1))
+    if (!colon || !colon[1] || !strstr(name, colon + 1))
         return;
     size_t mode_len = (size_t)(colon - hook);
     stage->step = KB_STEP_RECORDS;
@@ -261,18 +338,31 @@ static void test_hook(const char *fs_path, kb_decode_stage *stage, int out)
 }
 
 static void worker_main(const kb_worker_config *cfg, const request *req, kb_evtx_plan *plan,
-                        const char *fs_path, kb_decode_stage *stage, int out)
+                        const char *name, int input_fd, kb_decode_stage *stage, int out)
 {
     set_limits(cfg);
     kb_alloc_quiet();  /* out of memory: the launcher says "memory limit exceeded" */
-    test_hook(fs_path, stage, out);
+    test_hook(name, stage, out);
     kb_input in;
     memset(&in, 0, sizeof in);
     in.state = req->state;
     in.first_time = in.last_time = KB_TIME_NONE;
     kb_factlist facts = {0};
-    kb_parse_ctx ctx = {&in, 0, &facts, cfg->interest, cfg->since, cfg->until, cfg->no_prefilter, 1, stage};
-    kb_status status = kb_evtx_decode(fs_path, &ctx, plan);
+    kb_parse_ctx ctx = {
+        .input = &in,
+        .input_index = 0,
+        .facts = &facts,
+        .interest = cfg->interest,
+        .since = cfg->since,
+        .until = cfg->until,
+        .no_prefilter = cfg->no_prefilter,
+        .threads = 1,
+        .stage = stage,
+        .workers = NULL,
+    };
+    kb_input_handle h;
+    kb_handle_from_fd(&h, input_fd, req->size, name);
+    kb_status status = kb_evtx_decode(&h, &ctx, plan);
     stage->step = KB_STEP_NONE;
     kb_buf msg = KB_BUF_INIT;
     for (size_t i = 0; i < facts.n; i++)
@@ -380,10 +470,12 @@ static void watch(const kb_worker_config *cfg, pid_t pid, int rfd, reply *rep, k
         rep->how = ENDED, rep->detail = WEXITSTATUS(status);
 }
 
-/* Reads a request's plan (the path first). 0, or -1 at end of stream. */
-static int read_request(int sock, request *req, char **path, kb_evtx_plan *plan, const kb_interest *interest)
+/* Reads a request: its plan, the input's descriptor (*fd, -1 when none
+ * came), its name. 0, or -1 at end of stream. */
+static int read_request(int sock, request *req, char **name, int *fd, kb_evtx_plan *plan,
+                        const kb_interest *interest)
 {
-    if (read_all(sock, req, sizeof *req) != 0)
+    if (recv_with_fd(sock, req, sizeof *req, fd) != 0)
         return -1;
     memset(plan, 0, sizeof *plan);
     plan->layout = req->layout;
@@ -394,30 +486,32 @@ static int read_request(int sock, request *req, char **path, kb_evtx_plan *plan,
     plan->pf.slice_total = req->slice_total;
     plan->pf.chunks = req->chunks;
     plan->pf.header_chunks = req->header_chunks;
-    *path = malloc(req->path_len + 1);
+    *name = malloc(req->name_len + 1);
     plan->pf.slice_chunk = malloc((req->nslice + 1) * sizeof(uint64_t));
     plan->pf.index = malloc((req->n + 1) * sizeof(uint64_t));
     plan->pf.id = malloc((req->n + 1) * sizeof(uint64_t));
-    if (!*path || !plan->pf.slice_chunk || !plan->pf.index || !plan->pf.id)
+    if (!*name || !plan->pf.slice_chunk || !plan->pf.index || !plan->pf.id)
         _exit(EXIT_OUT_OF_MEMORY);
-    if (read_all(sock, *path, req->path_len) != 0 ||
+    if (read_all(sock, *name, req->name_len) != 0 ||
         read_all(sock, plan->pf.slice_chunk, req->nslice * sizeof(uint64_t)) != 0 ||
         read_all(sock, plan->pf.index, req->n * sizeof(uint64_t)) != 0 ||
         read_all(sock, plan->pf.id, req->n * sizeof(uint64_t)) != 0)
         return -1;
-    (*path)[req->path_len] = '\0';
+    (*name)[req->name_len] = '\0';
     return 0;
 }
 
-static void serve(const kb_worker_config *cfg, const request *req, kb_evtx_plan *plan, const char *path,
-                  int sock)
+static void serve(const kb_worker_config *cfg, const request *req, kb_evtx_plan *plan, const char *name,
+                  int input_fd, int sock)
 {
     reply rep = {CANNOT_START, 0, KB_STEP_NONE, -1, 0};
     kb_buf output = KB_BUF_INIT;
     kb_decode_stage *stage = mmap(NULL, sizeof *stage, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     int fds[2] = {-1, -1};
     pid_t pid = -1, launcher = getpid();
-    if (stage == MAP_FAILED || pipe(fds) != 0 || (pid = fork_retrying()) < 0) {
+    if (input_fd < 0) {
+        rep.detail = EBADF;  /* the request came without the input */
+    } else if (stage == MAP_FAILED || pipe(fds) != 0 || (pid = fork_retrying()) < 0) {
         rep.detail = errno;
     } else if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);  /* a launcher that dies takes its worker along */
@@ -429,7 +523,7 @@ static void serve(const kb_worker_config *cfg, const request *req, kb_evtx_plan 
         quiet_stdio();
         stage->step = KB_STEP_NONE;
         stage->record = -1;
-        worker_main(cfg, req, plan, path, stage, fds[1]);
+        worker_main(cfg, req, plan, name, input_fd, stage, fds[1]);
     } else {
         setpgid(pid, pid);  /* as the worker does: whichever runs first */
         close(fds[1]);
@@ -460,12 +554,15 @@ static void launcher_main(const kb_worker_config *cfg, int sock)
     signal(SIGCHLD, SIG_DFL);
     for (;;) {
         request req;
-        char *path = NULL;
+        char *name = NULL;
+        int input_fd = -1;
         kb_evtx_plan plan;
-        if (read_request(sock, &req, &path, &plan, cfg->interest) != 0)
+        if (read_request(sock, &req, &name, &input_fd, &plan, cfg->interest) != 0)
             _exit(0);
-        serve(cfg, &req, &plan, path, sock);
-        free(path);
+        serve(cfg, &req, &plan, name, input_fd, sock);
+        if (input_fd >= 0)
+            close(input_fd);  /* the worker had its own copy */
+        free(name);
         kb_evtx_plan_free(&plan);
     }
 }
@@ -511,6 +608,24 @@ int kb_worker_pool_start(kb_worker_pool *pool, size_t n, const kb_worker_config 
         pool->n++;
     }
     return 0;
+}
+
+kb_worker_pool *kb_worker_pool_new(size_t n, const kb_worker_config *config)
+{
+    kb_worker_pool *pool = malloc(sizeof *pool);
+    if (pool && kb_worker_pool_start(pool, n, config) != 0) {
+        free(pool);
+        pool = NULL;
+    }
+    return pool;
+}
+
+void kb_worker_pool_free(kb_worker_pool *pool)
+{
+    if (!pool)
+        return;
+    kb_worker_pool_stop(pool);
+    free(pool);
 }
 
 void kb_worker_pool_stop(kb_worker_pool *pool)
@@ -596,16 +711,18 @@ static kb_status worker_failed(kb_input *in, const kb_evtx_plan *plan, const cha
     kb_input_fail(in, KB_INPUT_DAMAGED, "%s", text);
     if (!in->message || strcmp(in->message, text) != 0)  /* else the summary says it */
         kb_input_note(in, "decoding", "%s", text);
-    in->records = plan->layout.records;
+    in->counts[KB_EVTX_RECORDS] = plan->layout.records;
     kb_input_add_feed(in, "eventlog:*");
     return KB_ERR_DAMAGED;
 }
 
-static int send_request(int sock, const char *fs_path, const kb_input *in, const kb_evtx_plan *plan)
+static int send_request(int sock, const kb_input_handle *h, int fd, const kb_input *in, const kb_evtx_plan *plan)
 {
+    const char *name = h->name ? h->name : "";
     request req;
     memset(&req, 0, sizeof req);
-    req.path_len = strlen(fs_path);
+    req.name_len = strlen(name);
+    req.size = h->size;
     req.state = in->state;
     req.layout = plan->layout;
     req.usable = plan->pf.usable;
@@ -614,7 +731,7 @@ static int send_request(int sock, const char *fs_path, const kb_input *in, const
     req.slice_total = plan->pf.slice_total;
     req.chunks = plan->pf.chunks;
     req.header_chunks = plan->pf.header_chunks;
-    return send_all(sock, &req, sizeof req) == 0 && send_all(sock, fs_path, req.path_len) == 0 &&
+    return send_with_fd(sock, &req, sizeof req, fd) == 0 && send_all(sock, name, req.name_len) == 0 &&
                    send_all(sock, plan->pf.slice_chunk, req.nslice * sizeof(uint64_t)) == 0 &&
                    send_all(sock, plan->pf.index, req.n * sizeof(uint64_t)) == 0 &&
                    send_all(sock, plan->pf.id, req.n * sizeof(uint64_t)) == 0
@@ -625,13 +742,13 @@ static int send_request(int sock, const char *fs_path, const kb_input *in, const
  * -1 when the launcher was never started, -2 when the exchange failed:
  * then the stream is out of step, so it is closed (the launcher ends) and
  * later requests to this launcher fail at once. */
-static int ask(kb_launcher *l, const char *fs_path, const kb_input *in, const kb_evtx_plan *plan, reply *rep,
-               unsigned char **output)
+static int ask(kb_launcher *l, const kb_input_handle *h, int fd, const kb_input *in, const kb_evtx_plan *plan,
+               reply *rep, unsigned char **output)
 {
     *output = NULL;
     pthread_mutex_lock(&l->lock);
     int started = l->sock >= 0;
-    int ok = started && send_request(l->sock, fs_path, in, plan) == 0 &&
+    int ok = started && send_request(l->sock, h, fd, in, plan) == 0 &&
              read_all(l->sock, rep, sizeof *rep) == 0 && rep->len <= (uint64_t)KB_WORKER_OUTPUT_MIB << 20 &&
              (*output = malloc((size_t)rep->len + 1)) != NULL && read_all(l->sock, *output, (size_t)rep->len) == 0;
     if (started && !ok) {
@@ -646,20 +763,21 @@ static int ask(kb_launcher *l, const char *fs_path, const kb_input *in, const kb
     return ok ? 0 : started || l->error == 0 ? -2 : -1;
 }
 
-kb_status kb_worker_decode(kb_worker_pool *pool, size_t slot, const char *fs_path, kb_parse_ctx *ctx,
-                           const kb_evtx_plan *plan)
+/* kb_worker_decode() with the descriptor to hand over. */
+static kb_status decode_with(kb_worker_pool *pool, size_t slot, const kb_input_handle *h, int fd, kb_parse_ctx *ctx,
+                             const kb_evtx_plan *plan)
 {
     kb_input *in = ctx->input;
     kb_launcher *l = pool->n ? &pool->launchers[slot % pool->n] : NULL;
     reply rep;
     unsigned char *output = NULL;
-    int asked = l ? ask(l, fs_path, in, plan, &rep, &output) : -1;
+    int asked = l ? ask(l, h, fd, in, plan, &rep, &output) : -1;
     /* A launcher unusable: the others, in turn, so that which files fail
      * does not depend on which thread took them. The reason, if all fail,
      * is that of the first. */
     for (size_t k = 1; asked != 0 && k < pool->n; k++) {
         reply other;
-        if (ask(&pool->launchers[(slot + k) % pool->n], fs_path, in, plan, &other, &output) == 0) {
+        if (ask(&pool->launchers[(slot + k) % pool->n], h, fd, in, plan, &other, &output) == 0) {
             asked = 0;
             rep = other;
         }
@@ -693,5 +811,23 @@ kb_status kb_worker_decode(kb_worker_pool *pool, size_t slot, const char *fs_pat
         status = worker_failed(in, plan, reason);
         free(reason);
     }
+    return status;
+}
+
+kb_status kb_worker_decode(kb_worker_pool *pool, size_t slot, const kb_input_handle *h, kb_parse_ctx *ctx,
+                           const kb_evtx_plan *plan)
+{
+    kb_input *in = ctx->input;
+    int owned = 0;
+    int fd = kb_handle_shareable_fd(h, &owned);
+    if (fd < 0) {
+        char *reason = kb_strprintf("cannot hand the log to a worker: %s", strerror(errno));
+        kb_status st = worker_failed(in, plan, reason);
+        free(reason);
+        return st;
+    }
+    kb_status status = decode_with(pool, slot, h, fd, ctx, plan);
+    if (owned)
+        close(fd);
     return status;
 }

@@ -5,7 +5,7 @@
  * process with limits on CPU time, memory and wall-clock time; a child that
  * crashes, is killed or exceeds a limit costs only its file, which is then
  * damaged (rules that need it cannot tell) with the reason in the report.
- * kbscan's own walk of the container (kb_evtx_plan_file: damage, counts, the
+ * kbscan's own walk of the container (kb_evtx_plan_input: damage, counts, the
  * prefilter) stays in the scan's thread: it is kbscan's code, fuzzed.
  *
  * Processes: a scan thread must not fork (another thread may hold a lock
@@ -25,11 +25,10 @@
 #include <sys/types.h>
 
 #include "core/interest.h"
-#include "source/source.h"
 #include "core/status.h"
+#include "evtx/evtx.h"
+#include "source/isolation.h"
 
-#define KB_DEFAULT_WORKER_CPU_SECONDS 300
-#define KB_DEFAULT_WORKER_MEMORY_MIB 2048
 /* A worker's wall-clock limit: twice its CPU limit and 5 s more (it may
  * wait on a slow disk, or for a core on a busy machine). */
 #define KB_WORKER_WALL_FACTOR 2
@@ -39,15 +38,6 @@
  * it several times its size, so it is bounded apart from the memory limit. */
 #define KB_WORKER_OUTPUT_MIB 256
 
-/* What every worker of a scan gets. */
-typedef struct kb_worker_config {
-    unsigned cpu_seconds;         /* RLIMIT_CPU */
-    unsigned memory_mib;          /* address space (RLIMIT_AS) and resident memory */
-    const kb_interest *interest;  /* of the scan, inherited by the launchers */
-    int64_t since, until;
-    int no_prefilter;
-} kb_worker_config;
-
 typedef struct kb_launcher {
     pid_t pid;
     int sock;      /* to the launcher; -1 when it could not be started */
@@ -55,11 +45,11 @@ typedef struct kb_launcher {
     pthread_mutex_t lock;  /* one request at a time (threads may share a launcher) */
 } kb_launcher;
 
-typedef struct kb_worker_pool {
+struct kb_worker_pool {
     kb_worker_config config;
     kb_launcher *launchers;
     size_t n;
-} kb_worker_pool;
+};
 
 /* Starts n launchers. Call while the process has one thread. A launcher
  * that cannot be started makes its event logs fail, said so. Each costs a
@@ -67,10 +57,13 @@ typedef struct kb_worker_pool {
  * scan.c). 0, or -1 out of memory. */
 int kb_worker_pool_start(kb_worker_pool *pool, size_t n, const kb_worker_config *config);
 
-/* Decodes the planned file in a worker of launcher `slot` modulo the
- * launchers (threads that share one take turns). Facts and notes go to ctx as kb_evtx_decode() would put them;
- * a worker that fails leaves the input damaged with the reason. */
-kb_status kb_worker_decode(kb_worker_pool *pool, size_t slot, const char *fs_path, kb_parse_ctx *ctx,
+/* Decodes the planned input in a worker of launcher `slot` modulo the
+ * launchers (threads that share one take turns). The worker gets the
+ * bytes as a file descriptor passed over the launcher's socket (the file's
+ * own, or a memory file holding bytes in memory): nothing is reopened by
+ * name. Facts and notes go to ctx as kb_evtx_decode() would put them; a
+ * worker that fails leaves the input damaged with the reason. */
+kb_status kb_worker_decode(kb_worker_pool *pool, size_t slot, const kb_input_handle *h, kb_parse_ctx *ctx,
                            const kb_evtx_plan *plan);
 
 /* Ends the launchers and reaps them. */

@@ -1,6 +1,7 @@
 /* worker_msg.c: the isolated EVTX worker's message, written and checked
  * (see worker_msg.h). */
 #include "evtx/worker_msg.h"
+#include "evtx/evtx.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -98,10 +99,8 @@ void kb_worker_msg_put_input(kb_buf *out, const kb_input *in)
     put_string(out, in->message);
     put_string(out, in->computer);
     put_string(out, in->channel);
-    put_u64(out, in->records);
-    put_u64(out, in->records_read);
-    put_u64(out, in->records_recovered);
-    put_u64(out, in->records_failed);
+    for (size_t k = 0; k < KB_EVTX_NCOUNTS; k++)
+        put_u64(out, in->counts[k]);
     put_u64(out, in->facts);
     put_u64(out, in->notes_dropped);
     kb_buf_putc(out, (char)in->nfeeds);
@@ -270,10 +269,8 @@ static int read_input(reader *r, kb_input *in)
     in->message = get_string(r, 1);
     in->computer = get_string(r, 1);
     in->channel = get_string(r, 1);
-    in->records = get_u64(r);
-    in->records_read = get_u64(r);
-    in->records_recovered = get_u64(r);
-    in->records_failed = get_u64(r);
+    for (size_t k = 0; k < KB_EVTX_NCOUNTS; k++)
+        in->counts[k] = get_u64(r);
     in->facts = get_u64(r);
     in->notes_dropped = get_u64(r);
     unsigned nfeeds = get_u8(r);
@@ -375,10 +372,8 @@ int kb_worker_result_apply(kb_worker_result *r, kb_input *in, kb_factlist *facts
         in->channel = w->channel;
         w->channel = NULL;
     }
-    in->records = w->records;
-    in->records_read = w->records_read;
-    in->records_recovered = w->records_recovered;
-    in->records_failed = w->records_failed;
+    for (size_t k = 0; k < KB_EVTX_NCOUNTS; k++)
+        in->counts[k] = w->counts[k];
     in->facts = w->facts;
     int rc = 0;
     for (size_t i = 0; i < r->facts.n; i++) {

@@ -11,9 +11,11 @@
  *                then name and value of each field
  *   'N' a note:  where (optional string), message
  *   'I' the input, once, after the facts and notes: state (1), message,
- *                computer, channel (optional strings), records,
- *                records_read, records_recovered, records_failed, facts,
- *                notes_dropped (8 each), feed count (1), the feeds
+ *                computer, channel (optional strings), the counts an event
+ *                log reports (KB_EVTX_NCOUNTS of them, in the order evtx.h
+ *                gives: records, records_used, records_recovered,
+ *                records_failed), facts, notes_dropped (8 each), feed
+ *                count (1), the feeds
  *   'E' the end, last: the decoding's status (4)
  * Facts may only be "event" facts with the fields the EVTX parser makes;
  * feeds only event-log feeds, "eventlog:*" (any log) only on a damaged or

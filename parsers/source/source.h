@@ -1,17 +1,40 @@
-/* source.h: what every parser provides. A parser recognises its files by
- * content (never by name) and turns them into facts with provenance.
+/* source.h: what every input kind provides: a source. A source recognises
+ * its inputs by content (never by name) and turns them into facts with
+ * provenance; it declares, as data, everything the rest of kbscan needs to
+ * know of it (the facts it makes, the feed it provides, what to collect
+ * when it is missing, the counts it reports, what it covers in time).
  *
- * Text parsers get decoded UTF-8 lines (decode.h); the EVTX parser gets
- * the path of the file. The scan driver (analyzer/scan/scan.c) picks the parser
- * whose sniff() is surest, and lists every file in the report. */
-#ifndef KB_PARSER_H
-#define KB_PARSER_H
+ * Sources are text or binary. A text source gets decoded UTF-8 lines
+ * (decode.h) and is recognised over them; a binary source gets an input
+ * handle (handle.h) and is recognised over its first bytes. The registry
+ * (registry.c) lists them all; the scan driver (analyzer/scan/scan.c)
+ * dispatches by it, and the fuzz targets, `kbscan rules check`, `--help`
+ * and the docs' inputs tables are derived from it (tests/e2e/sources.sh
+ * fails when one drifts).
+ *
+ * Adding a text input kind:
+ *   1. its parser, parsers/text/<name>.c, ending in `const kb_source
+ *      kb_source_<name> = {...}` (designated initialisers, as the others);
+ *   2. its test data: real outputs in tests/fuzz/seeds/<name>/ (every file
+ *      there must be recognised as this kind; they seed and replay its fuzz
+ *      target) and its parser's unit test;
+ *   3. one line in the registry, X(<name>) in parsers/source/registry.c;
+ *   4. its docs: a row of the inputs table in README.md (in registry
+ *      order) and a section "(kind `...`, feed `...`)" in docs/facts.md
+ *      naming every fact type and field it declares and its collect
+ *      command.
+ * Nothing else names a source: the fuzz targets, --help, `rules check`,
+ * the feed catalogue and the scan take it from the registry. */
+#ifndef KB_SOURCE_H
+#define KB_SOURCE_H
 
-#include "evtx/layout.h"
 #include "core/fact.h"
+#include "core/feeds.h"
 #include "core/input.h"
 #include "core/interest.h"
 #include "core/status.h"
+#include "source/handle.h"
+#include "source/isolation.h"
 #include "text/decode.h"
 
 /* Where the EVTX parser is in libevtx's decoding: an isolated worker
@@ -35,6 +58,8 @@ typedef struct kb_parse_ctx {
     int no_prefilter;             /* decode every EVTX record (--no-prefilter) */
     size_t threads;               /* threads a large file may be walked with */
     kb_decode_stage *stage;       /* where EVTX decoding is, or NULL (see below) */
+    kb_worker_pool *workers;      /* isolated decoding (isolation.h), or NULL: in this process */
+    size_t worker_slot;           /* the calling thread's launcher in the pool */
 } kb_parse_ctx;
 
 /* A fact type a parser produces, with every field its facts can carry
@@ -47,67 +72,83 @@ typedef struct kb_fact_decl {
     const char *const *fields;      /* NULL-terminated */
 } kb_fact_decl;
 
-typedef struct kb_text_parser {
-    const char *kind;   /* machine name, e.g. "vssadmin_writers" */
-    const char *label;  /* for people, e.g. "vssadmin list writers output" */
-    const char *feed;   /* what it covers for the rules (input.h) */
-    /* 0 = not this kind; higher = surer (100 = certain). */
+typedef enum kb_source_form {
+    KB_FORM_TEXT = 0,   /* saved command output: decoded, sniffed over its text */
+    KB_FORM_BINARY      /* a file format of its own: sniffed over its first bytes */
+} kb_source_form;
+
+/* Bytes a binary source's sniff_head() is shown, at most. */
+#define KB_SNIFF_BYTES 512
+
+typedef struct kb_source {
+    const char *name;     /* short name: its registry line, fuzz target, seeds folder ("vssadmin") */
+    const char *kind;     /* what reports call its inputs ("vssadmin_writers") */
+    const char *label;    /* for people ("vssadmin list writers output", "event log") */
+    kb_source_form form;
+
+    /* Text sources. sniff: 0 = not this kind; higher = surer (100 =
+     * certain). locale: the locale whose labels the text shows ("en",
+     * "ja", "pt-BR", ...), or NULL when it shows none kbscan knows (it may
+     * still parse: parsers go by structure first); it also picks the code
+     * page (read.c). parse: adds facts, notes problems on ctx->input;
+     * KB_OK, or an error status when the text is of this kind but could
+     * not be read as such. */
     int (*sniff)(const kb_text *text);
-    /* Adds facts; notes problems on ctx->input. KB_OK, or an error status
-     * when the file is of this kind but could not be read as such. */
-    kb_status (*parse)(const kb_text *text, kb_parse_ctx *ctx);
-    const kb_fact_decl *facts;  /* what parse() produces; ends with {NULL, NULL} */
-    /* The locale whose labels the text shows ("en", "ja", "pt-BR", ...), or
-     * NULL when it shows none kbscan knows (it may still parse: the parsers
-     * go by structure first). Also picks the code page (read.c). */
     const char *(*locale)(const kb_text *text);
-} kb_text_parser;
+    kb_status (*parse)(const kb_text *text, kb_parse_ctx *ctx);
 
-/* The text parsers, NULL-terminated (parsers/source/registry.c). */
-const kb_text_parser *const *kb_text_parsers(void);
+    /* Binary sources: the same over the first bytes (at most
+     * KB_SNIFF_BYTES) and over the input handle. parse_input adds its feeds
+     * itself (a computed feed). */
+    int (*sniff_head)(const unsigned char *head, size_t len);
+    kb_status (*parse_input)(const kb_input_handle *input, kb_parse_ctx *ctx);
 
-/* A text file as read: decoded, the surest parser, the locale it shows. */
+    const kb_fact_decl *facts;       /* what it produces; ends with {NULL, NULL} */
+    /* The feed its inputs provide to the rules (input.h): fixed
+     * ("vssadmin_writers", added by the driver), or computed, written as a
+     * prefix and a placeholder ("eventlog:<Channel>": the parser adds
+     * "eventlog:" + the channel it reads). */
+    const char *feed;
+    /* For a computed feed: well-known values of its placeholder, a letter
+     * away from which `rules check` suspects a typo; NULL-terminated. */
+    const char *const *feed_values;
+    /* What to ask the customer for when no input provides the feed: the
+     * file, the exact command, why (en, ja); a computed feed's advice names
+     * its placeholder ("<Channel>.evtx"). This is the feed catalogue's entry
+     * (core/feeds.h); a rule's checkpoint may say otherwise. */
+    kb_collect_advice collect;
+    const kb_count_decl *counts;     /* counts it reports (input.h); ends with {NULL}; may be NULL */
+    kb_coverage_class covers;        /* events over time (a log), or one moment (a command output) */
+    /* How files of this kind are usually named (".evtx"): never used to
+     * recognise one, only to size the isolated workers a scan starts. */
+    const char *name_hint;
+    int isolated;                    /* parse_input decodes in ctx->workers when set (isolation.h) */
+} kb_source;
+
+/* Every source, in registry order, NULL-terminated (registry.c). */
+const kb_source *const *kb_sources(void);
+/* The source of a kind, or NULL. */
+const kb_source *kb_source_of_kind(const char *kind);
+/* The source whose inputs provide feed (a computed feed: any value of its
+ * placeholder), or NULL. */
+const kb_source *kb_source_of_feed(const char *feed);
+/* The fixed part of a computed feed ("eventlog:"), with its length; NULL
+ * for a fixed feed. */
+const char *kb_source_feed_prefix(const kb_source *src, size_t *len);
+
+/* A text file as read: decoded, the surest text source, the locale it shows. */
 typedef struct kb_text_reading {
     kb_text text;
-    const kb_text_parser *parser;  /* NULL when no parser recognises the text */
+    const kb_source *parser;       /* NULL when no text source recognises the text */
     const char *locale;            /* NULL when no known labels were seen */
     char encoding[48];             /* e.g. "UTF-16LE with BOM", "CP866", "CP850 (assumed)" */
     char why[128];                 /* why the encoding is assumed, or "" */
 } kb_text_reading;
 
-/* Decodes bytes (decode.h) and picks the parser and the locale; for OEM
- * code pages, the page whose decoding the parsers recognise best
+/* Decodes bytes (decode.h) and picks the text source and the locale; for
+ * OEM code pages, the page whose decoding the sources recognise best
  * (parsers/text/read.c). Free with kb_text_free(&reading->text). */
 kb_status kb_text_read(const unsigned char *bytes, size_t len, kb_text_reading *reading, char *err,
                        size_t errlen);
-
-/* EVTX (parsers/evtx/evtx.c). kb_evtx_parse() is kb_evtx_plan() then
- * kb_evtx_decode(): the plan is kbscan's own walk of the container (damage,
- * counts, the prefilter's candidates); the decoding is libevtx's, and may be
- * done in an isolated worker process (parsers/evtx/worker.c). */
-int kb_evtx_sniff(const unsigned char *head, size_t len);
-kb_status kb_evtx_parse(const char *fs_path, kb_parse_ctx *ctx);
-/* An event log feeds KB_EVTX_FEED_PREFIX + its channel ("eventlog:System")
- * and produces these facts. */
-#define KB_EVTX_FEED_PREFIX "eventlog:"
-extern const kb_fact_decl kb_evtx_facts[];
-
-typedef struct kb_evtx_plan {
-    kb_evtx_layout layout;
-    kb_evtx_prefilter pf;
-} kb_evtx_plan;
-
-/* Walks the file. KB_OK (then kb_evtx_plan_free() the plan), or an error
- * already recorded on ctx->input (the file is done). */
-kb_status kb_evtx_plan_file(const char *fs_path, kb_parse_ctx *ctx, kb_evtx_plan *plan);
-/* Decodes with libevtx what the plan says; frees nothing of the plan. */
-kb_status kb_evtx_decode(const char *fs_path, kb_parse_ctx *ctx, kb_evtx_plan *plan);
-void kb_evtx_plan_free(kb_evtx_plan *plan);
-/* Sets the stage of a decoding (ctx->stage may be NULL). */
-void kb_evtx_stage(const kb_parse_ctx *ctx, kb_decode_step step, int64_t record);
-
-/* Adds a fact with the common provenance fields set for a text line range. */
-kb_fact *kb_text_fact(kb_parse_ctx *ctx, const char *type,
-                      const kb_text *text, size_t first_line, size_t last_line);
 
 #endif

@@ -1,8 +1,9 @@
-/* lines.c: line helpers for the text parsers (see lines.h). */
+/* lines.c: line helpers for the text parsers, and their facts (see lines.h). */
 #include "text/lines.h"
 #include "core/strbuf.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -108,4 +109,47 @@ int kb_contains_nocase(const char *haystack, const char *needle)
         if (strncasecmp(p, needle, n) == 0)
             return 1;
     return n == 0;
+}
+
+/* Lines first..last (1-based, clamped) joined with newlines, or NULL. */
+static char *join_lines(const kb_text *text, size_t first, size_t last)
+{
+    if (first < 1)
+        first = 1;
+    if (last > text->nlines)
+        last = text->nlines;
+    if (first > last)
+        return NULL;
+    kb_buf b = KB_BUF_INIT;
+    for (size_t i = first; i <= last; i++) {
+        if (i > first)
+            kb_buf_putc(&b, '\n');
+        kb_buf_puts(&b, text->lines[i - 1]);
+    }
+    return kb_buf_take(&b);
+}
+
+kb_fact *kb_text_fact(kb_parse_ctx *ctx, const char *type, const kb_text *text,
+                      size_t first, size_t last)
+{
+    kb_fact *f = kb_fact_new(type, ctx->input_index);
+    if (!f)
+        return NULL;
+    if (first >= 1 && first <= text->nlines) {
+        if (last < first)
+            last = first;
+        if (last > text->nlines)
+            last = text->nlines;
+        f->line = (uint32_t)first;
+        f->line_end = (uint32_t)last;
+        f->text = join_lines(text, first, last);
+        if (first > 1)
+            f->before = join_lines(text, first > KB_CONTEXT_LINES ? first - KB_CONTEXT_LINES : 1,
+                                   first - 1);
+        f->after = join_lines(text, last + 1, last + KB_CONTEXT_LINES);
+    }
+    if (kb_factlist_add(ctx->facts, f) != 0)
+        return NULL;
+    ctx->input->facts++;
+    return f;
 }

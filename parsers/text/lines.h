@@ -1,8 +1,11 @@
-/* lines.h: small helpers the text parsers share for looking at lines. */
+/* lines.h: small helpers the text parsers share for looking at lines, and
+ * for making a fact of some of them. */
 #ifndef KB_LINEUTIL_H
 #define KB_LINEUTIL_H
 
 #include <stddef.h>
+
+#include "source/source.h"
 
 /* The line without leading and trailing blanks (ASCII space, tab, and the
  * ideographic space U+3000), as a pointer into it and a length. */
@@ -20,5 +23,11 @@ const char *kb_after_colon(const char *line, size_t *len);
 int kb_contains_nocase(const char *haystack, const char *needle);
 /* 1 when the line is a command prompt echo such as C:\Windows\system32>... */
 int kb_is_prompt(const char *line);
+
+/* Adds a fact with the common provenance fields set for a text line range
+ * (first..last, 1-based: its text and the lines around it); counts it on
+ * ctx->input. NULL when out of memory. */
+kb_fact *kb_text_fact(kb_parse_ctx *ctx, const char *type,
+                      const kb_text *text, size_t first_line, size_t last_line);
 
 #endif

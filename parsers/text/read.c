@@ -29,7 +29,7 @@ static const char *home_page(const char *locale)
 }
 
 typedef struct judgement {
-    const kb_text_parser *parser;
+    const kb_source *parser;
     int sniff;
     const char *locale;
 } judgement;
@@ -37,7 +37,9 @@ typedef struct judgement {
 static judgement judge(const kb_text *text)
 {
     judgement j = {NULL, 0, NULL};
-    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++) {
+    for (const kb_source *const *p = kb_sources(); *p; p++) {
+        if ((*p)->form != KB_FORM_TEXT)
+            continue;
         int score = (*p)->sniff(text);
         if (score > j.sniff) {
             j.sniff = score;

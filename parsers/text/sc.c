@@ -147,6 +147,21 @@ static const char *const service_fields[] = {"service", "type", "type_name", "ow
                                              "display_name", NULL};
 static const kb_fact_decl facts[] = {{"sc.service", service_fields}, {NULL, NULL}};
 
-const kb_text_parser kb_parser_sc = {
-    "sc_query", "sc qc / sc query output", "sc_query", sniff, parse, facts, locale_of,
+const kb_source kb_source_sc = {
+    .name = "sc",
+    .kind = "sc_query",
+    .label = "sc qc / sc query output",
+    .form = KB_FORM_TEXT,
+    .sniff = sniff,
+    .locale = locale_of,
+    .parse = parse,
+    .facts = facts,
+    .feed = "sc_query",
+    .collect = {
+        .file = "sc_queryex.txt",
+        .command = "sc queryex type= service state= all > <file>",
+        .why_en = "Lists every service with its type (its own process or a shared one), its state and its process id.",
+        .why_ja = "すべてのサービスの種類 (単独プロセスか共有プロセスか)、状態、プロセス ID がわかります。",
+    },
+    .covers = KB_COVERS_MOMENT,
 };

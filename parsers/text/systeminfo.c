@@ -187,6 +187,21 @@ static const char *const systeminfo_fields[] = {
 };
 static const kb_fact_decl facts[] = {{"systeminfo", systeminfo_fields}, {NULL, NULL}};
 
-const kb_text_parser kb_parser_systeminfo = {
-    "systeminfo", "systeminfo output", "systeminfo", sniff, parse, facts, locale_of,
+const kb_source kb_source_systeminfo = {
+    .name = "systeminfo",
+    .kind = "systeminfo",
+    .label = "systeminfo output",
+    .form = KB_FORM_TEXT,
+    .sniff = sniff,
+    .locale = locale_of,
+    .parse = parse,
+    .facts = facts,
+    .feed = "systeminfo",
+    .collect = {
+        .file = "systeminfo.txt",
+        .command = "systeminfo > <file>",
+        .why_en = "Names the Windows version and build, the hardware or virtual machine, and when the server last started.",
+        .why_ja = "Windows のバージョンとビルド、ハードウェアまたは仮想マシン、サーバーの最終起動時刻がわかります。",
+    },
+    .covers = KB_COVERS_MOMENT,
 };

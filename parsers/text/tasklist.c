@@ -538,6 +538,21 @@ static const kb_fact_decl facts[] = {
     {"tasklist.listing", listing_fields}, {"tasklist.process", process_fields}, {NULL, NULL},
 };
 
-const kb_text_parser kb_parser_tasklist = {
-    "tasklist_svc", "tasklist /svc output", "tasklist_svc", sniff, parse, facts, locale_of,
+const kb_source kb_source_tasklist = {
+    .name = "tasklist",
+    .kind = "tasklist_svc",
+    .label = "tasklist /svc output",
+    .form = KB_FORM_TEXT,
+    .sniff = sniff,
+    .locale = locale_of,
+    .parse = parse,
+    .facts = facts,
+    .feed = "tasklist_svc",
+    .collect = {
+        .file = "tasklist_svc.txt",
+        .command = "tasklist /svc > <file>",
+        .why_en = "Shows which services run in each process (several services often share one svchost.exe).",
+        .why_ja = "どのサービスがどのプロセスで動作しているかがわかります (複数のサービスが 1 つの svchost.exe を共有していることがよくあります)。",
+    },
+    .covers = KB_COVERS_MOMENT,
 };

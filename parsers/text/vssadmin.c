@@ -399,6 +399,21 @@ static const kb_fact_decl facts[] = {
     {"vssadmin.listing", listing_fields}, {"vssadmin.writer", writer_fields}, {NULL, NULL},
 };
 
-const kb_text_parser kb_parser_vssadmin = {
-    "vssadmin_writers", "vssadmin list writers output", "vssadmin_writers", sniff, parse, facts, locale_of,
+const kb_source kb_source_vssadmin = {
+    .name = "vssadmin",
+    .kind = "vssadmin_writers",
+    .label = "vssadmin list writers output",
+    .form = KB_FORM_TEXT,
+    .sniff = sniff,
+    .locale = locale_of,
+    .parse = parse,
+    .facts = facts,
+    .feed = "vssadmin_writers",
+    .collect = {
+        .file = "vssadmin_list_writers.txt",
+        .command = "vssadmin list writers > <file>",
+        .why_en = "Run in an elevated command prompt on the server, ideally right after a failed backup.",
+        .why_ja = "管理者として起動したコマンド プロンプトで、できればバックアップ失敗の直後に実行してください。",
+    },
+    .covers = KB_COVERS_MOMENT,
 };

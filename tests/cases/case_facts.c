@@ -221,12 +221,11 @@ static void put_fact(kb_buf *b, const kb_fact *f, const kb_text *text)
 
 /* ---- main -------------------------------------------------------------------------- */
 
-static const kb_text_parser *parser_of(const char *kind)
+/* The text source of a kind, or NULL. */
+static const kb_source *parser_of(const char *kind)
 {
-    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++)
-        if (strcmp((*p)->kind, kind) == 0)
-            return *p;
-    return NULL;
+    const kb_source *src = kb_source_of_kind(kind);
+    return src && src->form == KB_FORM_TEXT ? src : NULL;
 }
 
 static unsigned char *slurp(const char *path, size_t *len)
@@ -255,7 +254,7 @@ int main(int argc, char **argv)
         fputs("usage: case-facts KIND FILE\n", stderr);
         return 2;
     }
-    const kb_text_parser *parser = parser_of(argv[1]);
+    const kb_source *parser = parser_of(argv[1]);
     if (!parser) {
         fprintf(stderr, "case-facts: no parser of kind %s\n", argv[1]);
         return 2;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/sources.h"
 #include "rules/rule.h"
 
 /* Loads text (single quotes for double ones) as a rule file. 0 on
@@ -72,8 +73,7 @@ static const char *const test_rule_parts[] = {
     "   'show': ['writers'],"
     "   'near': {'where': {'field': 'status', 'equals': 'ok'}, 'say': '{{writers}} writers listed'}},",
     "  {'id': 'host', 'title': 'Test: the host', 'role': 'context', 'input': 'systeminfo',"
-    "   'facts': 'systeminfo', 'show': ['os_name'],"
-    "   'collect': {'file': 'systeminfo.txt', 'command': 'systeminfo > systeminfo.txt'}},",
+    "   'facts': 'systeminfo', 'show': ['os_name']},",
     "  {'id': 'backups', 'title': 'Test: failed backups', 'role': 'context',"
     "   'input': 'eventlog:Application', 'facts': 'event',"
     "   'where': [{'field': 'provider', 'equals': 'Microsoft-Windows-Backup'},"
@@ -102,8 +102,7 @@ static const char *const test_rule_parts[] = {
     "   'say': {'met': {'en': '{{image}} PID {{pid}} hosts EventSystem with {{services|split:,|except:EventSystem}}.',"
     "                   'ja': '{{image}} (PID {{pid}}) で {{services|split:,|except:EventSystem}} と同居'}},"
     "   'near': {'where': {'field': 'services', 'matches': '(?i)(^|,)\\\\s*EventSystem\\\\s*(,|$)'},"
-    "            'say': 'EventSystem alone in {{image}} PID {{pid}}.'},"
-    "   'collect': {'file': 'tasklist_svc.txt', 'command': 'tasklist /svc > tasklist_svc.txt'}},",
+    "            'say': 'EventSystem alone in {{image}} PID {{pid}}.'}},",
     "  {'id': 'alone', 'title': 'Test: EventSystem configured alone', 'role': 'context',"
     "   'input': 'sc_query', 'facts': 'sc.service',"
     "   'where': [{'field': 'service', 'equals': 'EventSystem', 'ignore_case': true},"
@@ -130,6 +129,8 @@ static inline void test_ruleset(kb_ruleset *set)
         kb_buf_puts(&json, *p);
     inline_ruleset(set, kb_buf_str(&json));
     kb_buf_free(&json);
+    /* what to collect, as kbscan gives it: the sources' advice */
+    assert_int_equal(kb_rules_apply_catalogue(set, kb_cli_catalogue()), 0);
 }
 
 #endif

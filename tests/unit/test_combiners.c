@@ -19,6 +19,7 @@
 #include "engine/engine.h"
 #include "scan/scan.h"
 #include "source/source.h"
+#include "log_fact.h"
 
 #define T0 1538395219000000LL /* 2018-10-01T12:00:19Z */
 
@@ -39,7 +40,7 @@ static size_t input(world *w, const char *path, const char *kind, const char *co
     assert_true(i >= 0);
     kb_input *in = &w->inputs.items[i];
     if (kind)
-        kb_input_set_kind(in, kind);
+        kb_input_set_source(in, kind, strcmp(kind, "evtx") == 0 ? KB_COVERS_EVENTS : KB_COVERS_MOMENT, NULL);
     in->computer = kb_strdup(computer);
     return (size_t)i;
 }
@@ -50,9 +51,7 @@ static size_t log_input(world *w, const char *path, const char *channel, uint64_
     size_t i = input(w, path, "evtx", NULL);
     kb_input *in = &w->inputs.items[i];
     in->channel = kb_strdup(channel);
-    in->first_record = first_record;
-    in->last_record = last_record;
-    in->records_walked = records;
+    add_evtx_log(&w->facts, i, channel, first_record, last_record, records);
     if (records) {
         in->first_time = T0;
         in->last_time = T0 + 3600000000LL;

@@ -15,6 +15,7 @@
 #include "combiners/combiners.h"
 #include "engine/coverage.h"
 #include "inline_rule.h"
+#include "log_fact.h"
 #define DAY (86400LL * 1000000LL)
 #define T0 1538395219000000LL /* 2018-10-01T12:00:19Z */
 
@@ -62,7 +63,7 @@ static size_t output(world *w, const char *path, const char *kind)
 {
     long i = kb_inputs_add(&w->inputs, path);
     assert_true(i >= 0);
-    kb_input_set_kind(&w->inputs.items[i], kind);
+    kb_input_set_source(&w->inputs.items[i], kind, KB_COVERS_MOMENT, NULL);
     kb_input_add_feed(&w->inputs.items[i], kind);
     return (size_t)i;
 }
@@ -74,16 +75,14 @@ static size_t log_input(world *w, const char *path, const char *channel, int64_t
     long i = kb_inputs_add(&w->inputs, path);
     assert_true(i >= 0);
     kb_input *in = &w->inputs.items[i];
-    kb_input_set_kind(in, "evtx");
+    kb_input_set_source(in, "evtx", KB_COVERS_EVENTS, NULL);
     char feed[64];
     snprintf(feed, sizeof feed, "eventlog:%s", channel);
     kb_input_add_feed(in, feed);
     in->channel = kb_strdup(channel);
     in->first_time = first;
     in->last_time = last;
-    in->first_record = first_record;
-    in->last_record = last_record;
-    in->records_walked = records;
+    add_evtx_log(&w->facts, (size_t)i, channel, first_record, last_record, records);
     return (size_t)i;
 }
 

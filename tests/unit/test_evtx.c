@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "evtx/evtx.h"
 #include "evtx/layout.h"
 #include "source/source.h"
 #include "scan/scan.h"
@@ -166,10 +167,32 @@ static int setup(void **state)
 
 typedef struct parsed {
     kb_inputs inputs;
-    kb_factlist facts;
+    kb_factlist facts;   /* the events */
+    kb_fact *log;        /* the evtx.log fact, taken out of facts, or NULL */
     kb_status status;
     const kb_input *in;
 } parsed;
+
+/* Takes the evtx.log fact (the last the parser makes, at most one) out of
+ * the events. */
+static void take_log_fact(parsed *r)
+{
+    for (size_t i = 0; i < r->facts.n; i++)
+        if (strcmp(r->facts.items[i]->type, "evtx.log") == 0) {
+            assert_null(r->log);
+            assert_int_equal(i, r->facts.n - 1);
+            r->log = r->facts.items[i];
+            r->facts.n--;
+        }
+}
+
+static kb_parse_ctx ctx_for(parsed *r, kb_input *in, size_t i, const kb_interest *interest, int64_t since,
+                            int64_t until)
+{
+    kb_parse_ctx ctx = {.input = in, .input_index = i, .facts = &r->facts, .interest = interest,
+                        .since = since, .until = until, .threads = 1};
+    return ctx;
+}
 
 /* Parses one file as the scan driver does for a file that sniffs as EVTX. */
 static void parse_file(parsed *r, const char *path, const kb_interest *interest, int64_t since,
@@ -179,10 +202,24 @@ static void parse_file(parsed *r, const char *path, const kb_interest *interest,
     long i = kb_inputs_add(&r->inputs, path);
     assert_true(i >= 0);
     kb_input *in = &r->inputs.items[i];
-    kb_input_set_kind(in, "evtx");
-    kb_parse_ctx ctx = {in, (size_t)i, &r->facts, interest, since, until, 0, 1, NULL};
-    r->status = kb_evtx_parse(path, &ctx);
+    kb_input_set_source(in, "evtx", kb_source_evtx.covers, kb_source_evtx.counts);
+    kb_parse_ctx ctx = ctx_for(r, in, (size_t)i, interest, since, until);
+    kb_input_handle h;
+    assert_int_equal(kb_handle_open_file(&h, path, path), KB_OK);
+    r->status = kb_evtx_parse(&h, &ctx);
+    kb_handle_close(&h);
     r->in = in;
+    take_log_fact(r);
+}
+
+/* Reads the container walk of a file. */
+static int read_layout(const char *path, kb_input *in, kb_evtx_layout *l)
+{
+    kb_input_handle h;
+    assert_int_equal(kb_handle_open_file(&h, path, path), KB_OK);
+    int rc = kb_evtx_read_layout(&h, in, l);
+    kb_handle_close(&h);
+    return rc;
 }
 
 static void parse_all(parsed *r, const char *path)
@@ -194,6 +231,7 @@ static void parse_all(parsed *r, const char *path)
 
 static void done(parsed *r)
 {
+    kb_fact_free(r->log);
     kb_factlist_free(&r->facts);
     kb_inputs_free(&r->inputs);
 }
@@ -280,9 +318,9 @@ static void test_event_facts(void **state)
     assert_string_equal(in->feeds[0], "eventlog:Application");
     assert_string_equal(in->channel, "Application");
     assert_string_equal(in->computer, "SRV01");
-    assert_int_equal(in->records, 5);
-    assert_int_equal(in->records_read, 2);
-    assert_int_equal(in->records_failed, 0);
+    assert_int_equal(kb_input_count(in, "records"), 5);
+    assert_int_equal(kb_input_count(in, "records_used"), 2);
+    assert_int_equal(kb_input_count(in, "records_failed"), 0);
     assert_int_equal(in->facts, 2);
     assert_int_equal(in->nnotes, 0);
     assert_true(in->first_time == T_FIRST); /* the file's range, not just the facts' */
@@ -302,8 +340,8 @@ static void test_interest_filter(void **state)
     parse_file(&r, fx.app, &want, KB_TIME_NONE, KB_TIME_NONE);
     assert_int_equal(r.facts.n, 3);
     field_is(record(&r, 2), "event_id", "8224");
-    assert_int_equal(r.in->records, 5);
-    assert_int_equal(r.in->records_read, 3);
+    assert_int_equal(kb_input_count(r.in, "records"), 5);
+    assert_int_equal(kb_input_count(r.in, "records_used"), 3);
     done(&r);
     kb_interest_free(&want);
 
@@ -311,7 +349,7 @@ static void test_interest_filter(void **state)
     assert_int_equal(kb_interest_add(&want, "VSS", 12289), 0);
     parse_file(&r, fx.app, &want, KB_TIME_NONE, KB_TIME_NONE);
     assert_int_equal(r.facts.n, 0);
-    assert_int_equal(r.in->records, 5);
+    assert_int_equal(kb_input_count(r.in, "records"), 5);
     assert_string_equal(r.in->feeds[0], "eventlog:Application"); /* still covers the feed */
     done(&r);
     kb_interest_free(&want);
@@ -320,7 +358,7 @@ static void test_interest_filter(void **state)
     parse_file(&r, fx.app, &want, KB_TIME_NONE, KB_TIME_NONE);
     assert_int_equal(r.status, KB_OK);
     assert_int_equal(r.facts.n, 0);
-    assert_int_equal(r.in->records_read, 0);
+    assert_int_equal(kb_input_count(r.in, "records_used"), 0);
     done(&r);
 }
 
@@ -409,16 +447,44 @@ static void test_system_channel(void **state)
     kb_interest_free(&want);
 }
 
+/* One evtx.log fact per log, from the walk over every record header. */
+static void test_log_fact(void **state)
+{
+    (void)state;
+    kb_interest want = {0};
+    assert_int_equal(kb_interest_add(&want, "VSS", 8193), 0);
+    parsed r;
+    parse_file(&r, fx.app, &want, KB_TIME_NONE, KB_TIME_NONE);
+    assert_non_null(r.log);
+    assert_int_equal(r.log->input, 0);
+    field_is(r.log, "channel", "Application");
+    field_is(r.log, "computer", "SRV01");
+    field_is(r.log, "records", "5");  /* every record, decoded or not */
+    field_is(r.log, "first_record", "1");
+    field_is(r.log, "last_record", "5");
+    field_is(r.log, "first_time", "2018-10-01T12:00:19.123Z");
+    field_is(r.log, "last_time", "2018-10-02T08:00:00Z");
+    assert_int_equal(r.in->facts, 2);  /* the events only */
+    done(&r);
+    kb_interest_free(&want);
+
+    /* A log cut inside its header: walked, nothing in it, no channel. */
+    parse_all(&r, fx.header_cut);
+    assert_non_null(r.log);
+    field_is(r.log, "records", "0");
+    assert_null(kb_fact_get(r.log, "channel"));
+    assert_null(kb_fact_get(r.log, "first_record"));
+    assert_null(kb_fact_get(r.log, "first_time"));
+    done(&r);
+}
+
 static void test_layout(void **state)
 {
     (void)state;
     kb_inputs inputs = {0};
     assert_int_equal(kb_inputs_add(&inputs, "Application.evtx"), 0);
-    FILE *fp = fopen(fx.app, "rb");
-    assert_non_null(fp);
     kb_evtx_layout l;
-    assert_int_equal(kb_evtx_read_layout(fp, &inputs.items[0], &l), 0);
-    fclose(fp);
+    assert_int_equal(read_layout(fx.app, &inputs.items[0], &l), 0);
     assert_int_equal(l.header_ok, 1);
     assert_int_equal(l.dirty, 0);
     assert_int_equal(l.major, 3);
@@ -449,11 +515,8 @@ static void test_dirty_gets_a_note(void **state)
 
     kb_inputs inputs = {0};
     assert_int_equal(kb_inputs_add(&inputs, "dirty.evtx"), 0);
-    FILE *fp = fopen(fx.dirty, "rb");
-    assert_non_null(fp);
     kb_evtx_layout l;
-    assert_int_equal(kb_evtx_read_layout(fp, &inputs.items[0], &l), 0);
-    fclose(fp);
+    assert_int_equal(read_layout(fx.dirty, &inputs.items[0], &l), 0);
     assert_int_equal(l.dirty, 1);
     assert_int_equal(l.header_ok, 1);
     kb_inputs_free(&inputs);
@@ -508,17 +571,28 @@ static void test_header_cut_is_error(void **state)
     done(&r);
 }
 
+/* A file that cannot be opened is an error of its own, said by the scan
+ * driver (the parser never opens anything). */
 static void test_missing_file(void **state)
 {
     (void)state;
     char path[PATHLEN];
     snprintf(path, sizeof path, "%s/no-such.evtx", fx.dir);
-    parsed r;
-    parse_all(&r, path);
-    assert_int_equal(r.status, KB_ERR_IO);
-    assert_int_equal(r.in->state, KB_INPUT_ERROR);
-    assert_non_null(strstr(r.in->message, "cannot open"));
-    done(&r);
+    kb_input_handle h;
+    assert_int_equal(kb_handle_open_file(&h, path, path), KB_ERR_IO);
+    kb_scan_opts opts;
+    kb_scan_opts_init(&opts);
+    kb_interest none = {0};
+    opts.interest = &none;
+    const char *paths[] = {path};
+    kb_inputs inputs = {0};
+    kb_factlist facts = {0};
+    assert_int_equal(kb_scan(paths, 1, &opts, &inputs, &facts), KB_OK);
+    assert_int_equal(inputs.n, 1);
+    assert_int_equal(inputs.items[0].state, KB_INPUT_ERROR);
+    assert_non_null(strstr(inputs.items[0].message, "cannot read: "));
+    kb_factlist_free(&facts);
+    kb_inputs_free(&inputs);
 }
 
 /* Through the scan driver: recognised by content, kind "evtx". */
@@ -538,8 +612,10 @@ static void test_scan_recognises_evtx(void **state)
     assert_string_equal(inputs.items[0].kind, "evtx");
     assert_null(inputs.items[0].encoding);
     assert_string_equal(inputs.items[0].feeds[0], "eventlog:Application");
-    assert_int_equal(facts.n, 2);
+    assert_int_equal(facts.n, 3);  /* the two VSS 8193 events and the log */
     assert_int_equal(facts.items[0]->input, 0);
+    assert_string_equal(facts.items[2]->type, "evtx.log");
+    assert_int_equal(inputs.items[0].facts, 2);  /* the events */
     assert_int_equal(kb_inputs_recognised(&inputs), 1);
     kb_factlist_free(&facts);
     kb_inputs_free(&inputs);
@@ -580,11 +656,8 @@ static void test_several_chunks(void **state)
 
     kb_inputs inputs = {0};
     assert_int_equal(kb_inputs_add(&inputs, "many.evtx"), 0);
-    FILE *fp = fopen(many, "rb");
-    assert_non_null(fp);
     kb_evtx_layout l;
-    assert_int_equal(kb_evtx_read_layout(fp, &inputs.items[0], &l), 0);
-    fclose(fp);
+    assert_int_equal(read_layout(many, &inputs.items[0], &l), 0);
     assert_true(l.chunks >= 2);
     assert_int_equal(l.chunks_damaged, 0);
     assert_int_equal(l.records, MANY_EVENTS);
@@ -598,7 +671,7 @@ static void test_several_chunks(void **state)
     parse_file(&r, many, &want, KB_TIME_NONE, KB_TIME_NONE);
     assert_int_equal(r.status, KB_OK);
     assert_int_equal(r.in->state, KB_INPUT_OK);
-    assert_int_equal(r.in->records, MANY_EVENTS);
+    assert_int_equal(kb_input_count(r.in, "records"), MANY_EVENTS);
     assert_int_equal(r.facts.n, MANY_EVENTS / 2); /* the odd-numbered events have id 2 */
     assert_non_null(strstr(kb_fact_get(record(&r, MANY_EVENTS), "data1"), "event 249 000"));
     done(&r);
@@ -614,18 +687,21 @@ static void decode_planned(parsed *r, const char *path, const kb_interest *want,
     long i = kb_inputs_add(&r->inputs, path);
     assert_true(i >= 0);
     kb_input *in = &r->inputs.items[i];
-    kb_input_set_kind(in, "evtx");
-    kb_parse_ctx ctx = {in, (size_t)i, &r->facts, want, KB_TIME_NONE, KB_TIME_NONE, 0, 1, NULL};
+    kb_input_set_source(in, "evtx", kb_source_evtx.covers, kb_source_evtx.counts);
+    kb_parse_ctx ctx = ctx_for(r, in, (size_t)i, want, KB_TIME_NONE, KB_TIME_NONE);
+    kb_input_handle h;
+    assert_int_equal(kb_handle_open_file(&h, path, path), KB_OK);
     kb_evtx_plan plan;
-    assert_int_equal(kb_evtx_plan_file(path, &ctx, &plan), KB_OK);
+    assert_int_equal(kb_evtx_plan_input(&h, &ctx, &plan), KB_OK);
     assert_true(plan.pf.usable);
     assert_true(plan.pf.n > 1);
     if (give_up)
         plan.pf.id[plan.pf.n - 1] ^= 1;
-    r->status = kb_evtx_decode(path, &ctx, &plan);
+    r->status = kb_evtx_decode(&h, &ctx, &plan);
     if (give_up)
         assert_false(plan.pf.usable);
     kb_evtx_plan_free(&plan);
+    kb_handle_close(&h);
     r->in = in;
 }
 
@@ -647,8 +723,8 @@ static void test_prefilter_given_up_counts_once(void **state)
     assert_int_equal(normal.facts.n, MANY_EVENTS / 2);
     assert_int_equal(fallback.facts.n, normal.facts.n);
     assert_int_equal(fallback.in->facts, normal.in->facts);
-    assert_int_equal(fallback.in->records_read, normal.in->records_read);
-    assert_int_equal(fallback.in->records_failed, 0);
+    assert_int_equal(kb_input_count(fallback.in, "records_used"), kb_input_count(normal.in, "records_used"));
+    assert_int_equal(kb_input_count(fallback.in, "records_failed"), 0);
     assert_int_equal(fallback.in->nnotes, normal.in->nnotes);
     for (size_t i = 1; i < fallback.facts.n; i++)
         assert_true(fallback.facts.items[i]->record != fallback.facts.items[i - 1]->record);
@@ -711,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_named_data),
         cmocka_unit_test(test_time_filter),
         cmocka_unit_test(test_system_channel),
+        cmocka_unit_test(test_log_fact),
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_dirty_gets_a_note),
         cmocka_unit_test(test_corrupt_chunk_is_damaged),

@@ -214,11 +214,11 @@ static void walk(const char *name, const kb_interest *interest, int disabled, kb
     kb_inputs inputs = {0};
     assert_true(kb_inputs_add(&inputs, name) >= 0);
     assert_int_equal(kb_evtx_prefilter_init(pf, interest, disabled), 0);
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
+    kb_input_handle h;
+    assert_int_equal(kb_handle_open_file(&h, path, name), KB_OK);
     kb_evtx_layout layout;
-    assert_int_equal(kb_evtx_read_layout_filtered(fp, &inputs.items[0], &layout, pf), 0);
-    fclose(fp);
+    assert_int_equal(kb_evtx_read_layout_filtered(&h, &inputs.items[0], &layout, pf), 0);
+    kb_handle_close(&h);
     kb_inputs_free(&inputs);
 }
 

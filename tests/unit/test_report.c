@@ -14,6 +14,7 @@
 #include "report/escape.h"
 #include "report/report.h"
 #include "inline_rule.h"
+#include "log_fact.h"
 #define HOSTILE "<script>document.title='PWNED'</script>\"><img src=x onerror=alert(1)></style>"
 
 static char *escaped(const char *s)
@@ -89,14 +90,12 @@ static void build_with(world *w, kb_lang lang, int kinds)
     w->inputs.items[1].first_time = 1538000000000000LL;
     w->inputs.items[1].last_time = 1538395219123000LL;
     if (kinds) {
-        kb_input_set_kind(&w->inputs.items[0], "vssadmin_writers");
-        kb_input_set_kind(&w->inputs.items[1], "evtx");
-        kb_input_set_kind(&w->inputs.items[2], "tasklist_svc");
+        kb_input_set_source(&w->inputs.items[0], "vssadmin_writers", KB_COVERS_MOMENT, NULL);
+        kb_input_set_source(&w->inputs.items[1], "evtx", KB_COVERS_EVENTS, NULL);
+        kb_input_set_source(&w->inputs.items[2], "tasklist_svc", KB_COVERS_MOMENT, NULL);
         kb_input *app = &w->inputs.items[1];
         app->channel = kb_strdup("Application");
-        app->first_record = 48213;
-        app->last_record = 48242;
-        app->records_walked = 30;
+        add_evtx_log(&w->facts, 1, "Application", 48213, 48242, 30);
     }
     kb_fact *f = kb_fact_new("vssadmin.listing", 0);
     kb_fact_set(f, "status", "ok");

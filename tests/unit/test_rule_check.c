@@ -151,6 +151,34 @@ static void test_sources(void **state)
     expect_problem(RULE(CP("eventlog:*", "event", ""), ""), "names no event log channel");
 }
 
+/* A collect that says again what the source of its feed says is told;
+ * one that knows better, or gives only its own reason, is not. And the
+ * loader wants a file and its command together. */
+static void test_collect(void **state)
+{
+    (void)state;
+    expect_problem(RULE(CP("tasklist_svc", "tasklist.process",
+                           ",\"collect\":{\"file\":\"tasklist_svc.txt\",\"command\":\"tasklist /svc > tasklist_svc.txt\"}"), ""),
+                   "checkpoints[0].collect: gives the file and command the source of \"tasklist_svc\" gives "
+                   "(tasklist /svc > tasklist_svc.txt): leave them out (and \"collect\")");
+    expect_problem(RULE(CP("eventlog:System", "event",
+                           ",\"collect\":{\"file\":\"System.evtx\",\"command\":\"wevtutil epl System System.evtx\","
+                           "\"why\":\"Mine.\"}"), ""),
+                   "leave them out, keep \"why\"");
+    expect_problem(RULE(CP("eventlog:System", "event",
+                           ",\"collect\":{\"why\":\"Export the System event log, covering the time of the problem.\"}"), ""),
+                   "checkpoints[0].collect: \"why\" says what the source of \"eventlog:System\" says");
+    expect_clean(RULE(CP("sc_query", "sc.service",
+                         ",\"collect\":{\"file\":\"sc_qc_X.txt\",\"command\":\"sc qc X > sc_qc_X.txt\"}"), ""));
+    expect_clean(RULE(CP("tasklist_svc", "tasklist.process", ",\"collect\":{\"why\":\"Mine.\"}"), ""));
+    char *found = problems_of(RULE(CP("tasklist_svc", "tasklist.process", ",\"collect\":{\"file\":\"f.txt\"}"), ""), 0);
+    assert_non_null(strstr(found, "checkpoints[0].collect: give \"file\" and \"command\" together"));
+    free(found);
+    found = problems_of(RULE(CP("tasklist_svc", "tasklist.process", ",\"collect\":{}"), ""), 0);
+    assert_non_null(strstr(found, "checkpoints[0].collect: says nothing"));
+    free(found);
+}
+
 static void test_fields(void **state)
 {
     (void)state;
@@ -316,6 +344,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_rule_is_clean),
         cmocka_unit_test(test_sources),
+        cmocka_unit_test(test_collect),
         cmocka_unit_test(test_fields),
         cmocka_unit_test(test_templates),
         cmocka_unit_test(test_verdict_and_count),

@@ -1,8 +1,11 @@
-/* test_sources.c: the parsers keep to what they declare (parser.h,
- * kb_fact_decl), which `kbscan rules check` trusts: every fact the sample
- * bundles give has a declared type and only declared fields, every input
- * feeds what its parser says, and docs/facts.md names every declared fact
- * type and field. */
+/* test_sources.c: the sources keep to what they declare (source.h), which
+ * `kbscan rules check`, coverage and the reports trust: every registered
+ * source is complete and unlike the others; every fact the sample bundles
+ * give has a declared type and only declared fields, every input feeds
+ * what its source says and carries its source's coverage class and counts;
+ * and docs/facts.md names every declared fact type and field. (That the
+ * fuzz targets, --help, the Makefile and the docs list every source:
+ * tests/e2e/sources.sh.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,12 +22,52 @@
 
 static const kb_fact_decl *decls_of_kind(const char *kind)
 {
-    if (strcmp(kind, "evtx") == 0)
-        return kb_evtx_facts;
-    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++)
-        if (strcmp((*p)->kind, kind) == 0)
-            return (*p)->facts;
-    return NULL;
+    const kb_source *src = kb_source_of_kind(kind);
+    return src ? src->facts : NULL;
+}
+
+/* Every source has what its form needs, a feed, a coverage class, facts;
+ * names, kinds and feeds are its own. */
+static void test_registry_complete(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    for (const kb_source *const *s = kb_sources(); *s; s++, n++) {
+        const kb_source *src = *s;
+        assert_non_null(src->name);
+        assert_non_null(src->kind);
+        assert_non_null(src->label);
+        assert_non_null(src->feed);
+        assert_non_null(src->facts);
+        assert_non_null(src->facts[0].type);
+        assert_true(src->covers == KB_COVERS_MOMENT || src->covers == KB_COVERS_EVENTS);
+        if (src->form == KB_FORM_TEXT) {
+            assert_true(src->sniff && src->parse && src->locale);
+            assert_null(src->sniff_head);
+            assert_false(src->isolated);
+        } else {
+            assert_true(src->form == KB_FORM_BINARY);
+            assert_true(src->sniff_head && src->parse_input);
+            assert_null(src->sniff);
+        }
+        assert_ptr_equal(kb_source_of_kind(src->kind), src);
+        size_t plen;
+        const char *prefix = kb_source_feed_prefix(src, &plen);
+        char example[128];
+        snprintf(example, sizeof example, "%.*s%s", (int)plen, src->feed,
+                 prefix ? (src->feed_values ? src->feed_values[0] : "x") : "");
+        assert_ptr_equal(kb_source_of_feed(prefix ? example : src->feed), src);
+        size_t counts = 0;
+        while (src->counts && src->counts[counts].name)
+            counts++;
+        assert_true(counts <= KB_MAX_COUNTS);
+        for (const kb_source *const *o = kb_sources(); *o != src; o++)
+            if (strcmp((*o)->name, src->name) == 0 || strcmp((*o)->kind, src->kind) == 0)
+                fail_msg("two sources named %s (%s)", src->name, src->kind);
+    }
+    assert_true(n >= 5);
+    assert_null(kb_source_of_kind("no_such_kind"));
+    assert_null(kb_source_of_feed("no_such_feed"));
 }
 
 static int declared(const kb_fact_decl *d, const char *name)
@@ -53,13 +96,18 @@ static size_t check_bundle(const char *path)
     assert_int_equal(kb_scan(paths, 1, &opts, &inputs, &facts), KB_OK);
     for (size_t i = 0; i < inputs.n; i++) {
         const kb_input *in = &inputs.items[i];
-        for (size_t k = 0; in->kind && k < in->nfeeds; k++) {
-            int evtx = strcmp(in->kind, "evtx") == 0;
-            const char *feed = in->feeds[k];
-            if (evtx ? strncmp(feed, KB_EVTX_FEED_PREFIX, strlen(KB_EVTX_FEED_PREFIX)) != 0
-                     : strcmp(feed, in->kind) != 0)
-                fail_msg("%s: feeds \"%s\", not what its parser declares", in->path, feed);
+        const kb_source *src = kb_source_of_kind(in->kind);
+        if (in->kind && !src)
+            fail_msg("%s: kind %s is no source's", in->path, in->kind);
+        if (!src) {
+            assert_int_equal(in->covers, KB_COVERS_NOTHING);
+            continue;
         }
+        assert_int_equal(in->covers, src->covers);
+        assert_ptr_equal(in->count_decls, src->counts);
+        for (size_t k = 0; k < in->nfeeds; k++)
+            if (kb_source_of_feed(in->feeds[k]) != src)
+                fail_msg("%s: feeds \"%s\", not what its source declares", in->path, in->feeds[k]);
     }
     for (size_t i = 0; i < facts.n; i++) {
         const kb_fact *f = facts.items[i];
@@ -136,15 +184,15 @@ static void test_declarations_documented(void **state)
 {
     (void)state;
     char *doc = read_text("docs/facts.md");
-    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++)
-        expect_documented(doc, (*p)->facts);
-    expect_documented(doc, kb_evtx_facts);
+    for (const kb_source *const *s = kb_sources(); *s; s++)
+        expect_documented(doc, (*s)->facts);
     free(doc);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_registry_complete),
         cmocka_unit_test(test_samples_keep_to_declarations),
         cmocka_unit_test(test_declarations_documented),
     };

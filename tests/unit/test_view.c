@@ -16,6 +16,7 @@
 
 #include "combiners/combiners.h"
 #include "report/view.h"
+#include "log_fact.h"
 
 #define T0 1538395219000000LL /* 2018-10-01T12:00:19Z */
 
@@ -70,7 +71,7 @@ static size_t input(world *w, const char *path, const char *kind, const char *fe
     long i = kb_inputs_add(&w->inputs, path);
     assert_true(i >= 0);
     if (kind)
-        kb_input_set_kind(&w->inputs.items[i], kind);
+        kb_input_set_source(&w->inputs.items[i], kind, strcmp(kind, "evtx") == 0 ? KB_COVERS_EVENTS : KB_COVERS_MOMENT, NULL);
     if (feed)
         kb_input_add_feed(&w->inputs.items[i], feed);
     return (size_t)i;
@@ -97,9 +98,7 @@ static void build(world *w, int with_coverage)
     size_t app = input(w, "b/Application.evtx", "evtx", "eventlog:Application");
     kb_input *log = &w->inputs.items[app];
     log->channel = kb_strdup("Application");
-    log->first_record = 5;
-    log->last_record = 20;
-    log->records_walked = 16;
+    add_evtx_log(&w->facts, app, "Application", 5, 20, 16);
     log->first_time = T0;
     log->last_time = T0 + 20000000;
     size_t vss = input(w, "b/vssadmin_2018-10-08_0930.txt", "vssadmin_writers", "vssadmin_writers");

@@ -44,9 +44,10 @@ static void sample_message(kb_buf *msg)
     in.message = strdup("1 record(s) could not be read");
     in.computer = strdup("SRV-FS01");
     in.channel = strdup("Application");
-    in.records = 46;
-    in.records_read = 2;
-    in.records_failed = 1;
+    kb_input_set_source(&in, "evtx", kb_source_evtx.covers, kb_source_evtx.counts);
+    in.counts[KB_EVTX_RECORDS] = 46;
+    in.counts[KB_EVTX_USED] = 2;
+    in.counts[KB_EVTX_FAILED] = 1;
     in.facts = 2;
     kb_input_note(&in, "record index 3", "libevtx cannot read it: %s", "bad");
     kb_input_note(&in, NULL, "no place");
@@ -94,7 +95,9 @@ static void test_round_trip(void **state)
     assert_string_equal(in->notes[0].where, "record index 3");
     assert_null(in->notes[1].where);
     assert_string_equal(in->channel, "Application");
-    assert_int_equal(in->records, 46);
+    assert_int_equal(in->counts[KB_EVTX_RECORDS], 46);
+    assert_int_equal(in->counts[KB_EVTX_USED], 2);
+    assert_int_equal(in->counts[KB_EVTX_FAILED], 1);
     assert_int_equal(in->facts, 2);
     assert_true(kb_input_has_feed(in, "eventlog:Application"));
     kb_factlist_free(&facts);
@@ -410,8 +413,11 @@ static void test_pool_decodes_as_in_process(void **state)
     kb_factlist own = {0}, isolated = {0};
     long ia = kb_inputs_add(&inputs, path);
     kb_input *a = &inputs.items[ia];
-    kb_parse_ctx ctx = {a, 0, &own, &interest, KB_TIME_NONE, KB_TIME_NONE, 0, 1, NULL};
-    assert_int_equal(kb_evtx_parse(path, &ctx), KB_OK);
+    kb_input_handle h;
+    assert_int_equal(kb_handle_open_file(&h, path, path), KB_OK);
+    kb_parse_ctx ctx = {.input = a, .input_index = 0, .facts = &own, .interest = &interest,
+                        .since = KB_TIME_NONE, .until = KB_TIME_NONE, .threads = 1};
+    assert_int_equal(kb_evtx_parse(&h, &ctx), KB_OK);
 
     kb_worker_pool pool;
     kb_worker_config config = {10, 256, &interest, KB_TIME_NONE, KB_TIME_NONE, 0};
@@ -419,12 +425,11 @@ static void test_pool_decodes_as_in_process(void **state)
     long ib = kb_inputs_add(&inputs, path);
     kb_input *b = &inputs.items[ib];
     a = &inputs.items[ia];
-    kb_parse_ctx ctx2 = {b, 1, &isolated, &interest, KB_TIME_NONE, KB_TIME_NONE, 0, 1, NULL};
-    kb_evtx_plan plan;
-    assert_int_equal(kb_evtx_plan_file(path, &ctx2, &plan), KB_OK);
-    assert_int_equal(kb_worker_decode(&pool, 0, path, &ctx2, &plan), KB_OK);
-    kb_evtx_plan_free(&plan);
+    kb_parse_ctx ctx2 = {.input = b, .input_index = 1, .facts = &isolated, .interest = &interest,
+                         .since = KB_TIME_NONE, .until = KB_TIME_NONE, .threads = 1, .workers = &pool};
+    assert_int_equal(kb_evtx_parse(&h, &ctx2), KB_OK);
     kb_worker_pool_stop(&pool);
+    kb_handle_close(&h);
 
     assert_true(own.n > 0);
     assert_int_equal(isolated.n, own.n);
@@ -437,8 +442,8 @@ static void test_pool_decodes_as_in_process(void **state)
                                 own.items[i]->fields[k].value);
     }
     assert_int_equal(b->state, a->state);
-    assert_int_equal(b->records, a->records);
-    assert_int_equal(b->records_read, a->records_read);
+    for (size_t k = 0; k < KB_EVTX_NCOUNTS; k++)
+        assert_int_equal(b->counts[k], a->counts[k]);
     assert_string_equal(b->channel, a->channel);
     assert_string_equal(b->computer, a->computer);
     assert_int_equal(b->nfeeds, a->nfeeds);
@@ -446,6 +451,82 @@ static void test_pool_decodes_as_in_process(void **state)
     kb_factlist_free(&isolated);
     kb_inputs_free(&inputs);
     kb_interest_free(&interest);
+}
+
+/* Reads a whole file into memory (NULL when absent). */
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    kb_buf b = KB_BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        kb_buf_append(&b, chunk, n);
+    fclose(fp);
+    *len = b.len;
+    return (unsigned char *)kb_buf_take(&b);
+}
+
+static void expect_same_facts(const kb_factlist *a, const kb_factlist *b)
+{
+    assert_int_equal(b->n, a->n);
+    for (size_t i = 0; i < a->n; i++) {
+        assert_int_equal(b->items[i]->record, a->items[i]->record);
+        assert_int_equal(b->items[i]->nfields, a->items[i]->nfields);
+        for (size_t k = 0; k < a->items[i]->nfields; k++)
+            assert_string_equal(kb_fact_get(b->items[i], a->items[i]->fields[k].name), a->items[i]->fields[k].value);
+    }
+}
+
+/* A log that is no file (an archive member, a buffer): read from memory, in
+ * this process and by a pool worker (which gets a memory file's
+ * descriptor), the same as from the file; the name is the handle's. */
+static void test_memory_input(void **state)
+{
+    (void)state;
+    const char *path = "samples/bundles/seed-ja/Application.evtx";
+    size_t len = 0;
+    unsigned char *bytes = slurp(path, &len);
+    if (!bytes)
+        skip();
+    kb_interest interest = {0};
+    kb_interest_add(&interest, "VSS", 8193);
+    kb_interest_add(&interest, "Microsoft-Windows-Backup", -1);
+    kb_inputs inputs = {0};
+    kb_factlist from_file = {0}, from_memory = {0}, isolated = {0};
+    const char *name = "outer.zip!inner/Application.evtx";
+    for (int i = 0; i < 3; i++)
+        assert_true(kb_inputs_add(&inputs, i ? name : path) == i);
+    kb_input_handle file, memory;
+    assert_int_equal(kb_handle_open_file(&file, path, path), KB_OK);
+    kb_handle_from_memory(&memory, bytes, len, name);
+    kb_worker_pool *pool = kb_worker_pool_new(1, &(kb_worker_config){10, 256, &interest, KB_TIME_NONE, KB_TIME_NONE, 0});
+    assert_non_null(pool);
+    kb_factlist *lists[] = {&from_file, &from_memory, &isolated};
+    for (size_t i = 0; i < 3; i++) {
+        kb_parse_ctx ctx = {.input = &inputs.items[i], .input_index = i, .facts = lists[i], .interest = &interest,
+                            .since = KB_TIME_NONE, .until = KB_TIME_NONE, .threads = i + 1,
+                            .workers = i == 2 ? pool : NULL};
+        assert_int_equal(kb_evtx_parse(i ? &memory : &file, &ctx), KB_OK);
+    }
+    kb_worker_pool_free(pool);
+    kb_handle_close(&file);
+    assert_true(from_file.n > 0);
+    expect_same_facts(&from_file, &from_memory);
+    expect_same_facts(&from_file, &isolated);
+    for (size_t i = 1; i < 3; i++) {
+        assert_int_equal(inputs.items[i].state, inputs.items[0].state);
+        assert_string_equal(inputs.items[i].channel, inputs.items[0].channel);
+        assert_string_equal(inputs.items[i].feeds[0], "eventlog:Application");
+    }
+    kb_factlist_free(&from_file);
+    kb_factlist_free(&from_memory);
+    kb_factlist_free(&isolated);
+    kb_inputs_free(&inputs);
+    kb_interest_free(&interest);
+    free(bytes);
 }
 
 /* A launcher that died: its requests go to another, and the log is read. */
@@ -469,11 +550,12 @@ static void test_dead_launcher_replaced(void **state)
         kb_inputs inputs = {0};
         kb_factlist facts = {0};
         long i = kb_inputs_add(&inputs, path);
-        kb_parse_ctx ctx = {&inputs.items[i], 0, &facts, &interest, KB_TIME_NONE, KB_TIME_NONE, 0, 1, NULL};
-        kb_evtx_plan plan;
-        assert_int_equal(kb_evtx_plan_file(path, &ctx, &plan), KB_OK);
-        assert_int_equal(kb_worker_decode(&pool, 0, path, &ctx, &plan), KB_OK);
-        kb_evtx_plan_free(&plan);
+        kb_parse_ctx ctx = {.input = &inputs.items[i], .input_index = 0, .facts = &facts, .interest = &interest,
+                            .since = KB_TIME_NONE, .until = KB_TIME_NONE, .threads = 1, .workers = &pool};
+        kb_input_handle h;
+        assert_int_equal(kb_handle_open_file(&h, path, path), KB_OK);
+        assert_int_equal(kb_evtx_parse(&h, &ctx), KB_OK);
+        kb_handle_close(&h);
         assert_int_equal(inputs.items[i].state, KB_INPUT_OK);
         assert_true(facts.n > 0);
         kb_factlist_free(&facts);
@@ -494,6 +576,7 @@ int main(void)
         cmocka_unit_test(test_more_rejections),
         cmocka_unit_test(test_state_without_message_applied),
         cmocka_unit_test(test_pool_decodes_as_in_process),
+        cmocka_unit_test(test_memory_input),
         cmocka_unit_test(test_dead_launcher_replaced),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,13 +25,12 @@ typedef struct parsed {
     const char *best;   /* kind of the surest parser, as the scan driver picks it */
 } parsed;
 
-static inline const kb_text_parser *parser_of(const char *kind)
+static inline const kb_source *parser_of(const char *kind)
 {
-    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++)
-        if (strcmp((*p)->kind, kind) == 0)
-            return *p;
-    fail_msg("no parser %s", kind);
-    return NULL;
+    const kb_source *src = kb_source_of_kind(kind);
+    if (!src || src->form != KB_FORM_TEXT)
+        fail_msg("no text source %s", kind);
+    return src;
 }
 
 /* Reads bytes (kb_text_read) and hands them to the parser as
@@ -45,17 +44,18 @@ static inline void run(parsed *r, const char *bytes, size_t len)
         fail_msg("decode: %s", err);
     kb_text *text = &read.text;
     r->best = read.parser ? read.parser->kind : NULL;
-    const kb_text_parser *parser = parser_of(KIND);
+    const kb_source *parser = parser_of(KIND);
     r->score = parser->sniff(text);
     long i = kb_inputs_add(&r->inputs, INPUT_NAME);
     assert_true(i >= 0);
     kb_input *in = &r->inputs.items[i];
-    kb_input_set_kind(in, parser->kind);
+    kb_input_set_source(in, parser->kind, parser->covers, parser->counts);
     kb_input_set_encoding(in, read.encoding);
     if (read.locale)
         kb_input_set_locale(in, read.locale);
     kb_input_add_feed(in, parser->feed);
-    kb_parse_ctx ctx = {in, (size_t)i, &r->facts, &r->interest, KB_TIME_NONE, KB_TIME_NONE, 0, 1, NULL};
+    kb_parse_ctx ctx = {.input = in, .input_index = (size_t)i, .facts = &r->facts, .interest = &r->interest,
+                        .since = KB_TIME_NONE, .until = KB_TIME_NONE, .threads = 1};
     r->status = parser->parse(text, &ctx);
     kb_text_free(text);
 }
@@ -99,7 +99,7 @@ static inline void field_is(const kb_fact *f, const char *name, const char *want
 /* Fails unless this parser's sniff() rejects every one of the texts. */
 static inline void assert_sniff_rejects(const char *const *texts, size_t n)
 {
-    const kb_text_parser *parser = parser_of(KIND);
+    const kb_source *parser = parser_of(KIND);
     for (size_t i = 0; i < n; i++) {
         kb_text text;
         char err[128];

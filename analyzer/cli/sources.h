@@ -1,0 +1,20 @@
+/* sources.h: what the CLI takes from the source registry
+ * (parsers/source/registry.c) for the layers that must not know it: the
+ * feed catalogue the rules get (core/feeds.h), and the registry as a table
+ * for tools and tests (`kbscan --list-sources`). */
+#ifndef KB_CLI_SOURCES_H
+#define KB_CLI_SOURCES_H
+
+#include <stdio.h>
+
+#include "core/feeds.h"
+
+/* One entry per source that says what to collect. Static: the registry's
+ * own strings, built on first use (before the scan's threads). */
+const kb_feed_catalogue *kb_cli_catalogue(void);
+
+/* The registry, tab-separated with a header row: name, kind, form, feed,
+ * covers, label, facts, name_hint, counts, collect (the command). */
+void kb_cli_list_sources(FILE *out);
+
+#endif
