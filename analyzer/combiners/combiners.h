@@ -41,9 +41,8 @@ kb_status kb_combine(const kb_inputs *inputs, kb_factlist *facts);
 int kb_combiners_interest(kb_interest *interest);
 
 /* The derived fact types with their fields, ending with {NULL, NULL}, for
- * `kbscan rules check` (kb_fact_decl: parsers/source/source.h). */
-struct kb_fact_decl;
-const struct kb_fact_decl *kb_derived_facts(void);
+ * `kbscan rules check` (kb_fact_decl, core/fact.h). */
+const kb_fact_decl *kb_derived_facts(void);
 
 /* A new derived fact about one input, appended to ctx->facts; NULL when out
  * of memory. Derived facts are not counted among the input's own facts. */

@@ -1,7 +1,6 @@
 /* registry.c: the combiner passes in the order they run, the fact types
  * they derive, and the helpers they share (see combiners.h). */
 #include "combiners/combiners.h"
-#include "source/source.h" /* kb_fact_decl, until it moves to core/fact.h */
 
 #include <stdarg.h>
 #include <stdlib.h>

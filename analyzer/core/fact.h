@@ -43,6 +43,16 @@ typedef struct kb_factlist {
 
 /* Facts never lose a field: out of memory ends the process (alloc.h), so
  * the setters return 0 (the int stays for the callers that test it). */
+/* A fact type a parser or combiner produces, with every field its facts can carry
+ * (docs/facts.md): data that `kbscan rules check` reads to tell a rule that
+ * names a fact type or a field no parser produces. A name ending in '#'
+ * stands for the prefix followed by a number ("data#": data1, data2, ...).
+ * tests/unit/test_sources.c checks the parsers keep to it. */
+typedef struct kb_fact_decl {
+    const char *type;               /* e.g. "vssadmin.listing" */
+    const char *const *fields;      /* NULL-terminated */
+} kb_fact_decl;
+
 kb_fact *kb_fact_new(const char *type, size_t input);
 void kb_fact_free(kb_fact *fact);
 /* Sets (or replaces) a field; copies name and value. Returns 0. */

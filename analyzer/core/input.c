@@ -112,9 +112,7 @@ int kb_input_has_feed(const kb_input *in, const char *feed)
     return 0;
 }
 
-/* The coverage class of an input. Until the source registry says it for
- * each source (a log of events or a point-in-time command output), the one
- * kind that is a log is named here, and only here. */
+/* The coverage class of an input, as its source declares it. */
 int kb_input_is_log(const kb_input *in)
 {
     return in->covers == KB_COVERS_EVENTS;

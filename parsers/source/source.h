@@ -62,16 +62,6 @@ typedef struct kb_parse_ctx {
     size_t worker_slot;           /* the calling thread's launcher in the pool */
 } kb_parse_ctx;
 
-/* A fact type a parser produces, with every field its facts can carry
- * (docs/facts.md): data that `kbscan rules check` reads to tell a rule that
- * names a fact type or a field no parser produces. A name ending in '#'
- * stands for the prefix followed by a number ("data#": data1, data2, ...).
- * tests/unit/test_sources.c checks the parsers keep to it. */
-typedef struct kb_fact_decl {
-    const char *type;               /* e.g. "vssadmin.listing" */
-    const char *const *fields;      /* NULL-terminated */
-} kb_fact_decl;
-
 typedef enum kb_source_form {
     KB_FORM_TEXT = 0,   /* saved command output: decoded, sniffed over its text */
     KB_FORM_BINARY      /* a file format of its own: sniffed over its first bytes */

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# The direction of the layers (analyzer/): the fact model, rules, engine and
-# reports include no parser header; the engine and the reports name no input
-# kind and read no parser's own fact type: they read inputs, the derived
-# facts of the combiners (host, log.coverage, log.cleared) and the view.
+# The direction of the layers (analyzer/): the fact model, rules, combiners,
+# engine and reports include no parser header (a source is known by the
+# registry only, which the CLI and the scan read); the engine and the
+# reports name no input kind and read no parser's own fact type: they read
+# inputs, the derived facts of the combiners (host, log.coverage,
+# log.cleared) and the view; the scan dispatches through the registry and
+# names no kind either.
 . "$(dirname "$0")/../lib/tap.sh"
 cd "$repo_root" || exit 1
 
-for dir in core rules engine report; do
+for dir in core rules combiners engine report; do
   hits=$(grep -nE '^#include "(source|text|evtx)/' analyzer/$dir/*.[ch] 2>/dev/null)
   if [ -z "$hits" ]; then
     tap_ok "analyzer/$dir includes no parser header"
@@ -27,4 +30,7 @@ for dir in engine report; do
     sed 's/^/#   /' <<<"$hits"
   fi
 done
+
+hits=$(grep -n '"evtx"' analyzer/scan/*.[ch])
+tap_check "analyzer/scan names no input kind (it dispatches through the registry)${hits:+: $hits}" [ -z "$hits" ]
 tap_done

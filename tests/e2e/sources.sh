@@ -101,9 +101,4 @@ tap_check "rules check: an unknown input is told with the registry's feeds" \
 tap_check "rules check: unknown facts are told with the registry's fact types" \
   grep -qF "(facts: $types, host, log.cleared, log.coverage)" "$tmp/unknown"
 
-# The layers: a source is known by the registry only.
-bad=$(grep -ln '#include "\(source\|text\|evtx\)/' analyzer/core/* analyzer/rules/* analyzer/engine/* analyzer/report/* 2>/dev/null)
-tap_check "no file of analyzer/{core,rules,engine,report} includes a parser's header${bad:+ ($bad)}" [ -z "$bad" ]
-bad=$(grep -ln '"evtx"' analyzer/engine/* analyzer/report/* analyzer/scan/* 2>/dev/null)
-tap_check "no file of analyzer/{engine,report,scan} names the kind \"evtx\"${bad:+ ($bad)}" [ -z "$bad" ]
 tap_done
