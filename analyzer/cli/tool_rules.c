@@ -103,6 +103,13 @@ static size_t load_rules(const kb_strlist *files, kb_ruleset *set, kb_buf *probl
     size_t failed = 0;
     for (size_t i = 0; i < files->n; i++)
         failed += kb_rule_load_file(files->items[i], &set->rules[set->n++], problems) != 0;
+    /* The tables beside the (first) rule file, as kbscan loads them beside its rules. */
+    const char *first = files->n ? files->items[0] : ".";
+    const char *slash = strrchr(first, '/');
+    char *dir = slash ? kb_strndup(first, (size_t)(slash - first)) : kb_strdup(".");
+    if (kb_rules_link_tables(set, dir, problems) != 0)
+        failed++;
+    free(dir);
     return failed;
 }
 

@@ -35,10 +35,14 @@ void kb_report_summarise(kb_report *r, const kb_factlist *facts)
     }
 }
 
+/* Known harmless findings, rules another rule explains and quiet "cannot
+ * tell"s (no symptom seen) do not count (kb_result_counts). */
 int kb_results_exit_status(const kb_results *results)
 {
     int cannot_tell = 0;
     for (size_t i = 0; i < results->n; i++) {
+        if (!kb_result_counts(&results->rules[i]))
+            continue;
         if (results->rules[i].verdict == KB_VERDICT_MATCHED)
             return 1;
         cannot_tell |= results->rules[i].verdict == KB_VERDICT_CANNOT_TELL;
