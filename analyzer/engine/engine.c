@@ -412,7 +412,8 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
 static void check_near_miss(const kb_rule *rule, const kb_factlist *facts, const kb_inputs *inputs,
                             const kb_eval_opts *opts, kb_rule_result *res)
 {
-    if (res->verdict != KB_VERDICT_NOT_MATCHED)
+    /* A harmless event that is not quite there is nothing to show. */
+    if (res->verdict != KB_VERDICT_NOT_MATCHED || rule->outcome == KB_OUTCOME_BENIGN)
         return;
     for (size_t i = 0; i < rule->ncheckpoints; i++)
         if (!rule->checkpoints[i].context && res->checkpoints[i].state == KB_CP_MET)

@@ -134,6 +134,8 @@ static cJSON *evidence_json(const kb_view_evidence *row)
         cJSON_AddStringToObject(o, "context_before", f->before);
     if (f->after)
         cJSON_AddStringToObject(o, "context_after", f->after);
+    add_string_or_null(o, "say", row->evidence->say);
+    add_string_or_null(o, "explained_by", row->evidence->explained_by ? row->evidence->explained_by->id : NULL);
     cJSON *fields = cJSON_AddObjectToObject(o, "fields");
     cJSON *codes = cJSON_CreateArray();
     for (size_t i = 0; i < row->nvalues; i++) {
@@ -252,6 +254,19 @@ static cJSON *remedy_json(const kb_view *v, const kb_remedy_result *rem)
     return o;
 }
 
+static cJSON *references_json(const kb_rule *rule)
+{
+    cJSON *refs = cJSON_CreateArray();
+    for (size_t i = 0; i < rule->nreferences; i++) {
+        cJSON *ref = cJSON_CreateObject();
+        cJSON_AddStringToObject(ref, "title", rule->references[i].title);
+        add_string_or_null(ref, "url", rule->references[i].url);
+        add_string_or_null(ref, "kb", rule->references[i].kb);
+        cJSON_AddItemToArray(refs, ref);
+    }
+    return refs;
+}
+
 static cJSON *rule_json(const kb_view *v, const kb_view_rule *vr)
 {
     const kb_rule_result *res = vr->result;
@@ -262,6 +277,16 @@ static cJSON *rule_json(const kb_view *v, const kb_view_rule *vr)
     cJSON_AddStringToObject(o, "title", kb_i18n_get(&rule->title, v->lang));
     cJSON_AddStringToObject(o, "verdict", kb_verdict_name(res->verdict));
     cJSON_AddItemToObject(o, "near_miss", near_miss_json(vr));
+    cJSON_AddStringToObject(o, "outcome", kb_outcome_name(rule->outcome));
+    cJSON_AddStringToObject(o, "severity", kb_severity_name(res->severity));
+    cJSON_AddBoolToObject(o, "quiet", res->quiet);
+    if (res->nexplained_by) {
+        cJSON *by = cJSON_AddArrayToObject(o, "explained_by");
+        for (size_t i = 0; i < res->nexplained_by; i++)
+            cJSON_AddItemToArray(by, cJSON_CreateString(res->explained_by[i]->id));
+    } else {
+        cJSON_AddNullToObject(o, "explained_by");
+    }
     cJSON *cps = cJSON_AddArrayToObject(o, "checkpoints");
     for (size_t i = 0; i < vr->ncheckpoints; i++)
         cJSON_AddItemToArray(cps, checkpoint_json(v, &vr->checkpoints[i]));
@@ -271,13 +296,7 @@ static cJSON *rule_json(const kb_view *v, const kb_view_rule *vr)
     cJSON *collect = cJSON_AddArrayToObject(o, "collect");
     for (size_t i = 0; i < vr->ncollect; i++)
         cJSON_AddItemToArray(collect, collect_json(v, vr->collect[i]));
-    cJSON *refs = cJSON_AddArrayToObject(o, "references");
-    for (size_t i = 0; i < rule->nreferences; i++) {
-        cJSON *ref = cJSON_CreateObject();
-        cJSON_AddStringToObject(ref, "title", rule->references[i].title);
-        add_string_or_null(ref, "url", rule->references[i].url);
-        cJSON_AddItemToArray(refs, ref);
-    }
+    cJSON_AddItemToObject(o, "references", references_json(rule));
     const char *base = rule->path ? strrchr(rule->path, '/') : NULL;
     add_string_or_null(o, "file", base ? base + 1 : rule->path);
     return o;
@@ -379,7 +398,27 @@ static void run_json(cJSON *root, const kb_report *r)
     add_time(analysis, "until", r->until);
 }
 
-static void summary_json(cJSON *root, const kb_report *r, const kb_view_computer *c)
+/* A known harmless finding: the rule, how many events or facts it saw,
+ * why they are harmless (its summary) and where that is written. */
+static cJSON *harmless_json(const kb_view *v, const kb_rule_result *res)
+{
+    const kb_rule *rule = res->rule;
+    size_t count = 0;
+    for (size_t k = 0; k < rule->ncheckpoints; k++)
+        if (!rule->checkpoints[k].context && res->checkpoints[k].state == KB_CP_MET)
+            count += res->checkpoints[k].count;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "rule", rule->id);
+    cJSON_AddStringToObject(o, "title", kb_i18n_get(&rule->title, v->lang));
+    cJSON_AddStringToObject(o, "severity", kb_severity_name(res->severity));
+    cJSON_AddNumberToObject(o, "count", (double)count);
+    const char *why = kb_i18n_get(&rule->summary, v->lang);
+    add_string_or_null(o, "reason", *why ? why : NULL);
+    cJSON_AddItemToObject(o, "references", references_json(rule));
+    return o;
+}
+
+static void summary_json(cJSON *root, const kb_view *v, const kb_report *r, const kb_view_computer *c)
 {
     cJSON *summary = cJSON_AddObjectToObject(root, "summary");
     add_string_or_null(summary, "computer", c->name);
@@ -388,6 +427,9 @@ static void summary_json(cJSON *root, const kb_report *r, const kb_view_computer
     add_time(summary, "first_time", c->first_time);
     add_time(summary, "last_time", c->last_time);
     cJSON_AddNumberToObject(summary, "exit_status", r->exit_status);
+    cJSON *harmless = cJSON_AddArrayToObject(summary, "known_harmless");
+    for (size_t i = 0; i < c->nharmless; i++)
+        cJSON_AddItemToArray(harmless, harmless_json(v, c->harmless[i]->result));
 }
 
 static void inputs_json(cJSON *root, const kb_view *v)
@@ -413,11 +455,12 @@ static cJSON *report_json(const kb_view *v)
         const kb_view_computer *c = s->computer < v->ncomputers ? &v->computers[s->computer] : NULL;
         switch (s->kind) {
         case KB_SECTION_RUN: run_json(root, r); break;
-        case KB_SECTION_SUMMARY: summary_json(root, r, c); break;
+        case KB_SECTION_SUMMARY: summary_json(root, v, r, c); break;
         case KB_SECTION_INPUTS: inputs_json(root, v); break;
         case KB_SECTION_COVERAGE: cJSON_AddItemToObject(root, "coverage", coverage_json(v, &c->coverage)); break;
         case KB_SECTION_RULES: rules_json(root, v, c); break;
         case KB_SECTION_VERDICTS: break; /* each rule object holds its verdict */
+        case KB_SECTION_HARMLESS: break; /* the summary lists them */
         }
     }
     return root;

@@ -43,6 +43,13 @@ static const char *const english[KB_MSG_COUNT] = {
     [KB_MSG_COVERAGE_OK] = "no gap, wrap, clearing or time skew seen",
     [KB_MSG_FIRST_EVENT] = "first event (UTC)",
     [KB_MSG_LAST_EVENT] = "last event (UTC)",
+    [KB_MSG_HARMLESS] = "KNOWN HARMLESS",
+    [KB_MSG_KNOWN_HARMLESS] = "Known harmless (no action needed; listed so that nobody chases them)",
+    [KB_MSG_EXPLAINED_BY] = "explained by",
+    [KB_MSG_NOT_MATCHED_LIST] = "Not matched",
+    [KB_MSG_QUIET_LIST] = "Cannot tell, but no symptom seen (what they need is under Coverage)",
+    [KB_MSG_REFERENCES] = "references",
+    [KB_MSG_SEVERITY] = "severity",
 };
 
 static const char *const japanese[KB_MSG_COUNT] = {
@@ -86,6 +93,13 @@ static const char *const japanese[KB_MSG_COUNT] = {
     [KB_MSG_COVERAGE_OK] = "欠落、上書き、消去、取得時期のずれは見つかりません",
     [KB_MSG_FIRST_EVENT] = "最初のイベント (UTC)",
     [KB_MSG_LAST_EVENT] = "最後のイベント (UTC)",
+    [KB_MSG_HARMLESS] = "既知の無害な事象",
+    [KB_MSG_KNOWN_HARMLESS] = "既知の無害な事象 (対処は不要です。調査の手間を省くために示しています)",
+    [KB_MSG_EXPLAINED_BY] = "原因の説明",
+    [KB_MSG_NOT_MATCHED_LIST] = "非該当",
+    [KB_MSG_QUIET_LIST] = "判定不能ですが症状は見つかりません (必要な資料は「資料の範囲」にあります)",
+    [KB_MSG_REFERENCES] = "参考資料",
+    [KB_MSG_SEVERITY] = "重大度",
 };
 
 const char *kb_msg_text(kb_lang lang, kb_msg msg)
