@@ -74,11 +74,12 @@ static int lookup(void *vctx, const char *name, kb_strlist *out)
 {
     const lookup_ctx *ctx = vctx;
     if (ctx->ev) {
+        /* said of one piece of evidence: its own values, never another's */
         const char *v = kb_evidence_get(ctx->ev, name);
-        if (v) {
+        if (v)
             kb_strlist_add(out, v);
+        if (v || !(strchr(name, '.') || strcmp(name, "count") == 0 || strstr(name, "_time")))
             return 0;
-        }
     }
     if (ctx->fact) {
         const char *v = kb_fact_get(ctx->fact, name);

@@ -19,7 +19,8 @@ static kb_severity severity_of(const kb_rule *rule, const kb_rule_result *res)
 }
 
 /* A rule that cannot tell is worth a request of its own only when one of
- * its symptoms was seen: a backup failure, a writer failed. Without one,
+ * its symptoms was seen (a backup failure, a writer failed) or the input
+ * that would show it is there but cannot answer. Without one,
  * what it lacks is said once, in the coverage. A benign rule never asks:
  * whether something harmless happened is no reason to collect more. */
 static int is_quiet(const kb_rule *rule, const kb_rule_result *res)
@@ -32,8 +33,10 @@ static int is_quiet(const kb_rule *rule, const kb_rule_result *res)
         return 0;
     for (size_t i = 0; i < rule->nsymptoms; i++) {
         const kb_cp_result *cp = &res->checkpoints[rule->symptoms[i]];
-        if (cp->state == KB_CP_MET || (cp->state == KB_CP_UNKNOWN && cp->why == KB_WHY_DAMAGED))
-            return 0; /* seen, or lost in a damaged input: say it */
+        /* seen, or in an input that is there but cannot answer (damaged,
+         * an error printed instead): say it, and ask for it again */
+        if (cp->state == KB_CP_MET || (cp->state == KB_CP_UNKNOWN && cp->why != KB_WHY_MISSING))
+            return 0;
     }
     return 1;
 }
