@@ -419,6 +419,13 @@ static void check_near_miss(const kb_rule *rule, const kb_factlist *facts, const
     for (size_t i = 0; i < rule->ncheckpoints; i++)
         if (!rule->checkpoints[i].context && res->checkpoints[i].state == KB_CP_MET)
             res->near_miss = 1;
+    /* With symptoms named, only a symptom seen makes it close: a met
+     * precondition (a writer listing was saved) alone does not. */
+    if (res->near_miss && rule->has_symptoms) {
+        res->near_miss = 0;
+        for (size_t i = 0; i < rule->nsymptoms; i++)
+            res->near_miss |= res->checkpoints[rule->symptoms[i]].state == KB_CP_MET;
+    }
     if (!res->near_miss)
         return;
     for (size_t i = 0; i < rule->ncheckpoints; i++)
