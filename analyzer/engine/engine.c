@@ -123,12 +123,28 @@ static int feeds_checkpoint(const kb_cp_result *res, size_t input)
     return 0;
 }
 
-static void find_inputs(const kb_checkpoint *cp, const kb_inputs *inputs, kb_cp_result *res)
+static int in_scope(const unsigned char *scope, size_t input)
+{
+    return !scope || scope[input];
+}
+
+static void find_inputs(const kb_checkpoint *cp, const kb_inputs *inputs, const unsigned char *scope,
+                        kb_cp_result *res)
 {
     res->inputs = kb_xcalloc(inputs->n + 1, sizeof *res->inputs);
     for (size_t i = 0; i < inputs->n; i++)
-        if (kb_input_has_feed(&inputs->items[i], cp->feed))
+        if (in_scope(scope, i) && kb_input_has_feed(&inputs->items[i], cp->feed))
             res->inputs[res->ninputs++] = i;
+}
+
+/* The files this machine could not read: any may be the input a
+ * checkpoint lacks. Returns how many (res->inputs lists them). */
+static size_t find_unreadable(const kb_inputs *inputs, const unsigned char *scope, kb_cp_result *res)
+{
+    for (size_t i = 0; i < inputs->n; i++)
+        if (in_scope(scope, i) && inputs->items[i].local_error)
+            res->inputs[res->ninputs++] = i;
+    return res->ninputs;
 }
 
 static int64_t window_start(const kb_checkpoint *cp, const kb_inputs *inputs,
@@ -228,15 +244,16 @@ static const kb_fact *unknown_fact(const kb_checkpoint *cp, const kb_factlist *f
 }
 
 static void evaluate_checkpoint(const kb_checkpoint *cp, const kb_factlist *facts,
-                                const kb_inputs *inputs, const kb_eval_opts *opts,
+                                const kb_inputs *inputs, const unsigned char *scope,
+                                const kb_eval_opts *opts,
                                 kb_rule_result *rule_res, kb_cp_result *res)
 {
     res->cp = cp;
     res->first_time = res->last_time = KB_TIME_NONE;
-    find_inputs(cp, inputs, res);
+    find_inputs(cp, inputs, scope, res);
     if (res->ninputs == 0) {
         res->state = KB_CP_UNKNOWN;
-        res->why = KB_WHY_MISSING;
+        res->why = find_unreadable(inputs, scope, res) ? KB_WHY_UNREADABLE : KB_WHY_MISSING;
         return;
     }
     res->evidence = kb_xcalloc(opts->max_evidence + 1, sizeof *res->evidence);
@@ -422,6 +439,12 @@ static void fill_remedies(const kb_rule *rule, kb_rule_result *res, kb_lang lang
 kb_status kb_evaluate(const kb_ruleset *rules, const kb_factlist *facts, const kb_inputs *inputs,
                       const kb_eval_opts *opts, kb_results *out)
 {
+    return kb_evaluate_for(rules, facts, inputs, NULL, opts, out);
+}
+
+kb_status kb_evaluate_for(const kb_ruleset *rules, const kb_factlist *facts, const kb_inputs *inputs,
+                          const unsigned char *scope, const kb_eval_opts *opts, kb_results *out)
+{
     memset(out, 0, sizeof *out);
     out->rules = kb_xcalloc(rules->n + 1, sizeof *out->rules);
     for (size_t i = 0; i < rules->n; i++) {
@@ -430,7 +453,7 @@ kb_status kb_evaluate(const kb_ruleset *rules, const kb_factlist *facts, const k
         res->rule = rule;
         res->checkpoints = kb_xcalloc(rule->ncheckpoints + 1, sizeof *res->checkpoints);
         for (size_t j = 0; j < rule->ncheckpoints; j++)
-            evaluate_checkpoint(&rule->checkpoints[j], facts, inputs, opts, res,
+            evaluate_checkpoint(&rule->checkpoints[j], facts, inputs, scope, opts, res,
                                 &res->checkpoints[j]);
         kb_cp_state s = logic_eval(rule->verdict, res);
         res->verdict = s == KB_CP_MET ? KB_VERDICT_MATCHED

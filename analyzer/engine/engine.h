@@ -37,7 +37,10 @@ typedef enum kb_unknown_why {
     KB_WHY_NONE = 0,
     KB_WHY_MISSING,       /* no input feeds the checkpoint */
     KB_WHY_DAMAGED,       /* an input that feeds it is damaged or unreadable */
-    KB_WHY_INPUT_SAYS     /* the input holds an answer that is not one (unknown_when) */
+    KB_WHY_INPUT_SAYS,    /* the input holds an answer that is not one (unknown_when) */
+    KB_WHY_UNREADABLE     /* no input feeds it, and some file could not be read on this
+                             machine (permission, I/O error): it may be the one; the
+                             error is this run's, not the customer's (inputs: those files) */
 } kb_unknown_why;
 
 #define KB_MAX_TIMES 1000000
@@ -97,6 +100,10 @@ typedef struct kb_eval_opts {
  * (alloc.h). */
 kb_status kb_evaluate(const kb_ruleset *rules, const kb_factlist *facts,
                       const kb_inputs *inputs, const kb_eval_opts *opts, kb_results *out);
+/* The same over one computer: its facts, and its inputs (scope: one flag
+ * per input of the run, engine/computers.h; NULL: every input). */
+kb_status kb_evaluate_for(const kb_ruleset *rules, const kb_factlist *facts, const kb_inputs *inputs,
+                          const unsigned char *scope, const kb_eval_opts *opts, kb_results *out);
 void kb_results_free(kb_results *results);
 
 const char *kb_cp_state_name(kb_cp_state state);   /* "met", "not_met", "unknown" */

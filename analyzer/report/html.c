@@ -122,6 +122,13 @@ static void summary(html *h, const kb_view_computer *c)
     kb_buf_puts(h->b, "</span></p>\n</header>\n");
 }
 
+/* ": could not be read on this machine: Permission denied". */
+static void unreadable_why(html *h, const kb_input *in)
+{
+    kb_buf_printf(h->b, ": %s: ", msg(h, KB_MSG_READ_HERE));
+    E(h->b, in->local_error);
+}
+
 static void verdict_cards(html *h, const kb_view_computer *c)
 {
     for (size_t i = 0; i < c->nrules; i++) {
@@ -146,6 +153,13 @@ static void verdict_cards(html *h, const kb_view_computer *c)
                     kb_buf_puts(h->b, "</code>");
                 }
                 kb_buf_puts(h->b, "</li>");
+            }
+            for (size_t k = 0; k < vr->nunreadable; k++) {
+                kb_buf_puts(h->b, "<li><code>");
+                E(h->b, vr->unreadable[k]->path);
+                kb_buf_puts(h->b, "</code>");
+                unreadable_why(h, vr->unreadable[k]);
+                kb_buf_printf(h->b, "; %s</li>", msg(h, KB_MSG_READ_AGAIN));
             }
             kb_buf_puts(h->b, "</ul></div>\n");
         }
@@ -277,6 +291,8 @@ static void checkpoint(html *h, const kb_view_checkpoint *vc)
             kb_buf_puts(h->b, "<br><code>");
             E(h->b, vc->damaged[i]->path);
             kb_buf_puts(h->b, "</code>");
+            if (vc->unreadable)
+                unreadable_why(h, vc->damaged[i]);
         }
         kb_buf_puts(h->b, "</p>\n");
     }
@@ -666,6 +682,17 @@ static void coverage(html *h, const kb_view_coverage *cov)
         kb_buf_puts(h->b, "</li>\n");
     }
     if (cov->nabsent)
+        kb_buf_puts(h->b, "</ul>\n");
+    if (cov->nunreadable)
+        kb_buf_printf(h->b, "<p>%s:</p>\n<ul>\n", msg(h, KB_MSG_UNREADABLE_FILES));
+    for (size_t i = 0; i < cov->nunreadable; i++) {
+        kb_buf_puts(h->b, "<li><code>");
+        E(h->b, cov->unreadable[i]->path);
+        kb_buf_puts(h->b, "</code>");
+        unreadable_why(h, cov->unreadable[i]);
+        kb_buf_puts(h->b, "</li>\n");
+    }
+    if (cov->nunreadable)
         kb_buf_puts(h->b, "</ul>\n");
     kb_buf_puts(h->b, "</section>\n");
 }

@@ -153,6 +153,7 @@ static const char *why_name(kb_unknown_why why)
     case KB_WHY_MISSING: return "missing";
     case KB_WHY_DAMAGED: return "damaged";
     case KB_WHY_INPUT_SAYS: return "input_says";
+    case KB_WHY_UNREADABLE: return "unreadable_here";
     case KB_WHY_NONE: break;
     }
     return NULL;
@@ -331,8 +332,11 @@ static cJSON *coverage_finding_json(const kb_report *r, const kb_cov_finding *f)
     add_string_or_null(o, "rule", f->rule ? f->rule->id : NULL);
     add_string_or_null(o, "checkpoint", f->checkpoint ? f->checkpoint->id : NULL);
     add_string_or_null(o, "reason", f->checkpoint ? why_name(f->why) : NULL);
-    add_string_or_null(o, "file", f->checkpoint ? f->checkpoint->collect.file : NULL);
-    add_string_or_null(o, "command", f->checkpoint ? f->checkpoint->collect.command : NULL);
+    /* What to ask the customer for; nothing when the file is there but
+     * this machine could not read it. */
+    const kb_checkpoint *ask = f->checkpoint && f->ask ? f->checkpoint : NULL;
+    add_string_or_null(o, "file", ask ? ask->collect.file : NULL);
+    add_string_or_null(o, "command", ask ? ask->collect.command : NULL);
     add_string_or_null(o, "say", f->say);
     return o;
 }
@@ -350,7 +354,10 @@ static cJSON *coverage_json(const kb_view *v, const kb_view_coverage *cov)
         const kb_cov_feed *feed = &cov->feeds[i];
         cJSON *f = cJSON_CreateObject();
         cJSON_AddStringToObject(f, "feed", feed->feed);
-        cJSON_AddBoolToObject(f, "present", feed->present);
+        if (feed->unreadable) /* not known: it may be in a file this machine could not read */
+            cJSON_AddNullToObject(f, "present");
+        else
+            cJSON_AddBoolToObject(f, "present", feed->present);
         add_string_or_null(f, "file", feed->collect ? feed->collect->collect.file : NULL);
         add_string_or_null(f, "command", feed->collect ? feed->collect->collect.command : NULL);
         cJSON_AddItemToArray(feeds, f);

@@ -43,6 +43,10 @@ static const char *const english[KB_MSG_COUNT] = {
     [KB_MSG_COVERAGE_OK] = "no gap, wrap, clearing or time skew seen",
     [KB_MSG_FIRST_EVENT] = "first event (UTC)",
     [KB_MSG_LAST_EVENT] = "last event (UTC)",
+    [KB_MSG_UNREADABLE] = "a file of the bundle could not be read on this machine; it may hold this",
+    [KB_MSG_READ_HERE] = "could not be read on this machine",
+    [KB_MSG_READ_AGAIN] = "make it readable here and run kbscan again (nothing to ask the customer)",
+    [KB_MSG_UNREADABLE_FILES] = "in the bundle, but not readable on this machine",
 };
 
 static const char *const japanese[KB_MSG_COUNT] = {
@@ -86,6 +90,10 @@ static const char *const japanese[KB_MSG_COUNT] = {
     [KB_MSG_COVERAGE_OK] = "欠落、上書き、消去、取得時期のずれは見つかりません",
     [KB_MSG_FIRST_EVENT] = "最初のイベント (UTC)",
     [KB_MSG_LAST_EVENT] = "最後のイベント (UTC)",
+    [KB_MSG_UNREADABLE] = "バンドル内のファイルをこのマシンで読めませんでした。この確認に必要な資料である可能性があります",
+    [KB_MSG_READ_HERE] = "このマシンで読めません",
+    [KB_MSG_READ_AGAIN] = "このマシンで読めるようにして kbscan を再実行してください (お客様への依頼は不要です)",
+    [KB_MSG_UNREADABLE_FILES] = "バンドルにあるが、このマシンで読めないもの",
 };
 
 const char *kb_msg_text(kb_lang lang, kb_msg msg)

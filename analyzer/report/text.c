@@ -138,6 +138,13 @@ static void print_evidence(const out *o, const kb_view_rows *rows)
         fprintf(o->fp, "        (+%zu %s)\n", rows->more, kb_msg_text(o->lang, KB_MSG_MORE_EVIDENCE));
 }
 
+/* ": could not be read on this machine: Permission denied". */
+static void print_unreadable_why(const out *o, const kb_input *in)
+{
+    fprintf(o->fp, ": %s: ", kb_msg_text(o->lang, KB_MSG_READ_HERE));
+    put(o, in->local_error);
+}
+
 static void print_checkpoint(const out *o, const kb_view_checkpoint *vc)
 {
     const kb_checkpoint *cp = vc->cp;
@@ -157,6 +164,8 @@ static void print_checkpoint(const out *o, const kb_view_checkpoint *vc)
     for (size_t i = 0; i < vc->ndamaged; i++) {
         fprintf(o->fp, "          - ");
         put(o, vc->damaged[i]->path);
+        if (vc->unreadable)
+            print_unreadable_why(o, vc->damaged[i]);
         fputc('\n', o->fp);
     }
     if (vc->ask)
@@ -216,6 +225,12 @@ static void print_collect(const out *o, const kb_view_rule *vr)
         if (cp->collect.command)
             fprintf(o->fp, ": %s", cp->collect.command);
         fputc('\n', o->fp);
+    }
+    for (size_t i = 0; i < vr->nunreadable; i++) {
+        fprintf(o->fp, "      - ");
+        put(o, vr->unreadable[i]->path);
+        print_unreadable_why(o, vr->unreadable[i]);
+        fprintf(o->fp, "; %s\n", kb_msg_text(o->lang, KB_MSG_READ_AGAIN));
     }
 }
 
@@ -394,6 +409,14 @@ static void print_coverage(const out *o, const kb_view_coverage *cov)
         fprintf(o->fp, "    %s", feed->feed);
         if (feed->collect)
             fprintf(o->fp, " (%s)", feed->collect->collect.command);
+        fputc('\n', o->fp);
+    }
+    if (cov->nunreadable)
+        fprintf(o->fp, "  %s:\n", kb_msg_text(o->lang, KB_MSG_UNREADABLE_FILES));
+    for (size_t i = 0; i < cov->nunreadable; i++) {
+        fputs("    ", o->fp);
+        put(o, cov->unreadable[i]->path);
+        print_unreadable_why(o, cov->unreadable[i]);
         fputc('\n', o->fp);
     }
     for (size_t i = 0; i < cov->nfindings; i++) {

@@ -142,11 +142,13 @@ static kb_msg verdict_msg(kb_verdict v)
          : v == KB_VERDICT_NOT_MATCHED ? KB_MSG_NOT_MATCHED : KB_MSG_CANNOT_TELL;
 }
 
-/* The inputs of an unknown checkpoint that are damaged or unreadable. */
+/* The inputs of an unknown checkpoint that are damaged or unreadable, or
+ * the files this machine could not read that it may need. */
 static void damaged_inputs(builder *b, const kb_cp_result *res, kb_view_checkpoint *vc)
 {
-    if (res->state != KB_CP_UNKNOWN || res->why != KB_WHY_DAMAGED)
+    if (res->state != KB_CP_UNKNOWN || (res->why != KB_WHY_DAMAGED && res->why != KB_WHY_UNREADABLE))
         return;
+    vc->unreadable = res->why == KB_WHY_UNREADABLE;
     vc->damaged = alloc(b, res->ninputs, sizeof *vc->damaged);
     for (size_t i = 0; i < res->ninputs && vc->damaged; i++) {
         const kb_input *in = &b->r->inputs->items[res->inputs[i]];
@@ -160,7 +162,8 @@ static void damaged_inputs(builder *b, const kb_cp_result *res, kb_view_checkpoi
  * those with a command, text not for context checkpoints. */
 static int asks(const builder *b, const kb_cp_result *res)
 {
-    if (res->state != KB_CP_UNKNOWN)
+    /* A file this machine could not read is not the customer's to send again. */
+    if (res->state != KB_CP_UNKNOWN || res->why == KB_WHY_UNREADABLE)
         return 0;
     if (b->format == KB_VIEW_JSON)
         return 1;
@@ -189,7 +192,8 @@ static void build_checkpoint(builder *b, const kb_cp_result *res, kb_view_checkp
     vc->state_class = cp->context ? "context" : classes[res->state];
     vc->summary = res->summary && *res->summary ? res->summary : NULL;
     vc->why = res->state == KB_CP_UNKNOWN && res->why != KB_WHY_INPUT_SAYS;
-    vc->why_msg = res->why == KB_WHY_MISSING ? KB_MSG_MISSING : KB_MSG_DAMAGED;
+    vc->why_msg = res->why == KB_WHY_MISSING ? KB_MSG_MISSING
+                : res->why == KB_WHY_UNREADABLE ? KB_MSG_UNREADABLE : KB_MSG_DAMAGED;
     damaged_inputs(b, res, vc);
     vc->ask = asks(b, res);
     evidence_rows(b, cp, res, res->nevidence, &vc->rows);
@@ -212,16 +216,35 @@ static void near_ids(builder *b, const kb_rule_result *res, kb_view_rule *vr)
     }
 }
 
-/* What would settle a rule that cannot tell: its unknown deciding checkpoints. */
+static void add_unreadable(const kb_input *in, const kb_input **list, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (list[i] == in)
+            return;
+    list[(*n)++] = in;
+}
+
+/* What would settle a rule that cannot tell: its unknown deciding
+ * checkpoints, the customer's to collect, and the files this machine
+ * could not read, to make readable here. */
 static void what_to_collect(builder *b, const kb_rule_result *res, kb_view_rule *vr)
 {
     if (res->verdict != KB_VERDICT_CANNOT_TELL)
         return;
     vr->collect_shown = 1;
     vr->collect = alloc(b, res->rule->ncheckpoints, sizeof *vr->collect);
-    for (size_t i = 0; i < res->rule->ncheckpoints && vr->collect; i++)
-        if (res->checkpoints[i].state == KB_CP_UNKNOWN && !res->rule->checkpoints[i].context)
+    vr->unreadable = alloc(b, b->r->inputs->n, sizeof *vr->unreadable);
+    for (size_t i = 0; i < res->rule->ncheckpoints && vr->collect && vr->unreadable; i++) {
+        const kb_cp_result *cr = &res->checkpoints[i];
+        if (cr->state != KB_CP_UNKNOWN || res->rule->checkpoints[i].context)
+            continue;
+        if (cr->why != KB_WHY_UNREADABLE) {
             vr->collect[vr->ncollect++] = &res->rule->checkpoints[i];
+            continue;
+        }
+        for (size_t k = 0; k < cr->ninputs; k++)
+            add_unreadable(&b->r->inputs->items[cr->inputs[k]], vr->unreadable, &vr->nunreadable);
+    }
 }
 
 static void build_rule(builder *b, size_t index, kb_view_rule *vr)
@@ -275,10 +298,13 @@ static void build_coverage(builder *b, kb_view_coverage *vc)
     vc->logs = alloc(b, inputs->n, sizeof *vc->logs);
     vc->outputs = alloc(b, inputs->n, sizeof *vc->outputs);
     vc->absent = alloc(b, cov->nfeeds, sizeof *vc->absent);
-    if (!vc->rows || !vc->logs || !vc->outputs || !vc->absent)
+    vc->unreadable = alloc(b, inputs->n, sizeof *vc->unreadable);
+    if (!vc->rows || !vc->logs || !vc->outputs || !vc->absent || !vc->unreadable)
         return;
     for (size_t i = 0; i < inputs->n; i++) {
-        if (!inputs->items[i].kind)
+        if (inputs->items[i].local_error && kb_cov_in_scope(cov, i))
+            vc->unreadable[vc->nunreadable++] = &inputs->items[i];
+        if (!inputs->items[i].kind || !kb_cov_in_scope(cov, i))
             continue; /* not recognised: no coverage to speak of */
         kb_view_cov_row *row = &vc->rows[vc->nrows++];
         coverage_row(b, cov, i, row);
@@ -290,7 +316,7 @@ static void build_coverage(builder *b, kb_view_coverage *vc)
     vc->feeds = cov->feeds;
     vc->nfeeds = cov->nfeeds;
     for (size_t i = 0; i < cov->nfeeds; i++)
-        if (!cov->feeds[i].present)
+        if (!cov->feeds[i].present && !cov->feeds[i].unreadable)
             vc->absent[vc->nabsent++] = &cov->feeds[i];
     vc->findings = cov->findings;
     vc->nfindings = cov->n;
@@ -379,6 +405,7 @@ static void free_rule(kb_view_rule *vr)
     for (int s = 0; s < 3; s++)
         free(vr->near_ids[s].ids);
     free(vr->collect);
+    free(vr->unreadable);
 }
 
 void kb_view_free(kb_view *view)
@@ -392,6 +419,7 @@ void kb_view_free(kb_view *view)
         free(comp->coverage.logs);
         free(comp->coverage.outputs);
         free(comp->coverage.absent);
+        free(comp->coverage.unreadable);
     }
     free(view->computers);
     free(view->inputs);

@@ -63,9 +63,10 @@ typedef struct kb_view_checkpoint {
     const char *state_class;   /* the same as a name: "context", "met", "not_met", "unknown" */
     const char *summary;       /* NULL when there is none */
     int why;                   /* say why it is unknown: then why_msg */
-    kb_msg why_msg;            /* KB_MSG_MISSING or KB_MSG_DAMAGED */
-    const kb_input **damaged;  /* the damaged inputs it names */
+    kb_msg why_msg;            /* KB_MSG_MISSING, KB_MSG_DAMAGED or KB_MSG_UNREADABLE */
+    const kb_input **damaged;  /* the damaged inputs it names, or the unreadable ones */
     size_t ndamaged;
+    int unreadable;            /* they are files this machine could not read (local_error) */
     int ask;                   /* say here what to ask the customer for */
     kb_view_rows rows;
     int event_span;            /* say how many events, from when to when */
@@ -89,8 +90,10 @@ typedef struct kb_view_rule {
     int near_miss;
     kb_view_ids near_ids[3];        /* deciding checkpoint ids met, not met, unknown */
     int collect_shown;              /* it cannot tell: say what to collect next */
-    const kb_checkpoint **collect;  /* its unknown deciding checkpoints */
+    const kb_checkpoint **collect;  /* its unknown deciding checkpoints, but the unreadable */
     size_t ncollect;
+    const kb_input **unreadable;    /* the files to make readable here instead, once each */
+    size_t nunreadable;
     int timeline;                   /* draw its events over time */
 } kb_view_rule;
 
@@ -116,8 +119,11 @@ typedef struct kb_view_coverage {
     size_t noutputs;
     const kb_cov_feed *feeds;           /* every feed the loaded rules use */
     size_t nfeeds;
-    const kb_cov_feed **absent;         /* those no input feeds */
+    const kb_cov_feed **absent;         /* those no input feeds (but those that may be in a
+                                           file this machine could not read) */
     size_t nabsent;
+    const kb_input **unreadable;        /* files of the bundle this machine could not read */
+    size_t nunreadable;
     const kb_cov_finding *findings;
     size_t nfindings;
 } kb_view_coverage;
