@@ -503,3 +503,14 @@ void kb_results_free(kb_results *results)
     free(results->rules);
     memset(results, 0, sizeof *results);
 }
+
+int kb_results_exit_status(const kb_results *results)
+{
+    int cannot_tell = 0;
+    for (size_t i = 0; i < results->n; i++) {
+        if (results->rules[i].verdict == KB_VERDICT_MATCHED)
+            return 1;
+        cannot_tell |= results->rules[i].verdict == KB_VERDICT_CANNOT_TELL;
+    }
+    return cannot_tell ? 3 : 0;
+}

@@ -106,6 +106,10 @@ kb_status kb_evaluate_for(const kb_ruleset *rules, const kb_factlist *facts, con
                           const unsigned char *scope, const kb_eval_opts *opts, kb_results *out);
 void kb_results_free(kb_results *results);
 
+/* Exit status for the results of a computer: 1 a known issue matched, 3
+ * none matched but some rule cannot tell, 0 otherwise. */
+int kb_results_exit_status(const kb_results *results);
+
 const char *kb_cp_state_name(kb_cp_state state);   /* "met", "not_met", "unknown" */
 const char *kb_verdict_name(kb_verdict verdict);   /* "matched", ... */
 /* The value of a field of a piece of evidence: extracted values first. */

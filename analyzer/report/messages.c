@@ -47,6 +47,15 @@ static const char *const english[KB_MSG_COUNT] = {
     [KB_MSG_READ_HERE] = "could not be read on this machine",
     [KB_MSG_READ_AGAIN] = "make it readable here and run kbscan again (nothing to ask the customer)",
     [KB_MSG_UNREADABLE_FILES] = "in the bundle, but not readable on this machine",
+    [KB_MSG_COMPUTERS] = "Computers",
+    [KB_MSG_ALSO_NAMED] = "also named",
+    [KB_MSG_UNASSIGNED] = "Not assigned to a computer",
+    [KB_MSG_UNASSIGNED_WHY] = "nothing in this file or its name says which computer's it is",
+    [KB_MSG_SEVERAL_COMPUTERS] = "holds files of several computers",
+    [KB_MSG_AMONG_THEM] = "among them",
+    [KB_MSG_UNNAMED] = "(no name)",
+    [KB_MSG_OF] = "of",
+    [KB_MSG_NO_COMPUTER] = "no computer",
 };
 
 static const char *const japanese[KB_MSG_COUNT] = {
@@ -94,6 +103,15 @@ static const char *const japanese[KB_MSG_COUNT] = {
     [KB_MSG_READ_HERE] = "このマシンで読めません",
     [KB_MSG_READ_AGAIN] = "このマシンで読めるようにして kbscan を再実行してください (お客様への依頼は不要です)",
     [KB_MSG_UNREADABLE_FILES] = "バンドルにあるが、このマシンで読めないもの",
+    [KB_MSG_COMPUTERS] = "コンピューター",
+    [KB_MSG_ALSO_NAMED] = "別名",
+    [KB_MSG_UNASSIGNED] = "どのコンピューターのものか判別できない資料",
+    [KB_MSG_UNASSIGNED_WHY] = "このファイルの内容にも名前にも、どのコンピューターのものかが示されていません",
+    [KB_MSG_SEVERAL_COMPUTERS] = "には複数のコンピューターの資料があります",
+    [KB_MSG_AMONG_THEM] = "など",
+    [KB_MSG_UNNAMED] = "(名前なし)",
+    [KB_MSG_OF] = "/",
+    [KB_MSG_NO_COMPUTER] = "コンピューターなし",
 };
 
 const char *kb_msg_text(kb_lang lang, kb_msg msg)

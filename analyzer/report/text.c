@@ -73,11 +73,35 @@ static void print_run(const out *o, const kb_report *r)
     fputc('\n', o->fp);
 }
 
-static void print_summary(const out *o, const kb_view_computer *c)
+/* "SRV01, WIN-OLD": the lines of a list of names, on one line. */
+static void put_lines(const out *o, const char *lines)
+{
+    for (const char *p = lines; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        char *name = kb_strndup(p, nl ? (size_t)(nl - p) : strlen(p));
+        put(o, name);
+        free(name);
+        if (!nl)
+            break;
+        fputs(", ", o->fp);
+        p = nl + 1;
+    }
+}
+
+static void print_summary(const out *o, const kb_view *v, const kb_view_computer *c)
 {
     char first[40], last[40];
-    fprintf(o->fp, "%s: ", kb_msg_text(o->lang, KB_MSG_COMPUTER));
+    if (v->several)
+        fprintf(o->fp, "%s %zu %s %zu: ", kb_msg_text(o->lang, KB_MSG_COMPUTER), c->number,
+                kb_msg_text(o->lang, KB_MSG_OF), v->ncomputers);
+    else
+        fprintf(o->fp, "%s: ", kb_msg_text(o->lang, KB_MSG_COMPUTER));
     put(o, c->name ? c->name : "-");
+    if (c->also_named) {
+        fprintf(o->fp, " (%s ", kb_msg_text(o->lang, KB_MSG_ALSO_NAMED));
+        put_lines(o, c->also_named);
+        fputc(')', o->fp);
+    }
     if (c->os) {
         fprintf(o->fp, "   %s: ", kb_msg_text(o->lang, KB_MSG_OS));
         put(o, c->os);
@@ -319,6 +343,19 @@ static void print_counts(const out *o, const kb_input *in)
     fputc(']', o->fp);
 }
 
+/* Several computers: whose the input is. */
+static void print_input_computers(const out *o, const kb_view_input *row)
+{
+    fputs("  (", o->fp);
+    if (!row->ncomputers)
+        fputs(kb_msg_text(o->lang, KB_MSG_NO_COMPUTER), o->fp);
+    for (size_t k = 0; k < row->ncomputers; k++) {
+        fputs(k ? ", " : "", o->fp);
+        put(o, row->computers[k]->name ? row->computers[k]->name : kb_msg_text(o->lang, KB_MSG_UNNAMED));
+    }
+    fputc(')', o->fp);
+}
+
 static void print_inputs(const out *o, const kb_view *v)
 {
     fprintf(o->fp, "%s:\n", kb_msg_text(o->lang, KB_MSG_INPUTS));
@@ -339,6 +376,8 @@ static void print_inputs(const out *o, const kb_view *v)
             fprintf(o->fp, " [%s%s%s]", in->encoding, in->locale ? ", " : "",
                     in->locale ? in->locale : "");
         print_counts(o, in);
+        if (v->several)
+            print_input_computers(o, row);
         fputc('\n', o->fp);
         if (in->message) {
             fputs("                    ", o->fp);
@@ -431,6 +470,47 @@ static void print_coverage(const out *o, const kb_view_coverage *cov)
     fputc('\n', o->fp);
 }
 
+/* Several computers: each with its outcome, before each in full. */
+static void print_computers(const out *o, const kb_view *v)
+{
+    paint(o, C_BOLD, kb_msg_text(o->lang, KB_MSG_COMPUTERS));
+    fprintf(o->fp, ": %zu\n", v->ncomputers);
+    for (size_t k = 0; k < v->ncomputers; k++) {
+        const kb_view_computer *c = &v->computers[k];
+        char tag[64];
+        snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, c->outcome));
+        fprintf(o->fp, "  %zu. ", c->number);
+        paint(o, c->exit_status == 1 ? C_RED : c->exit_status == 3 ? C_YELLOW : C_GREEN, tag);
+        fputc(' ', o->fp);
+        put(o, c->name ? c->name : kb_msg_text(o->lang, KB_MSG_UNNAMED));
+        fputc('\n', o->fp);
+    }
+    if (v->nunassigned)
+        fprintf(o->fp, "  %s: %zu\n", kb_msg_text(o->lang, KB_MSG_UNASSIGNED), v->nunassigned);
+    fputc('\n', o->fp);
+}
+
+/* The inputs whose computer cannot be told, and the folder that says so. */
+static void print_unassigned(const out *o, const kb_view *v)
+{
+    fprintf(o->fp, "%s:\n", kb_msg_text(o->lang, KB_MSG_UNASSIGNED));
+    for (size_t u = 0; u < v->nunassigned; u++) {
+        const kb_view_unassigned *row = &v->unassigned[u];
+        fputs("  ", o->fp);
+        put(o, row->input->path);
+        fputs(": ", o->fp);
+        put(o, *row->folder ? row->folder : ".");
+        fprintf(o->fp, " %s (", kb_msg_text(o->lang, KB_MSG_SEVERAL_COMPUTERS));
+        for (size_t k = 0; k < row->ncomputers; k++) {
+            fputs(k ? ", " : "", o->fp);
+            put(o, row->computers[k] ? row->computers[k] : kb_msg_text(o->lang, KB_MSG_UNNAMED));
+        }
+        fprintf(o->fp, " %s); %s\n", kb_msg_text(o->lang, KB_MSG_AMONG_THEM),
+                kb_msg_text(o->lang, KB_MSG_UNASSIGNED_WHY));
+    }
+    fputc('\n', o->fp);
+}
+
 int kb_report_write_text(FILE *fp, const kb_report *r, int color)
 {
     out o = {fp, color, r->lang};
@@ -444,11 +524,13 @@ int kb_report_write_text(FILE *fp, const kb_report *r, int color)
         const kb_view_computer *c = s->computer < v.ncomputers ? &v.computers[s->computer] : NULL;
         switch (s->kind) {
         case KB_SECTION_RUN: print_run(&o, r); break;
-        case KB_SECTION_SUMMARY: print_summary(&o, c); break;
+        case KB_SECTION_SUMMARY: print_summary(&o, &v, c); break;
         case KB_SECTION_COVERAGE: print_coverage(&o, &c->coverage); break;
         case KB_SECTION_RULES: print_rules(&o, c); break;
         case KB_SECTION_INPUTS: print_inputs(&o, &v); break;
         case KB_SECTION_VERDICTS: print_verdicts(&o, c); break;
+        case KB_SECTION_COMPUTERS: print_computers(&o, &v); break;
+        case KB_SECTION_UNASSIGNED: print_unassigned(&o, &v); break;
         }
     }
     kb_view_free(&v);
