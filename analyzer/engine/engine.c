@@ -318,8 +318,11 @@ static int is_near(const kb_checkpoint *cp, const kb_fact *f)
 
 static void free_cp_result(kb_cp_result *cp);
 
+/* The closest facts of a checkpoint that is not met; events only (facts
+ * with a record id) when events_only. */
 static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const kb_inputs *inputs,
-                      const kb_eval_opts *opts, kb_rule_result *rule_res, kb_cp_result *res)
+                      const kb_eval_opts *opts, int events_only, kb_rule_result *rule_res,
+                      kb_cp_result *res)
 {
     int by_default = !cp->near_where;
     if (by_default && !(cp->where && cp->where->kind == KB_COND_ALL && cp->where->nchildren >= 2))
@@ -335,7 +338,7 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
             continue;
         if (start != KB_TIME_NONE && f->time != KB_TIME_NONE && f->time < start)
             continue;
-        if (is_near(cp, f))
+        if ((!events_only || f->record) && is_near(cp, f))
             keep_evidence(cp, near, f, opts->max_evidence);
     }
     if (!near->count) {
@@ -349,21 +352,24 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
     res->near_default = by_default;
 }
 
-/* Marks a not-matched rule with a met deciding checkpoint as a near miss and
- * finds the closest facts of its deciding checkpoints that are not met. */
-static void check_near_miss(const kb_rule *rule, const kb_factlist *facts, const kb_inputs *inputs,
-                            const kb_eval_opts *opts, kb_rule_result *res)
+/* Marks a not-matched rule with a met deciding checkpoint as a near miss,
+ * and finds the closest facts of the deciding checkpoints not met of a rule
+ * that did not match: in a near miss any facts; else events only, since
+ * events of the same provider and id with other values (another hr,
+ * another CLSID) are worth a word whatever the other checkpoints say, and
+ * are otherwise lost among thousands, where a command output's not-met
+ * summary already says what it shows. */
+static void find_close_facts(const kb_rule *rule, const kb_factlist *facts, const kb_inputs *inputs,
+                             const kb_eval_opts *opts, kb_rule_result *res)
 {
-    if (res->verdict != KB_VERDICT_NOT_MATCHED)
+    if (res->verdict == KB_VERDICT_MATCHED)
         return;
-    for (size_t i = 0; i < rule->ncheckpoints; i++)
+    for (size_t i = 0; i < rule->ncheckpoints && res->verdict == KB_VERDICT_NOT_MATCHED; i++)
         if (!rule->checkpoints[i].context && res->checkpoints[i].state == KB_CP_MET)
             res->near_miss = 1;
-    if (!res->near_miss)
-        return;
     for (size_t i = 0; i < rule->ncheckpoints; i++)
         if (!rule->checkpoints[i].context && res->checkpoints[i].state == KB_CP_NOT_MET)
-            find_near(&rule->checkpoints[i], facts, inputs, opts, res, &res->checkpoints[i]);
+            find_near(&rule->checkpoints[i], facts, inputs, opts, !res->near_miss, res, &res->checkpoints[i]);
 }
 
 /* ---- verdict ----------------------------------------------------------------- */
@@ -460,7 +466,7 @@ kb_status kb_evaluate_for(const kb_ruleset *rules, const kb_factlist *facts, con
                      : s == KB_CP_NOT_MET ? KB_VERDICT_NOT_MATCHED : KB_VERDICT_CANNOT_TELL;
         if (res->verdict == KB_VERDICT_MATCHED)
             fill_remedies(rule, res, opts->lang);
-        check_near_miss(rule, facts, inputs, opts, res);
+        find_close_facts(rule, facts, inputs, opts, res);
     }
     return KB_OK;
 }

@@ -11,7 +11,9 @@
  * the engine then finds the closest facts: facts of the checkpoint's type
  * and feed that its `where` does not select but its "near" condition does
  * (or, when the rule gives no "near", that fail exactly one test of a
- * top-level "all" in `where`). */
+ * top-level "all" in `where`). A rule that did not match but is no near miss
+ * gets the closest events the same way (facts with a record id: the same
+ * event with another hr), whatever its other checkpoints say. */
 #ifndef KB_ENGINE_H
 #define KB_ENGINE_H
 
@@ -60,9 +62,9 @@ typedef struct kb_cp_result {
     char *summary;            /* the filled met/not_met text, or why it is unknown */
     size_t *inputs;           /* inputs that feed it */
     size_t ninputs;
-    /* Near misses only: the closest facts, for a deciding checkpoint that is
-     * not met (count, evidence, times, and summary filled from near.say),
-     * or NULL when there are none. */
+    /* The closest facts of a deciding checkpoint that is not met, in a rule
+     * that did not match (in a near miss any; else events only): count,
+     * evidence, times, and summary filled from near.say; NULL when none. */
     struct kb_cp_result *near;
     int near_default;         /* found by the all-but-one-test default */
 } kb_cp_result;

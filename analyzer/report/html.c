@@ -409,13 +409,18 @@ static void near_ids(html *h, const kb_view_ids *ids)
  * facts of each one not met. */
 static void near_miss(html *h, const kb_view_rule *vr)
 {
-    if (!vr->near_miss)
+    if (!vr->near_miss && !vr->close_facts)
         return;
-    kb_buf_printf(h->b, "<div class=\"near\"><p><span class=\"badge unknown\">%s</span>%s: ",
-                  msg(h, KB_MSG_NEAR_MISS), msg(h, KB_MSG_MET));
-    near_ids(h, &vr->near_ids[KB_CP_MET]);
-    kb_buf_printf(h->b, "; %s: ", msg(h, KB_MSG_NOT_MET));
-    near_ids(h, &vr->near_ids[KB_CP_NOT_MET]);
+    if (vr->near_miss) {
+        kb_buf_printf(h->b, "<div class=\"near\"><p><span class=\"badge unknown\">%s</span>%s: ",
+                      msg(h, KB_MSG_NEAR_MISS), msg(h, KB_MSG_MET));
+        near_ids(h, &vr->near_ids[KB_CP_MET]);
+        kb_buf_printf(h->b, "; %s: ", msg(h, KB_MSG_NOT_MET));
+        near_ids(h, &vr->near_ids[KB_CP_NOT_MET]);
+    } else {
+        kb_buf_printf(h->b, "<div class=\"near\"><p><span class=\"badge unknown\">%s</span>",
+                      msg(h, KB_MSG_CLOSE_FACTS));
+    }
     kb_buf_puts(h->b, "</p>\n");
     for (size_t i = 0; i < vr->ncheckpoints; i++) {
         const kb_view_checkpoint *vc = &vr->checkpoints[i];

@@ -56,6 +56,7 @@ static const char *const english[KB_MSG_COUNT] = {
     [KB_MSG_UNNAMED] = "(no name)",
     [KB_MSG_OF] = "of",
     [KB_MSG_NO_COMPUTER] = "no computer",
+    [KB_MSG_CLOSE_FACTS] = "Close, but not it",
 };
 
 static const char *const japanese[KB_MSG_COUNT] = {
@@ -112,6 +113,7 @@ static const char *const japanese[KB_MSG_COUNT] = {
     [KB_MSG_UNNAMED] = "(名前なし)",
     [KB_MSG_OF] = "/",
     [KB_MSG_NO_COMPUTER] = "コンピューターなし",
+    [KB_MSG_CLOSE_FACTS] = "近いが該当しない情報",
 };
 
 const char *kb_msg_text(kb_lang lang, kb_msg msg)

@@ -266,17 +266,23 @@ static void print_ids(const out *o, const kb_view_ids *ids)
 }
 
 /* A near miss: which deciding checkpoints are met, which are not, and the
- * closest facts of each that is not. */
+ * closest facts of each that is not; or, in another rule not matched, the
+ * closest events of its checkpoints not met. */
 static void print_near_miss(const out *o, const kb_view_rule *vr)
 {
-    if (!vr->near_miss)
+    if (!vr->near_miss && !vr->close_facts)
         return;
     fprintf(o->fp, "    ");
-    paint(o, C_YELLOW, kb_msg_text(o->lang, KB_MSG_NEAR_MISS));
-    fprintf(o->fp, ": %s: ", kb_msg_text(o->lang, KB_MSG_MET));
-    print_ids(o, &vr->near_ids[KB_CP_MET]);
-    fprintf(o->fp, "; %s: ", kb_msg_text(o->lang, KB_MSG_NOT_MET));
-    print_ids(o, &vr->near_ids[KB_CP_NOT_MET]);
+    if (vr->near_miss) {
+        paint(o, C_YELLOW, kb_msg_text(o->lang, KB_MSG_NEAR_MISS));
+        fprintf(o->fp, ": %s: ", kb_msg_text(o->lang, KB_MSG_MET));
+        print_ids(o, &vr->near_ids[KB_CP_MET]);
+        fprintf(o->fp, "; %s: ", kb_msg_text(o->lang, KB_MSG_NOT_MET));
+        print_ids(o, &vr->near_ids[KB_CP_NOT_MET]);
+    } else {
+        paint(o, C_YELLOW, kb_msg_text(o->lang, KB_MSG_CLOSE_FACTS));
+        fputc(':', o->fp);
+    }
     fputc('\n', o->fp);
     for (size_t i = 0; i < vr->ncheckpoints; i++) {
         const kb_view_checkpoint *vc = &vr->checkpoints[i];

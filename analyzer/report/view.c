@@ -297,6 +297,7 @@ static void build_rule(builder *b, const kb_results *results, size_t index, size
     for (size_t c = 0; c < res->rule->ncheckpoints && vr->checkpoints; c++) {
         build_checkpoint(b, &res->checkpoints[c], &vr->checkpoints[c]);
         vr->ncheckpoints++;
+        vr->close_facts |= !res->near_miss && res->checkpoints[c].near;
         /* Only HTML draws a timeline: of the checkpoints' events, if any. */
         vr->timeline |= b->format == KB_VIEW_HTML && res->checkpoints[c].ntimes > 0;
     }

@@ -74,7 +74,8 @@ typedef struct kb_view_checkpoint {
     int ask;                   /* say here what to ask the customer for */
     kb_view_rows rows;
     int event_span;            /* say how many events, from when to when */
-    /* A near miss's closest facts for this checkpoint, or near NULL. */
+    /* The closest facts for this checkpoint (a near miss's, or events of a
+     * rule not matched), or near NULL. */
     const kb_cp_result *near;
     const char *near_say;      /* NULL: the default wording, with near->count */
     kb_view_rows near_rows;
@@ -93,6 +94,7 @@ typedef struct kb_view_rule {
     size_t ncheckpoints;
     int near_miss;
     kb_view_ids near_ids[3];        /* deciding checkpoint ids met, not met, unknown */
+    int close_facts;                /* no near miss, yet some checkpoint has closest events */
     int collect_shown;              /* it cannot tell: say what to collect next */
     const kb_checkpoint **collect;  /* its unknown deciding checkpoints, but the unreadable */
     size_t ncollect;
