@@ -1,7 +1,9 @@
 /* test_vssadmin.c: the `vssadmin list writers` parser (parsers/text/vssadmin.c),
  * run as the scan driver runs it (decode, sniff, parse): writer blocks, zero
  * writers vs an error, several runs in one file, Japanese output in CP932,
- * blocks without a banner, and sniffing. */
+ * blocks
+ * without a banner, the copyright years, files holding other vssadmin
+ * sub-commands (psSDP), and sniffing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +17,7 @@
 #define INPUT_NAME "vssadmin_list_writers.txt"
 
 #include "text_harness.h"
+#include "sample_text.h"
 
 static const char english_two[] =
     "\r\n"
@@ -413,6 +416,158 @@ static void test_many_runs_latest_decides(void **state)
     done(&r);
 }
 
+
+/* psSDP's combined file: list volumes, writers, providers, shadows (No
+ * items, under its header) and shadowstorage. Only the writers run is a
+ * writer listing, and it is the latest; the others are noted. */
+static void test_sdp_combined_reads_writers_only(void **state)
+{
+    (void)state;
+    parsed r;
+    run_sample(&r, "vssadmin_sdp_combined.txt", SAVED_CRLF, NULL);
+    assert_int_equal(r.status, KB_OK);
+    assert_string_equal(r.best, KIND);
+    assert_int_equal(count(&r, "vssadmin.listing"), 1);
+    const kb_fact *l = nth(&r, "vssadmin.listing", 0);
+    FIELDS(l, "status", "ok", "writers", "2", "run", "1", "latest", "yes", "copyright", "2001-2013",
+           "error", NULL);
+    assert_int_equal(l->line, 13);
+    assert_int_equal(count(&r, "vssadmin.writer"), 2);
+    FIELDS(nth(&r, "vssadmin.writer", 1), "name", "SqlServerWriter", "state", "8", "state_name", "Failed",
+           "last_error", "Non-retryable error", "last_error_code", "0x800423F4", "latest", "yes");
+    assert_non_null(note_at(&r, "lines 4-8"));
+    assert_non_null(strstr(note_at(&r, "lines 4-8"), "`vssadmin list volumes` output, not read here"));
+    assert_non_null(strstr(note_at(&r, "lines 31-37"), "list providers"));
+    assert_non_null(strstr(note_at(&r, "lines 42-45"), "list shadows"));
+    assert_non_null(strstr(note_at(&r, "lines 50-59"), "list shadowstorage"));
+    assert_int_equal(r.inputs.items[0].nnotes, 4);
+    done(&r);
+}
+
+/* A writers run after a shadowstorage run: the writers decide, whatever
+ * the order; a shadowstorage run is never the latest writer listing. */
+static void test_other_command_is_not_latest(void **state)
+{
+    (void)state;
+    parsed r;
+    RUN(&r, "C:\\>vssadmin list writers\r\n"
+            "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\r\n"
+            "(C) Copyright 2001-2013 Microsoft Corp.\r\n"
+            "\r\n"
+            "Writer name: 'System Writer'\r\n"
+            "   Writer Id: {e8132975-6f93-4464-a53e-1050253ae220}\r\n"
+            "   Writer Instance Id: {7e0d7c6a-3f6a-4c5b-9b58-eacf897c2bb2}\r\n"
+            "   State: [1] Stable\r\n"
+            "   Last error: No error\r\n"
+            "\r\n"
+            "C:\\>vssadmin list shadowstorage\r\n"
+            "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\r\n"
+            "(C) Copyright 2001-2013 Microsoft Corp.\r\n"
+            "\r\n"
+            "Error: Invalid command.\r\n");
+    assert_int_equal(count(&r, "vssadmin.listing"), 1);
+    FIELDS(nth(&r, "vssadmin.listing", 0), "status", "ok", "writers", "1", "latest", "yes");
+    assert_non_null(strstr(note_at(&r, "lines 12-15"), "`vssadmin list shadowstorage` output"));
+    done(&r);
+}
+
+/* Windows Server 2003: the one-line banner with the copyright, then the
+ * KB940184 error. */
+static void test_2003_banner_and_0x8000ffff(void **state)
+{
+    (void)state;
+    parsed r;
+    run_sample(&r, "vssadmin_list_writers_error_0x8000ffff.txt", SAVED_CRLF, NULL);
+    assert_string_equal(r.best, KIND);
+    FIELDS(nth(&r, "vssadmin.listing", 0), "status", "error", "error", "Error: 0x8000FFFF", "writers", "0",
+           "copyright", "2001", "latest", "yes");
+    assert_int_equal(r.inputs.items[0].nnotes, 0);
+    done(&r);
+}
+
+/* The not-elevated error wraps over two lines: one error. */
+static void test_not_elevated_error(void **state)
+{
+    (void)state;
+    parsed r;
+    run_sample(&r, "vssadmin_list_writers_not_elevated.txt", SAVED_UTF16LE_BOM, NULL);
+    assert_string_equal(r.best, KIND);
+    FIELDS(nth(&r, "vssadmin.listing", 0), "status", "error", "error",
+           "Error: You don't have the correct permissions to run this command.  Please run this utility "
+           "from a command window that has elevated administrator privileges.");
+    assert_string_equal(r.inputs.items[0].encoding, "UTF-16LE with BOM");
+    done(&r);
+}
+
+/* Every state and last-error word of the samples, with its number and
+ * HRESULT; two writers with one Writer Id (Exchange) stay two. */
+static void test_samples_states_and_last_errors(void **state)
+{
+    (void)state;
+    parsed r;
+    run_sample(&r, "vssadmin_list_writers.txt", SAVED_OEM, "CP437");
+    assert_string_equal(r.best, KIND);
+    FIELDS(nth(&r, "vssadmin.listing", 0), "status", "ok", "copyright", "2001-2013");
+    assert_int_equal(r.inputs.items[0].nnotes, 0); /* the waiting lines are noise */
+    FIELDS(nth(&r, "vssadmin.writer", 3), "name", "System Writer", "state", "5", "state_name",
+           "Waiting for backup complete", "state_text", "Waiting for completion", "last_error_code", "0x00000000");
+    FIELDS(nth(&r, "vssadmin.writer", 4), "name", "ASR Writer", "state", "7", "state_name", "Failed",
+           "last_error", "Retryable error", "last_error_code", "0x800423F3");
+    FIELDS(nth(&r, "vssadmin.writer", 5), "name", "Registry Writer", "state", "9", "last_error", "Timed out",
+           "last_error_code", "0x800423F2");
+    FIELDS(nth(&r, "vssadmin.writer", 6), "name", "COM+ REGDB Writer", "state", "1", "state_name", "Stable",
+           "last_error", "Retryable error");
+    FIELDS(nth(&r, "vssadmin.writer", 7), "name", "WMI Writer", "state", "8", "last_error", "Out of resources",
+           "last_error_code", "0x800423F1");
+    done(&r);
+    run_sample(&r, "vssadmin_list_writers_exchange.txt", SAVED_CRLF, NULL);
+    assert_int_equal(count(&r, "vssadmin.writer"), 4);
+    FIELDS(nth(&r, "vssadmin.writer", 0), "name", "Microsoft Exchange Replica Writer", "writer_id",
+           "{76fe1ac4-15f7-4bcd-987e-8e1acb462fb7}", "state", "8", "last_error", "Retryable error");
+    FIELDS(nth(&r, "vssadmin.writer", 1), "name", "Microsoft Exchange Writer", "writer_id",
+           "{76fe1ac4-15f7-4bcd-987e-8e1acb462fb7}", "state", "1");
+    done(&r);
+    run_sample(&r, "vssadmin_list_writers_hyperv.txt", SAVED_CRLF, NULL);
+    FIELDS(nth(&r, "vssadmin.writer", 0), "name", "Microsoft Hyper-V VSS Writer", "state", "8", "last_error",
+           "Inconsistent shadow copy", "last_error_code", "0x800423F0");
+    done(&r);
+}
+
+/* Lines before the first banner that are no prompt or header are noted,
+ * never dropped in silence. */
+static void test_text_before_banner_noted(void **state)
+{
+    (void)state;
+    parsed r;
+    RUN(&r, "Collected by the customer on Monday\r\n"
+            "C:\\>vssadmin list writers\r\n"
+            "vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\r\n"
+            "(C) Copyright 2001-2013 Microsoft Corp.\r\n"
+            "\r\n");
+    FIELDS(nth(&r, "vssadmin.listing", 0), "status", "ok", "writers", "0");
+    assert_string_equal(note_at(&r, "line 1"), "line outside any vssadmin output, not read");
+    assert_int_equal(r.inputs.items[0].nnotes, 1);
+    done(&r);
+}
+
+/* The other list sub-commands are other kinds: their samples are not
+ * writer listings. */
+static void test_sniff_rejects_other_subcommands(void **state)
+{
+    (void)state;
+    static const char *const names[] = {
+        "vssadmin_list_shadows.txt", "vssadmin_list_shadowstorage.txt", "vssadmin_list_shadowstorage_none.txt",
+        "vssadmin_list_volumes.txt", "vssadmin_list_providers.txt",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        parsed r;
+        run_sample(&r, names[i], SAVED_CRLF, NULL);
+        if (r.score != 0)
+            fail_msg("%s: sniff %d", names[i], r.score);
+        done(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -429,6 +584,13 @@ int main(void)
         cmocka_unit_test(test_sniff_rejects_other_text),
         cmocka_unit_test(test_only_stray_line_noted),
         cmocka_unit_test(test_many_runs_latest_decides),
+        cmocka_unit_test(test_sdp_combined_reads_writers_only),
+        cmocka_unit_test(test_other_command_is_not_latest),
+        cmocka_unit_test(test_2003_banner_and_0x8000ffff),
+        cmocka_unit_test(test_not_elevated_error),
+        cmocka_unit_test(test_samples_states_and_last_errors),
+        cmocka_unit_test(test_text_before_banner_noted),
+        cmocka_unit_test(test_sniff_rejects_other_subcommands),
     };
     return cmocka_run_group_tests_name("vssadmin", tests, NULL, NULL);
 }
