@@ -1,7 +1,7 @@
 /* test_vssadmin.c: the `vssadmin list writers` parser (parsers/text/vssadmin.c),
  * run as the scan driver runs it (decode, sniff, parse): writer blocks, zero
  * writers vs an error, several runs in one file, Japanese output in CP932,
- * blocks
+ * Russian output with its upper-case banner in CP866 and UTF-16LE, blocks
  * without a banner, the copyright years, files holding other vssadmin
  * sub-commands (psSDP), and sniffing. */
 #include <setjmp.h>
@@ -533,6 +533,59 @@ static void test_samples_states_and_last_errors(void **state)
     done(&r);
 }
 
+/* A real Russian capture: "VSSADMIN" in capitals, the tool name and writer
+ * labels of Windows in Russian, names in double quotes. */
+static const char russian[] =
+    "VSSADMIN 1.1 - Утилита теневого копирования тома\n"
+    "(C) Корпорация Майкрософт, 2001-2005.\n"
+    "\n"
+    "Имя компонента записи: \"Task Scheduler Writer\"\n"
+    "   Id компонента записи: {d61d61c8-d73a-4eee-8cdd-f6f9786b7124}\n"
+    "   Id экземпляра компонента записи: {1bddd48e-5052-49db-9b07-b96f96727e6b}\n"
+    "   Состояние: [1] Стабильный\n"
+    "   Последняя ошибка: Нет ошибок\n"
+    "\n";
+
+static void test_russian_upper_case_banner(void **state)
+{
+    (void)state;
+    static const struct {
+        saved_as as;
+        const char *encoding;
+    } ways[] = {{SAVED_OEM, "CP866"}, {SAVED_UTF16LE_BOM, "UTF-16LE with BOM"}, {SAVED_UTF8, "UTF-8"}};
+    for (size_t k = 0; k < sizeof ways / sizeof ways[0]; k++) {
+        size_t len;
+        char *bytes = saved_text(russian, ways[k].as, "CP866", &len);
+        parsed r;
+        run(&r, bytes, len);
+        free(bytes);
+        assert_int_equal(r.score, 90);
+        assert_string_equal(r.best, KIND);
+        assert_string_equal(r.inputs.items[0].encoding, ways[k].encoding);
+        assert_string_equal(r.inputs.items[0].locale, "ru");
+        assert_int_equal(r.inputs.items[0].nnotes, 0); /* the banner is not "a line not understood" */
+        const kb_fact *l = nth(&r, "vssadmin.listing", 0);
+        FIELDS(l, "status", "ok", "writers", "1", "copyright", "2001-2005", "banner",
+               "VSSADMIN 1.1 - Утилита теневого копирования тома");
+        FIELDS(nth(&r, "vssadmin.writer", 0), "name", "Task Scheduler Writer", "state", "1", "state_name",
+               "Stable", "state_text", "Стабильный", "last_error", "No error", "last_error_code", "0x00000000");
+        done(&r);
+    }
+    /* The banner alone is zero writers, and still Russian in CP866. */
+    size_t len;
+    char *bytes = saved_text("VSSADMIN 1.1 - Утилита теневого копирования тома\n"
+                             "(C) Корпорация Майкрософт, 2001-2005.\n\n",
+                             SAVED_OEM, "CP866", &len);
+    parsed r;
+    run(&r, bytes, len);
+    free(bytes);
+    assert_string_equal(r.best, KIND);
+    assert_string_equal(r.inputs.items[0].encoding, "CP866");
+    assert_string_equal(r.inputs.items[0].locale, "ru");
+    FIELDS(nth(&r, "vssadmin.listing", 0), "status", "ok", "writers", "0");
+    done(&r);
+}
+
 /* Lines before the first banner that are no prompt or header are noted,
  * never dropped in silence. */
 static void test_text_before_banner_noted(void **state)
@@ -589,6 +642,7 @@ int main(void)
         cmocka_unit_test(test_2003_banner_and_0x8000ffff),
         cmocka_unit_test(test_not_elevated_error),
         cmocka_unit_test(test_samples_states_and_last_errors),
+        cmocka_unit_test(test_russian_upper_case_banner),
         cmocka_unit_test(test_text_before_banner_noted),
         cmocka_unit_test(test_sniff_rejects_other_subcommands),
     };
