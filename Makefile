@@ -112,7 +112,7 @@ bench: deps
 	@tools/bench.sh $(KBSCAN) $(EVTXGEN)
 
 # `make fuzz`: libFuzzer targets (clang): fuzz_textdecode and one per text
-# parser (fuzz_vssadmin, fuzz_tasklist, fuzz_sc, fuzz_systeminfo), all built
+# parser (fuzz_vssadmin, fuzz_tasklist, fuzz_sc, fuzz_systeminfo, fuzz_vssadmin_shadows, ...), all built
 # from fuzz/fuzz_text.c, and fuzz_evtx; each runs FUZZ_SECONDS, seeded with
 # tests/fuzz/seeds/, the samples, evtxgen's damaged files and the corpus
 # when present (`tools/fuzz.sh BUILD SECONDS [TARGET...]` runs some only).
@@ -121,7 +121,8 @@ bench: deps
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD := build/fuzz
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined
-FUZZ_TEXT_TARGETS := textdecode vssadmin tasklist sc systeminfo
+FUZZ_TEXT_TARGETS := textdecode vssadmin tasklist sc systeminfo vssadmin_shadows vssadmin_shadowstorage \
+                     vssadmin_volumes
 FUZZ_TEXT_BINS = $(FUZZ_TEXT_TARGETS:%=$(BUILD)/fuzz_%)
 fuzz:
 	@KBSCAN_EXTRA_PACKAGES="clang libclang-rt-dev $(KBSCAN_EXTRA_PACKAGES)" tools/deps.sh

@@ -61,7 +61,9 @@ static void fuzz_parser(const char *kind, const uint8_t *data, size_t size)
     kb_text_free(&text);
 }
 
-const char *const kb_fuzz_text_targets[] = {"textdecode", "vssadmin", "tasklist", "sc", "systeminfo", NULL};
+const char *const kb_fuzz_text_targets[] = {"textdecode", "vssadmin", "tasklist", "sc", "systeminfo",
+                                            "vssadmin_shadows", "vssadmin_shadowstorage", "vssadmin_volumes",
+                                            NULL};
 
 int kb_fuzz_text_target(const char *target, const uint8_t *data, size_t size)
 {
@@ -69,7 +71,8 @@ int kb_fuzz_text_target(const char *target, const uint8_t *data, size_t size)
         const char *target, *kind;
     } parsers[] = {
         {"vssadmin", "vssadmin_writers"}, {"tasklist", "tasklist_svc"}, {"sc", "sc_query"},
-        {"systeminfo", "systeminfo"},
+        {"systeminfo", "systeminfo"}, {"vssadmin_shadows", "vssadmin_shadows"},
+        {"vssadmin_shadowstorage", "vssadmin_shadowstorage"}, {"vssadmin_volumes", "vssadmin_volumes"},
     };
     if (strcmp(target, "textdecode") == 0) {
         fuzz_textdecode(data, size);

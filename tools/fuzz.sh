@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # fuzz.sh BUILD SECONDS [TARGET...]: runs the libFuzzer targets built by
 # `make fuzz` (all of them, or the TARGETs named: textdecode vssadmin
-# tasklist sc systeminfo evtx), each for SECONDS, one after the other.
+# tasklist sc systeminfo vssadmin_shadows vssadmin_shadowstorage
+# vssadmin_volumes evtx), each for SECONDS, one after the other.
 # Text targets are seeded with tests/fuzz/seeds/<target>/, the kept
 # reproducers and the sample bundles' text files; evtx with the samples,
 # evtxgen's damaged files and the real corpus when present. New inputs go to
@@ -13,14 +14,15 @@ build=${1:?usage: fuzz.sh BUILD SECONDS [TARGET...]}
 seconds=${2:-60}
 shift 2 || shift $#
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(textdecode vssadmin tasklist sc systeminfo evtx)
+[ ${#targets[@]} -gt 0 ] || targets=(textdecode vssadmin tasklist sc systeminfo vssadmin_shadows vssadmin_shadowstorage
+                                     vssadmin_volumes evtx)
 cd "$(dirname "$0")/.."
 export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0"
 corpus=${KBSCAN_CORPUS:-../shared/corpus/evtx}
 
 seed_text() {
     local dir=$1 target=$2
-    find samples/bundles samples/src -type f ! -name '*.evtx' ! -name '*.json' -exec cp {} "$dir/" \; 2>/dev/null || true
+    find samples/bundles samples/src tests/unit/samples -type f ! -name '*.evtx' ! -name '*.json' -exec cp {} "$dir/" \; 2>/dev/null || true
     for kept in "tests/fuzz/seeds/$target" "tests/fuzz/regressions/$target"; do
         [ -d "$kept" ] && find "$kept" -type f -exec cp {} "$dir/" \;
     done

@@ -87,16 +87,26 @@ static const kb_fact_decl *find_type_anywhere(const char *type, const char **fee
 
 #define MAX_NAMES 128
 
-/* Every input, or every fact type, NULL-terminated (for messages and
- * "did you mean"); the strings are the parsers' own. */
+static int listed(const char *const *names, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Every input, or every fact type, once each, NULL-terminated (for
+ * messages and "did you mean"; several parsers may feed one input or make
+ * one fact type); the strings are the parsers' own. */
 static void known_names(const char **out, int types)
 {
     size_t n = 0;
     for (const kb_text_parser *const *p = kb_text_parsers(); *p && n < MAX_NAMES - 2; p++) {
-        if (!types)
+        if (!types && !listed(out, n, (*p)->feed))
             out[n++] = (*p)->feed;
         for (const kb_fact_decl *d = (*p)->facts; types && d && d->type && n < MAX_NAMES - 2; d++)
-            out[n++] = d->type;
+            if (!listed(out, n, d->type))
+                out[n++] = d->type;
     }
     for (const kb_fact_decl *d = kb_evtx_facts; types && d->type && n < MAX_NAMES - 1; d++)
         out[n++] = d->type;

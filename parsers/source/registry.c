@@ -8,6 +8,9 @@ extern const kb_text_parser kb_parser_vssadmin;
 extern const kb_text_parser kb_parser_tasklist;
 extern const kb_text_parser kb_parser_systeminfo;
 extern const kb_text_parser kb_parser_sc;
+extern const kb_text_parser kb_parser_vssadmin_shadows;
+extern const kb_text_parser kb_parser_vssadmin_shadowstorage;
+extern const kb_text_parser kb_parser_vssadmin_volumes;
 
 const kb_text_parser *const *kb_text_parsers(void)
 {
@@ -16,6 +19,9 @@ const kb_text_parser *const *kb_text_parsers(void)
         &kb_parser_tasklist,
         &kb_parser_systeminfo,
         &kb_parser_sc,
+        &kb_parser_vssadmin_shadows,
+        &kb_parser_vssadmin_shadowstorage,
+        &kb_parser_vssadmin_volumes,
         NULL,
     };
     return parsers;

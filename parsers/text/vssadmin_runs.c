@@ -446,6 +446,26 @@ static kb_vss_command block_at(const kb_text *t, size_t i, size_t end)
     return KB_VSS_NONE;
 }
 
+/* The command whose English label starts the line (a block too cut to
+ * show its shape), or KB_VSS_NONE. */
+static kb_vss_command label_at(const char *line)
+{
+    static const struct {
+        const char *label;
+        kb_vss_command command;
+    } labels[] = {
+        {"Writer name:", KB_VSS_WRITERS}, {"Provider name:", KB_VSS_PROVIDERS},
+        {"Contents of shadow copy set ID:", KB_VSS_SHADOWS}, {"Shadow Copy Storage association", KB_VSS_SHADOWSTORAGE},
+        {"Volume path:", KB_VSS_VOLUMES},
+    };
+    size_t len;
+    const char *p = kb_trim(line, &len);
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strncmp(p, labels[i].label, strlen(labels[i].label)) == 0)
+            return labels[i].command;
+    return KB_VSS_NONE;
+}
+
 static int has_banner(const kb_text *t)
 {
     for (size_t i = 0; i < t->nlines; i++)
@@ -457,6 +477,7 @@ static int has_banner(const kb_text *t)
 static void classify(const kb_text *t, kb_vss_run *run)
 {
     run->blocks = KB_VSS_NONE;
+    run->labels = KB_VSS_NONE;
     run->body = KB_VSS_BODY_NOTHING;
     run->body_line = 0;
     for (size_t i = run->banner ? run->first + 1 : run->first; i < run->end; i++) {
@@ -469,7 +490,11 @@ static void classify(const kb_text *t, kb_vss_run *run)
             run->body = KB_VSS_BODY_BLOCKS;
             return;
         }
-        if (run->body != KB_VSS_BODY_NOTHING || kb_vss_is_noise(line))
+        if (kb_vss_is_noise(line))
+            continue;
+        if (run->labels == KB_VSS_NONE)
+            run->labels = label_at(line);
+        if (run->body != KB_VSS_BODY_NOTHING)
             continue;
         size_t len;
         run->body_line = i;
@@ -528,7 +553,7 @@ void kb_vss_survey(const kb_text *t, kb_vss_text *out)
     for (size_t pos = 0; kb_vss_next_run(t, &pos, &run);) {
         out->runs++;
         out->banner |= run.banner;
-        kb_vss_command c = run.blocks != KB_VSS_NONE ? run.blocks : run.header;
+        kb_vss_command c = run.blocks != KB_VSS_NONE ? run.blocks : run.header != KB_VSS_NONE ? run.header : run.labels;
         if (c == KB_VSS_WRITERS)
             writers = 1;
         else if (c != KB_VSS_NONE)
@@ -561,6 +586,9 @@ kb_vss_command kb_vss_command_of(const kb_vss_run *run, const kb_vss_text *text,
     *basis = KB_VSS_BY_HEADER;
     if (run->header != KB_VSS_NONE)
         return run->header;
+    *basis = KB_VSS_BY_LABELS;
+    if (run->labels != KB_VSS_NONE)
+        return run->labels;
     *basis = KB_VSS_ASSUMED;
     if (run->body == KB_VSS_BODY_EMPTY)
         return text->empty_assumed ? KB_VSS_SHADOWSTORAGE : KB_VSS_NONE;
@@ -601,6 +629,19 @@ void kb_vss_note_outside(kb_parse_ctx *ctx, const kb_text *t, size_t from, size_
     }
 }
 
+char *kb_vss_volume_name(const char *value, size_t len, char guid[39])
+{
+    char *v = kb_strndup(value, len);
+    if (!v)
+        return NULL;
+    if (kb_find_guid(v, guid) == 0)
+        guid[0] = '\0';
+    const char *close = v[0] == '(' ? strchr(v, ')') : NULL;
+    char *name = close && close > v + 1 ? kb_strndup(v + 1, (size_t)(close - v - 1)) : kb_strdup(v);
+    free(v);
+    return name;
+}
+
 void kb_vss_set_run(kb_fact *f, size_t run, int latest)
 {
     kb_fact_setf(f, "run", "%zu", run);
@@ -611,20 +652,25 @@ void kb_vss_set_run(kb_fact *f, size_t run, int latest)
 
 static const char *basis_name(kb_vss_basis basis)
 {
-    return basis == KB_VSS_BY_CONTENT ? "content" : basis == KB_VSS_BY_HEADER ? "header" : "assumed";
+    return basis == KB_VSS_BY_CONTENT  ? "content"
+           : basis == KB_VSS_BY_HEADER ? "header"
+           : basis == KB_VSS_BY_LABELS ? "labels"
+                                       : "assumed";
 }
 
 static int read_list_run(kb_parse_ctx *ctx, const kb_text *t, const kb_vss_run *run, kb_vss_basis basis,
                          const kb_vss_lister *lister, size_t index, int latest)
 {
-    size_t items = 0, others = 0, first_other = 0;
+    size_t items = 0, blocks = 0, others = 0, first_other = 0;
     size_t start = run->banner ? run->first + 1 : run->first;
     for (size_t i = start; i < run->end;) {
         size_t n = lister->item_at(t, i, run->end);
         if (n) {
-            if (lister->read_item(ctx, t, i, n, index, latest) != 0)
+            int added = lister->read_item(ctx, t, i, n, index, latest);
+            if (added < 0)
                 return -1;
-            items++;
+            items += (size_t)added;
+            blocks++;
             i += n;
             continue;
         }
@@ -635,7 +681,7 @@ static int read_list_run(kb_parse_ctx *ctx, const kb_text *t, const kb_vss_run *
     size_t last = run->end;
     while (last > run->first + 1 && kb_is_blank(t->lines[last - 1]))
         last--;
-    kb_fact *f = kb_text_fact(ctx, "vssadmin.run", t, run->first + 1, items ? run->first + 2 : last);
+    kb_fact *f = kb_text_fact(ctx, "vssadmin.run", t, run->first + 1, blocks ? run->first + 2 : last);
     if (!f)
         return -1;
     kb_fact_set(f, "command", kb_vss_command_name(lister->command));
@@ -649,7 +695,7 @@ static int read_list_run(kb_parse_ctx *ctx, const kb_text *t, const kb_vss_run *
     free(copyright);
     kb_vss_set_run(f, index, latest);
     char where[32];
-    if (items == 0 && others && kb_vss_is_no_items(t->lines[first_other])) {
+    if (blocks == 0 && others && kb_vss_is_no_items(t->lines[first_other])) {
         kb_fact_set(f, "status", "empty");
         if (basis == KB_VSS_ASSUMED) {
             snprintf(where, sizeof where, "line %zu", first_other + 1);
@@ -667,7 +713,7 @@ static int read_list_run(kb_parse_ctx *ctx, const kb_text *t, const kb_vss_run *
             }
         return 0;
     }
-    if (items == 0 && others) {
+    if (blocks == 0 && others) {
         /* Anything but items after the banner is vssadmin saying why it
          * could not list them: an error, never "nothing to list". */
         char *err = kb_vss_error_text(t, first_other, run->end);

@@ -7,7 +7,8 @@
  * echo `C:\>vssadmin list shadows`, psSDP's `[date] VSSAdmin.exe list
  * writers`, TSS's `yyyyMMdd HH:mm:ss.fff : vssadmin list writers`). What
  * a run printed is told by the shape of its blocks first (structure, so
- * any language reads), by the header second. Each sub-command is a kind
+ * any language reads), by the header second, by English labels third
+ * (a cut block). Each sub-command is a kind
  * of its own (vssadmin.c, vssadmin_shadows.c, vssadmin_shadowstorage.c,
  * vssadmin_volumes.c): exactly one of them reads a given text (see
  * kb_vss_survey), and each notes the runs of the others it was given
@@ -47,6 +48,7 @@ typedef struct kb_vss_run {
     int banner;              /* first is a banner line */
     kb_vss_command header;   /* the command a collector header or prompt echo before it names */
     kb_vss_command blocks;   /* the command its first block shows, or KB_VSS_NONE */
+    kb_vss_command labels;   /* without blocks: the command whose English labels it shows */
     kb_vss_body body;
     size_t body_line;        /* the first line that is not noise, when body is not NOTHING */
 } kb_vss_run;
@@ -55,6 +57,7 @@ typedef struct kb_vss_run {
 typedef enum kb_vss_basis {
     KB_VSS_BY_CONTENT, /* its blocks */
     KB_VSS_BY_HEADER,  /* the collector header or prompt echo */
+    KB_VSS_BY_LABELS,  /* no whole block (a cut one, say): its English labels */
     KB_VSS_ASSUMED,    /* neither: "No items found" read as list shadowstorage, or an error or
                           banner-only run read as list writers, as vssadmin.c always did */
 } kb_vss_basis;
@@ -122,13 +125,19 @@ typedef struct kb_vss_lister {
     /* Lines of an item starting at line i, or 0 (a shape above, possibly
      * with the lines that belong to it). */
     size_t (*item_at)(const kb_text *t, size_t i, size_t end);
-    /* Adds the facts of the item at lines [i, i+len); -1 out of memory. */
+    /* Adds the facts of the block at lines [i, i+len): how many items it
+     * held (a shadow copy set holds several shadow copies), -1 out of memory. */
     int (*read_item)(kb_parse_ctx *ctx, const kb_text *t, size_t i, size_t len, size_t run,
                      int latest);
     const char *what;  /* "a shadow copy list", for notes */
 } kb_vss_lister;
 
 kb_status kb_vss_read_lists(const kb_text *t, kb_parse_ctx *ctx, const kb_vss_lister *lister);
+
+/* A volume as vssadmin prints it: "(C:)\\?\Volume{GUID}\" is "C:" (the
+ * text in the parentheses), "\\?\Volume{GUID}\" alone is itself; its GUID,
+ * lower case, or "" (guid holds 39 bytes). Returns a new string. */
+char *kb_vss_volume_name(const char *value, size_t len, char guid[39]);
 
 /* The fields every item fact of a run carries. */
 void kb_vss_set_run(kb_fact *f, size_t run, int latest);
