@@ -11,6 +11,8 @@ extern const kb_text_parser kb_parser_sc;
 extern const kb_text_parser kb_parser_vssadmin_shadows;
 extern const kb_text_parser kb_parser_vssadmin_shadowstorage;
 extern const kb_text_parser kb_parser_vssadmin_volumes;
+extern const kb_text_parser kb_parser_reg_query;
+extern const kb_text_parser kb_parser_reg_export;
 
 const kb_text_parser *const *kb_text_parsers(void)
 {
@@ -22,6 +24,8 @@ const kb_text_parser *const *kb_text_parsers(void)
         &kb_parser_vssadmin_shadows,
         &kb_parser_vssadmin_shadowstorage,
         &kb_parser_vssadmin_volumes,
+        &kb_parser_reg_query,
+        &kb_parser_reg_export,
         NULL,
     };
     return parsers;
