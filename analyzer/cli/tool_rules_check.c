@@ -68,6 +68,21 @@ static const kb_fact_decl *find_type(const kb_fact_decl *decls, const char *type
     return NULL;
 }
 
+/* The declaration of a fact type among the sources that produce feed
+ * (several text parsers may feed one input: reg query and .reg exports
+ * feed "registry"); NULL when none declares it. */
+static const kb_fact_decl *find_type_in_feed(const char *feed, const char *type)
+{
+    if (is_eventlog_feed(feed))
+        return find_type(kb_evtx_facts, type);
+    for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++) {
+        const kb_fact_decl *d = strcmp((*p)->feed, feed) == 0 ? find_type((*p)->facts, type) : NULL;
+        if (d)
+            return d;
+    }
+    return NULL;
+}
+
 /* The declaration of a fact type, from whichever source produces it, and
  * the input that brings it; NULL when no parser produces the type. */
 static const kb_fact_decl *find_type_anywhere(const char *type, const char **feed)
@@ -339,7 +354,7 @@ static const kb_fact_decl *decl_of(const kb_checkpoint *cp)
     const char *feed;
     if (!cp->feed || !cp->fact_type)
         return NULL;
-    const kb_fact_decl *decl = find_type(facts_of_feed(cp->feed), cp->fact_type);
+    const kb_fact_decl *decl = find_type_in_feed(cp->feed, cp->fact_type);
     return decl ? decl : find_type_anywhere(cp->fact_type, &feed);
 }
 
@@ -352,7 +367,7 @@ static void check_source(checker *ck, const char *path, const kb_checkpoint *cp)
     check_input(ck, where, cp);
     snprintf(where, sizeof where, "%s.facts", path);
     const kb_fact_decl *feed_decls = facts_of_feed(cp->feed);
-    if (find_type(feed_decls, cp->fact_type))
+    if (find_type_in_feed(cp->feed, cp->fact_type))
         return;
     const char *other_feed;
     if (find_type_anywhere(cp->fact_type, &other_feed)) {
