@@ -235,17 +235,19 @@ char *kb_vss_unquoted(const char *s, size_t len)
  * not a word break. */
 char *kb_vss_error_text(const kb_text *t, size_t at, size_t end)
 {
-    char *err = kb_trimmed_copy(t->lines[at]);
-    for (size_t i = at + 1; err && i < end && !kb_vss_is_noise(t->lines[i]); i++) {
-        char *more = kb_trimmed_copy(t->lines[i]);
-        size_t n = strlen(err);
-        int cjk = n && (unsigned char)err[n - 1] >= 0x80 && more && (unsigned char)more[0] >= 0x80;
-        char *joined = more ? kb_strprintf("%s%s%s", err, cjk ? "" : " ", more) : NULL;
-        free(more);
-        free(err);
-        err = joined;
+    kb_buf b = KB_BUF_INIT;
+    size_t len;
+    const char *p = kb_trim(t->lines[at], &len);
+    kb_buf_append(&b, p, len);
+    for (size_t i = at + 1; i < end && !kb_vss_is_noise(t->lines[i]); i++) {
+        p = kb_trim(t->lines[i], &len);
+        int cjk = b.len && (unsigned char)b.data[b.len - 1] >= 0x80 && len && (unsigned char)p[0] >= 0x80;
+        if (!cjk)
+            kb_buf_putc(&b, ' ');
+        kb_buf_append(&b, p, len);
     }
-    return err;
+    kb_buf_puts(&b, "");
+    return kb_buf_take(&b);
 }
 
 /* ---- block shapes ---- */
