@@ -13,6 +13,8 @@ extern const kb_text_parser kb_parser_vssadmin_shadowstorage;
 extern const kb_text_parser kb_parser_vssadmin_volumes;
 extern const kb_text_parser kb_parser_reg_query;
 extern const kb_text_parser kb_parser_reg_export;
+extern const kb_text_parser kb_parser_wbadmin_versions;
+extern const kb_text_parser kb_parser_wsb_log;
 
 const kb_text_parser *const *kb_text_parsers(void)
 {
@@ -26,6 +28,8 @@ const kb_text_parser *const *kb_text_parsers(void)
         &kb_parser_vssadmin_volumes,
         &kb_parser_reg_query,
         &kb_parser_reg_export,
+        &kb_parser_wbadmin_versions,
+        &kb_parser_wsb_log,
         NULL,
     };
     return parsers;
