@@ -1,8 +1,9 @@
 /* test_sc.c: the `sc qc` / `sc queryex` parser (parsers/text/sc.c), run as the
  * scan driver runs it (decode, sniff, parse): service type and whether the
  * service has its own process (TYPE 10 / 20 / 30 / 110), state and PID,
- * start type, binary path, one fact per block with the block as evidence,
- * and sniffing. */
+ * start type (number and name), binary path, dependencies over several
+ * lines, the exit code, one fact per block with the block as evidence, a
+ * service that is not installed (1060), and sniffing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #define INPUT_NAME "sc_qc.txt"
 
 #include "text_harness.h"
+#include "sample_text.h"
 
 /* The sc.service fact of a service. */
 static const kb_fact *service(const parsed *r, const char *name)
@@ -128,7 +130,9 @@ static void test_queryex_state_and_pid(void **state)
     field_is(f, "type", "30");
     field_is(f, "type_name", "WIN32");
     field_is(f, "own_process", "yes (share process running alone)");
-    field_is(f, "state", "4  RUNNING");
+    field_is(f, "state", "4");
+    field_is(f, "state_name", "RUNNING");
+    field_is(f, "win32_exit_code", "0");
     field_is(f, "pid", "816");
     assert_int_equal(f->line, 2);
     assert_int_equal(f->line_end, 11);
@@ -155,13 +159,15 @@ static void test_queryex_two_services(void **state)
     assert_int_equal(r.facts.n, 2);
     const kb_fact *es = service(&r, "EventSystem");
     field_is(es, "own_process", "no");
-    field_is(es, "state", "4  RUNNING");
+    field_is(es, "state", "4");
+    field_is(es, "state_name", "RUNNING");
     field_is(es, "pid", "816");
     assert_int_equal(es->line, 1);
     assert_int_equal(es->line_end, 6);
     const kb_fact *vss = service(&r, "VSS");
     field_is(vss, "own_process", "yes");
-    field_is(vss, "state", "1  STOPPED");
+    field_is(vss, "state", "1");
+    field_is(vss, "state_name", "STOPPED");
     field_is(vss, "pid", "0");
     assert_int_equal(vss->line, 8);
     assert_int_equal(vss->line_end, 13);
@@ -218,6 +224,62 @@ static void test_block_ends_at_block(void **state)
     assert_int_equal(line_end, 7);
 }
 
+
+/* DEPENDENCIES continue on lines with an empty label; DISABLED keeps its
+ * number; two blocks in one file. */
+static void test_dependencies_and_start_type(void **state)
+{
+    (void)state;
+    parsed r;
+    run_sample(&r, "sc_qc_eventsystem_disabled.txt", SAVED_CRLF, NULL);
+    assert_string_equal(r.best, KIND);
+    assert_int_equal(r.facts.n, 2);
+    FIELDS(service(&r, "EventSystem"), "start_type", "4", "start_type_name", "DISABLED", "dependencies", "rpcss",
+           "installed", "yes", "own_process", "no");
+    const kb_fact *com = service(&r, "COMSysApp");
+    FIELDS(com, "start_type", "3", "start_type_name", "DEMAND_START", "dependencies", "RpcSs, EventSystem",
+           "own_process", "yes");
+    assert_int_equal(com->line, 16);
+    assert_int_equal(com->line_end, 26);
+    assert_non_null(strstr(com->text, "                           : EventSystem"));
+    assert_int_equal(r.inputs.items[0].nnotes, 0);
+    done(&r);
+    run_sample(&r, "sc_queryex_vss.txt", SAVED_UTF16LE_BOM, NULL);
+    FIELDS(service(&r, "VSS"), "state", "1", "state_name", "STOPPED", "win32_exit_code", "1077", "pid", "0");
+    done(&r);
+}
+
+/* `sc qc` of a service that is not installed: a fact saying so, for the
+ * service the prompt echo names; without an echo, a note. */
+static void test_not_installed(void **state)
+{
+    (void)state;
+    parsed r;
+    RUN(&r, "C:\\Windows\\system32>sc qc swprv\r\n"
+            "[SC] OpenService FAILED 1060:\r\n"
+            "\r\n"
+            "The specified service does not exist as an installed service.\r\n"
+            "\r\n"
+            "C:\\Windows\\system32>sc.exe queryex VSS\r\n"
+            "[SC] OpenService FAILED 5:\r\n"
+            "\r\n"
+            "Access is denied.\r\n"
+            "\r\n"
+            "SERVICE_NAME: EventSystem\r\n"
+            "        TYPE               : 20  WIN32_SHARE_PROCESS\r\n");
+    assert_string_equal(r.best, KIND);
+    const kb_fact *f = service(&r, "swprv");
+    FIELDS(f, "installed", "no", "type", NULL);
+    assert_int_equal(f->line, 2);
+    assert_string_equal(note_at(&r, "line 7"), "sc failed (error 5) for VSS: nothing read");
+    FIELDS(service(&r, "EventSystem"), "installed", "yes");
+    done(&r);
+    RUN(&r, "[SC] OpenService FAILED 1060:\r\n\r\nThe specified service does not exist as an installed service.\r\n"
+            "SERVICE_NAME: x\r\n  TYPE : 10  WIN32_OWN_PROCESS\r\n");
+    assert_non_null(strstr(note_at(&r, "line 1"), "no command echo names it"));
+    done(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +290,8 @@ int main(void)
         cmocka_unit_test(test_queryex_two_services),
         cmocka_unit_test(test_sniff_rejects_other_text),
         cmocka_unit_test(test_block_ends_at_block),
+        cmocka_unit_test(test_dependencies_and_start_type),
+        cmocka_unit_test(test_not_installed),
     };
     return cmocka_run_group_tests_name("sc", tests, NULL, NULL);
 }
