@@ -15,6 +15,7 @@ extern const kb_text_parser kb_parser_reg_query;
 extern const kb_text_parser kb_parser_reg_export;
 extern const kb_text_parser kb_parser_wbadmin_versions;
 extern const kb_text_parser kb_parser_wsb_log;
+extern const kb_text_parser kb_parser_sc_sdshow;
 
 const kb_text_parser *const *kb_text_parsers(void)
 {
@@ -30,6 +31,7 @@ const kb_text_parser *const *kb_text_parsers(void)
         &kb_parser_reg_export,
         &kb_parser_wbadmin_versions,
         &kb_parser_wsb_log,
+        &kb_parser_sc_sdshow,
         NULL,
     };
     return parsers;

@@ -54,7 +54,7 @@ static const struct {
     {"sc_qc_eventsystem_disabled.txt", "sc_query"},
     {"sc_qc_swprv.txt", "sc_query"},
     {"sc_queryex_vss.txt", "sc_query"},
-    {"sc_sdshow_mslldp.txt", NULL},
+    {"sc_sdshow_mslldp.txt", "sc_sdshow"},
     {"tasklist_svc_cryptsvc.txt", "tasklist_svc"},
     {"wevtutil_qe_application.txt", NULL},
     {"eventlog_export_tss.csv", NULL},
