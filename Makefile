@@ -122,7 +122,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_BUILD := build/fuzz
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined
 FUZZ_TEXT_TARGETS := textdecode vssadmin tasklist sc systeminfo vssadmin_shadows vssadmin_shadowstorage \
-                     vssadmin_volumes reg_query reg_export wbadmin wsb_log sc_sdshow
+                     vssadmin_volumes reg_query reg_export wbadmin wsb_log sc_sdshow fsutil_dirty \
+                     diskshadow
 FUZZ_TEXT_BINS = $(FUZZ_TEXT_TARGETS:%=$(BUILD)/fuzz_%)
 fuzz:
 	@KBSCAN_EXTRA_PACKAGES="clang libclang-rt-dev $(KBSCAN_EXTRA_PACKAGES)" tools/deps.sh

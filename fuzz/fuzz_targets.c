@@ -63,7 +63,8 @@ static void fuzz_parser(const char *kind, const uint8_t *data, size_t size)
 
 const char *const kb_fuzz_text_targets[] = {"textdecode", "vssadmin", "tasklist", "sc", "systeminfo",
                                             "vssadmin_shadows", "vssadmin_shadowstorage", "vssadmin_volumes",
-                                            "reg_query", "reg_export", "wbadmin", "wsb_log", "sc_sdshow", NULL};
+                                            "reg_query", "reg_export", "wbadmin", "wsb_log", "sc_sdshow", "fsutil_dirty",
+                                            "diskshadow", NULL};
 
 int kb_fuzz_text_target(const char *target, const uint8_t *data, size_t size)
 {
@@ -74,7 +75,8 @@ int kb_fuzz_text_target(const char *target, const uint8_t *data, size_t size)
         {"systeminfo", "systeminfo"}, {"vssadmin_shadows", "vssadmin_shadows"},
         {"vssadmin_shadowstorage", "vssadmin_shadowstorage"}, {"vssadmin_volumes", "vssadmin_volumes"},
         {"reg_query", "reg_query"}, {"reg_export", "reg_export"}, {"wbadmin", "wbadmin_versions"},
-        {"wsb_log", "wsb_log"}, {"sc_sdshow", "sc_sdshow"},
+        {"wsb_log", "wsb_log"}, {"sc_sdshow", "sc_sdshow"}, {"fsutil_dirty", "fsutil_dirty"},
+        {"diskshadow", "diskshadow_writers"},
     };
     if (strcmp(target, "textdecode") == 0) {
         fuzz_textdecode(data, size);

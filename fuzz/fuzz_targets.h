@@ -10,7 +10,8 @@
 /* The text targets, NULL-terminated: "textdecode" (the decoder, every
  * candidate code page, and the page choice of kb_text_read), then one per
  * text parser ("vssadmin", "tasklist", "sc", "systeminfo", "vssadmin_shadows",
- * "vssadmin_shadowstorage", "vssadmin_volumes", "reg_query", "reg_export", "wbadmin", "wsb_log", "sc_sdshow"). */
+ * "vssadmin_shadowstorage", "vssadmin_volumes", "reg_query", "reg_export", "wbadmin", "wsb_log", "sc_sdshow",
+ * "fsutil_dirty", "diskshadow"). */
 extern const char *const kb_fuzz_text_targets[];
 
 /* Runs the named text target on the bytes; 0, or -1 for an unknown name. */

@@ -2,8 +2,8 @@
 # fuzz.sh BUILD SECONDS [TARGET...]: runs the libFuzzer targets built by
 # `make fuzz` (all of them, or the TARGETs named: textdecode vssadmin
 # tasklist sc systeminfo vssadmin_shadows vssadmin_shadowstorage
-# vssadmin_volumes reg_query reg_export wbadmin wsb_log sc_sdshow evtx),
-# each for SECONDS, one after the other.
+# vssadmin_volumes reg_query reg_export wbadmin wsb_log sc_sdshow
+# fsutil_dirty diskshadow evtx), each for SECONDS, one after the other.
 # Text targets are seeded with tests/fuzz/seeds/<target>/, the kept
 # reproducers and the sample bundles' text files; evtx with the samples,
 # evtxgen's damaged files and the real corpus when present. New inputs go to
@@ -16,7 +16,8 @@ seconds=${2:-60}
 shift 2 || shift $#
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(textdecode vssadmin tasklist sc systeminfo vssadmin_shadows vssadmin_shadowstorage
-                                     vssadmin_volumes reg_query reg_export wbadmin wsb_log sc_sdshow evtx)
+                                     vssadmin_volumes reg_query reg_export wbadmin wsb_log sc_sdshow
+                                     fsutil_dirty diskshadow evtx)
 cd "$(dirname "$0")/.."
 export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0"
 corpus=${KBSCAN_CORPUS:-../shared/corpus/evtx}

@@ -16,6 +16,8 @@ extern const kb_text_parser kb_parser_reg_export;
 extern const kb_text_parser kb_parser_wbadmin_versions;
 extern const kb_text_parser kb_parser_wsb_log;
 extern const kb_text_parser kb_parser_sc_sdshow;
+extern const kb_text_parser kb_parser_fsutil_dirty;
+extern const kb_text_parser kb_parser_diskshadow_writers;
 
 const kb_text_parser *const *kb_text_parsers(void)
 {
@@ -32,6 +34,8 @@ const kb_text_parser *const *kb_text_parsers(void)
         &kb_parser_wbadmin_versions,
         &kb_parser_wsb_log,
         &kb_parser_sc_sdshow,
+        &kb_parser_fsutil_dirty,
+        &kb_parser_diskshadow_writers,
         NULL,
     };
     return parsers;

@@ -170,6 +170,7 @@ static int add_writer(kb_parse_ctx *ctx, const kb_text *t, size_t i, size_t run,
     free(err_text);
     kb_fact_setf(f, "run", "%zu", run);
     kb_fact_set(f, "latest", latest);
+    kb_fact_set(f, "tool", "vssadmin");
     return 0;
 }
 
@@ -202,6 +203,7 @@ static int parse_run(kb_parse_ctx *ctx, const kb_text *t, const kb_vss_run *r, s
     kb_fact_setf(f, "run", "%zu", run);
     kb_fact_set(f, "latest", latest_s);
     kb_fact_setf(f, "writers", "%zu", writers);
+    kb_fact_set(f, "tool", "vssadmin");
     char *banner = r->banner ? kb_trimmed_copy(t->lines[first]) : NULL;
     kb_fact_set(f, "banner", banner ? banner : "");
     free(banner);
@@ -289,11 +291,12 @@ static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
     return KB_OK;
 }
 
+/* diskshadow.c gives the same facts to the same input ("tool" tells them apart). */
 static const char *const listing_fields[] = {"status", "writers", "error", "banner", "copyright", "run",
-                                             "latest", NULL};
+                                             "latest", "tool", NULL};
 static const char *const writer_fields[] = {"name", "writer_id", "instance_id", "state",
                                             "state_name", "state_text", "last_error", "last_error_code",
-                                            "last_error_text", "run", "latest", NULL};
+                                            "last_error_text", "run", "latest", "tool", NULL};
 static const kb_fact_decl facts[] = {
     {"vssadmin.listing", listing_fields}, {"vssadmin.writer", writer_fields}, {NULL, NULL},
 };
