@@ -180,7 +180,7 @@ static void test_damaged_values(void **state)
     }
     FIELDS(value(&r, "ServiceDll"), "data", "", "path", NULL);
     for (int line = 4; line <= 12; line++) {
-        char where[16];
+        char where[32];
         snprintf(where, sizeof where, "line %d", line);
         if (!note_at(&r, where))
             fail_msg("no note at %s", where);

@@ -169,7 +169,7 @@ static void test_cut_association(void **state)
     FIELDS(nth(&r, "vssadmin.shadowstorage", 0), "for_volume", "D:");
     FIELDS(nth(&r, "vssadmin.run", 0), "status", "ok", "items", "1");
     for (int line = 4; line <= 7; line++) {
-        char where[16];
+        char where[32];
         snprintf(where, sizeof where, "line %d", line);
         assert_non_null(note_at(&r, where));
     }
