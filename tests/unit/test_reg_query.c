@@ -242,6 +242,30 @@ static void test_several_queries(void **state)
     done(&r);
 }
 
+/* Japanese Windows, saved from cmd.exe (CP932): the not-found error and
+ * the default value's name (best-effort wording, docs/locales.md). */
+static void test_japanese_cp932(void **state)
+{
+    (void)state;
+    size_t len;
+    char *bytes = saved_text("C:\\Windows\\system32>reg query HKLM\\SOFTWARE\\Contoso /v Path\n"
+                             "エラー: 指定されたレジストリ キーまたは値が見つかりませんでした。\n"
+                             "C:\\Windows\\system32>reg query HKLM\\SOFTWARE\\Contoso\n"
+                             "\n"
+                             "HKEY_LOCAL_MACHINE\\SOFTWARE\\Contoso\n"
+                             "    (既定)    REG_SZ    値\n",
+                             SAVED_OEM, "CP932", &len);
+    parsed r;
+    run(&r, bytes, len);
+    free(bytes);
+    assert_string_equal(r.best, KIND);
+    assert_string_equal(r.inputs.items[0].encoding, "CP932");
+    assert_string_equal(r.inputs.items[0].locale, "ja");
+    FIELDS(nth(&r, "reg.query", 0), "status", "not_found", "value_name", "Path", "key_norm", "HKLM\\SOFTWARE\\CONTOSO");
+    FIELDS(value(&r, "@", 0), "data", "値", "type", "REG_SZ");
+    done(&r);
+}
+
 static void test_hostile(void **state)
 {
     (void)state;
@@ -286,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_names_and_data),
         cmocka_unit_test(test_listed_subkeys),
         cmocka_unit_test(test_several_queries),
+        cmocka_unit_test(test_japanese_cp932),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_sniff_rejects_other_text),
     };
