@@ -70,7 +70,7 @@ static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
 /* Every line (but prompts) is a dirty-bit line or the not-elevated message. */
 static int sniff(const kb_text *t)
 {
-    size_t hits = 0, refused = 0, other = 0;
+    size_t hits = 0, refused = 0;
     for (size_t i = 0; i < t->nlines; i++) {
         char volume[3];
         int dirty;
@@ -82,10 +82,8 @@ static int sniff(const kb_text *t)
         else if (is_not_elevated(line))
             refused++;
         else
-            other++;
+            return 0;
     }
-    if (other)
-        return 0;
     return hits ? 90 : refused ? 60 : 0;
 }
 

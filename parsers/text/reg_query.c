@@ -555,6 +555,9 @@ static int sniff(const kb_text *t)
             errors++;
         else if (!is_rule(line) && !kb_is_prompt(line) && !(line[0] == '[' && i > 0 && is_rule(t->lines[i - 1])))
             other++;
+        /* A large text that is mostly something else: no need to read on. */
+        if (other > 100 && other * 5 > nonblank)
+            return 0;
     }
     /* Mostly understood lines, and something only reg query prints. */
     if (nonblank == 0 || other * 5 > nonblank)

@@ -186,18 +186,17 @@ static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
 /* One SDDL line, nothing but prompts around it. */
 static int sniff(const kb_text *t)
 {
-    size_t sddls = 0, other = 0;
+    size_t sddls = 0;
     for (size_t i = 0; i < t->nlines; i++) {
         sddl s;
         const char *line = t->lines[i];
         if (kb_is_blank(line) || kb_is_prompt(line))
             continue;
-        if (read_sddl(line, &s))
-            sddls++;
-        else
-            other++;
+        if (!read_sddl(line, &s))
+            return 0;
+        sddls++;
     }
-    return sddls && !other ? 90 : 0;
+    return sddls ? 90 : 0;
 }
 
 /* SDDL shows no language. */

@@ -432,9 +432,16 @@ size_t kb_vss_volume_at(const kb_text *t, size_t i, size_t end)
 
 /* ---- runs ---- */
 
-/* The command the first block at or after line i shows, and where. */
+/* The command of the block at line i, or KB_VSS_NONE. */
 static kb_vss_command block_at(const kb_text *t, size_t i, size_t end)
 {
+    /* Every shape has a {GUID} in one of its first three lines: a cheap
+     * test that spares most lines of a large text the others. */
+    int brace = 0;
+    for (size_t k = i; k < i + 3 && k < end && !brace; k++)
+        brace = strchr(t->lines[k], '{') != NULL;
+    if (!brace)
+        return KB_VSS_NONE;
     if (kb_vss_writer_at(t, i, end))
         return KB_VSS_WRITERS;
     if (kb_vss_provider_at(t, i, end))
@@ -476,6 +483,8 @@ static int has_banner(const kb_text *t)
     return 0;
 }
 
+/* What the run holds. Without a banner only blocks count (the text is
+ * vssadmin output only if it shows some): noise is not looked at. */
 static void classify(const kb_text *t, kb_vss_run *run)
 {
     run->blocks = KB_VSS_NONE;
@@ -492,12 +501,18 @@ static void classify(const kb_text *t, kb_vss_run *run)
             run->body = KB_VSS_BODY_BLOCKS;
             return;
         }
+        if (!run->banner)
+            continue;
+        /* Past the first line that is not noise only blocks and labels
+         * matter (no noise line starts with a label). */
+        if (run->body != KB_VSS_BODY_NOTHING) {
+            if (run->labels == KB_VSS_NONE)
+                run->labels = label_at(line);
+            continue;
+        }
         if (kb_vss_is_noise(line))
             continue;
-        if (run->labels == KB_VSS_NONE)
-            run->labels = label_at(line);
-        if (run->body != KB_VSS_BODY_NOTHING)
-            continue;
+        run->labels = label_at(line);
         size_t len;
         run->body_line = i;
         run->body = kb_vss_is_no_items(line)            ? KB_VSS_BODY_EMPTY

@@ -186,6 +186,8 @@ static int sniff(const kb_text *t)
             hits++;
         else
             other++;
+        if (other > 100 && hits < 2 * other)
+            return 0;
     }
     return hits && hits >= 2 * other ? 80 : 0;
 }
