@@ -49,7 +49,7 @@ EVTXGEN     := $(BUILD)/evtxgen
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps check demo install uninstall clean tests samples bench fuzz errcodes
+.PHONY: all deps check demo install uninstall clean tests samples bench fuzz errcodes evtmsg
 
 all: $(KBSCAN) $(EVTXGEN)
 
@@ -106,6 +106,12 @@ errcodes:
 	@KBSCAN_EXTRA_PACKAGES="mingw-w64-common $(KBSCAN_EXTRA_PACKAGES)" tools/deps.sh
 	@/usr/bin/python3 tools/gen-errcodes.py
 
+# Regenerates analyzer/report/evtmsg_table.h (committed) from tools/evtmsg/
+# (message texts copied from libyal winevt-kb, see its README); a test checks
+# it is up to date. Refreshing the texts themselves: tools/evtmsg/README.md.
+evtmsg:
+	@/usr/bin/python3 tools/gen-evtmsg.py
+
 # `make bench BENCH_MIB=1024`: sizes and seed are parameters (tools/bench.sh).
 bench: deps
 	@$(MAKE) --no-print-directory all
@@ -132,7 +138,7 @@ fuzz:
 	@tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 .PHONY: fuzz-bins
-fuzz-bins: $(FUZZ_TEXT_BINS) $(BUILD)/fuzz_evtx $(BUILD)/evtxgen
+fuzz-bins: $(FUZZ_TEXT_BINS) $(BUILD)/fuzz_evtx $(BUILD)/fuzz_binxml $(BUILD)/evtxgen
 
 $(BUILD)/obj/fuzz/text-%.o: fuzz/fuzz_text.c
 	@mkdir -p $(dir $@)
@@ -142,6 +148,9 @@ $(FUZZ_TEXT_BINS): $(BUILD)/fuzz_%: $(BUILD)/obj/fuzz/text-%.o $(FUZZ_SHARED) $(
 	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 $(BUILD)/fuzz_evtx: $(BUILD)/obj/fuzz/fuzz_evtx.o $(FUZZ_SHARED) $(LIB_OBJ)
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+$(BUILD)/fuzz_binxml: $(BUILD)/obj/fuzz/fuzz_binxml.o $(LIB_OBJ)
 	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 install: $(KBSCAN)

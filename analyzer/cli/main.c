@@ -1,7 +1,9 @@
 /* main.c: kbscan's entry point: parse the command line, load the rules,
- * scan the bundle, evaluate, write the reports, exit with the verdict. */
+ * scan the bundle, derive facts, evaluate, write the reports, exit with the
+ * verdict. */
 #include "cli/options.h"
 #include "cli/outputs.h"
+#include "combiners/combiners.h"
 #include "engine/engine.h"
 #include "report/report.h"
 #include "scan/scan.h"
@@ -155,7 +157,7 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
 {
     int64_t started = now_wall(), t0 = now_mono();
     kb_interest interest = {0};
-    if (kb_rules_interest(rules, &interest) != 0 || kb_coverage_interest(&interest) != 0) {
+    if (kb_rules_interest(rules, &interest) != 0 || kb_combiners_interest(&interest) != 0) {
         fprintf(stderr, "kbscan: out of memory\n");
         return 2;
     }
@@ -185,7 +187,6 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
     int status = 2;
     kb_results results = {0};
     kb_coverage coverage = {0};
-    kb_strlist storage = {0};
     if (st != KB_OK) {
         fprintf(stderr, "kbscan: %s\n", kb_status_name(st));
         goto done;
@@ -197,7 +198,8 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
         goto done;
     }
     kb_eval_opts eval = {cli->lang, cli->max_evidence};
-    if (kb_evaluate(rules, &facts, &inputs, &eval, &results) != KB_OK) {
+    if (kb_combine(&inputs, &facts) != KB_OK ||
+        kb_evaluate(rules, &facts, &inputs, &eval, &results) != KB_OK) {
         fprintf(stderr, "kbscan: out of memory\n");
         goto done;
     }
@@ -207,10 +209,22 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
         status = 2;
         goto done;
     }
-    kb_report r = {KBSCAN_VERSION, cli->paths, cli->npaths, rules_dir, rules, &inputs, &results,
-                   cli->lang, cli->since, cli->until, started, 0, status,
-                   NULL, NULL, NULL, KB_TIME_NONE, KB_TIME_NONE, &coverage};
-    kb_report_summarise(&r, &facts, &storage);
+    kb_report r = {
+        .version = KBSCAN_VERSION,
+        .paths = cli->paths,
+        .npaths = cli->npaths,
+        .rules_dir = rules_dir,
+        .rules = rules,
+        .inputs = &inputs,
+        .results = &results,
+        .lang = cli->lang,
+        .since = cli->since,
+        .until = cli->until,
+        .started = started,
+        .exit_status = status,
+        .coverage = &coverage,
+    };
+    kb_report_summarise(&r, &facts);
     r.duration_us = now_mono() - t0;
     if ((cli->output || !cli->quiet) && write_report_file(cli->output, &r, cli->format, cli) != 0)
         status = 2;
@@ -220,7 +234,6 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
         status = 2;
 done:
     kb_coverage_free(&coverage);
-    kb_strlist_free(&storage);
     kb_results_free(&results);
     kb_factlist_free(&facts);
     kb_inputs_free(&inputs);

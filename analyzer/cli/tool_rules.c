@@ -2,6 +2,7 @@
  * subcommands (see tool_rules.h): their command line, loading the rule
  * files named, and running each rule over its fixture bundles the way
  * `kbscan BUNDLE` would, comparing verdicts and checkpoint states. */
+#include "combiners/combiners.h"
 #include "engine/engine.h"
 #include "scan/scan.h"
 #include "cli/tool_rules.h"
@@ -183,8 +184,9 @@ static void record_outcome(fixture_run *runs, size_t nruns, size_t first, const 
 }
 
 /* Scans the bundle of runs[first] as `kbscan BUNDLE` would (every rule
- * loaded, so the same events are read), evaluates every rule once, and
- * records the outcome for every fixture of that bundle. */
+ * loaded, so the same events are read), derives the same facts, evaluates
+ * every rule once, and records the outcome for every fixture of that
+ * bundle. */
 static void run_bundle(const kb_ruleset *set, const kb_interest *interest, fixture_run *runs,
                        size_t nruns, size_t first)
 {
@@ -201,7 +203,8 @@ static void run_bundle(const kb_ruleset *set, const kb_interest *interest, fixtu
         error = "nothing in it that kbscan recognises";
     } else {
         kb_eval_opts eval = {KB_LANG_EN, 20};
-        if (kb_evaluate(set, &facts, &inputs, &eval, &results) != KB_OK)
+        if (kb_combine(&inputs, &facts) != KB_OK ||
+            kb_evaluate(set, &facts, &inputs, &eval, &results) != KB_OK)
             error = "out of memory";
     }
     record_outcome(runs, nruns, first, &results, error);
@@ -290,7 +293,8 @@ static int run_test(const kb_strlist *files, const tool_opts *opts)
     kb_buf_free(&problems);
     kb_interest interest = {0};
     size_t nruns = 0;
-    fixture_run *runs = kb_rules_interest(&set, &interest) == 0 ? plan_runs(&set, &nruns) : NULL;
+    fixture_run *runs = kb_rules_interest(&set, &interest) == 0 && kb_combiners_interest(&interest) == 0
+                        ? plan_runs(&set, &nruns) : NULL;
     if (!runs) {
         fputs("kbscan: out of memory\n", stderr);
         kb_interest_free(&interest);

@@ -3,9 +3,11 @@
  * parser produces, a field those facts never carry, in conditions, show,
  * extract and {{placeholders}}, a count that never holds), deciding
  * checkpoints the verdict ignores, and fixtures missing or naming no
- * bundle. It reads the parsers' declarations (source.h), which is why it
- * lives with the CLI tools: the engine knows no file format. */
+ * bundle. It reads the parsers' declarations (source.h) and the combiners'
+ * (combiners.h), which is why it lives with the CLI tools: the engine knows
+ * no file format. */
 #include "source/source.h"
+#include "combiners/combiners.h"
 #include "rules/template.h"
 #include "cli/tool_rules.h"
 
@@ -54,6 +56,8 @@ static const kb_fact_decl *facts_of_feed(const char *feed)
 {
     if (is_eventlog_feed(feed))
         return kb_evtx_facts;
+    if (strcmp(feed, KB_FEED_DERIVED) == 0)
+        return kb_derived_facts();
     for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++)
         if (strcmp((*p)->feed, feed) == 0)
             return (*p)->facts;
@@ -75,6 +79,8 @@ static const kb_fact_decl *find_type_in_feed(const char *feed, const char *type)
 {
     if (is_eventlog_feed(feed))
         return find_type(kb_evtx_facts, type);
+    if (strcmp(feed, KB_FEED_DERIVED) == 0)
+        return find_type(kb_derived_facts(), type);
     for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++) {
         const kb_fact_decl *d = strcmp((*p)->feed, feed) == 0 ? find_type((*p)->facts, type) : NULL;
         if (d)
@@ -90,6 +96,9 @@ static const kb_fact_decl *find_type_anywhere(const char *type, const char **fee
     const kb_fact_decl *d;
     *feed = KB_EVTX_FEED_PREFIX "<Channel>";
     if ((d = find_type(kb_evtx_facts, type)))
+        return d;
+    *feed = KB_FEED_DERIVED;
+    if ((d = find_type(kb_derived_facts(), type)))
         return d;
     for (const kb_text_parser *const *p = kb_text_parsers(); *p; p++) {
         *feed = (*p)->feed;
@@ -116,7 +125,7 @@ static int listed(const char *const *names, size_t n, const char *name)
 static void known_names(const char **out, int types)
 {
     size_t n = 0;
-    for (const kb_text_parser *const *p = kb_text_parsers(); *p && n < MAX_NAMES - 2; p++) {
+    for (const kb_text_parser *const *p = kb_text_parsers(); *p && n < MAX_NAMES - 3; p++) {
         if (!types && !listed(out, n, (*p)->feed))
             out[n++] = (*p)->feed;
         for (const kb_fact_decl *d = (*p)->facts; types && d && d->type && n < MAX_NAMES - 2; d++)
@@ -125,8 +134,12 @@ static void known_names(const char **out, int types)
     }
     for (const kb_fact_decl *d = kb_evtx_facts; types && d->type && n < MAX_NAMES - 1; d++)
         out[n++] = d->type;
-    if (!types)
+    for (const kb_fact_decl *d = kb_derived_facts(); types && d->type && n < MAX_NAMES - 1; d++)
+        out[n++] = d->type;
+    if (!types) {
         out[n++] = KB_EVTX_FEED_PREFIX "<Channel>";
+        out[n++] = KB_FEED_DERIVED;
+    }
     out[n] = NULL;
 }
 

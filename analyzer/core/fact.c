@@ -184,7 +184,10 @@ int kb_time_parse(const char *s, int64_t *out)
     int y, mo, d, h = 0, mi = 0, sec = 0;
     int64_t frac = 0;
     const char *p = s;
-    if (!s || parse_digits(&p, 4, &y) || *p++ != '-' || parse_digits(&p, 2, &mo) ||
+    /* Years past 9999 (as far as FILETIME goes, in a damaged log) have a
+     * fifth digit: what kb_time_format writes reads back. */
+    if (!s || parse_digits(&p, *s && s[1] && s[2] && s[3] && s[4] >= '0' && s[4] <= '9' ? 5 : 4, &y) ||
+        *p++ != '-' || parse_digits(&p, 2, &mo) ||
         *p++ != '-' || parse_digits(&p, 2, &d))
         return -1;
     if (*p == 'T' || *p == ' ') {

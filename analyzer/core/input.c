@@ -1,5 +1,6 @@
 /* input.c: the list of inputs of one run (see input.h). */
 #include "core/input.h"
+#include "core/derived.h"
 #include "core/fact.h"
 #include "core/strbuf.h"
 
@@ -81,10 +82,20 @@ static int feed_matches(const char *have, const char *want)
 
 int kb_input_has_feed(const kb_input *in, const char *feed)
 {
+    if (strcmp(feed, KB_FEED_DERIVED) == 0)
+        return in->kind != NULL;
     for (size_t i = 0; i < in->nfeeds; i++)
         if (feed_matches(in->feeds[i], feed))
             return 1;
     return 0;
+}
+
+/* The coverage class of an input. Until the source registry says it for
+ * each source (a log of events or a point-in-time command output), the one
+ * kind that is a log is named here, and only here. */
+int kb_input_is_log(const kb_input *in)
+{
+    return in->kind && strcmp(in->kind, "evtx") == 0;
 }
 
 int kb_input_add_feed(kb_input *in, const char *feed)

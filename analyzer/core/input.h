@@ -73,7 +73,12 @@ int kb_input_set_kind(kb_input *in, const char *kind);
 int kb_input_set_encoding(kb_input *in, const char *encoding);
 int kb_input_set_locale(kb_input *in, const char *locale);
 int kb_input_add_feed(kb_input *in, const char *feed);
+/* Whether the input feeds feed; every recognised input feeds the derived
+ * facts (KB_FEED_DERIVED, core/derived.h). */
 int kb_input_has_feed(const kb_input *in, const char *feed);
+/* Whether the input is a log of events (its coverage is a time and a
+ * record-id range) rather than a command output taken at one time. */
+int kb_input_is_log(const kb_input *in);
 /* Records a note; where may be NULL. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))

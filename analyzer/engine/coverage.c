@@ -1,6 +1,7 @@
 /* coverage.c: what the bundle covers and lacks for the loaded rules (see
  * coverage.h). Every finding is worded here in English and Japanese. */
 #include "engine/coverage.h"
+#include "core/derived.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,15 +46,15 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* A log that was read, at least in part. */
 static int is_log(const kb_input *in)
 {
-    return in->kind && strcmp(in->kind, "evtx") == 0 && in->state != KB_INPUT_ERROR &&
-           in->state != KB_INPUT_SKIPPED;
+    return kb_input_is_log(in) && in->state != KB_INPUT_ERROR && in->state != KB_INPUT_SKIPPED;
 }
 
 static int is_output(const kb_input *in)
 {
-    return in->kind && strcmp(in->kind, "evtx") != 0 &&
+    return in->kind && !kb_input_is_log(in) &&
            (in->state == KB_INPUT_OK || in->state == KB_INPUT_DAMAGED);
 }
 
@@ -180,33 +181,69 @@ static void find_feeds(const kb_inputs *inputs, const kb_ruleset *rules, kb_cove
 
 /* ---- event logs ------------------------------------------------------------- */
 
+static uint64_t u64_field(const kb_fact *f, const char *name)
+{
+    const char *v = kb_fact_get(f, name);
+    return v && *v ? strtoull(v, NULL, 10) : 0;
+}
+
+static int64_t time_field(const kb_fact *f, const char *name)
+{
+    int64_t t;
+    const char *v = kb_fact_get(f, name);
+    return v && *v && kb_time_parse(v, &t) == 0 ? t : KB_TIME_NONE;
+}
+
+/* Each log's extent, from its log.coverage fact. */
+static void read_logs(const kb_inputs *inputs, const kb_factlist *facts, kb_coverage *cov)
+{
+    for (size_t i = 0; i < inputs->n; i++)
+        cov->logs[i].first_time = cov->logs[i].last_time = KB_TIME_NONE;
+    for (size_t i = 0; i < facts->n; i++) {
+        const kb_fact *f = facts->items[i];
+        if (strcmp(f->type, KB_FACT_LOG_COVERAGE) != 0 || f->input >= inputs->n)
+            continue;
+        const char *channel = kb_fact_get(f, "channel");
+        cov->logs[f->input] = (kb_cov_log){
+            .fact = f,
+            .channel = channel && *channel ? channel : NULL,
+            .records = u64_field(f, "records"),
+            .first_record = u64_field(f, "first_record"),
+            .last_record = u64_field(f, "last_record"),
+            .gaps = u64_field(f, "gaps"),
+            .first_time = time_field(f, "first_time"),
+            .last_time = time_field(f, "last_time"),
+        };
+    }
+}
+
 static void check_record_ids(const kb_inputs *inputs, kb_lang lang, kb_coverage *cov)
 {
     for (size_t i = 0; i < inputs->n; i++) {
         const kb_input *in = &inputs->items[i];
-        if (!is_log(in) || !in->records_walked)
+        const kb_cov_log *log = &cov->logs[i];
+        if (!is_log(in) || !log->records)
             continue;
         const char *name = base_name(in->path);
-        if (in->first_record > 1)
+        if (log->first_record > 1)
             add(cov, KB_COV_LOG_WRAPPED, (long)i, -1,
                 kb_strprintf(L("%s starts at record %llu: the %llu older records are not in it "
                                "(the log wrapped and overwrote them, or it was exported with a filter).",
                                "%s はレコード %llu から始まっています。それより古い %llu 件のレコードが"
                                "含まれていません (ログが上書きされたか、フィルター付きでエクスポートされています)。"),
-                             name, (unsigned long long)in->first_record,
-                             (unsigned long long)(in->first_record - 1)));
-        uint64_t span = in->last_record >= in->first_record ? in->last_record - in->first_record + 1 : 0;
+                             name, (unsigned long long)log->first_record,
+                             (unsigned long long)(log->first_record - 1)));
         /* In a damaged log lost records are damage, named as such elsewhere. */
-        if (in->state == KB_INPUT_OK && span > in->records_walked)
+        if (in->state == KB_INPUT_OK && log->gaps)
             add(cov, KB_COV_RECORD_GAP, (long)i, -1,
                 kb_strprintf(L("%s holds records %llu to %llu but only %llu of them: %llu are missing "
                                "(a filtered export, or records removed).",
                                "%s のレコード番号は %llu から %llu ですが、含まれるのは %llu 件です。"
                                "%llu 件が欠けています (フィルター付きのエクスポート、またはレコードの削除)。"),
-                             name, (unsigned long long)in->first_record,
-                             (unsigned long long)in->last_record,
-                             (unsigned long long)in->records_walked,
-                             (unsigned long long)(span - in->records_walked)));
+                             name, (unsigned long long)log->first_record,
+                             (unsigned long long)log->last_record,
+                             (unsigned long long)log->records,
+                             (unsigned long long)log->gaps));
     }
 }
 
@@ -264,14 +301,15 @@ static problem_window problems_elsewhere(const kb_inputs *inputs, const kb_resul
     return p;
 }
 
-/* An intact log that feeds some loaded rule: the logs whose coverage matters. */
+/* An intact log whose events some loaded rule reads: the logs whose
+ * coverage matters (a rule over derived facts reads no log's events). */
 static int rules_read(const kb_inputs *inputs, size_t i, const kb_coverage *cov)
 {
     const kb_input *in = &inputs->items[i];
     if (!is_log(in) || in->state != KB_INPUT_OK)
         return 0;
     for (size_t k = 0; k < cov->nfeeds; k++)
-        if (kb_input_has_feed(in, cov->feeds[k].feed))
+        if (strcmp(cov->feeds[k].feed, KB_FEED_DERIVED) != 0 && kb_input_has_feed(in, cov->feeds[k].feed))
             return 1;
     return 0;
 }
@@ -285,19 +323,20 @@ static void check_late_starts(const kb_inputs *inputs, const kb_results *results
 {
     for (size_t i = 0; i < inputs->n; i++) {
         const kb_input *in = &inputs->items[i];
-        if (!rules_read(inputs, i, cov) || in->first_time == KB_TIME_NONE)
+        const kb_cov_log *log = &cov->logs[i];
+        if (!rules_read(inputs, i, cov) || log->first_time == KB_TIME_NONE)
             continue;
         problem_window p = problems_elsewhere(inputs, results, i);
-        if (p.first == KB_TIME_NONE || in->first_time - p.first <= KB_COV_SKEW_US)
+        if (p.first == KB_TIME_NONE || log->first_time - p.first <= KB_COV_SKEW_US)
             continue;
         char mine[40], theirs[40];
-        kb_time_format(in->first_time, mine, sizeof mine);
+        kb_time_format(log->first_time, mine, sizeof mine);
         kb_time_format(p.first, theirs, sizeof theirs);
-        double late = days(in->first_time, p.first);
+        double late = days(log->first_time, p.first);
         const char *other = base_name(inputs->items[p.first_input].path);
         /* Record 1 is the first record a log ever wrote: then nothing was
          * overwritten, the log was created or cleared at that time. */
-        if (in->first_record > 1)
+        if (log->first_record > 1)
             add(cov, KB_COV_LOG_STARTS_LATE, (long)i, p.first_input,
                 kb_strprintf(L("%s starts at %s, %.1f days after the first event %s found in %s (%s), "
                                "with record %llu: it has wrapped; events before %s are not in the bundle "
@@ -306,7 +345,7 @@ static void check_late_starts(const kb_inputs *inputs, const kb_results *results
                                "見つけています。最初のレコードは %llu で、ログが上書きされており、%s より前のイベントはバンドルにありません "
                                "(より古いエクスポート、またはログ サイズの拡大を依頼してください)。"),
                              base_name(in->path), mine, late, p.first_rule, other, theirs,
-                             (unsigned long long)in->first_record, mine));
+                             (unsigned long long)log->first_record, mine));
         else
             add(cov, KB_COV_LOG_STARTS_LATE, (long)i, p.first_input,
                 kb_strprintf(L("%s starts at %s, %.1f days after the first event %s found in %s (%s), "
@@ -317,27 +356,51 @@ static void check_late_starts(const kb_inputs *inputs, const kb_results *results
     }
 }
 
-/* Security 1102 (the audit log was cleared) and System 104 (a log was
- * cleared), both from provider Microsoft-Windows-Eventlog. Their UserData
- * (LogFileCleared) strings: 1102 SubjectUserSid, SubjectUserName,
- * SubjectDomainName, SubjectLogonId; 104 SubjectUserName,
- * SubjectDomainName, Channel, BackupPath. */
-static int is_clear_event(const kb_fact *f, long *id)
-{
-    if (strcmp(f->type, "event") != 0)
-        return 0;
-    const char *provider = kb_fact_get(f, "provider");
-    const char *event_id = kb_fact_get(f, "event_id");
-    if (!provider || !event_id || !kb_strcaseeq(provider, "Microsoft-Windows-Eventlog"))
-        return 0;
-    *id = strtol(event_id, NULL, 10);
-    return *id == 1102 || *id == 104;
-}
-
 static const char *field_or(const kb_fact *f, const char *name, const char *fallback)
 {
     const char *v = kb_fact_get(f, name);
     return v && *v ? v : fallback;
+}
+
+/* A clearing event (log.cleared: Security 1102, System 104): who cleared
+ * which log and when, or, when its data could not be decoded, that it was
+ * cleared and what is not known. */
+static char *say_cleared(const kb_fact *f, const kb_input *in, kb_lang lang)
+{
+    long id = strtol(field_or(f, "event_id", "0"), NULL, 10);
+    char when[40];
+    kb_time_format(f->time, when, sizeof when);
+    /* A 104 whose Channel is empty names the log that holds it. */
+    const char *channel = field_or(f, "channel", field_or(f, "log", "?"));
+    if (strcmp(field_or(f, "decoded", "no"), "yes") == 0)
+        return kb_strprintf(L("The %s log was cleared at %s by %s\\%s (event %ld, record %llu in %s): "
+                              "its events before then are gone.",
+                              "%s ログは %s に %s\\%s によって消去されています (イベント %ld、レコード %llu、%s)。"
+                              "それ以前のイベントは残っていません。"),
+                            channel, when, field_or(f, "domain", "?"), field_or(f, "user", "?"), id,
+                            (unsigned long long)f->record, base_name(in->path));
+    /* Undecoded: said so, never read as a user or a log name. */
+    char data[40];
+    long n = strtol(field_or(f, "strings", "0"), NULL, 10);
+    if (n > 0)
+        snprintf(data, sizeof data, L("%ld strings", "文字列 %ld 個"), n);
+    else
+        snprintf(data, sizeof data, "%s", L("no strings", "文字列なし"));
+    if (id == 1102)
+        return kb_strprintf(L("The Security log was cleared at %s (event 1102, record %llu in %s); by whom is "
+                              "undecoded: the event's data (%s) is not laid out as LogFileCleared. Its events "
+                              "before then are gone.",
+                              "Security ログは %s に消去されています (イベント 1102、レコード %llu、%s)。"
+                              "イベントのデータ (%s) が LogFileCleared の形式ではないため、消去した人は解読できません。"
+                              "それ以前のイベントは残っていません。"),
+                            when, (unsigned long long)f->record, base_name(in->path), data);
+    return kb_strprintf(L("A log was cleared at %s (event %ld, record %llu in %s); which log, and by whom, is "
+                          "undecoded: the event's data (%s) is not laid out as LogFileCleared. That log's events "
+                          "before then are gone.",
+                          "ログが %s に消去されています (イベント %ld、レコード %llu、%s)。"
+                          "イベントのデータ (%s) が LogFileCleared の形式ではないため、どのログを誰が消去したかは"
+                          "解読できません。そのログのそれ以前のイベントは残っていません。"),
+                        when, id, (unsigned long long)f->record, base_name(in->path), data);
 }
 
 static void check_cleared(const kb_inputs *inputs, const kb_factlist *facts, kb_lang lang,
@@ -345,22 +408,10 @@ static void check_cleared(const kb_inputs *inputs, const kb_factlist *facts, kb_
 {
     for (size_t i = 0; i < facts->n; i++) {
         const kb_fact *f = facts->items[i];
-        long id;
-        if (!is_clear_event(f, &id) || f->input >= inputs->n)
+        if (strcmp(f->type, KB_FACT_LOG_CLEARED) != 0 || f->input >= inputs->n)
             continue;
-        const kb_input *in = &inputs->items[f->input];
-        const char *channel = id == 1102 ? "Security" : field_or(f, "data3", in->channel ? in->channel : "?");
-        const char *user = field_or(f, id == 1102 ? "data2" : "data1", "?");
-        const char *domain = field_or(f, id == 1102 ? "data3" : "data2", "?");
-        char when[40];
-        kb_time_format(f->time, when, sizeof when);
         kb_cov_finding *found = add(cov, KB_COV_LOG_CLEARED, (long)f->input, -1,
-            kb_strprintf(L("The %s log was cleared at %s by %s\\%s (event %ld, record %llu in %s): "
-                           "its events before then are gone.",
-                           "%s ログは %s に %s\\%s によって消去されています (イベント %ld、レコード %llu、%s)。"
-                           "それ以前のイベントは残っていません。"),
-                         channel, when, domain, user, id, (unsigned long long)f->record,
-                         base_name(in->path)));
+                                    say_cleared(f, &inputs->items[f->input], lang));
         if (found) {
             found->time = f->time;
             found->fact = f;
@@ -371,14 +422,14 @@ static void check_cleared(const kb_inputs *inputs, const kb_factlist *facts, kb_
 /* ---- inputs taken at different times --------------------------------------- */
 
 /* The intact log with the newest event (a damaged log's times may be garbage). */
-static long newest_log_end(const kb_inputs *inputs)
+static long newest_log_end(const kb_inputs *inputs, const kb_coverage *cov)
 {
     long best = -1;
     for (size_t i = 0; i < inputs->n; i++) {
         const kb_input *in = &inputs->items[i];
-        if (!is_log(in) || in->state != KB_INPUT_OK || in->last_time == KB_TIME_NONE)
+        if (!is_log(in) || in->state != KB_INPUT_OK || cov->logs[i].last_time == KB_TIME_NONE)
             continue;
-        if (best < 0 || in->last_time > inputs->items[best].last_time)
+        if (best < 0 || cov->logs[i].last_time > cov->logs[best].last_time)
             best = (long)i;
     }
     return best;
@@ -445,18 +496,19 @@ static void check_outputs_apart(const kb_inputs *inputs, kb_lang lang, kb_covera
  * widened by the zone it may be in, and only a gap beyond that counts. */
 static void check_outputs_against_logs(const kb_inputs *inputs, kb_lang lang, kb_coverage *cov)
 {
-    long newest = newest_log_end(inputs);
+    long newest = newest_log_end(inputs, cov);
     for (size_t i = 0; i < inputs->n && newest >= 0; i++) {
         if (cov->taken[i] == KB_TIME_NONE)
             continue;
         const kb_input *log = &inputs->items[newest];
+        int64_t log_end = cov->logs[newest].last_time;
         taken_range r = range_of(cov, i);
-        int64_t after = r.from - ZONE_US - log->last_time, before = log->last_time - (r.to + ZONE_US);
+        int64_t after = r.from - ZONE_US - log_end, before = log_end - (r.to + ZONE_US);
         if (after <= KB_COV_SKEW_US && before <= KB_COV_SKEW_US)
             continue;
         char a[96], b[40];
         say_taken(cov, i, lang, a, sizeof a);
-        kb_time_format(log->last_time, b, sizeof b);
+        kb_time_format(log_end, b, sizeof b);
         if (after > KB_COV_SKEW_US)
             add(cov, KB_COV_TIME_SKEW, (long)i, newest,
                 kb_strprintf(L("%s was taken %s, at least %.1f days after the newest event of any log (%s in %s; "
@@ -486,20 +538,21 @@ static void check_logs_ending_early(const kb_inputs *inputs, const kb_results *r
 {
     for (size_t i = 0; i < inputs->n; i++) {
         const kb_input *in = &inputs->items[i];
-        if (!rules_read(inputs, i, cov) || in->last_time == KB_TIME_NONE)
+        int64_t end = cov->logs[i].last_time;
+        if (!rules_read(inputs, i, cov) || end == KB_TIME_NONE)
             continue;
         problem_window p = problems_elsewhere(inputs, results, i);
-        if (p.last == KB_TIME_NONE || p.last - in->last_time <= KB_COV_SKEW_US)
+        if (p.last == KB_TIME_NONE || p.last - end <= KB_COV_SKEW_US)
             continue;
         char a[40], b[40];
-        kb_time_format(in->last_time, a, sizeof a);
+        kb_time_format(end, a, sizeof a);
         kb_time_format(p.last, b, sizeof b);
         add(cov, KB_COV_TIME_SKEW, (long)i, p.last_input,
             kb_strprintf(L("%s ends at %s, %.1f days before the last event %s found in %s (%s): "
                            "it was exported earlier, or nothing was logged since; it cannot show what happened then.",
                            "%s は %s で終わっており、%.1f 日後に %s が %s でイベント (%s) を見つけています。"
                            "先にエクスポートされたか、その間イベントがなく、その時点の状況を示せません。"),
-                         base_name(in->path), a, days(p.last, in->last_time), p.last_rule,
+                         base_name(in->path), a, days(p.last, end), p.last_rule,
                          base_name(inputs->items[p.last_input].path), b));
     }
 }
@@ -557,10 +610,12 @@ kb_status kb_coverage_compute(const kb_inputs *inputs, const kb_factlist *facts,
                               kb_coverage *out)
 {
     memset(out, 0, sizeof *out);
+    out->logs = calloc(inputs->n + 1, sizeof *out->logs);
     out->taken = calloc(inputs->n + 1, sizeof *out->taken);
     out->taken_has_time = calloc(inputs->n + 1, sizeof *out->taken_has_time);
-    if (!out->taken || !out->taken_has_time)
+    if (!out->logs || !out->taken || !out->taken_has_time)
         return KB_ERR_NOMEM;
+    read_logs(inputs, facts, out);
     find_taken_times(inputs, out);
     find_feeds(inputs, rules, out);
     check_record_ids(inputs, lang, out);
@@ -577,15 +632,8 @@ void kb_coverage_free(kb_coverage *cov)
         free(cov->findings[i].say);
     free(cov->findings);
     free(cov->feeds);
+    free(cov->logs);
     free(cov->taken);
     free(cov->taken_has_time);
     memset(cov, 0, sizeof *cov);
-}
-
-int kb_coverage_interest(kb_interest *interest)
-{
-    if (kb_interest_add(interest, "Microsoft-Windows-Eventlog", 1102) != 0 ||
-        kb_interest_add(interest, "Microsoft-Windows-Eventlog", 104) != 0)
-        return -1;
-    return 0;
 }

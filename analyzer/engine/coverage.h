@@ -6,7 +6,8 @@
  * their record ids or were cleared (1102/104), inputs taken days apart, and
  * for each rule that cannot tell, the file (and command) that would settle it.
  *
- * Computed from inputs, facts, rules and results; knows no file format. */
+ * Computed from inputs, the derived facts log.coverage and log.cleared
+ * (analyzer/combiners/), rules and results; knows no file format. */
 #ifndef KB_COVERAGE_H
 #define KB_COVERAGE_H
 
@@ -45,7 +46,18 @@ typedef struct kb_cov_feed {
     const kb_checkpoint *collect;    /* a checkpoint saying how to collect it, or NULL */
 } kb_cov_feed;
 
+/* An event log's extent, read from its log.coverage fact. */
+typedef struct kb_cov_log {
+    const kb_fact *fact;     /* its log.coverage fact, or NULL: not a log */
+    const char *channel;     /* NULL when unknown */
+    uint64_t records;        /* 0: no record read, and no record-id range */
+    uint64_t first_record, last_record;
+    uint64_t gaps;           /* record ids missing in an intact log */
+    int64_t first_time, last_time;
+} kb_cov_log;
+
 typedef struct kb_coverage {
+    kb_cov_log *logs;        /* per input */
     int64_t *taken;          /* per input: when a command output was taken (a date in
                                 its file name, the server's local time), or KB_TIME_NONE */
     unsigned char *taken_has_time; /* per input: 1 when the name gave the time of day,
@@ -61,10 +73,6 @@ kb_status kb_coverage_compute(const kb_inputs *inputs, const kb_factlist *facts,
                               const kb_ruleset *rules, const kb_results *results, kb_lang lang,
                               kb_coverage *out);
 void kb_coverage_free(kb_coverage *cov);
-
-/* The log-cleared events coverage reads: added to the rules' interest so the
- * EVTX prefilter decodes them (two (provider, id) pairs: still cheap). */
-int kb_coverage_interest(kb_interest *interest);
 
 const char *kb_cov_kind_name(kb_cov_kind kind);   /* "log_wrapped", ... */
 

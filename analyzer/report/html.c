@@ -1,10 +1,10 @@
 /* html.c: the one-file HTML report a support engineer attaches to a
  * ticket: inline CSS, no script, a Content-Security-Policy that allows
- * nothing from outside the file, readable on a phone, printable. Every
- * string from the bundle goes through kb_html_escape (escape.h). */
+ * nothing from outside the file, readable on a phone, printable. It formats
+ * the report view (view.h), one section after another. Every string from
+ * the bundle goes through kb_html_escape (escape.h). */
 #include "report/escape.h"
-#include "report/errcodes.h"
-#include "report/report.h"
+#include "report/view.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +60,7 @@ static const char css[] =
 typedef struct html {
     kb_buf *b;
     const kb_report *r;
+    const kb_view *v;
     kb_lang lang;
 } html;
 
@@ -72,15 +73,8 @@ static void put_time(html *h, int64_t t)
     E(h->b, buf);
 }
 
-static kb_msg verdict_msg(kb_verdict v)
-{
-    return v == KB_VERDICT_MATCHED ? KB_MSG_MATCHED
-         : v == KB_VERDICT_NOT_MATCHED ? KB_MSG_NOT_MATCHED : KB_MSG_CANNOT_TELL;
-}
-
 static void head(html *h)
 {
-    const kb_report *r = h->r;
     kb_buf_printf(h->b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
                   h->lang == KB_LANG_JA ? "ja" : "en");
     kb_buf_puts(h->b, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -88,34 +82,35 @@ static void head(html *h)
                       "<meta name=\"referrer\" content=\"no-referrer\">\n"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                       "<title>kbscan: ");
-    E(h->b, r->computer ? r->computer : (r->npaths ? r->paths[0] : "bundle"));
+    E(h->b, h->v->title);
     kb_buf_puts(h->b, "</title>\n<style>");
     kb_buf_puts(h->b, css);
     kb_buf_puts(h->b, "</style>\n</head>\n<body>\n<main>\n");
 }
 
-static void bundle_meta(html *h)
+/* The computer's summary; the first also names the paths given. */
+static void summary(html *h, const kb_view_computer *c)
 {
     const kb_report *r = h->r;
     kb_buf_puts(h->b, "<header>\n<h1>kbscan</h1>\n<p class=\"meta\">");
     kb_buf_printf(h->b, "<span>%s: <b>", msg(h, KB_MSG_COMPUTER));
-    E(h->b, r->computer ? r->computer : "-");
+    E(h->b, c->name ? c->name : "-");
     kb_buf_puts(h->b, "</b></span>");
-    if (r->os) {
+    if (c->os) {
         kb_buf_printf(h->b, "<span>%s: ", msg(h, KB_MSG_OS));
-        E(h->b, r->os);
-        if (r->virtualization && strcmp(r->virtualization, "none") != 0) {
+        E(h->b, c->os);
+        if (c->virtualization) {
             kb_buf_puts(h->b, " (");
-            E(h->b, r->virtualization);
+            E(h->b, c->virtualization);
             kb_buf_puts(h->b, ")");
         }
         kb_buf_puts(h->b, "</span>");
     }
-    if (r->first_time != KB_TIME_NONE) {
+    if (c->first_time != KB_TIME_NONE) {
         kb_buf_printf(h->b, "<span>%s: ", msg(h, KB_MSG_EVENTS));
-        put_time(h, r->first_time);
+        put_time(h, c->first_time);
         kb_buf_puts(h->b, " .. ");
-        put_time(h, r->last_time);
+        put_time(h, c->last_time);
         kb_buf_puts(h->b, " UTC</span>");
     }
     kb_buf_puts(h->b, "<span>");
@@ -127,22 +122,21 @@ static void bundle_meta(html *h)
     kb_buf_puts(h->b, "</span></p>\n</header>\n");
 }
 
-static void verdict_cards(html *h)
+static void verdict_cards(html *h, const kb_view_computer *c)
 {
-    for (size_t i = 0; i < h->r->results->n; i++) {
-        const kb_rule_result *res = &h->r->results->rules[i];
+    for (size_t i = 0; i < c->nrules; i++) {
+        const kb_view_rule *vr = &c->rules[i];
+        const kb_rule_result *res = vr->result;
         kb_buf_printf(h->b, "<section class=\"verdict %s\" id=\"verdict-%zu\">\n<p><span class=\"badge\">%s</span><b>",
-                      kb_verdict_name(res->verdict), i, msg(h, verdict_msg(res->verdict)));
+                      kb_verdict_name(res->verdict), vr->index, msg(h, vr->verdict));
         E(h->b, kb_i18n_get(&res->rule->title, h->lang));
         kb_buf_puts(h->b, "</b></p>\n<p class=\"summary\">");
         E(h->b, kb_i18n_get(&res->rule->summary, h->lang));
         kb_buf_puts(h->b, "</p>\n");
-        if (res->verdict == KB_VERDICT_CANNOT_TELL) {
+        if (vr->collect_shown) {
             kb_buf_printf(h->b, "<div class=\"ask\"><b>%s:</b><ul>", msg(h, KB_MSG_NEXT_STEPS));
-            for (size_t c = 0; c < res->rule->ncheckpoints; c++) {
-                const kb_checkpoint *cp = &res->rule->checkpoints[c];
-                if (res->checkpoints[c].state != KB_CP_UNKNOWN || cp->context)
-                    continue;
+            for (size_t k = 0; k < vr->ncollect; k++) {
+                const kb_checkpoint *cp = vr->collect[k];
                 kb_buf_puts(h->b, "<li><b>");
                 E(h->b, cp->collect.file ? cp->collect.file : cp->feed);
                 kb_buf_puts(h->b, "</b>");
@@ -191,19 +185,19 @@ static void text_evidence(html *h, const kb_fact *f)
     kb_buf_puts(h->b, "</pre>\n");
 }
 
-static void evidence_source(html *h, const kb_fact *f)
+static void evidence_source(html *h, const kb_view_evidence *row)
 {
+    const kb_fact *f = row->fact;
     kb_buf_puts(h->b, "<div class=\"src\">");
-    E(h->b, h->r->inputs->items[f->input].path);
+    E(h->b, row->path);
     if (f->line)
         kb_buf_printf(h->b, f->line_end > f->line ? ", lines %u-%u" : ", line %u", f->line, f->line_end);
     kb_buf_puts(h->b, "</div>\n");
 }
 
 /* Events in a table: time, record, the rule's shown fields. */
-static void event_table(html *h, const kb_cp_result *res)
+static void event_table(html *h, const kb_checkpoint *cp, const kb_view_rows *rows)
 {
-    const kb_checkpoint *cp = res->cp;
     kb_buf_puts(h->b, "<div class=\"scroll\"><table><tr><th>time (UTC)</th><th>record</th><th>file</th>");
     for (size_t s = 0; s < cp->nshow; s++) {
         kb_buf_puts(h->b, "<th>");
@@ -211,66 +205,82 @@ static void event_table(html *h, const kb_cp_result *res)
         kb_buf_puts(h->b, "</th>");
     }
     kb_buf_puts(h->b, "</tr>\n");
-    for (size_t i = 0; i < res->nevidence; i++) {
-        const kb_evidence *ev = &res->evidence[i];
-        const kb_fact *f = ev->fact;
-        if (!f->record)
+    for (size_t i = 0; i < rows->n; i++) {
+        const kb_view_evidence *row = &rows->items[i];
+        const kb_fact *f = row->fact;
+        if (!row->event)
             continue;
         kb_buf_puts(h->b, "<tr><td class=\"num\">");
         put_time(h, f->time);
         kb_buf_printf(h->b, "</td><td class=\"num\">%llu%s</td><td>", (unsigned long long)f->record,
                       f->recovered ? " *" : "");
-        E(h->b, h->r->inputs->items[f->input].path);
+        E(h->b, row->path);
         kb_buf_puts(h->b, "</td>");
-        for (size_t s = 0; s < cp->nshow; s++) {
-            const char *v = kb_evidence_get(ev, cp->show[s]);
-            char *explained = kb_code_annotation(v);
+        for (size_t s = 0; s < row->nvalues; s++) {
+            const kb_view_value *val = &row->values[s];
             kb_buf_puts(h->b, "<td>");
-            E(h->b, v);
-            if (explained) {
+            E(h->b, val->value);
+            if (val->annotation) {
                 kb_buf_puts(h->b, " <span class=\"errcode\">");
-                E(h->b, explained);
+                E(h->b, val->annotation);
                 kb_buf_puts(h->b, "</span>");
             }
             kb_buf_puts(h->b, "</td>");
-            free(explained);
         }
         kb_buf_puts(h->b, "</tr>\n");
     }
     kb_buf_puts(h->b, "</table></div>\n");
 }
 
-static void checkpoint(html *h, const kb_cp_result *res)
+/* Text evidence where it stands, then the events in one table. */
+static void evidence(html *h, const kb_checkpoint *cp, const kb_view_rows *rows, int event_span,
+                     const kb_cp_result *res)
 {
-    const kb_checkpoint *cp = res->cp;
-    static const kb_msg names[] = {KB_MSG_MET, KB_MSG_NOT_MET, KB_MSG_UNKNOWN};
-    static const char *const classes[] = {"met", "not_met", "unknown"};
+    for (size_t i = 0; i < rows->n; i++) {
+        const kb_view_evidence *row = &rows->items[i];
+        if (row->event)
+            continue;
+        evidence_source(h, row);
+        if (row->fact->text)
+            text_evidence(h, row->fact);
+    }
+    if (rows->nevents) {
+        if (event_span) {
+            kb_buf_printf(h->b, "<p>%zu &middot; ", res->count);
+            put_time(h, res->first_time);
+            kb_buf_puts(h->b, " .. ");
+            put_time(h, res->last_time);
+            kb_buf_puts(h->b, " UTC</p>\n");
+        }
+        event_table(h, cp, rows);
+    }
+    if (rows->more)
+        kb_buf_printf(h->b, "<p class=\"src\">+%zu %s</p>\n", rows->more, msg(h, KB_MSG_MORE_EVIDENCE));
+}
+
+static void checkpoint(html *h, const kb_view_checkpoint *vc)
+{
+    const kb_checkpoint *cp = vc->cp;
     kb_buf_printf(h->b, "<div class=\"cp\" id=\"cp-");
     E(h->b, cp->id);
-    kb_buf_printf(h->b, "\"><p><span class=\"badge %s\">%s</span><b>",
-                  cp->context ? "context" : classes[res->state],
-                  cp->context ? msg(h, KB_MSG_CONTEXT) : msg(h, names[res->state]));
+    kb_buf_printf(h->b, "\"><p><span class=\"badge %s\">%s</span><b>", vc->state_class, msg(h, vc->state));
     E(h->b, kb_i18n_get(&cp->title, h->lang));
     kb_buf_puts(h->b, "</b></p>\n");
-    if (res->summary && *res->summary) {
+    if (vc->summary) {
         kb_buf_puts(h->b, "<p class=\"summary\">");
-        E(h->b, res->summary);
+        E(h->b, vc->summary);
         kb_buf_puts(h->b, "</p>\n");
     }
-    if (res->state == KB_CP_UNKNOWN && res->why != KB_WHY_INPUT_SAYS) {
-        kb_buf_printf(h->b, "<p class=\"why\">%s",
-                      msg(h, res->why == KB_WHY_MISSING ? KB_MSG_MISSING : KB_MSG_DAMAGED));
-        for (size_t i = 0; res->why == KB_WHY_DAMAGED && i < res->ninputs; i++) {
-            const kb_input *in = &h->r->inputs->items[res->inputs[i]];
-            if (in->state == KB_INPUT_DAMAGED || in->state == KB_INPUT_ERROR) {
-                kb_buf_puts(h->b, "<br><code>");
-                E(h->b, in->path);
-                kb_buf_puts(h->b, "</code>");
-            }
+    if (vc->why) {
+        kb_buf_printf(h->b, "<p class=\"why\">%s", msg(h, vc->why_msg));
+        for (size_t i = 0; i < vc->ndamaged; i++) {
+            kb_buf_puts(h->b, "<br><code>");
+            E(h->b, vc->damaged[i]->path);
+            kb_buf_puts(h->b, "</code>");
         }
         kb_buf_puts(h->b, "</p>\n");
     }
-    if (res->state == KB_CP_UNKNOWN && cp->collect.command) {
+    if (vc->ask) {
         kb_buf_printf(h->b, "<div class=\"ask\">%s: <b>", msg(h, KB_MSG_COLLECT));
         E(h->b, cp->collect.file);
         kb_buf_printf(h->b, "</b><br>%s: <code>", msg(h, KB_MSG_RUN));
@@ -283,86 +293,45 @@ static void checkpoint(html *h, const kb_cp_result *res)
         }
         kb_buf_puts(h->b, "</div>\n");
     }
-    int has_events = 0;
-    for (size_t i = 0; i < res->nevidence; i++) {
-        const kb_fact *f = res->evidence[i].fact;
-        if (f->record) {
-            has_events = 1;
-            continue;
-        }
-        evidence_source(h, f);
-        if (f->text)
-            text_evidence(h, f);
-    }
-    if (has_events) {
-        if (res->count > 1) {
-            kb_buf_printf(h->b, "<p>%zu &middot; ", res->count);
-            put_time(h, res->first_time);
-            kb_buf_puts(h->b, " .. ");
-            put_time(h, res->last_time);
-            kb_buf_puts(h->b, " UTC</p>\n");
-        }
-        event_table(h, res);
-    }
-    if (res->count > res->nevidence)
-        kb_buf_printf(h->b, "<p class=\"src\">+%zu %s</p>\n", res->count - res->nevidence,
-                      msg(h, KB_MSG_MORE_EVIDENCE));
+    evidence(h, cp, &vc->rows, vc->event_span, vc->result);
     kb_buf_puts(h->b, "</div>\n");
 }
 
-/* The deciding checkpoint ids in one state, as code, comma-separated. */
-static void near_ids(html *h, const kb_rule_result *res, kb_cp_state state)
+/* Checkpoint ids, as code, comma-separated. */
+static void near_ids(html *h, const kb_view_ids *ids)
 {
-    const char *sep = "";
-    for (size_t i = 0; i < res->rule->ncheckpoints; i++) {
-        if (res->rule->checkpoints[i].context || res->checkpoints[i].state != state)
-            continue;
-        kb_buf_printf(h->b, "%s<code>", sep);
-        E(h->b, res->rule->checkpoints[i].id);
+    for (size_t i = 0; i < ids->n; i++) {
+        kb_buf_printf(h->b, "%s<code>", i ? ", " : "");
+        E(h->b, ids->ids[i]);
         kb_buf_puts(h->b, "</code>");
-        sep = ", ";
     }
 }
 
 /* A near miss: the deciding checkpoints met and not met, and the closest
  * facts of each one not met. */
-static void near_miss(html *h, const kb_rule_result *res)
+static void near_miss(html *h, const kb_view_rule *vr)
 {
-    if (!res->near_miss)
+    if (!vr->near_miss)
         return;
     kb_buf_printf(h->b, "<div class=\"near\"><p><span class=\"badge unknown\">%s</span>%s: ",
                   msg(h, KB_MSG_NEAR_MISS), msg(h, KB_MSG_MET));
-    near_ids(h, res, KB_CP_MET);
+    near_ids(h, &vr->near_ids[KB_CP_MET]);
     kb_buf_printf(h->b, "; %s: ", msg(h, KB_MSG_NOT_MET));
-    near_ids(h, res, KB_CP_NOT_MET);
+    near_ids(h, &vr->near_ids[KB_CP_NOT_MET]);
     kb_buf_puts(h->b, "</p>\n");
-    for (size_t i = 0; i < res->rule->ncheckpoints; i++) {
-        const kb_cp_result *near = res->checkpoints[i].near;
-        if (!near)
+    for (size_t i = 0; i < vr->ncheckpoints; i++) {
+        const kb_view_checkpoint *vc = &vr->checkpoints[i];
+        if (!vc->near)
             continue;
         kb_buf_puts(h->b, "<p class=\"summary\"><code>");
-        E(h->b, near->cp->id);
+        E(h->b, vc->cp->id);
         kb_buf_puts(h->b, "</code>: ");
-        if (near->summary && *near->summary)
-            E(h->b, near->summary);
+        if (vc->near_say)
+            E(h->b, vc->near_say);
         else
-            kb_buf_printf(h->b, "%zu %s", near->count, msg(h, KB_MSG_NEAR_DEFAULT));
+            kb_buf_printf(h->b, "%zu %s", vc->near->count, msg(h, KB_MSG_NEAR_DEFAULT));
         kb_buf_puts(h->b, "</p>\n");
-        int has_events = 0;
-        for (size_t e = 0; e < near->nevidence; e++) {
-            const kb_fact *f = near->evidence[e].fact;
-            has_events |= f->record != 0;
-            if (!f->record) {
-                evidence_source(h, f);
-                if (f->text)
-                    text_evidence(h, f);
-            }
-        }
-        if (has_events)
-            event_table(h, near);
-        if (near->count > near->nevidence)
-            kb_buf_printf(h->b, "<p class=\"src\">+%zu %s</p>\n", near->count - near->nevidence,
-                          msg(h, KB_MSG_MORE_EVIDENCE));
+        evidence(h, vc->cp, &vc->near_rows, 0, vc->near);
     }
     kb_buf_puts(h->b, "</div>\n");
 }
@@ -420,10 +389,10 @@ static void remedies(html *h, const kb_rule_result *res)
 
 static const char *const series_colors[] = {"#b3261e", "#d9822b", "#2b6cb0", "#6b46c1"};
 
-static void timeline_range(const kb_report *r, const kb_rule_result *res, int64_t *lo, int64_t *hi)
+static void timeline_range(const kb_view_computer *c, const kb_rule_result *res, int64_t *lo, int64_t *hi)
 {
-    *lo = r->first_time;
-    *hi = r->last_time;
+    *lo = c->first_time;
+    *hi = c->last_time;
     for (size_t c = 0; c < res->rule->ncheckpoints; c++) {
         const kb_cp_result *cp = &res->checkpoints[c];
         for (size_t i = 0; i < cp->ntimes; i++) {
@@ -435,7 +404,7 @@ static void timeline_range(const kb_report *r, const kb_rule_result *res, int64_
     }
 }
 
-static void timeline(html *h, const kb_rule_result *res)
+static void timeline(html *h, const kb_view_computer *c, const kb_rule_result *res)
 {
     size_t nseries = 0;
     for (size_t c = 0; c < res->rule->ncheckpoints; c++)
@@ -443,7 +412,7 @@ static void timeline(html *h, const kb_rule_result *res)
     if (!nseries)
         return;
     int64_t lo, hi;
-    timeline_range(h->r, res, &lo, &hi);
+    timeline_range(c, res, &lo, &hi);
     const int64_t hour = 3600000000LL, day = 24 * hour;
     int64_t bin = hi - lo <= 3 * day ? hour : hi - lo <= 120 * day ? day : 7 * day;
     lo -= lo % bin;
@@ -517,20 +486,21 @@ static void timeline(html *h, const kb_rule_result *res)
     free(counts);
 }
 
-static void rule_detail(html *h, size_t index)
+static void rule_detail(html *h, const kb_view_computer *c, const kb_view_rule *vr)
 {
-    const kb_rule_result *res = &h->r->results->rules[index];
-    kb_buf_printf(h->b, "<section id=\"rule-%zu\">\n<h2><span class=\"badge %s\">%s</span>", index,
+    const kb_rule_result *res = vr->result;
+    kb_buf_printf(h->b, "<section id=\"rule-%zu\">\n<h2><span class=\"badge %s\">%s</span>", vr->index,
                   res->verdict == KB_VERDICT_MATCHED ? "met"
                   : res->verdict == KB_VERDICT_NOT_MATCHED ? "not_met" : "unknown",
-                  msg(h, verdict_msg(res->verdict)));
+                  msg(h, vr->verdict));
     E(h->b, res->rule->id);
     kb_buf_puts(h->b, "</h2>\n");
-    for (size_t c = 0; c < res->rule->ncheckpoints; c++)
-        checkpoint(h, &res->checkpoints[c]);
-    near_miss(h, res);
+    for (size_t i = 0; i < vr->ncheckpoints; i++)
+        checkpoint(h, &vr->checkpoints[i]);
+    near_miss(h, vr);
     remedies(h, res);
-    timeline(h, res);
+    if (vr->timeline)
+        timeline(h, c, res);
     if (res->rule->nreferences) {
         kb_buf_puts(h->b, "<p class=\"src\">");
         for (size_t i = 0; i < res->rule->nreferences; i++) {
@@ -548,13 +518,20 @@ static void rule_detail(html *h, size_t index)
     kb_buf_puts(h->b, "</section>\n");
 }
 
+static void rules(html *h, const kb_view_computer *c)
+{
+    for (size_t i = 0; i < c->nrules; i++)
+        rule_detail(h, c, &c->rules[i]);
+}
+
 static void inputs_table(html *h)
 {
     kb_buf_printf(h->b, "<section id=\"inputs\">\n<h2>%s</h2>\n<div class=\"scroll\"><table>\n"
                         "<tr><th>file</th><th>kind</th><th>status</th><th>encoding</th><th>records / lines</th>"
                         "<th>time range (UTC)</th><th>notes</th></tr>\n", msg(h, KB_MSG_INPUTS));
-    for (size_t i = 0; i < h->r->inputs->n; i++) {
-        const kb_input *in = &h->r->inputs->items[i];
+    for (size_t i = 0; i < h->v->ninputs; i++) {
+        const kb_view_input *row = &h->v->inputs[i];
+        const kb_input *in = row->input;
         kb_buf_puts(h->b, "<tr><td>");
         E(h->b, in->path);
         kb_buf_puts(h->b, "</td><td>");
@@ -572,12 +549,12 @@ static void inputs_table(html *h)
             E(h->b, in->locale);
         }
         kb_buf_puts(h->b, "</td><td class=\"num\">");
-        if (in->kind && strcmp(in->kind, "evtx") == 0)
+        if (row->counts_records)
             kb_buf_printf(h->b, "%llu (%llu used, %llu failed, %llu recovered)",
                           (unsigned long long)in->records, (unsigned long long)in->records_read,
                           (unsigned long long)in->records_failed,
                           (unsigned long long)in->records_recovered);
-        else if (in->encoding)
+        else if (row->counts_lines)
             kb_buf_printf(h->b, "%llu lines", (unsigned long long)in->lines);
         kb_buf_puts(h->b, "</td><td>");
         if (in->first_time != KB_TIME_NONE) {
@@ -587,7 +564,7 @@ static void inputs_table(html *h)
         }
         kb_buf_puts(h->b, "</td><td>");
         E(h->b, in->message);
-        for (size_t n = 0; n < in->nnotes && n < 20; n++) {
+        for (size_t n = 0; n < row->nnotes; n++) {
             kb_buf_puts(h->b, "<br>");
             if (in->notes[n].where) {
                 E(h->b, in->notes[n].where);
@@ -595,14 +572,14 @@ static void inputs_table(html *h)
             }
             E(h->b, in->notes[n].message);
         }
-        size_t hidden = (in->nnotes > 20 ? in->nnotes - 20 : 0) + in->notes_dropped;
-        if (hidden)
-            kb_buf_printf(h->b, "<br>(+%zu)", hidden);
+        if (row->hidden)
+            kb_buf_printf(h->b, "<br>(+%zu)", row->hidden);
         kb_buf_puts(h->b, "</td></tr>\n");
     }
     kb_buf_puts(h->b, "</table></div>\n</section>\n");
 }
 
+/* The run: kbscan's version, the rules, when and how long. */
 static void footer(html *h)
 {
     const kb_report *r = h->r;
@@ -612,48 +589,40 @@ static void footer(html *h)
         kb_buf_printf(h->b, " v%d &middot; ", r->rules->rules[i].version);
     }
     put_time(h, r->started);
-    kb_buf_printf(h->b, " &middot; %lld ms</footer>\n</main>\n</body>\n</html>\n",
-                  (long long)(r->duration_us / 1000));
+    kb_buf_printf(h->b, " &middot; %lld ms</footer>\n", (long long)(r->duration_us / 1000));
 }
 
-/* ---- coverage (coverage.h): before the verdicts ---- */
+/* ---- coverage (coverage.h) ---- */
 
-static void coverage_row(html *h, size_t i)
+static void coverage_row(html *h, const kb_view_cov_row *row)
 {
-    const kb_input *in = &h->r->inputs->items[i];
-    int log = strcmp(in->kind, "evtx") == 0;
+    const kb_input *in = row->input;
     kb_buf_puts(h->b, "<tr><td>");
     E(h->b, in->path);
     kb_buf_puts(h->b, "</td><td>");
-    E(h->b, log && in->channel ? in->channel : in->kind);
+    E(h->b, row->log && row->channel ? row->channel : in->kind);
     kb_buf_puts(h->b, "</td><td class=\"num\">");
-    if (log && in->first_time != KB_TIME_NONE)
-        put_time(h, in->first_time);
+    if (row->first_time != KB_TIME_NONE)
+        put_time(h, row->first_time);
     kb_buf_puts(h->b, "</td><td class=\"num\">");
-    if (log && in->last_time != KB_TIME_NONE)
-        put_time(h, in->last_time);
+    if (row->last_time != KB_TIME_NONE)
+        put_time(h, row->last_time);
     kb_buf_puts(h->b, "</td><td class=\"num\">");
-    if (log && in->records_walked)
-        kb_buf_printf(h->b, "%llu (%llu..%llu)", (unsigned long long)in->records_walked,
-                      (unsigned long long)in->first_record, (unsigned long long)in->last_record);
+    if (row->has_records)
+        kb_buf_printf(h->b, "%llu (%llu..%llu)", (unsigned long long)row->records,
+                      (unsigned long long)row->first_record, (unsigned long long)row->last_record);
     kb_buf_puts(h->b, "</td><td>");
-    if (!log) {
-        char taken[40];
-        kb_cov_format_taken(h->r->coverage, i, taken, sizeof taken);
-        E(h->b, h->r->coverage->taken[i] != KB_TIME_NONE ? taken : msg(h, KB_MSG_TAKEN_UNKNOWN));
-    }
+    if (!row->log)
+        E(h->b, *row->taken ? row->taken : msg(h, KB_MSG_TAKEN_UNKNOWN));
     kb_buf_puts(h->b, "</td></tr>\n");
 }
 
-static void coverage(html *h)
+static void coverage(html *h, const kb_view_coverage *cov)
 {
-    const kb_coverage *cov = h->r->coverage;
-    if (!cov)
-        return;
     kb_buf_printf(h->b, "<section id=\"coverage\">\n<h2>%s</h2>\n", msg(h, KB_MSG_COVERAGE));
-    if (cov->n) {
+    if (cov->nfindings) {
         kb_buf_puts(h->b, "<ul>\n");
-        for (size_t i = 0; i < cov->n; i++) {
+        for (size_t i = 0; i < cov->nfindings; i++) {
             kb_buf_printf(h->b, "<li class=\"note\" data-kind=\"%s\">", kb_cov_kind_name(cov->findings[i].kind));
             E(h->b, cov->findings[i].say);
             kb_buf_puts(h->b, "</li>\n");
@@ -666,17 +635,13 @@ static void coverage(html *h)
                         "<th>%s</th><th>%s</th></tr>\n",
                   msg(h, KB_MSG_FIRST_EVENT), msg(h, KB_MSG_LAST_EVENT), msg(h, KB_MSG_RECORDS),
                   msg(h, KB_MSG_TAKEN));
-    for (size_t i = 0; i < h->r->inputs->n; i++)
-        if (h->r->inputs->items[i].kind)
-            coverage_row(h, i);
+    for (size_t i = 0; i < cov->nrows; i++)
+        coverage_row(h, &cov->rows[i]);
     kb_buf_puts(h->b, "</table></div>\n");
-    int absent = 0;
-    for (size_t i = 0; i < cov->nfeeds; i++) {
-        const kb_cov_feed *feed = &cov->feeds[i];
-        if (feed->present)
-            continue;
-        if (!absent++)
-            kb_buf_printf(h->b, "<p>%s:</p>\n<ul>\n", msg(h, KB_MSG_NOT_IN_BUNDLE));
+    if (cov->nabsent)
+        kb_buf_printf(h->b, "<p>%s:</p>\n<ul>\n", msg(h, KB_MSG_NOT_IN_BUNDLE));
+    for (size_t i = 0; i < cov->nabsent; i++) {
+        const kb_cov_feed *feed = cov->absent[i];
         kb_buf_puts(h->b, "<li><code>");
         E(h->b, feed->feed);
         kb_buf_puts(h->b, "</code>");
@@ -687,24 +652,42 @@ static void coverage(html *h)
         }
         kb_buf_puts(h->b, "</li>\n");
     }
-    if (absent)
+    if (cov->nabsent)
         kb_buf_puts(h->b, "</ul>\n");
     kb_buf_puts(h->b, "</section>\n");
 }
 
+static void sections(html *h)
+{
+    const kb_view *v = h->v;
+    for (size_t i = 0; i < v->nsections; i++) {
+        const kb_view_section *s = &v->sections[i];
+        const kb_view_computer *c = s->computer < v->ncomputers ? &v->computers[s->computer] : NULL;
+        switch (s->kind) {
+        case KB_SECTION_SUMMARY: summary(h, c); break;
+        case KB_SECTION_COVERAGE: coverage(h, &c->coverage); break;
+        case KB_SECTION_VERDICTS: verdict_cards(h, c); break;
+        case KB_SECTION_RULES: rules(h, c); break;
+        case KB_SECTION_INPUTS: inputs_table(h); break;
+        case KB_SECTION_RUN: footer(h); break;
+        }
+    }
+}
+
 int kb_report_write_html(FILE *out, const kb_report *r)
 {
+    kb_view v;
+    if (kb_view_build(r, KB_VIEW_HTML, &v) != KB_OK) {
+        kb_view_free(&v);
+        return -1;
+    }
     kb_buf b = KB_BUF_INIT;
-    html h = {&b, r, r->lang};
+    html h = {.b = &b, .r = r, .v = &v, .lang = r->lang};
     head(&h);
-    bundle_meta(&h);
-    coverage(&h);
-    verdict_cards(&h);
-    for (size_t i = 0; i < r->results->n; i++)
-        rule_detail(&h, i);
-    inputs_table(&h);
-    footer(&h);
+    sections(&h);
+    kb_buf_puts(&b, "</main>\n</body>\n</html>\n");
     int rc = b.failed || fwrite(b.data, 1, b.len, out) != b.len ? -1 : 0;
     kb_buf_free(&b);
+    kb_view_free(&v);
     return rc;
 }

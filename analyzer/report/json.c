@@ -1,7 +1,9 @@
-/* json.c: the JSON report (format: docs/report-format.md), built
- * with cJSON. Volatile fields (when and how long the run took, the kbscan
- * version) sit under "analysis" and "kbscan" so tests can set them aside. */
-#include "report/report.h"
+/* json.c: the JSON report (format: docs/report-format.md), built with
+ * cJSON from the report view (view.h): each section of the view is one key
+ * of the report. Volatile fields (when and how long the run took, the
+ * kbscan version) sit under "analysis" and "kbscan" so tests can set them
+ * aside. */
+#include "report/view.h"
 
 #include "report/errcodes.h"
 
@@ -48,8 +50,9 @@ static cJSON *strlist_json(const kb_strlist *l)
     return a;
 }
 
-static cJSON *input_json(const kb_input *in)
+static cJSON *input_json(const kb_view_input *row)
 {
+    const kb_input *in = row->input;
     cJSON *o = cJSON_CreateObject();
     add_string_or_null(o, "path", in->path);
     cJSON_AddStringToObject(o, "kind", in->kind ? in->kind : "not_recognised");
@@ -62,9 +65,9 @@ static cJSON *input_json(const kb_input *in)
         cJSON_AddItemToArray(feeds, cJSON_CreateString(in->feeds[i]));
     cJSON *counts = cJSON_AddObjectToObject(o, "counts");
     cJSON_AddNumberToObject(counts, "bytes", (double)in->bytes);
-    if (in->encoding)
+    if (row->counts_lines)
         cJSON_AddNumberToObject(counts, "lines", (double)in->lines);
-    if (in->kind && strcmp(in->kind, "evtx") == 0) {
+    if (row->counts_records) {
         cJSON_AddNumberToObject(counts, "records", (double)in->records);
         cJSON_AddNumberToObject(counts, "records_used", (double)in->records_read);
         cJSON_AddNumberToObject(counts, "records_recovered", (double)in->records_recovered);
@@ -77,14 +80,14 @@ static cJSON *input_json(const kb_input *in)
     if (in->channel)
         cJSON_AddStringToObject(o, "channel", in->channel);
     cJSON *notes = cJSON_AddArrayToObject(o, "notes");
-    for (size_t i = 0; i < in->nnotes; i++) {
+    for (size_t i = 0; i < row->nnotes; i++) {
         cJSON *n = cJSON_CreateObject();
         add_string_or_null(n, "where", in->notes[i].where);
         add_string_or_null(n, "message", in->notes[i].message);
         cJSON_AddItemToArray(notes, n);
     }
-    if (in->notes_dropped)
-        cJSON_AddNumberToObject(o, "notes_omitted", (double)in->notes_dropped);
+    if (row->hidden)
+        cJSON_AddNumberToObject(o, "notes_omitted", (double)row->hidden);
     return o;
 }
 
@@ -114,16 +117,16 @@ static void add_codes(cJSON *codes, const char *field, const char *value)
     kb_strlist_free(&found);
 }
 
-static cJSON *evidence_json(const kb_report *r, const kb_checkpoint *cp, const kb_evidence *ev)
+static cJSON *evidence_json(const kb_view_evidence *row)
 {
-    const kb_fact *f = ev->fact;
+    const kb_fact *f = row->fact;
     cJSON *o = cJSON_CreateObject();
-    add_string_or_null(o, "path", r->inputs->items[f->input].path);
+    add_string_or_null(o, "path", row->path);
     if (f->line) {
         cJSON_AddNumberToObject(o, "line", f->line);
         cJSON_AddNumberToObject(o, "line_end", f->line_end ? f->line_end : f->line);
     }
-    if (f->record)
+    if (row->event)
         cJSON_AddNumberToObject(o, "record", (double)f->record);
     if (f->time != KB_TIME_NONE)
         add_time(o, "time", f->time);
@@ -137,23 +140,9 @@ static cJSON *evidence_json(const kb_report *r, const kb_checkpoint *cp, const k
         cJSON_AddStringToObject(o, "context_after", f->after);
     cJSON *fields = cJSON_AddObjectToObject(o, "fields");
     cJSON *codes = cJSON_CreateArray();
-    if (cp->nshow) {
-        for (size_t i = 0; i < cp->nshow; i++) {
-            const char *v = kb_evidence_get(ev, cp->show[i]);
-            if (v) {
-                cJSON_AddStringToObject(fields, cp->show[i], v);
-                add_codes(codes, cp->show[i], v);
-            }
-        }
-    } else {
-        for (size_t i = 0; i < f->nfields; i++) {
-            cJSON_AddStringToObject(fields, f->fields[i].name, f->fields[i].value);
-            add_codes(codes, f->fields[i].name, f->fields[i].value);
-        }
-        for (size_t i = 0; i < ev->nextra; i++) {
-            cJSON_AddStringToObject(fields, ev->extra[i].name, ev->extra[i].value);
-            add_codes(codes, ev->extra[i].name, ev->extra[i].value);
-        }
+    for (size_t i = 0; i < row->nvalues; i++) {
+        cJSON_AddStringToObject(fields, row->values[i].name, row->values[i].value);
+        add_codes(codes, row->values[i].name, row->values[i].value);
     }
     if (cJSON_GetArraySize(codes))
         cJSON_AddItemToObject(o, "codes", codes);
@@ -173,59 +162,65 @@ static const char *why_name(kb_unknown_why why)
     return NULL;
 }
 
-static cJSON *collect_json(const kb_report *r, const kb_checkpoint *cp)
+static cJSON *collect_json(const kb_view *v, const kb_checkpoint *cp)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "input", cp->feed);
     add_string_or_null(o, "file", cp->collect.file);
     add_string_or_null(o, "command", cp->collect.command);
-    const char *why = kb_i18n_get(&cp->collect.why, r->lang);
+    const char *why = kb_i18n_get(&cp->collect.why, v->lang);
     add_string_or_null(o, "why", *why ? why : NULL);
+    return o;
+}
+
+static cJSON *rows_json(cJSON *o, const kb_view_rows *rows)
+{
+    cJSON *evidence = cJSON_AddArrayToObject(o, "evidence");
+    for (size_t i = 0; i < rows->n; i++)
+        cJSON_AddItemToArray(evidence, evidence_json(&rows->items[i]));
+    cJSON_AddNumberToObject(o, "evidence_omitted", (double)rows->more);
     return o;
 }
 
 /* The closest facts of a deciding checkpoint that is not met in a near
  * miss, or null. */
-static cJSON *near_json(const kb_report *r, const kb_cp_result *res)
+static cJSON *near_json(const kb_view_checkpoint *vc)
 {
-    const kb_cp_result *near = res->near;
+    const kb_cp_result *near = vc->near;
     if (!near)
         return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "basis", res->near_default ? "all_but_one_test" : "rule");
+    cJSON_AddStringToObject(o, "basis", vc->result->near_default ? "all_but_one_test" : "rule");
     cJSON_AddNumberToObject(o, "count", (double)near->count);
     add_string_or_null(o, "say", near->summary);
     add_time(o, "first_time", near->first_time);
     add_time(o, "last_time", near->last_time);
-    cJSON *evidence = cJSON_AddArrayToObject(o, "evidence");
-    for (size_t i = 0; i < near->nevidence; i++)
-        cJSON_AddItemToArray(evidence, evidence_json(r, res->cp, &near->evidence[i]));
-    cJSON_AddNumberToObject(o, "evidence_omitted", (double)(near->count - near->nevidence));
-    return o;
+    return rows_json(o, &vc->near_rows);
 }
 
 /* Which deciding checkpoints a near-miss rule met and which it did not. */
-static cJSON *near_miss_json(const kb_rule_result *res)
+static cJSON *near_miss_json(const kb_view_rule *vr)
 {
-    if (!res->near_miss)
+    if (!vr->near_miss)
         return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
     static const char *const keys[] = {"met", "not_met", "unknown"};
     for (int state = KB_CP_MET; state <= KB_CP_UNKNOWN; state++) {
         cJSON *ids = cJSON_AddArrayToObject(o, keys[state]);
-        for (size_t i = 0; i < res->rule->ncheckpoints; i++)
-            if (!res->rule->checkpoints[i].context && (int)res->checkpoints[i].state == state)
-                cJSON_AddItemToArray(ids, cJSON_CreateString(res->rule->checkpoints[i].id));
+        for (size_t i = 0; i < vr->near_ids[state].n; i++)
+            cJSON_AddItemToArray(ids, cJSON_CreateString(vr->near_ids[state].ids[i]));
     }
     return o;
 }
 
-static cJSON *checkpoint_json(const kb_report *r, const kb_cp_result *res)
+static cJSON *checkpoint_json(const kb_view *v, const kb_view_checkpoint *vc)
 {
-    const kb_checkpoint *cp = res->cp;
+    const kb_cp_result *res = vc->result;
+    const kb_checkpoint *cp = vc->cp;
+    const kb_report *r = v->report;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", cp->id);
-    cJSON_AddStringToObject(o, "title", kb_i18n_get(&cp->title, r->lang));
+    cJSON_AddStringToObject(o, "title", kb_i18n_get(&cp->title, v->lang));
     cJSON_AddStringToObject(o, "role", cp->context ? "context" : "decides");
     cJSON_AddStringToObject(o, "state", kb_cp_state_name(res->state));
     add_string_or_null(o, "reason", why_name(res->why));
@@ -237,23 +232,20 @@ static cJSON *checkpoint_json(const kb_report *r, const kb_cp_result *res)
     cJSON_AddNumberToObject(o, "count", (double)res->count);
     add_time(o, "first_time", res->first_time);
     add_time(o, "last_time", res->last_time);
-    cJSON *evidence = cJSON_AddArrayToObject(o, "evidence");
-    for (size_t i = 0; i < res->nevidence; i++)
-        cJSON_AddItemToArray(evidence, evidence_json(r, cp, &res->evidence[i]));
-    cJSON_AddNumberToObject(o, "evidence_omitted", (double)(res->count - res->nevidence));
-    if (res->state == KB_CP_UNKNOWN)
-        cJSON_AddItemToObject(o, "missing", collect_json(r, cp));
+    rows_json(o, &vc->rows);
+    if (vc->ask)
+        cJSON_AddItemToObject(o, "missing", collect_json(v, cp));
     else
         cJSON_AddNullToObject(o, "missing");
-    cJSON_AddItemToObject(o, "near", near_json(r, res));
+    cJSON_AddItemToObject(o, "near", near_json(vc));
     return o;
 }
 
-static cJSON *remedy_json(const kb_report *r, const kb_remedy_result *rem)
+static cJSON *remedy_json(const kb_view *v, const kb_remedy_result *rem)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", rem->remedy->id);
-    cJSON_AddStringToObject(o, "title", kb_i18n_get(&rem->remedy->title, r->lang));
+    cJSON_AddStringToObject(o, "title", kb_i18n_get(&rem->remedy->title, v->lang));
     add_string_or_null(o, "text", rem->text);
     cJSON_AddBoolToObject(o, "lasting", rem->remedy->lasting);
     cJSON_AddItemToObject(o, "commands", strlist_json(&rem->commands));
@@ -264,27 +256,25 @@ static cJSON *remedy_json(const kb_report *r, const kb_remedy_result *rem)
     return o;
 }
 
-static cJSON *rule_json(const kb_report *r, const kb_rule_result *res)
+static cJSON *rule_json(const kb_view *v, const kb_view_rule *vr)
 {
+    const kb_rule_result *res = vr->result;
     const kb_rule *rule = res->rule;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "id", rule->id);
     cJSON_AddNumberToObject(o, "version", rule->version);
-    cJSON_AddStringToObject(o, "title", kb_i18n_get(&rule->title, r->lang));
+    cJSON_AddStringToObject(o, "title", kb_i18n_get(&rule->title, v->lang));
     cJSON_AddStringToObject(o, "verdict", kb_verdict_name(res->verdict));
-    cJSON_AddItemToObject(o, "near_miss", near_miss_json(res));
+    cJSON_AddItemToObject(o, "near_miss", near_miss_json(vr));
     cJSON *cps = cJSON_AddArrayToObject(o, "checkpoints");
-    for (size_t i = 0; i < rule->ncheckpoints; i++)
-        cJSON_AddItemToArray(cps, checkpoint_json(r, &res->checkpoints[i]));
+    for (size_t i = 0; i < vr->ncheckpoints; i++)
+        cJSON_AddItemToArray(cps, checkpoint_json(v, &vr->checkpoints[i]));
     cJSON *remedies = cJSON_AddArrayToObject(o, "remedies");
     for (size_t i = 0; i < res->nremedies; i++)
-        cJSON_AddItemToArray(remedies, remedy_json(r, &res->remedies[i]));
-    /* What to collect next: every deciding checkpoint that is unknown. */
+        cJSON_AddItemToArray(remedies, remedy_json(v, &res->remedies[i]));
     cJSON *collect = cJSON_AddArrayToObject(o, "collect");
-    if (res->verdict == KB_VERDICT_CANNOT_TELL)
-        for (size_t i = 0; i < rule->ncheckpoints; i++)
-            if (res->checkpoints[i].state == KB_CP_UNKNOWN && !rule->checkpoints[i].context)
-                cJSON_AddItemToArray(collect, collect_json(r, &rule->checkpoints[i]));
+    for (size_t i = 0; i < vr->ncollect; i++)
+        cJSON_AddItemToArray(collect, collect_json(v, vr->collect[i]));
     cJSON *refs = cJSON_AddArrayToObject(o, "references");
     for (size_t i = 0; i < rule->nreferences; i++) {
         cJSON *ref = cJSON_CreateObject();
@@ -292,14 +282,16 @@ static cJSON *rule_json(const kb_report *r, const kb_rule_result *res)
         add_string_or_null(ref, "url", rule->references[i].url);
         cJSON_AddItemToArray(refs, ref);
     }
+    const char *base = rule->path ? strrchr(rule->path, '/') : NULL;
+    add_string_or_null(o, "file", base ? base + 1 : rule->path);
     return o;
 }
 
 /* ---- coverage (coverage.h) ---- */
 
-static cJSON *coverage_input_json(const kb_report *r, size_t i)
+static cJSON *coverage_input_json(const kb_view_cov_row *row)
 {
-    const kb_input *in = &r->inputs->items[i];
+    const kb_input *in = row->input;
     cJSON *o = cJSON_CreateObject();
     add_string_or_null(o, "path", in->path);
     cJSON_AddStringToObject(o, "kind", in->kind);
@@ -307,24 +299,20 @@ static cJSON *coverage_input_json(const kb_report *r, size_t i)
     for (size_t f = 0; f < in->nfeeds; f++)
         cJSON_AddItemToArray(feeds, cJSON_CreateString(in->feeds[f]));
     cJSON_AddStringToObject(o, "status", kb_input_state_name(in->state));
-    int log = strcmp(in->kind, "evtx") == 0;
-    add_string_or_null(o, "channel", log ? in->channel : NULL);
-    add_time(o, "first_time", log ? in->first_time : KB_TIME_NONE);
-    add_time(o, "last_time", log ? in->last_time : KB_TIME_NONE);
-    if (log && in->records_walked) {
-        cJSON_AddNumberToObject(o, "records", (double)in->records_walked);
-        cJSON_AddNumberToObject(o, "first_record", (double)in->first_record);
-        cJSON_AddNumberToObject(o, "last_record", (double)in->last_record);
+    add_string_or_null(o, "channel", row->channel);
+    add_time(o, "first_time", row->first_time);
+    add_time(o, "last_time", row->last_time);
+    if (row->has_records) {
+        cJSON_AddNumberToObject(o, "records", (double)row->records);
+        cJSON_AddNumberToObject(o, "first_record", (double)row->first_record);
+        cJSON_AddNumberToObject(o, "last_record", (double)row->last_record);
     } else {
         cJSON_AddNullToObject(o, "records");
         cJSON_AddNullToObject(o, "first_record");
         cJSON_AddNullToObject(o, "last_record");
     }
-    int64_t taken = r->coverage->taken[i];
-    if (taken != KB_TIME_NONE) {
-        char buf[40];
-        kb_cov_format_taken(r->coverage, i, buf, sizeof buf);
-        cJSON_AddStringToObject(o, "taken", buf);
+    if (*row->taken) {
+        cJSON_AddStringToObject(o, "taken", row->taken);
         cJSON_AddStringToObject(o, "taken_from", "file_name");
     } else {
         cJSON_AddNullToObject(o, "taken");
@@ -353,16 +341,14 @@ static cJSON *coverage_finding_json(const kb_report *r, const kb_cov_finding *f)
     return o;
 }
 
-static cJSON *coverage_json(const kb_report *r)
+static cJSON *coverage_json(const kb_view *v, const kb_view_coverage *cov)
 {
-    const kb_coverage *cov = r->coverage;
-    if (!cov)
+    if (!cov->known)
         return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
     cJSON *inputs = cJSON_AddArrayToObject(o, "inputs");
-    for (size_t i = 0; i < r->inputs->n; i++)
-        if (r->inputs->items[i].kind)
-            cJSON_AddItemToArray(inputs, coverage_input_json(r, i));
+    for (size_t i = 0; i < cov->nrows; i++)
+        cJSON_AddItemToArray(inputs, coverage_input_json(&cov->rows[i]));
     cJSON *feeds = cJSON_AddArrayToObject(o, "feeds");
     for (size_t i = 0; i < cov->nfeeds; i++) {
         const kb_cov_feed *feed = &cov->feeds[i];
@@ -374,14 +360,15 @@ static cJSON *coverage_json(const kb_report *r)
         cJSON_AddItemToArray(feeds, f);
     }
     cJSON *findings = cJSON_AddArrayToObject(o, "findings");
-    for (size_t i = 0; i < cov->n; i++)
-        cJSON_AddItemToArray(findings, coverage_finding_json(r, &cov->findings[i]));
+    for (size_t i = 0; i < cov->nfindings; i++)
+        cJSON_AddItemToArray(findings, coverage_finding_json(v->report, &cov->findings[i]));
     return o;
 }
 
-static cJSON *report_json(const kb_report *r)
+/* ---- sections ---- */
+
+static void run_json(cJSON *root, const kb_report *r)
 {
-    cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "schema", KB_REPORT_SCHEMA);
     cJSON *tool = cJSON_AddObjectToObject(root, "kbscan");
     cJSON_AddStringToObject(tool, "version", r->version);
@@ -394,31 +381,57 @@ static cJSON *report_json(const kb_report *r)
     cJSON_AddStringToObject(analysis, "lang", r->lang == KB_LANG_JA ? "ja" : "en");
     add_time(analysis, "since", r->since);
     add_time(analysis, "until", r->until);
+}
+
+static void summary_json(cJSON *root, const kb_report *r, const kb_view_computer *c)
+{
     cJSON *summary = cJSON_AddObjectToObject(root, "summary");
-    add_string_or_null(summary, "computer", r->computer);
-    add_string_or_null(summary, "os", r->os);
-    add_string_or_null(summary, "virtualization", r->virtualization);
-    add_time(summary, "first_time", r->first_time);
-    add_time(summary, "last_time", r->last_time);
+    add_string_or_null(summary, "computer", c->name);
+    add_string_or_null(summary, "os", c->os);
+    add_string_or_null(summary, "virtualization", c->virtualization);
+    add_time(summary, "first_time", c->first_time);
+    add_time(summary, "last_time", c->last_time);
     cJSON_AddNumberToObject(summary, "exit_status", r->exit_status);
+}
+
+static void inputs_json(cJSON *root, const kb_view *v)
+{
     cJSON *inputs = cJSON_AddArrayToObject(root, "inputs");
-    for (size_t i = 0; i < r->inputs->n; i++)
-        cJSON_AddItemToArray(inputs, input_json(&r->inputs->items[i]));
-    cJSON_AddItemToObject(root, "coverage", coverage_json(r));
+    for (size_t i = 0; i < v->ninputs; i++)
+        cJSON_AddItemToArray(inputs, input_json(&v->inputs[i]));
+}
+
+static void rules_json(cJSON *root, const kb_view *v, const kb_view_computer *c)
+{
     cJSON *rules = cJSON_AddArrayToObject(root, "rules");
-    for (size_t i = 0; i < r->results->n; i++) {
-        cJSON *rule = rule_json(r, &r->results->rules[i]);
-        const char *file = r->results->rules[i].rule->path;
-        const char *base = file ? strrchr(file, '/') : NULL;
-        add_string_or_null(rule, "file", base ? base + 1 : file);
-        cJSON_AddItemToArray(rules, rule);
+    for (size_t i = 0; i < c->nrules; i++)
+        cJSON_AddItemToArray(rules, rule_json(v, &c->rules[i]));
+}
+
+static cJSON *report_json(const kb_view *v)
+{
+    const kb_report *r = v->report;
+    cJSON *root = cJSON_CreateObject();
+    for (size_t i = 0; i < v->nsections; i++) {
+        const kb_view_section *s = &v->sections[i];
+        const kb_view_computer *c = s->computer < v->ncomputers ? &v->computers[s->computer] : NULL;
+        switch (s->kind) {
+        case KB_SECTION_RUN: run_json(root, r); break;
+        case KB_SECTION_SUMMARY: summary_json(root, r, c); break;
+        case KB_SECTION_INPUTS: inputs_json(root, v); break;
+        case KB_SECTION_COVERAGE: cJSON_AddItemToObject(root, "coverage", coverage_json(v, &c->coverage)); break;
+        case KB_SECTION_RULES: rules_json(root, v, c); break;
+        case KB_SECTION_VERDICTS: break; /* each rule object holds its verdict */
+        }
     }
     return root;
 }
 
 int kb_report_write_json(FILE *out, const kb_report *r)
 {
-    cJSON *root = report_json(r);
+    kb_view v;
+    cJSON *root = kb_view_build(r, KB_VIEW_JSON, &v) == KB_OK ? report_json(&v) : NULL;
+    kb_view_free(&v);
     char *text = root ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
     if (!text)

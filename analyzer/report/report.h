@@ -26,7 +26,7 @@ typedef struct kb_report {
     int64_t started;             /* wall clock, microseconds since 1970 */
     int64_t duration_us;
     int exit_status;
-    /* Bundle summary, derived from inputs and facts (summary.c). */
+    /* Bundle summary, from the derived host fact and the inputs (summary.c). */
     const char *computer;
     const char *os;
     const char *virtualization;
@@ -34,8 +34,9 @@ typedef struct kb_report {
     const kb_coverage *coverage; /* what the bundle covers and lacks (coverage.h) */
 } kb_report;
 
-/* Fills the bundle summary fields of r from the inputs and facts. */
-void kb_report_summarise(kb_report *r, const kb_factlist *facts, kb_strlist *storage);
+/* Fills the bundle summary fields of r from the inputs and the derived
+ * facts (combiners.h); the strings stay the facts'. */
+void kb_report_summarise(kb_report *r, const kb_factlist *facts);
 
 /* Writers; 0 on success, -1 on a write error. */
 int kb_report_write_json(FILE *out, const kb_report *r);

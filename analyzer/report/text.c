@@ -1,8 +1,9 @@
-/* text.c: the terminal report: verdicts first, then each
- * checkpoint with its evidence, the remedies, and the inputs. Colour only
- * when asked (the CLI asks on a TTY without NO_COLOR). */
-#include "report/errcodes.h"
-#include "report/report.h"
+/* text.c: the terminal report: it formats the report view (view.h), one
+ * section after another: the run, the bundle summary, the coverage, each
+ * rule with its checkpoints, evidence, near miss, remedies and what to
+ * collect, and the inputs. Colour only when asked (the CLI asks on a TTY
+ * without NO_COLOR). */
+#include "report/view.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,6 @@ typedef struct out {
     int color;
     kb_lang lang;
 } out;
-
-#define KB_NEAR_SHOWN 5  /* closest facts shown per checkpoint of a near miss */
 
 enum { C_RESET, C_BOLD, C_RED, C_GREEN, C_YELLOW, C_DIM, C_CYAN };
 static const char *const codes[] = {"\033[0m", "\033[1m", "\033[1;31m", "\033[32m",
@@ -63,15 +62,8 @@ static int verdict_color(kb_verdict v)
     return v == KB_VERDICT_MATCHED ? C_RED : v == KB_VERDICT_CANNOT_TELL ? C_YELLOW : C_GREEN;
 }
 
-static kb_msg verdict_msg(kb_verdict v)
+static void print_run(const out *o, const kb_report *r)
 {
-    return v == KB_VERDICT_MATCHED ? KB_MSG_MATCHED
-         : v == KB_VERDICT_NOT_MATCHED ? KB_MSG_NOT_MATCHED : KB_MSG_CANNOT_TELL;
-}
-
-static void print_header(const out *o, const kb_report *r)
-{
-    char first[40], last[40];
     paint(o, C_BOLD, "kbscan");
     fprintf(o->fp, " %s:", r->version);
     for (size_t i = 0; i < r->npaths; i++) {
@@ -79,31 +71,35 @@ static void print_header(const out *o, const kb_report *r)
         put(o, r->paths[i]);
     }
     fputc('\n', o->fp);
+}
+
+static void print_summary(const out *o, const kb_view_computer *c)
+{
+    char first[40], last[40];
     fprintf(o->fp, "%s: ", kb_msg_text(o->lang, KB_MSG_COMPUTER));
-    put(o, r->computer ? r->computer : "-");
-    if (r->os) {
+    put(o, c->name ? c->name : "-");
+    if (c->os) {
         fprintf(o->fp, "   %s: ", kb_msg_text(o->lang, KB_MSG_OS));
-        put(o, r->os);
+        put(o, c->os);
     }
-    if (r->virtualization && strcmp(r->virtualization, "none") != 0) {
+    if (c->virtualization) {
         fputs(" [", o->fp);
-        put(o, r->virtualization);
+        put(o, c->virtualization);
         fputc(']', o->fp);
     }
-    if (r->first_time != KB_TIME_NONE) {
-        kb_time_format(r->first_time, first, sizeof first);
-        kb_time_format(r->last_time, last, sizeof last);
+    if (c->first_time != KB_TIME_NONE) {
+        kb_time_format(c->first_time, first, sizeof first);
+        kb_time_format(c->last_time, last, sizeof last);
         fprintf(o->fp, "   %s: %s .. %s (UTC)", kb_msg_text(o->lang, KB_MSG_EVENTS), first, last);
     }
     fputs("\n\n", o->fp);
 }
 
-static void print_evidence(const out *o, const kb_report *r, const kb_cp_result *res)
+static void print_evidence(const out *o, const kb_view_rows *rows)
 {
-    const kb_checkpoint *cp = res->cp;
-    for (size_t i = 0; i < res->nevidence; i++) {
-        const kb_evidence *ev = &res->evidence[i];
-        const kb_fact *f = ev->fact;
+    for (size_t i = 0; i < rows->n; i++) {
+        const kb_view_evidence *row = &rows->items[i];
+        const kb_fact *f = row->fact;
         fprintf(o->fp, "        ");
         char where[64] = "";
         if (f->line && f->line_end > f->line)
@@ -111,9 +107,9 @@ static void print_evidence(const out *o, const kb_report *r, const kb_cp_result 
         else if (f->line)
             snprintf(where, sizeof where, ":%u", f->line);
         char label[512];
-        snprintf(label, sizeof label, "%s%s", r->inputs->items[f->input].path, where);
+        snprintf(label, sizeof label, "%s%s", row->path, where);
         paint(o, C_CYAN, label);
-        if (f->record)
+        if (row->event)
             fprintf(o->fp, " record %llu", (unsigned long long)f->record);
         if (f->time != KB_TIME_NONE) {
             char t[40];
@@ -122,63 +118,51 @@ static void print_evidence(const out *o, const kb_report *r, const kb_cp_result 
         }
         if (f->recovered)
             fprintf(o->fp, " (%s)", kb_msg_text(o->lang, KB_MSG_RECOVERED));
-        for (size_t s = 0; s < cp->nshow; s++) {
-            const char *v = kb_evidence_get(ev, cp->show[s]);
-            if (v && *v && !strchr(v, '\n')) {
-                fprintf(o->fp, " %s=", cp->show[s]);
-                put(o, v);
-                char *explained = kb_code_annotation(v);
-                if (explained) {
-                    fputc(' ', o->fp);
-                    put(o, explained);
-                }
-                free(explained);
+        for (size_t s = 0; s < row->nvalues; s++) {
+            const kb_view_value *val = &row->values[s];
+            fprintf(o->fp, " %s=", val->name);
+            put(o, val->value);
+            if (val->annotation) {
+                fputc(' ', o->fp);
+                put(o, val->annotation);
             }
         }
         fputc('\n', o->fp);
-        if (f->text && !f->record) {
+        if (f->text && !row->event) {
             fprintf(o->fp, "          | ");
             indented_with(o, f->text, "          | ");
             fprintf(o->fp, "\n");
         }
     }
-    if (res->count > res->nevidence)
-        fprintf(o->fp, "        (+%zu %s)\n", res->count - res->nevidence,
-                kb_msg_text(o->lang, KB_MSG_MORE_EVIDENCE));
+    if (rows->more)
+        fprintf(o->fp, "        (+%zu %s)\n", rows->more, kb_msg_text(o->lang, KB_MSG_MORE_EVIDENCE));
 }
 
-static void print_checkpoint(const out *o, const kb_report *r, const kb_cp_result *res)
+static void print_checkpoint(const out *o, const kb_view_checkpoint *vc)
 {
-    const kb_checkpoint *cp = res->cp;
+    const kb_checkpoint *cp = vc->cp;
     static const int colors[] = {C_RED, C_GREEN, C_YELLOW};
-    static const kb_msg names[] = {KB_MSG_MET, KB_MSG_NOT_MET, KB_MSG_UNKNOWN};
     char tag[64];
-    snprintf(tag, sizeof tag, "[%s]", cp->context ? kb_msg_text(o->lang, KB_MSG_CONTEXT)
-                                                  : kb_msg_text(o->lang, names[res->state]));
+    snprintf(tag, sizeof tag, "[%s]", kb_msg_text(o->lang, vc->state));
     fprintf(o->fp, "    ");
-    paint(o, cp->context ? C_DIM : colors[res->state], tag);
+    paint(o, cp->context ? C_DIM : colors[vc->result->state], tag);
     fprintf(o->fp, " %s\n", kb_i18n_get(&cp->title, o->lang));
-    if (res->summary && *res->summary) {
+    if (vc->summary) {
         fprintf(o->fp, "        ");
-        indented(o, res->summary, 8);
+        indented(o, vc->summary, 8);
         fputc('\n', o->fp);
     }
-    if (res->state == KB_CP_UNKNOWN && res->why != KB_WHY_INPUT_SAYS)
-        fprintf(o->fp, "        %s\n", kb_msg_text(o->lang, res->why == KB_WHY_MISSING
-                                                            ? KB_MSG_MISSING : KB_MSG_DAMAGED));
-    if (res->state == KB_CP_UNKNOWN && res->why == KB_WHY_DAMAGED)
-        for (size_t i = 0; i < res->ninputs; i++) {
-            const kb_input *in = &r->inputs->items[res->inputs[i]];
-            if (in->state == KB_INPUT_DAMAGED || in->state == KB_INPUT_ERROR) {
-                fprintf(o->fp, "          - ");
-                put(o, in->path);
-                fputc('\n', o->fp);
-            }
-        }
-    if (res->state == KB_CP_UNKNOWN && cp->collect.command && !cp->context)
+    if (vc->why)
+        fprintf(o->fp, "        %s\n", kb_msg_text(o->lang, vc->why_msg));
+    for (size_t i = 0; i < vc->ndamaged; i++) {
+        fprintf(o->fp, "          - ");
+        put(o, vc->damaged[i]->path);
+        fputc('\n', o->fp);
+    }
+    if (vc->ask)
         fprintf(o->fp, "        %s: %s  (%s: %s)\n", kb_msg_text(o->lang, KB_MSG_COLLECT),
                 cp->collect.file, kb_msg_text(o->lang, KB_MSG_RUN), cp->collect.command);
-    print_evidence(o, r, res);
+    print_evidence(o, &vc->rows);
 }
 
 static void print_remedies(const out *o, const kb_rule_result *res)
@@ -221,15 +205,13 @@ static void print_remedies(const out *o, const kb_rule_result *res)
     }
 }
 
-static void print_collect(const out *o, const kb_rule_result *res)
+static void print_collect(const out *o, const kb_view_rule *vr)
 {
-    if (res->verdict != KB_VERDICT_CANNOT_TELL)
+    if (!vr->collect_shown)
         return;
     fprintf(o->fp, "    %s:\n", kb_msg_text(o->lang, KB_MSG_NEXT_STEPS));
-    for (size_t i = 0; i < res->rule->ncheckpoints; i++) {
-        const kb_checkpoint *cp = &res->rule->checkpoints[i];
-        if (res->checkpoints[i].state != KB_CP_UNKNOWN || cp->context)
-            continue;
+    for (size_t i = 0; i < vr->ncollect; i++) {
+        const kb_checkpoint *cp = vr->collect[i];
         fprintf(o->fp, "      - %s", cp->collect.file ? cp->collect.file : cp->feed);
         if (cp->collect.command)
             fprintf(o->fp, ": %s", cp->collect.command);
@@ -237,68 +219,80 @@ static void print_collect(const out *o, const kb_rule_result *res)
     }
 }
 
-/* The deciding checkpoint ids in one state, comma-separated. */
-static void print_ids(const out *o, const kb_rule_result *res, kb_cp_state state)
+/* Checkpoint ids, comma-separated. */
+static void print_ids(const out *o, const kb_view_ids *ids)
 {
-    const char *sep = "";
-    for (size_t i = 0; i < res->rule->ncheckpoints; i++) {
-        if (res->rule->checkpoints[i].context || res->checkpoints[i].state != state)
-            continue;
-        fprintf(o->fp, "%s%s", sep, res->rule->checkpoints[i].id);
-        sep = ", ";
-    }
+    for (size_t i = 0; i < ids->n; i++)
+        fprintf(o->fp, "%s%s", i ? ", " : "", ids->ids[i]);
 }
 
 /* A near miss: which deciding checkpoints are met, which are not, and the
  * closest facts of each that is not. */
-static void print_near_miss(const out *o, const kb_report *r, const kb_rule_result *res)
+static void print_near_miss(const out *o, const kb_view_rule *vr)
 {
-    if (!res->near_miss)
+    if (!vr->near_miss)
         return;
     fprintf(o->fp, "    ");
     paint(o, C_YELLOW, kb_msg_text(o->lang, KB_MSG_NEAR_MISS));
     fprintf(o->fp, ": %s: ", kb_msg_text(o->lang, KB_MSG_MET));
-    print_ids(o, res, KB_CP_MET);
+    print_ids(o, &vr->near_ids[KB_CP_MET]);
     fprintf(o->fp, "; %s: ", kb_msg_text(o->lang, KB_MSG_NOT_MET));
-    print_ids(o, res, KB_CP_NOT_MET);
+    print_ids(o, &vr->near_ids[KB_CP_NOT_MET]);
     fputc('\n', o->fp);
-    for (size_t i = 0; i < res->rule->ncheckpoints; i++) {
-        const kb_cp_result *cp = &res->checkpoints[i];
-        if (!cp->near)
+    for (size_t i = 0; i < vr->ncheckpoints; i++) {
+        const kb_view_checkpoint *vc = &vr->checkpoints[i];
+        if (!vc->near)
             continue;
-        fprintf(o->fp, "      %s: ", cp->cp->id);
-        if (cp->near->summary && *cp->near->summary)
-            indented(o, cp->near->summary, 8);
+        fprintf(o->fp, "      %s: ", vc->cp->id);
+        if (vc->near_say)
+            indented(o, vc->near_say, 8);
         else
-            fprintf(o->fp, "%zu %s", cp->near->count, kb_msg_text(o->lang, KB_MSG_NEAR_DEFAULT));
+            fprintf(o->fp, "%zu %s", vc->near->count, kb_msg_text(o->lang, KB_MSG_NEAR_DEFAULT));
         fputc('\n', o->fp);
-        kb_cp_result shown = *cp->near; /* a few; the JSON report has them all */
-        if (shown.nevidence > KB_NEAR_SHOWN)
-            shown.nevidence = KB_NEAR_SHOWN;
-        print_evidence(o, r, &shown);
+        print_evidence(o, &vc->near_rows);
     }
 }
 
-static void print_rule(const out *o, const kb_report *r, const kb_rule_result *res)
+static void print_rule(const out *o, const kb_view_rule *vr)
 {
+    const kb_rule_result *res = vr->result;
     char tag[64];
-    snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, verdict_msg(res->verdict)));
+    snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, vr->verdict));
     paint(o, verdict_color(res->verdict), tag);
     fprintf(o->fp, " %s\n", res->rule->id);
     fprintf(o->fp, "    %s\n", kb_i18n_get(&res->rule->title, o->lang));
-    for (size_t i = 0; i < res->rule->ncheckpoints; i++)
-        print_checkpoint(o, r, &res->checkpoints[i]);
-    print_near_miss(o, r, res);
+    for (size_t i = 0; i < vr->ncheckpoints; i++)
+        print_checkpoint(o, &vr->checkpoints[i]);
+    print_near_miss(o, vr);
     print_remedies(o, res);
-    print_collect(o, res);
+    print_collect(o, vr);
     fputc('\n', o->fp);
 }
 
-static void print_inputs(const out *o, const kb_report *r)
+/* One line per rule: its verdict and id. */
+static void print_verdicts(const out *o, const kb_view_computer *c)
+{
+    for (size_t i = 0; i < c->nrules; i++) {
+        char tag[64];
+        snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, c->rules[i].verdict));
+        paint(o, verdict_color(c->rules[i].result->verdict), tag);
+        fprintf(o->fp, " %s\n", c->rules[i].result->rule->id);
+    }
+    fputc('\n', o->fp);
+}
+
+static void print_rules(const out *o, const kb_view_computer *c)
+{
+    for (size_t i = 0; i < c->nrules; i++)
+        print_rule(o, &c->rules[i]);
+}
+
+static void print_inputs(const out *o, const kb_view *v)
 {
     fprintf(o->fp, "%s:\n", kb_msg_text(o->lang, KB_MSG_INPUTS));
-    for (size_t i = 0; i < r->inputs->n; i++) {
-        const kb_input *in = &r->inputs->items[i];
+    for (size_t i = 0; i < v->ninputs; i++) {
+        const kb_view_input *row = &v->inputs[i];
+        const kb_input *in = row->input;
         const char *state = kb_input_state_name(in->state);
         int color = in->state == KB_INPUT_OK ? C_GREEN
                   : in->state == KB_INPUT_UNRECOGNISED || in->state == KB_INPUT_SKIPPED ? C_DIM
@@ -312,7 +306,7 @@ static void print_inputs(const out *o, const kb_report *r)
         if (in->encoding)
             fprintf(o->fp, " [%s%s%s]", in->encoding, in->locale ? ", " : "",
                     in->locale ? in->locale : "");
-        if (in->kind && strcmp(in->kind, "evtx") == 0)
+        if (row->counts_records)
             fprintf(o->fp, " [%s, %llu records, %llu used]", in->channel ? in->channel : "?",
                     (unsigned long long)in->records, (unsigned long long)in->records_read);
         fputc('\n', o->fp);
@@ -321,7 +315,7 @@ static void print_inputs(const out *o, const kb_report *r)
             put(o, in->message);
             fputc('\n', o->fp);
         }
-        for (size_t n = 0; n < in->nnotes && n < 10; n++) {
+        for (size_t n = 0; n < row->nnotes; n++) {
             fputs("                    ", o->fp);
             if (in->notes[n].where) {
                 put(o, in->notes[n].where);
@@ -330,82 +324,71 @@ static void print_inputs(const out *o, const kb_report *r)
             put(o, in->notes[n].message);
             fputc('\n', o->fp);
         }
-        size_t hidden = (in->nnotes > 10 ? in->nnotes - 10 : 0) + in->notes_dropped;
-        if (hidden)
-            fprintf(o->fp, "                    (+%zu %s)\n", hidden,
+        if (row->hidden)
+            fprintf(o->fp, "                    (+%zu %s)\n", row->hidden,
                     kb_msg_text(o->lang, KB_MSG_MORE_EVIDENCE));
     }
 }
 
-/* ---- coverage (coverage.h): before the verdicts ---- */
+/* ---- coverage ---- */
 
-static void print_coverage_input(const out *o, const kb_report *r, size_t i)
+static void print_coverage_row(const out *o, const kb_view_cov_row *row)
 {
-    const kb_input *in = &r->inputs->items[i];
     fputs("    ", o->fp);
-    put(o, in->path);
-    if (strcmp(in->kind, "evtx") == 0) {
+    put(o, row->input->path);
+    if (row->log) {
         char first[40], last[40];
-        kb_time_format(in->first_time, first, sizeof first);
-        kb_time_format(in->last_time, last, sizeof last);
-        fprintf(o->fp, "  %s", in->channel ? in->channel : "?");
-        if (in->first_time != KB_TIME_NONE)
+        kb_time_format(row->first_time, first, sizeof first);
+        kb_time_format(row->last_time, last, sizeof last);
+        fprintf(o->fp, "  %s", row->channel ? row->channel : "?");
+        if (row->first_time != KB_TIME_NONE)
             fprintf(o->fp, "  %s .. %s", first, last);
-        if (in->records_walked)
-            fprintf(o->fp, "  %llu %s (%llu..%llu)", (unsigned long long)in->records_walked,
-                    kb_msg_text(o->lang, KB_MSG_RECORDS), (unsigned long long)in->first_record,
-                    (unsigned long long)in->last_record);
+        if (row->has_records)
+            fprintf(o->fp, "  %llu %s (%llu..%llu)", (unsigned long long)row->records,
+                    kb_msg_text(o->lang, KB_MSG_RECORDS), (unsigned long long)row->first_record,
+                    (unsigned long long)row->last_record);
     } else {
-        fprintf(o->fp, "  %s  ", in->kind);
-        if (r->coverage->taken[i] != KB_TIME_NONE) {
-            char taken[40];
-            kb_cov_format_taken(r->coverage, i, taken, sizeof taken);
-            fprintf(o->fp, "%s %s", kb_msg_text(o->lang, KB_MSG_TAKEN), taken);
-        } else {
+        fprintf(o->fp, "  %s  ", row->input->kind);
+        if (*row->taken)
+            fprintf(o->fp, "%s %s", kb_msg_text(o->lang, KB_MSG_TAKEN), row->taken);
+        else
             fputs(kb_msg_text(o->lang, KB_MSG_TAKEN_UNKNOWN), o->fp);
-        }
     }
     fputc('\n', o->fp);
 }
 
-static void print_coverage(const out *o, const kb_report *r)
+static void print_coverage_group(const out *o, kb_msg title, const kb_view_cov_row *const *rows, size_t n)
 {
-    const kb_coverage *cov = r->coverage;
-    if (!cov)
+    if (!n)
         return;
+    fprintf(o->fp, "  %s:\n", kb_msg_text(o->lang, title));
+    for (size_t i = 0; i < n; i++)
+        print_coverage_row(o, rows[i]);
+}
+
+static void print_coverage(const out *o, const kb_view_coverage *cov)
+{
     paint(o, C_BOLD, kb_msg_text(o->lang, KB_MSG_COVERAGE));
     fputs(":\n", o->fp);
-    for (int logs = 1; logs >= 0; logs--) {
-        int header = 0;
-        for (size_t i = 0; i < r->inputs->n; i++) {
-            const kb_input *in = &r->inputs->items[i];
-            if (!in->kind || (strcmp(in->kind, "evtx") == 0) != logs)
-                continue;
-            if (!header++)
-                fprintf(o->fp, "  %s:\n", kb_msg_text(o->lang, logs ? KB_MSG_LOGS : KB_MSG_OUTPUTS));
-            print_coverage_input(o, r, i);
-        }
-    }
-    int absent = 0;
-    for (size_t i = 0; i < cov->nfeeds; i++) {
-        const kb_cov_feed *feed = &cov->feeds[i];
-        if (feed->present)
-            continue;
-        if (!absent++)
-            fprintf(o->fp, "  %s:\n", kb_msg_text(o->lang, KB_MSG_NOT_IN_BUNDLE));
+    print_coverage_group(o, KB_MSG_LOGS, cov->logs, cov->nlogs);
+    print_coverage_group(o, KB_MSG_OUTPUTS, cov->outputs, cov->noutputs);
+    if (cov->nabsent)
+        fprintf(o->fp, "  %s:\n", kb_msg_text(o->lang, KB_MSG_NOT_IN_BUNDLE));
+    for (size_t i = 0; i < cov->nabsent; i++) {
+        const kb_cov_feed *feed = cov->absent[i];
         fprintf(o->fp, "    %s", feed->feed);
         if (feed->collect)
             fprintf(o->fp, " (%s)", feed->collect->collect.command);
         fputc('\n', o->fp);
     }
-    for (size_t i = 0; i < cov->n; i++) {
+    for (size_t i = 0; i < cov->nfindings; i++) {
         fputs("  ", o->fp);
         paint(o, C_YELLOW, "!");
         fputc(' ', o->fp);
         indented(o, cov->findings[i].say, 4);
         fputc('\n', o->fp);
     }
-    if (!cov->n)
+    if (!cov->nfindings)
         fprintf(o->fp, "  %s\n", kb_msg_text(o->lang, KB_MSG_COVERAGE_OK));
     fputc('\n', o->fp);
 }
@@ -413,10 +396,23 @@ static void print_coverage(const out *o, const kb_report *r)
 int kb_report_write_text(FILE *fp, const kb_report *r, int color)
 {
     out o = {fp, color, r->lang};
-    print_header(&o, r);
-    print_coverage(&o, r);
-    for (size_t i = 0; i < r->results->n; i++)
-        print_rule(&o, r, &r->results->rules[i]);
-    print_inputs(&o, r);
+    kb_view v;
+    if (kb_view_build(r, KB_VIEW_TEXT, &v) != KB_OK) {
+        kb_view_free(&v);
+        return -1;
+    }
+    for (size_t i = 0; i < v.nsections; i++) {
+        const kb_view_section *s = &v.sections[i];
+        const kb_view_computer *c = s->computer < v.ncomputers ? &v.computers[s->computer] : NULL;
+        switch (s->kind) {
+        case KB_SECTION_RUN: print_run(&o, r); break;
+        case KB_SECTION_SUMMARY: print_summary(&o, c); break;
+        case KB_SECTION_COVERAGE: print_coverage(&o, &c->coverage); break;
+        case KB_SECTION_RULES: print_rules(&o, c); break;
+        case KB_SECTION_INPUTS: print_inputs(&o, &v); break;
+        case KB_SECTION_VERDICTS: print_verdicts(&o, c); break;
+        }
+    }
+    kb_view_free(&v);
     return ferror(fp) ? -1 : 0;
 }

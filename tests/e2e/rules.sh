@@ -104,7 +104,7 @@ tap_check "a bad pattern: its JSON path, the PCRE2 message and the offset" \
 tap_check "an unknown key, with the key it resembles" \
   grep -qxF "$x: checkpoints[0]: unknown key \"shwo\" (did you mean \"show\"?)" "$tmp/out"
 tap_check "an input no parser produces, with the inputs there are" \
-  grep -qxF "$x: checkpoints[1].input: no parser produces the input \"vssadmin_writer\" (did you mean \"vssadmin_writers\"?) (inputs: vssadmin_writers, tasklist_svc, systeminfo, sc_query, vssadmin_shadows, vssadmin_shadowstorage, vssadmin_volumes, registry, wbadmin_versions, wsb_logs, sc_sdshow, fsutil_dirty, eventlog:<Channel>)" "$tmp/out"
+  grep -qxF "$x: checkpoints[1].input: no parser produces the input \"vssadmin_writer\" (did you mean \"vssadmin_writers\"?) (inputs: vssadmin_writers, tasklist_svc, systeminfo, sc_query, vssadmin_shadows, vssadmin_shadowstorage, vssadmin_volumes, registry, wbadmin_versions, wsb_logs, sc_sdshow, fsutil_dirty, eventlog:<Channel>, derived)" "$tmp/out"
 tap_check "a field events never carry, in a condition" \
   grep -qF "$x: checkpoints[2].where: \"provder\": no field \"provder\" in facts \"event\" (did you mean \"provider\"?)" "$tmp/out"
 tap_check "a placeholder naming no field" \

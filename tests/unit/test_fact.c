@@ -64,6 +64,16 @@ static void test_time_parse(void **state)
     assert_int_not_equal(kb_time_parse("2018-13-01", &t), 0);
     assert_int_not_equal(kb_time_parse("2018-10-01T25:00:00Z", &t), 0);
     assert_int_not_equal(kb_time_parse("2018-10-01T12:00:19Zjunk", &t), 0);
+    /* What kb_time_format writes reads back, from FILETIME 0 to its end. */
+    static const uint64_t filetimes[] = {0, 116444736000000000ULL, 131828688191230000ULL, UINT64_MAX};
+    for (size_t i = 0; i < sizeof filetimes / sizeof *filetimes; i++) {
+        char buf[48];
+        int64_t want = kb_time_from_filetime(filetimes[i]);
+        kb_time_format(want, buf, sizeof buf);
+        assert_int_equal(kb_time_parse(buf, &t), 0);
+        assert_true(t == want);
+    }
+    assert_int_not_equal(kb_time_parse("201810-01", &t), 0);
 }
 
 static void test_time_format(void **state)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "combiners/combiners.h"
 #include "report/escape.h"
 #include "report/report.h"
 
@@ -71,10 +72,10 @@ typedef struct world {
     kb_factlist facts;
     kb_results results;
     kb_report report;
-    kb_strlist storage;
 } world;
 
-static void build(world *w, kb_lang lang)
+/* The bundle; with kinds, the Application log's layout too (for coverage). */
+static void build_with(world *w, kb_lang lang, int kinds)
 {
     memset(w, 0, sizeof *w);
     w->rules.rules = calloc(1, sizeof(kb_rule));
@@ -91,6 +92,16 @@ static void build(world *w, kb_lang lang)
     }
     w->inputs.items[1].first_time = 1538000000000000LL;
     w->inputs.items[1].last_time = 1538395219123000LL;
+    if (kinds) {
+        kb_input_set_kind(&w->inputs.items[0], "vssadmin_writers");
+        kb_input_set_kind(&w->inputs.items[1], "evtx");
+        kb_input_set_kind(&w->inputs.items[2], "tasklist_svc");
+        kb_input *app = &w->inputs.items[1];
+        app->channel = kb_strdup("Application");
+        app->first_record = 48213;
+        app->last_record = 48242;
+        app->records_walked = 30;
+    }
     kb_fact *f = kb_fact_new("vssadmin.listing", 0);
     kb_fact_set(f, "status", "ok");
     kb_fact_set(f, "writers", "0");
@@ -119,6 +130,7 @@ static void build(world *w, kb_lang lang)
     f->text = kb_strdup("svchost.exe                    816 EventSystem, FontCache, netprofm, nsi" HOSTILE);
     kb_factlist_add(&w->facts, f);
     kb_eval_opts opts = {lang, 20};
+    assert_int_equal(kb_combine(&w->inputs, &w->facts), KB_OK);
     assert_int_equal(kb_evaluate(&w->rules, &w->facts, &w->inputs, &opts, &w->results), KB_OK);
     static const char *const paths[] = {"bundle" HOSTILE};
     kb_report r = {"9.9.9", paths, 1, "rules", &w->rules, &w->inputs, &w->results, lang,
@@ -126,12 +138,16 @@ static void build(world *w, kb_lang lang)
                    kb_results_exit_status(&w->results), NULL, NULL, NULL, KB_TIME_NONE, KB_TIME_NONE,
                    NULL};
     w->report = r;
-    kb_report_summarise(&w->report, &w->facts, &w->storage);
+    kb_report_summarise(&w->report, &w->facts);
+}
+
+static void build(world *w, kb_lang lang)
+{
+    build_with(w, lang, 0);
 }
 
 static void destroy(world *w)
 {
-    kb_strlist_free(&w->storage);
     kb_results_free(&w->results);
     kb_factlist_free(&w->facts);
     kb_inputs_free(&w->inputs);
@@ -389,15 +405,7 @@ static void test_coverage_reports(void **state)
 {
     (void)state;
     world w;
-    build(&w, KB_LANG_EN);
-    kb_input_set_kind(&w.inputs.items[0], "vssadmin_writers");
-    kb_input_set_kind(&w.inputs.items[1], "evtx");
-    kb_input_set_kind(&w.inputs.items[2], "tasklist_svc");
-    kb_input *app = &w.inputs.items[1];
-    app->channel = kb_strdup("Application");
-    app->first_record = 48213;
-    app->last_record = 48242;
-    app->records_walked = 30;
+    build_with(&w, KB_LANG_EN, 1);
     kb_coverage cov;
     assert_int_equal(kb_coverage_compute(&w.inputs, &w.facts, &w.rules, &w.results, KB_LANG_EN, &cov), KB_OK);
     w.report.coverage = &cov;

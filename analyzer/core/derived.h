@@ -1,0 +1,17 @@
+/* derived.h: the names of the derived facts, shared by the combiners that
+ * make them (analyzer/combiners/) and the coverage and reports that read
+ * them. Their fields: docs/facts.md, "Derived facts".
+ *
+ * Derived facts come from the "derived" feed, which every input kbscan
+ * recognised feeds: a checkpoint over derived facts is never "missing", and
+ * like any checkpoint it cannot tell when some input it rests on is damaged. */
+#ifndef KB_DERIVED_H
+#define KB_DERIVED_H
+
+#define KB_FEED_DERIVED "derived"
+
+#define KB_FACT_HOST "host"                 /* the computer: name, OS, virtualisation */
+#define KB_FACT_LOG_COVERAGE "log.coverage" /* one per event log: its ranges, wrap, gaps */
+#define KB_FACT_LOG_CLEARED "log.cleared"   /* one per log-clearing event, read right */
+
+#endif

@@ -1,0 +1,400 @@
+/* view.c: the report view builder (see view.h): every choice of what a
+ * report shows is made here, once, for the format asked for. */
+#include "report/view.h"
+#include "report/errcodes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NEAR_SHOWN_TEXT 5    /* closest facts a text report lists per checkpoint */
+#define NOTES_SHOWN_TEXT 10  /* notes per input in the text report */
+#define NOTES_SHOWN_HTML 20
+
+typedef struct builder {
+    kb_view *view;
+    const kb_report *r;
+    kb_view_format format;
+    int failed;
+} builder;
+
+/* n zeroed items of size each, or NULL (and the build fails). */
+static void *alloc(builder *b, size_t n, size_t size)
+{
+    void *p = calloc(n + 1, size);
+    if (!p)
+        b->failed = 1;
+    return p;
+}
+
+/* ---- sections ---------------------------------------------------------------- */
+
+static void add_section(builder *b, kb_view_section_kind kind, size_t computer)
+{
+    kb_view *v = b->view;
+    v->sections[v->nsections++] = (kb_view_section){.kind = kind, .computer = computer};
+}
+
+/* The order of a report, per format. Text and HTML read top to bottom:
+ * what the bundle covers, then the verdicts, then the inputs; JSON follows
+ * its schema (docs/report-format.md). */
+static void choose_sections(builder *b)
+{
+    kb_view *v = b->view;
+    v->sections = alloc(b, 8 + 4 * v->ncomputers, sizeof *v->sections);
+    if (!v->sections)
+        return;
+    switch (b->format) {
+    case KB_VIEW_TEXT:
+        add_section(b, KB_SECTION_RUN, KB_VIEW_EVERY);
+        for (size_t c = 0; c < v->ncomputers; c++) {
+            add_section(b, KB_SECTION_SUMMARY, c);
+            if (v->computers[c].coverage.known)
+                add_section(b, KB_SECTION_COVERAGE, c);
+            add_section(b, KB_SECTION_RULES, c);
+        }
+        add_section(b, KB_SECTION_INPUTS, KB_VIEW_EVERY);
+        break;
+    case KB_VIEW_HTML:
+        for (size_t c = 0; c < v->ncomputers; c++) {
+            add_section(b, KB_SECTION_SUMMARY, c);
+            if (v->computers[c].coverage.known)
+                add_section(b, KB_SECTION_COVERAGE, c);
+            add_section(b, KB_SECTION_VERDICTS, c);
+            add_section(b, KB_SECTION_RULES, c);
+        }
+        add_section(b, KB_SECTION_INPUTS, KB_VIEW_EVERY);
+        add_section(b, KB_SECTION_RUN, KB_VIEW_EVERY);
+        break;
+    case KB_VIEW_JSON:
+        add_section(b, KB_SECTION_RUN, KB_VIEW_EVERY);
+        for (size_t c = 0; c < v->ncomputers; c++)
+            add_section(b, KB_SECTION_SUMMARY, c);
+        add_section(b, KB_SECTION_INPUTS, KB_VIEW_EVERY);
+        for (size_t c = 0; c < v->ncomputers; c++) {
+            add_section(b, KB_SECTION_COVERAGE, c); /* null when not computed */
+            add_section(b, KB_SECTION_RULES, c);
+        }
+        break;
+    }
+}
+
+/* ---- evidence ------------------------------------------------------------------ */
+
+static void add_value(builder *b, kb_view_evidence *row, const char *name, const char *value)
+{
+    kb_view_value *val = &row->values[row->nvalues++];
+    val->name = name;
+    val->value = value;
+    /* JSON lists each code apart, with its name and meaning. */
+    if (b->format != KB_VIEW_JSON && value)
+        val->annotation = kb_code_annotation(value);
+}
+
+/* The values of a piece of evidence: the checkpoint's `show` fields (a
+ * text line holds those that fit on one line; an HTML table has a cell for
+ * each); JSON, with no `show`, gives every field and extracted value. */
+static void evidence_values(builder *b, const kb_checkpoint *cp, kb_view_evidence *row)
+{
+    const kb_evidence *ev = row->evidence;
+    int all = b->format == KB_VIEW_JSON && !cp->nshow;
+    row->values = alloc(b, all ? ev->fact->nfields + ev->nextra : cp->nshow, sizeof *row->values);
+    if (!row->values)
+        return;
+    if (all) {
+        for (size_t i = 0; i < ev->fact->nfields; i++)
+            add_value(b, row, ev->fact->fields[i].name, ev->fact->fields[i].value);
+        for (size_t i = 0; i < ev->nextra; i++)
+            add_value(b, row, ev->extra[i].name, ev->extra[i].value);
+        return;
+    }
+    for (size_t s = 0; s < cp->nshow; s++) {
+        const char *v = kb_evidence_get(ev, cp->show[s]);
+        if (b->format == KB_VIEW_HTML || (b->format == KB_VIEW_JSON && v) ||
+            (b->format == KB_VIEW_TEXT && v && *v && !strchr(v, '\n')))
+            add_value(b, row, cp->show[s], v);
+    }
+}
+
+/* The first shown of a result's evidence as rows. */
+static void evidence_rows(builder *b, const kb_checkpoint *cp, const kb_cp_result *res, size_t shown,
+                          kb_view_rows *rows)
+{
+    if (shown > res->nevidence)
+        shown = res->nevidence;
+    rows->more = res->count - shown;
+    rows->items = alloc(b, shown, sizeof *rows->items);
+    for (size_t i = 0; i < shown && rows->items; i++) {
+        kb_view_evidence *row = &rows->items[rows->n++];
+        row->evidence = &res->evidence[i];
+        row->fact = res->evidence[i].fact;
+        row->path = b->r->inputs->items[row->fact->input].path;
+        row->event = row->fact->record != 0;
+        rows->nevents += row->event;
+        evidence_values(b, cp, row);
+    }
+}
+
+/* ---- rules ------------------------------------------------------------------------ */
+
+static kb_msg verdict_msg(kb_verdict v)
+{
+    return v == KB_VERDICT_MATCHED ? KB_MSG_MATCHED
+         : v == KB_VERDICT_NOT_MATCHED ? KB_MSG_NOT_MATCHED : KB_MSG_CANNOT_TELL;
+}
+
+/* The inputs of an unknown checkpoint that are damaged or unreadable. */
+static void damaged_inputs(builder *b, const kb_cp_result *res, kb_view_checkpoint *vc)
+{
+    if (res->state != KB_CP_UNKNOWN || res->why != KB_WHY_DAMAGED)
+        return;
+    vc->damaged = alloc(b, res->ninputs, sizeof *vc->damaged);
+    for (size_t i = 0; i < res->ninputs && vc->damaged; i++) {
+        const kb_input *in = &b->r->inputs->items[res->inputs[i]];
+        if (in->state == KB_INPUT_DAMAGED || in->state == KB_INPUT_ERROR)
+            vc->damaged[vc->ndamaged++] = in;
+    }
+}
+
+/* Whether the checkpoint itself says what to ask the customer for: JSON
+ * gives the collect advice of every unknown checkpoint; text and HTML of
+ * those with a command, text not for context checkpoints. */
+static int asks(const builder *b, const kb_cp_result *res)
+{
+    if (res->state != KB_CP_UNKNOWN)
+        return 0;
+    if (b->format == KB_VIEW_JSON)
+        return 1;
+    return res->cp->collect.command && (b->format == KB_VIEW_HTML || !res->cp->context);
+}
+
+static void near_facts(builder *b, const kb_cp_result *res, kb_view_checkpoint *vc)
+{
+    if (!res->near)
+        return;
+    vc->near = res->near;
+    vc->near_say = res->near->summary && *res->near->summary ? res->near->summary : NULL;
+    /* A text report lists a few; the other reports have them all. */
+    evidence_rows(b, res->cp, res->near, b->format == KB_VIEW_TEXT ? NEAR_SHOWN_TEXT : res->near->nevidence,
+                  &vc->near_rows);
+}
+
+static void build_checkpoint(builder *b, const kb_cp_result *res, kb_view_checkpoint *vc)
+{
+    static const kb_msg states[] = {KB_MSG_MET, KB_MSG_NOT_MET, KB_MSG_UNKNOWN};
+    static const char *const classes[] = {"met", "not_met", "unknown"};
+    const kb_checkpoint *cp = res->cp;
+    vc->result = res;
+    vc->cp = cp;
+    vc->state = cp->context ? KB_MSG_CONTEXT : states[res->state];
+    vc->state_class = cp->context ? "context" : classes[res->state];
+    vc->summary = res->summary && *res->summary ? res->summary : NULL;
+    vc->why = res->state == KB_CP_UNKNOWN && res->why != KB_WHY_INPUT_SAYS;
+    vc->why_msg = res->why == KB_WHY_MISSING ? KB_MSG_MISSING : KB_MSG_DAMAGED;
+    damaged_inputs(b, res, vc);
+    vc->ask = asks(b, res);
+    evidence_rows(b, cp, res, res->nevidence, &vc->rows);
+    vc->event_span = vc->rows.nevents && res->count > 1;
+    near_facts(b, res, vc);
+}
+
+/* The deciding checkpoint ids of a near miss, by state. */
+static void near_ids(builder *b, const kb_rule_result *res, kb_view_rule *vr)
+{
+    if (!res->near_miss)
+        return;
+    vr->near_miss = 1;
+    for (int state = KB_CP_MET; state <= KB_CP_UNKNOWN; state++) {
+        kb_view_ids *ids = &vr->near_ids[state];
+        ids->ids = alloc(b, res->rule->ncheckpoints, sizeof *ids->ids);
+        for (size_t i = 0; i < res->rule->ncheckpoints && ids->ids; i++)
+            if (!res->rule->checkpoints[i].context && (int)res->checkpoints[i].state == state)
+                ids->ids[ids->n++] = res->rule->checkpoints[i].id;
+    }
+}
+
+/* What would settle a rule that cannot tell: its unknown deciding checkpoints. */
+static void what_to_collect(builder *b, const kb_rule_result *res, kb_view_rule *vr)
+{
+    if (res->verdict != KB_VERDICT_CANNOT_TELL)
+        return;
+    vr->collect_shown = 1;
+    vr->collect = alloc(b, res->rule->ncheckpoints, sizeof *vr->collect);
+    for (size_t i = 0; i < res->rule->ncheckpoints && vr->collect; i++)
+        if (res->checkpoints[i].state == KB_CP_UNKNOWN && !res->rule->checkpoints[i].context)
+            vr->collect[vr->ncollect++] = &res->rule->checkpoints[i];
+}
+
+static void build_rule(builder *b, size_t index, kb_view_rule *vr)
+{
+    const kb_rule_result *res = &b->r->results->rules[index];
+    vr->result = res;
+    vr->index = index;
+    vr->verdict = verdict_msg(res->verdict);
+    vr->checkpoints = alloc(b, res->rule->ncheckpoints, sizeof *vr->checkpoints);
+    for (size_t c = 0; c < res->rule->ncheckpoints && vr->checkpoints; c++) {
+        build_checkpoint(b, &res->checkpoints[c], &vr->checkpoints[c]);
+        vr->ncheckpoints++;
+        /* Only HTML draws a timeline: of the checkpoints' events, if any. */
+        vr->timeline |= b->format == KB_VIEW_HTML && res->checkpoints[c].ntimes > 0;
+    }
+    near_ids(b, res, vr);
+    what_to_collect(b, res, vr);
+}
+
+/* ---- coverage ------------------------------------------------------------------- */
+
+static void coverage_row(builder *b, const kb_coverage *cov, size_t i, kb_view_cov_row *row)
+{
+    const kb_input *in = &b->r->inputs->items[i];
+    const kb_cov_log *log = &cov->logs[i];
+    row->input = in;
+    row->index = i;
+    row->log = kb_input_is_log(in);
+    row->first_time = row->last_time = KB_TIME_NONE;
+    if (row->log) {
+        row->channel = log->channel;
+        row->first_time = log->first_time;
+        row->last_time = log->last_time;
+        row->has_records = log->records != 0;
+        row->records = log->records;
+        row->first_record = log->first_record;
+        row->last_record = log->last_record;
+    }
+    if (cov->taken[i] != KB_TIME_NONE)
+        kb_cov_format_taken(cov, i, row->taken, sizeof row->taken);
+}
+
+static void build_coverage(builder *b, kb_view_coverage *vc)
+{
+    const kb_coverage *cov = b->r->coverage;
+    const kb_inputs *inputs = b->r->inputs;
+    if (!cov)
+        return;
+    vc->known = 1;
+    vc->rows = alloc(b, inputs->n, sizeof *vc->rows);
+    vc->logs = alloc(b, inputs->n, sizeof *vc->logs);
+    vc->outputs = alloc(b, inputs->n, sizeof *vc->outputs);
+    vc->absent = alloc(b, cov->nfeeds, sizeof *vc->absent);
+    if (!vc->rows || !vc->logs || !vc->outputs || !vc->absent)
+        return;
+    for (size_t i = 0; i < inputs->n; i++) {
+        if (!inputs->items[i].kind)
+            continue; /* not recognised: no coverage to speak of */
+        kb_view_cov_row *row = &vc->rows[vc->nrows++];
+        coverage_row(b, cov, i, row);
+        if (row->log)
+            vc->logs[vc->nlogs++] = row;
+        else
+            vc->outputs[vc->noutputs++] = row;
+    }
+    vc->feeds = cov->feeds;
+    vc->nfeeds = cov->nfeeds;
+    for (size_t i = 0; i < cov->nfeeds; i++)
+        if (!cov->feeds[i].present)
+            vc->absent[vc->nabsent++] = &cov->feeds[i];
+    vc->findings = cov->findings;
+    vc->nfindings = cov->n;
+}
+
+/* ---- computers and inputs --------------------------------------------------------- */
+
+/* The one computer of a run today: the bundle summary (summary.c). */
+static void build_computers(builder *b)
+{
+    kb_view *v = b->view;
+    const kb_report *r = b->r;
+    v->computers = alloc(b, 1, sizeof *v->computers);
+    if (!v->computers)
+        return;
+    kb_view_computer *c = &v->computers[v->ncomputers++];
+    c->name = r->computer;
+    c->os = r->os;
+    /* JSON gives the value as found; text shows a virtualisation when there
+     * is one, HTML next to the OS. */
+    int shown = r->virtualization && strcmp(r->virtualization, "none") != 0;
+    c->virtualization = b->format == KB_VIEW_JSON ? r->virtualization
+                      : b->format == KB_VIEW_HTML ? (shown && r->os ? r->virtualization : NULL)
+                      : shown ? r->virtualization : NULL;
+    c->first_time = r->first_time;
+    c->last_time = r->last_time;
+    build_coverage(b, &c->coverage);
+    c->rules = alloc(b, r->results->n, sizeof *c->rules);
+    for (size_t i = 0; i < r->results->n && c->rules; i++)
+        build_rule(b, i, &c->rules[c->nrules++]);
+}
+
+static void build_inputs(builder *b)
+{
+    kb_view *v = b->view;
+    const kb_inputs *inputs = b->r->inputs;
+    v->inputs = alloc(b, inputs->n, sizeof *v->inputs);
+    size_t limit = b->format == KB_VIEW_TEXT ? NOTES_SHOWN_TEXT
+                 : b->format == KB_VIEW_HTML ? NOTES_SHOWN_HTML : (size_t)-1;
+    for (size_t i = 0; i < inputs->n && v->inputs; i++) {
+        const kb_input *in = &inputs->items[i];
+        kb_view_input *row = &v->inputs[v->ninputs++];
+        row->input = in;
+        row->counts_records = kb_input_is_log(in);
+        row->counts_lines = in->encoding != NULL;
+        row->nnotes = in->nnotes < limit ? in->nnotes : limit;
+        row->hidden = in->nnotes - row->nnotes + in->notes_dropped;
+    }
+}
+
+kb_status kb_view_build(const kb_report *r, kb_view_format format, kb_view *view)
+{
+    memset(view, 0, sizeof *view);
+    builder b = {.view = view, .r = r, .format = format};
+    view->format = format;
+    view->report = r;
+    view->lang = r->lang;
+    view->title = r->computer ? r->computer : r->npaths ? r->paths[0] : "bundle";
+    build_computers(&b);
+    build_inputs(&b);
+    if (!b.failed)
+        choose_sections(&b);
+    return b.failed ? KB_ERR_NOMEM : KB_OK;
+}
+
+/* ---- freeing ------------------------------------------------------------------------ */
+
+static void free_rows(kb_view_rows *rows)
+{
+    for (size_t i = 0; i < rows->n; i++) {
+        for (size_t k = 0; k < rows->items[i].nvalues; k++)
+            free(rows->items[i].values[k].annotation);
+        free(rows->items[i].values);
+    }
+    free(rows->items);
+}
+
+static void free_rule(kb_view_rule *vr)
+{
+    for (size_t c = 0; c < vr->ncheckpoints; c++) {
+        free(vr->checkpoints[c].damaged);
+        free_rows(&vr->checkpoints[c].rows);
+        free_rows(&vr->checkpoints[c].near_rows);
+    }
+    free(vr->checkpoints);
+    for (int s = 0; s < 3; s++)
+        free(vr->near_ids[s].ids);
+    free(vr->collect);
+}
+
+void kb_view_free(kb_view *view)
+{
+    for (size_t c = 0; c < view->ncomputers; c++) {
+        kb_view_computer *comp = &view->computers[c];
+        for (size_t i = 0; i < comp->nrules; i++)
+            free_rule(&comp->rules[i]);
+        free(comp->rules);
+        free(comp->coverage.rows);
+        free(comp->coverage.logs);
+        free(comp->coverage.outputs);
+        free(comp->coverage.absent);
+    }
+    free(view->computers);
+    free(view->inputs);
+    free(view->sections);
+    memset(view, 0, sizeof *view);
+}

@@ -1,0 +1,161 @@
+/* view.h: one report, decided once. The builder chooses which sections a
+ * report has and in what order, and which rows each holds: the run, each
+ * computer's summary, its coverage (logs, outputs, feeds absent, findings),
+ * per rule the verdict, checkpoints, evidence rows, near misses, remedies and
+ * what to collect, and the inputs. The text, JSON and HTML writers only
+ * format a view: none of them decides what to show.
+ *
+ * A report is about computers: the view holds a list of them (one per run
+ * today) and each section names the computer it is about, so that a report
+ * per computer, or a summary of every computer before the details, is a
+ * change of the builder, not of the writers. */
+#ifndef KB_VIEW_H
+#define KB_VIEW_H
+
+#include "report/report.h"
+
+typedef enum kb_view_format { KB_VIEW_TEXT = 0, KB_VIEW_JSON, KB_VIEW_HTML } kb_view_format;
+
+typedef enum kb_view_section_kind {
+    KB_SECTION_RUN,       /* the run: kbscan version, paths, rules, when, how long */
+    KB_SECTION_SUMMARY,   /* a computer: name, OS, virtualisation, event time range */
+    KB_SECTION_COVERAGE,  /* a computer's logs, outputs, feeds absent, findings */
+    KB_SECTION_VERDICTS,  /* a computer's verdicts, one per rule, with what to collect */
+    KB_SECTION_RULES,     /* a computer's rules in full */
+    KB_SECTION_INPUTS     /* every input: state, counts, notes */
+} kb_view_section_kind;
+
+#define KB_VIEW_EVERY ((size_t)-1)  /* a section about the whole run, not one computer */
+
+typedef struct kb_view_section {
+    kb_view_section_kind kind;
+    size_t computer;                /* index into computers, or KB_VIEW_EVERY */
+} kb_view_section;
+
+/* One value of a piece of evidence, as shown. */
+typedef struct kb_view_value {
+    const char *name;
+    const char *value;    /* NULL: the fact has no such field (an empty cell) */
+    char *annotation;     /* what the error codes in it mean, or NULL */
+} kb_view_value;
+
+typedef struct kb_view_evidence {
+    const kb_evidence *evidence;
+    const kb_fact *fact;
+    const char *path;     /* of its input */
+    int event;            /* shown by record id and time, not by its text lines */
+    kb_view_value *values;
+    size_t nvalues;
+} kb_view_evidence;
+
+/* The evidence shown of a checkpoint, or of its closest facts. */
+typedef struct kb_view_rows {
+    kb_view_evidence *items;
+    size_t n;
+    size_t nevents;       /* how many of them are events */
+    size_t more;          /* facts selected and not shown */
+} kb_view_rows;
+
+typedef struct kb_view_checkpoint {
+    const kb_cp_result *result;
+    const kb_checkpoint *cp;
+    kb_msg state;              /* its tag: context, met, not met or unknown */
+    const char *state_class;   /* the same as a name: "context", "met", "not_met", "unknown" */
+    const char *summary;       /* NULL when there is none */
+    int why;                   /* say why it is unknown: then why_msg */
+    kb_msg why_msg;            /* KB_MSG_MISSING or KB_MSG_DAMAGED */
+    const kb_input **damaged;  /* the damaged inputs it names */
+    size_t ndamaged;
+    int ask;                   /* say here what to ask the customer for */
+    kb_view_rows rows;
+    int event_span;            /* say how many events, from when to when */
+    /* A near miss's closest facts for this checkpoint, or near NULL. */
+    const kb_cp_result *near;
+    const char *near_say;      /* NULL: the default wording, with near->count */
+    kb_view_rows near_rows;
+} kb_view_checkpoint;
+
+typedef struct kb_view_ids {
+    const char **ids;
+    size_t n;
+} kb_view_ids;
+
+typedef struct kb_view_rule {
+    const kb_rule_result *result;
+    size_t index;                   /* in the run's results (anchors) */
+    kb_msg verdict;                 /* KB_MSG_MATCHED, _NOT_MATCHED, _CANNOT_TELL */
+    kb_view_checkpoint *checkpoints; /* every checkpoint, in rule order */
+    size_t ncheckpoints;
+    int near_miss;
+    kb_view_ids near_ids[3];        /* deciding checkpoint ids met, not met, unknown */
+    int collect_shown;              /* it cannot tell: say what to collect next */
+    const kb_checkpoint **collect;  /* its unknown deciding checkpoints */
+    size_t ncollect;
+    int timeline;                   /* draw its events over time */
+} kb_view_rule;
+
+/* One recognised input in the coverage. */
+typedef struct kb_view_cov_row {
+    const kb_input *input;
+    size_t index;
+    int log;                        /* an event log, else a command output */
+    const char *channel;            /* a log's, NULL when unknown */
+    int64_t first_time, last_time;  /* a log's, KB_TIME_NONE when unknown */
+    int has_records;                /* a log whose records were read */
+    uint64_t records, first_record, last_record;
+    char taken[40];                 /* an output's: when taken, from its name; "" unknown */
+} kb_view_cov_row;
+
+typedef struct kb_view_coverage {
+    int known;                          /* computed for this report */
+    kb_view_cov_row *rows;              /* every recognised input, in input order */
+    size_t nrows;
+    const kb_view_cov_row **logs;       /* the event logs among them */
+    size_t nlogs;
+    const kb_view_cov_row **outputs;    /* the command outputs */
+    size_t noutputs;
+    const kb_cov_feed *feeds;           /* every feed the loaded rules use */
+    size_t nfeeds;
+    const kb_cov_feed **absent;         /* those no input feeds */
+    size_t nabsent;
+    const kb_cov_finding *findings;
+    size_t nfindings;
+} kb_view_coverage;
+
+typedef struct kb_view_computer {
+    const char *name;               /* NULL when no input names it */
+    const char *os;                 /* NULL when unknown */
+    const char *virtualization;     /* as shown; NULL when not shown */
+    int64_t first_time, last_time;  /* of its inputs' events */
+    kb_view_coverage coverage;
+    kb_view_rule *rules;
+    size_t nrules;
+} kb_view_computer;
+
+typedef struct kb_view_input {
+    const kb_input *input;
+    int counts_records;   /* it counts records (an event log) */
+    int counts_lines;     /* it counts lines (a decoded text) */
+    size_t nnotes;        /* notes shown, the first ones */
+    size_t hidden;        /* notes not shown (past those, or dropped at the limit) */
+} kb_view_input;
+
+typedef struct kb_view {
+    kb_view_format format;
+    const kb_report *report;
+    kb_lang lang;
+    const char *title;              /* of the document */
+    kb_view_section *sections;      /* in the order they are written */
+    size_t nsections;
+    kb_view_computer *computers;
+    size_t ncomputers;
+    kb_view_input *inputs;          /* every input, in input order */
+    size_t ninputs;
+} kb_view;
+
+/* Builds the view of r for one format. KB_OK, or KB_ERR_NOMEM (then
+ * kb_view_free() what was built). */
+kb_status kb_view_build(const kb_report *r, kb_view_format format, kb_view *view);
+void kb_view_free(kb_view *view);
+
+#endif
