@@ -17,8 +17,8 @@
  * state is its number). Zero writers, an error printed instead of writers,
  * and a missing file are three different answers, and several runs in one
  * file are all listed (the last one counts). Runs of the other `list`
- * sub-commands in the same file are theirs (vssadmin_runs.h): noted, not
- * read as writer listings. */
+ * sub-commands in the same file are theirs (vssadmin_runs.h): read by
+ * their own readers, never as writer listings. */
 #include "text/lines.h"
 #include "text/vssadmin_runs.h"
 #include "source/source.h"
@@ -175,8 +175,10 @@ static int add_writer(kb_parse_ctx *ctx, const kb_text *t, size_t i, size_t run,
 }
 
 /* One run of list writers. */
-static int parse_run(kb_parse_ctx *ctx, const kb_text *t, const kb_vss_run *r, size_t run, int latest)
+static int parse_run(kb_parse_ctx *ctx, const kb_text *t, const kb_vss_run *r, kb_vss_basis basis, size_t run,
+                     int latest)
 {
+    (void)basis;
     const char *latest_s = latest ? "yes" : "no";
     size_t first = r->first, end = r->end;
     size_t writers = 0, others = 0, first_other = 0;
@@ -261,34 +263,23 @@ static const char *locale_of(const kb_text *t)
     return NULL;
 }
 
+const kb_vss_lister kb_vss_writers_lister = {
+    .command = KB_VSS_WRITERS,
+    .source = &kb_source_vssadmin,
+    .read_run = parse_run,
+    .what = "a writer list",
+};
+
 /* Every run is read, however many the file holds, and the last one of list
  * writers is the latest: a fixed table of runs would fold later runs into
- * one, and another sub-command's run must not stand for the writers. */
+ * one, and another sub-command's run must not stand for the writers (it is
+ * read by its own reader, kb_vss_read). */
 static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
 {
-    kb_vss_text text;
-    kb_vss_survey(t, &text);
-    kb_vss_run run;
-    kb_vss_basis basis;
-    size_t runs = 0, index = 0, pos, outside = 0;
-    for (pos = 0; kb_vss_next_run(t, &pos, &run);)
-        runs += kb_vss_command_of(&run, &text, &basis) == KB_VSS_WRITERS;
-    for (pos = 0; kb_vss_next_run(t, &pos, &run);) {
-        kb_vss_note_outside(ctx, t, outside, run.first);
-        outside = run.end;
-        kb_vss_command c = kb_vss_command_of(&run, &text, &basis);
-        if (c != KB_VSS_WRITERS) {
-            kb_vss_note_run(ctx, &run, c, KB_VSS_WRITERS);
-            continue;
-        }
-        index++;
-        if (parse_run(ctx, t, &run, index, index == runs) != 0)
-            return KB_ERR_NOMEM;
-    }
-    kb_vss_note_outside(ctx, t, outside, t->nlines);
-    if (!ctx->input->locale && locale_of(t))
+    kb_status st = kb_vss_read(t, ctx, KB_VSS_WRITERS);
+    if (st == KB_OK && !ctx->input->locale && locale_of(t))
         kb_input_set_locale(ctx->input, locale_of(t));
-    return KB_OK;
+    return st;
 }
 
 /* diskshadow.c gives the same facts to the same input ("tool" tells them apart). */

@@ -216,8 +216,9 @@ char *kb_vss_copyright(const kb_text *t, const kb_vss_run *run)
 
 char *kb_vss_unquoted(const char *s, size_t len)
 {
+    /* ASCII, typographic, and the Japanese corner brackets 「」. */
     static const char *const quotes[] = {"'", "\"", "\xe2\x80\x98", "\xe2\x80\x99",
-                                         "\xe2\x80\x9c", "\xe2\x80\x9d"};
+                                         "\xe2\x80\x9c", "\xe2\x80\x9d", "\xe3\x80\x8c", "\xe3\x80\x8d"};
     for (int pass = 0; pass < 2; pass++)
         for (size_t q = 0; q < sizeof quotes / sizeof quotes[0]; q++) {
             size_t ql = strlen(quotes[q]);
@@ -315,10 +316,11 @@ size_t kb_vss_provider_at(const kb_text *t, size_t i, size_t end)
     size_t len;
     if (i + 4 > end)
         return 0;
-    const char *version = value_of(t->lines[i + 3], &len);
+    size_t vlen;
+    const char *version = value_of(t->lines[i + 3], &vlen);
     return value_of(t->lines[i], &len) && kb_find_guid(t->lines[i], guid) == 0 &&
                    value_of(t->lines[i + 1], &len) && kb_find_guid(t->lines[i + 1], guid) == 0 &&
-                   value_is_guid(t->lines[i + 2]) && version && is_version(version, strlen(version))
+                   value_is_guid(t->lines[i + 2]) && version && is_version(version, vlen)
                ? 4
                : 0;
 }
@@ -627,12 +629,10 @@ void kb_vss_note_run(kb_parse_ctx *ctx, const kb_vss_run *run, kb_vss_command co
     snprintf(where, sizeof where, "lines %zu-%zu", run->first + 1, run->end);
     if (command == KB_VSS_NONE)
         kb_input_note(ctx->input, where,
-                      "a vssadmin output of a command kbscan cannot tell: not read as `vssadmin %s`",
+                      "a vssadmin output of a command kbscan cannot tell: not read (as `vssadmin %s` or another)",
                       kb_vss_command_name(mine));
     else
-        kb_input_note(ctx->input, where, "`vssadmin %s` output, not read here (this input is read as `vssadmin %s`)",
-                      command == KB_VSS_OTHER ? "(not a list command)" : kb_vss_command_name(command),
-                      kb_vss_command_name(mine));
+        kb_input_note(ctx->input, where, "the output of a vssadmin command other than `list`: not read");
 }
 
 void kb_vss_note_outside(kb_parse_ctx *ctx, const kb_text *t, size_t from, size_t to)
@@ -698,12 +698,13 @@ static int read_list_run(kb_parse_ctx *ctx, const kb_text *t, const kb_vss_run *
     size_t last = run->end;
     while (last > run->first + 1 && kb_is_blank(t->lines[last - 1]))
         last--;
-    kb_fact *f = kb_text_fact(ctx, "vssadmin.run", t, run->first + 1, blocks ? run->first + 2 : last);
+    kb_fact *f = kb_text_fact(ctx, lister->listing ? lister->listing : "vssadmin.run", t, run->first + 1,
+                              blocks ? run->first + 2 : last);
     if (!f)
         return -1;
     kb_fact_set(f, "command", kb_vss_command_name(lister->command));
     kb_fact_set(f, "command_from", basis_name(basis));
-    kb_fact_setf(f, "items", "%zu", items);
+    kb_fact_setf(f, lister->count ? lister->count : "items", "%zu", items);
     char *banner = run->banner ? kb_trimmed_copy(t->lines[run->first]) : NULL;
     kb_fact_set(f, "banner", banner ? banner : "");
     free(banner);
@@ -761,26 +762,54 @@ static int read_list_run(kb_parse_ctx *ctx, const kb_text *t, const kb_vss_run *
     return 0;
 }
 
-kb_status kb_vss_read_lists(const kb_text *t, kb_parse_ctx *ctx, const kb_vss_lister *lister)
+static const kb_vss_lister *const readers[] = {
+    &kb_vss_writers_lister, &kb_vss_providers_lister, &kb_vss_shadows_lister, &kb_vss_shadowstorage_lister,
+    &kb_vss_volumes_lister,
+};
+#define NREADERS (sizeof readers / sizeof readers[0])
+
+/* The index in readers[] of the reader of a command, or NREADERS. */
+static size_t reader_of(kb_vss_command command)
+{
+    size_t r = 0;
+    while (r < NREADERS && readers[r]->command != command)
+        r++;
+    return r;
+}
+
+kb_status kb_vss_read(const kb_text *t, kb_parse_ctx *ctx, kb_vss_command mine)
 {
     kb_vss_text text;
     kb_vss_survey(t, &text);
     kb_vss_run run;
     kb_vss_basis basis;
-    size_t mine = 0, index = 0, pos = 0, outside = 0;
-    for (pos = 0; kb_vss_next_run(t, &pos, &run);)
-        mine += kb_vss_command_of(&run, &text, &basis) == lister->command;
+    /* Runs of each reader's command, then the index of the run being read. */
+    size_t total[NREADERS] = {0}, index[NREADERS] = {0};
+    size_t pos, outside = 0;
+    for (pos = 0; kb_vss_next_run(t, &pos, &run);) {
+        size_t r = reader_of(kb_vss_command_of(&run, &text, &basis));
+        if (r < NREADERS)
+            total[r]++;
+    }
     for (pos = 0; kb_vss_next_run(t, &pos, &run);) {
         kb_vss_note_outside(ctx, t, outside, run.first);
         outside = run.end;
         kb_vss_command c = kb_vss_command_of(&run, &text, &basis);
-        if (c != lister->command) {
-            kb_vss_note_run(ctx, &run, c, lister->command);
+        size_t r = reader_of(c);
+        if (r == NREADERS) {
+            kb_vss_note_run(ctx, &run, c, mine);
             continue;
         }
-        index++;
-        if (read_list_run(ctx, t, &run, basis, lister, index, index == mine) != 0)
+        const kb_vss_lister *lister = readers[r];
+        index[r]++;
+        int latest = index[r] == total[r];
+        int rc = lister->read_run ? lister->read_run(ctx, t, &run, basis, index[r], latest)
+                                  : read_list_run(ctx, t, &run, basis, lister, index[r], latest);
+        if (rc != 0)
             return KB_ERR_NOMEM;
+        if (c != mine && kb_input_add_feed(ctx->input, lister->source->feed) != 0)
+            kb_input_note(ctx->input, NULL, "too many feeds: `vssadmin %s` output read, but not given to the rules",
+                          kb_vss_command_name(c));
     }
     kb_vss_note_outside(ctx, t, outside, t->nlines);
     return KB_OK;

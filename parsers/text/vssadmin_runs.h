@@ -9,10 +9,11 @@
  * a run printed is told by the shape of its blocks first (structure, so
  * any language reads), by the header second, by English labels third
  * (a cut block). Each sub-command is a kind
- * of its own (vssadmin.c, vssadmin_shadows.c, vssadmin_shadowstorage.c,
- * vssadmin_volumes.c): exactly one of them reads a given text (see
- * kb_vss_survey), and each notes the runs of the others it was given
- * (files holding several sub-commands, until they are split). */
+ * of its own (vssadmin.c, vssadmin_providers.c, vssadmin_shadows.c,
+ * vssadmin_shadowstorage.c, vssadmin_volumes.c): exactly one of them
+ * claims a given text (see kb_vss_survey), and reads each run of it with
+ * the reader of that run's command (kb_vss_read): a reader reads only runs
+ * of its own command. */
 #ifndef KB_VSSADMIN_RUNS_H
 #define KB_VSSADMIN_RUNS_H
 
@@ -92,7 +93,7 @@ char *kb_vss_copyright(const kb_text *t, const kb_vss_run *run);
 /* The locale whose banner tool name or "Waiting for responses" line this
  * is, or NULL. */
 const char *kb_vss_line_locale(const char *line);
-/* The value after a label's colon without its quotes ('x', "x", typographic). */
+/* The value after a label's colon without its quotes ('x', "x", typographic, 「x」). */
 char *kb_vss_unquoted(const char *s, size_t len);
 /* vssadmin's error message from line at on, with the lines it wrapped
  * onto (up to a blank line or other noise) joined. */
@@ -111,17 +112,26 @@ size_t kb_vss_volume_at(const kb_text *t, size_t i, size_t end);
  * blocks without one, 0 when another kind (or none) reads the text. */
 int kb_vss_sniff(const kb_text *t, kb_vss_command mine);
 
-/* Notes what of the text the parser of `mine` does not read: runs of
- * other commands and lines outside every run. */
+/* Notes what of the text no reader reads: runs of a command kbscan does
+ * not read (or cannot tell) and lines outside every run. */
 void kb_vss_note_run(kb_parse_ctx *ctx, const kb_vss_run *run, kb_vss_command command,
                      kb_vss_command mine);
 void kb_vss_note_outside(kb_parse_ctx *ctx, const kb_text *t, size_t from, size_t to);
 
-/* Reading the runs of one list sub-command (shadows, shadowstorage,
- * volumes; list writers keeps its own listing fact, vssadmin.c): each run
- * of it becomes a `vssadmin.run` fact and its blocks become items. */
+/* The reader of one list sub-command's runs, defined in its source's file
+ * (vssadmin.c, vssadmin_providers.c, vssadmin_shadows.c, ...): it reads
+ * the runs of its command and no other (the runs are classified first,
+ * kb_vss_command_of). A run becomes a listing fact (`vssadmin.run`, or the
+ * command's own: `vssadmin.providers`) and its blocks become items; list
+ * writers reads its runs itself (read_run). */
 typedef struct kb_vss_lister {
     kb_vss_command command;
+    const kb_source *source;  /* the command's source: its feed is what a run of it provides */
+    /* Reads one run (the index-th of its command in the text; latest: the
+     * last of them): 0, or -1 out of memory. NULL: the shared list reader,
+     * with the fields below. */
+    int (*read_run)(kb_parse_ctx *ctx, const kb_text *t, const kb_vss_run *run, kb_vss_basis basis,
+                    size_t index, int latest);
     /* Lines of an item starting at line i, or 0 (a shape above, possibly
      * with the lines that belong to it). */
     size_t (*item_at)(const kb_text *t, size_t i, size_t end);
@@ -129,10 +139,27 @@ typedef struct kb_vss_lister {
      * held (a shadow copy set holds several shadow copies), -1 out of memory. */
     int (*read_item)(kb_parse_ctx *ctx, const kb_text *t, size_t i, size_t len, size_t run,
                      int latest);
-    const char *what;  /* "a shadow copy list", for notes */
+    const char *what;     /* "a shadow copy list", for notes */
+    const char *listing;  /* the run's fact type; NULL: "vssadmin.run" */
+    const char *count;    /* its field counting the items; NULL: "items" */
 } kb_vss_lister;
 
-kb_status kb_vss_read_lists(const kb_text *t, kb_parse_ctx *ctx, const kb_vss_lister *lister);
+/* The vssadmin sources and their readers (in their files). */
+extern const kb_source kb_source_vssadmin, kb_source_vssadmin_providers, kb_source_vssadmin_shadows,
+    kb_source_vssadmin_shadowstorage, kb_source_vssadmin_volumes;
+extern const kb_vss_lister kb_vss_writers_lister;
+extern const kb_vss_lister kb_vss_providers_lister;
+extern const kb_vss_lister kb_vss_shadows_lister;
+extern const kb_vss_lister kb_vss_shadowstorage_lister;
+extern const kb_vss_lister kb_vss_volumes_lister;
+
+/* Reads a vssadmin text for the source of `mine` (the one kind whose
+ * sniff claims it): every run by the reader of its command, so that a file
+ * holding several sub-commands (psSDP's <COMPUTER>_VSSAdmin.TXT) loses
+ * none; a run of another command than mine adds that command's feed to the
+ * input (a split of such files into one input per command makes each hold
+ * one). Runs no reader reads, and lines outside every run, are noted. */
+kb_status kb_vss_read(const kb_text *t, kb_parse_ctx *ctx, kb_vss_command mine);
 
 /* A volume as vssadmin prints it: "(C:)\\?\Volume{GUID}\" is "C:" (the
  * text in the parentheses), "\\?\Volume{GUID}\" alone is itself; its GUID,

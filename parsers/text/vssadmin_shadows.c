@@ -183,8 +183,9 @@ static int read_set(kb_parse_ctx *ctx, const kb_text *t, size_t i, size_t len, s
     return rc == 0 ? (int)copies : -1;
 }
 
-static const kb_vss_lister lister = {
+const kb_vss_lister kb_vss_shadows_lister = {
     .command = KB_VSS_SHADOWS,
+    .source = &kb_source_vssadmin_shadows,
     .item_at = set_at,
     .read_item = read_set,
     .what = "a shadow copy list",
@@ -212,7 +213,7 @@ static int sniff(const kb_text *t)
 
 static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
 {
-    kb_status st = kb_vss_read_lists(t, ctx, &lister);
+    kb_status st = kb_vss_read(t, ctx, KB_VSS_SHADOWS);
     if (st == KB_OK && !ctx->input->locale && locale_of(t))
         kb_input_set_locale(ctx->input, locale_of(t));
     return st;

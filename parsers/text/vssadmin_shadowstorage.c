@@ -230,8 +230,9 @@ static int read_association(kb_parse_ctx *ctx, const kb_text *t, size_t i, size_
     return 1;
 }
 
-static const kb_vss_lister lister = {
+const kb_vss_lister kb_vss_shadowstorage_lister = {
     .command = KB_VSS_SHADOWSTORAGE,
+    .source = &kb_source_vssadmin_shadowstorage,
     .item_at = kb_vss_storage_at,
     .read_item = read_association,
     .what = "a shadow copy storage list",
@@ -260,7 +261,7 @@ static int sniff(const kb_text *t)
 
 static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
 {
-    kb_status st = kb_vss_read_lists(t, ctx, &lister);
+    kb_status st = kb_vss_read(t, ctx, KB_VSS_SHADOWSTORAGE);
     if (st == KB_OK && !ctx->input->locale && locale_of(t))
         kb_input_set_locale(ctx->input, locale_of(t));
     return st;

@@ -36,8 +36,9 @@ static int read_volume(kb_parse_ctx *ctx, const kb_text *t, size_t i, size_t len
     return 1;
 }
 
-static const kb_vss_lister lister = {
+const kb_vss_lister kb_vss_volumes_lister = {
     .command = KB_VSS_VOLUMES,
+    .source = &kb_source_vssadmin_volumes,
     .item_at = kb_vss_volume_at,
     .read_item = read_volume,
     .what = "a volume list",
@@ -65,7 +66,7 @@ static int sniff(const kb_text *t)
 
 static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
 {
-    kb_status st = kb_vss_read_lists(t, ctx, &lister);
+    kb_status st = kb_vss_read(t, ctx, KB_VSS_VOLUMES);
     if (st == KB_OK && !ctx->input->locale && locale_of(t))
         kb_input_set_locale(ctx->input, locale_of(t));
     return st;

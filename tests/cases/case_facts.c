@@ -115,6 +115,15 @@ static void put_input(kb_buf *b, const kb_input *in, const char *kind, int score
         kb_buf_printf(b, "state: %s\n", kb_input_state_name(in->state));
         put_value(b, "", "message", in->message);
     }
+    /* The feeds, when they are not just the source's own (a vssadmin file
+     * of several sub-commands feeds each). */
+    const kb_source *src = in->kind ? kb_source_of_kind(in->kind) : NULL;
+    if (in->nfeeds > 1 || (in->nfeeds == 1 && (!src || strcmp(in->feeds[0], src->feed) != 0))) {
+        kb_buf_puts(b, "feeds:");
+        for (size_t i = 0; i < in->nfeeds; i++)
+            kb_buf_printf(b, "%s %s", i ? "," : "", in->feeds[i]);
+        kb_buf_putc(b, '\n');
+    }
     if (in->computer)
         put_value(b, "", "computer", in->computer);
     if (in->first_time != KB_TIME_NONE || in->last_time != KB_TIME_NONE)

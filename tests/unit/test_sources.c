@@ -22,12 +22,6 @@
 #include "scan/scan.h"
 #include "core/strbuf.h"
 
-static const kb_fact_decl *decls_of_kind(const char *kind)
-{
-    const kb_source *src = kb_source_of_kind(kind);
-    return src ? src->facts : NULL;
-}
-
 /* Whether feed is src's (a computed feed: any value of its placeholder). */
 static int feeds(const kb_source *src, const char *feed)
 {
@@ -85,6 +79,22 @@ static void test_registry_complete(void **state)
     assert_null(kb_source_of_feed("no_such_feed"));
 }
 
+/* The declaration of a fact type an input may carry: its source's, or that
+ * of a source whose feed the input provides; NULL when none declares it. */
+static const kb_fact_decl *decl_on_input(const kb_input *in, const char *type)
+{
+    const kb_source *own = kb_source_of_kind(in->kind);
+    for (const kb_source *const *s = kb_sources(); *s; s++) {
+        int feeds_it = *s == own;
+        for (size_t k = 0; !feeds_it && k < in->nfeeds; k++)
+            feeds_it = feeds(*s, in->feeds[k]);
+        for (const kb_fact_decl *d = (*s)->facts; feeds_it && d && d->type; d++)
+            if (strcmp(d->type, type) == 0)
+                return d;
+    }
+    return NULL;
+}
+
 static int declared(const kb_fact_decl *d, const char *name)
 {
     for (const char *const *f = d->fields; *f; f++) {
@@ -120,18 +130,24 @@ static size_t check_bundle(const char *path)
         }
         assert_int_equal(in->covers, src->covers);
         assert_ptr_equal(in->count_decls, src->counts);
-        for (size_t k = 0; k < in->nfeeds; k++)
-            if (!feeds(src, in->feeds[k]))
-                fail_msg("%s: feeds \"%s\", not what its source declares", in->path, in->feeds[k]);
+        /* Its source's feed, and only feeds some source declares (a vssadmin
+         * file of several sub-commands feeds each sub-command's). */
+        int own = 0;
+        for (size_t k = 0; k < in->nfeeds; k++) {
+            own |= feeds(src, in->feeds[k]);
+            if (!kb_source_of_feed(in->feeds[k]))
+                fail_msg("%s: feeds \"%s\", which no source declares", in->path, in->feeds[k]);
+        }
+        if (in->nfeeds && !own)
+            fail_msg("%s: does not feed what its source declares (%s)", in->path, src->feed);
     }
     for (size_t i = 0; i < facts.n; i++) {
         const kb_fact *f = facts.items[i];
         const kb_input *in = &inputs.items[f->input];
-        const kb_fact_decl *d = decls_of_kind(in->kind);
-        while (d && d->type && strcmp(d->type, f->type) != 0)
-            d++;
-        if (!d || !d->type)
-            fail_msg("%s: facts \"%s\" are not declared by the %s parser", in->path, f->type, in->kind);
+        const kb_fact_decl *d = decl_on_input(in, f->type);
+        if (!d)
+            fail_msg("%s: facts \"%s\" are not declared by the %s parser, nor by a source of a feed of "
+                     "its input", in->path, f->type, in->kind);
         for (size_t k = 0; k < f->nfields; k++)
             if (!declared(d, f->fields[k].name))
                 fail_msg("%s: field \"%s\" of %s facts is not declared (parsers/, kb_fact_decl)",
