@@ -15,7 +15,8 @@
  * as DISPLAY_NAME are localised. TYPE tells whether a service runs in its
  * own process (10) or shares one (20); 30 is a shared service that
  * currently runs alone. `[SC] OpenService FAILED 1060:` says the service
- * named by the command echo is not installed. */
+ * named by the command echo is not installed: a file of such failures
+ * alone is recognised by them (after the echo of an sc command). */
 #include "text/lines.h"
 #include "source/source.h"
 #include "core/strbuf.h"
@@ -240,18 +241,29 @@ static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
     return KB_OK;
 }
 
+/* A service block (SERVICE_NAME and TYPE), or else sc's own failure line
+ * after the prompt echo of an sc command (`sc qc swprv` of a service that
+ * is not installed prints no block). */
 static int sniff(const kb_text *t)
 {
-    int name = 0, type = 0;
+    int name = 0, type = 0, echo = 0, failure = 0;
     for (size_t i = 0; i < t->nlines; i++) {
         const char *key, *value;
         size_t klen, vlen;
-        if (!key_value(t->lines[i], &key, &klen, &value, &vlen))
+        const char *line = t->lines[i];
+        if (kb_is_prompt(line)) {
+            char *service = echoed_service(line);
+            echo = service != NULL;
+            free(service);
+            continue;
+        }
+        failure |= echo && sc_failure(line) >= 0;
+        if (!key_value(line, &key, &klen, &value, &vlen))
             continue;
         name |= key_is(key, klen, "SERVICE_NAME");
         type |= key_is(key, klen, "TYPE");
     }
-    return name && type ? 90 : 0;
+    return name && type ? 90 : failure ? 70 : 0;
 }
 
 /* sc prints the same English field names on every Windows language, so
