@@ -3,7 +3,9 @@
  * not) is saved as a server saves it and read as analyzer/scan/scan.c reads
  * it; exactly the kind tests/unit/samples/kinds.tsv names may sniff it
  * (none for outputs no parser reads), and every sample in the folder must
- * be listed there: a new kind's samples are a line each in that data. */
+ * be listed there: a new kind's samples are a line each in that data.
+ * Every parser case (tests/cases/<kind>/, saved as the server saved it)
+ * is claimed by its folder's kind alone, or by none in tests/cases/none/. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -117,11 +119,92 @@ static void test_every_sample_listed(void **state)
     assert_int_equal(seen, n);
 }
 
+#define CASES_DIR "tests/cases/"
+
+/* The file's bytes, or NULL when it is not a regular file. */
+static unsigned char *file_bytes(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    kb_buf b = KB_BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        kb_buf_append(&b, chunk, n);
+    int bad = ferror(fp);
+    fclose(fp);
+    *len = b.len;
+    if (bad) {
+        kb_buf_free(&b);
+        return NULL;
+    }
+    kb_buf_puts(&b, "");
+    return (unsigned char *)kb_buf_take(&b);
+}
+
+/* Which text kinds claim the case: exactly `kind` (NULL: none) may. */
+static void check_case(const char *path, const char *kind)
+{
+    size_t len = 0;
+    unsigned char *bytes = file_bytes(path, &len);
+    if (!bytes)
+        fail_msg("%s: cannot be read", path);
+    kb_text_reading read;
+    char err[256];
+    if (kb_text_read(bytes, len, &read, err, sizeof err) != KB_OK)
+        fail_msg("%s: %s", path, err);
+    free(bytes);
+    for (const kb_source *const *p = kb_sources(); *p; p++)
+        if ((*p)->form == KB_FORM_TEXT && (*p)->sniff(&read.text) > 0 && (!kind || strcmp((*p)->kind, kind) != 0))
+            fail_msg("%s: claimed by %s too", path, (*p)->kind);
+    const char *chosen = read.parser ? read.parser->kind : NULL;
+    kb_text_free(&read.text);
+    if ((kind == NULL) != (chosen == NULL) || (kind && strcmp(kind, chosen) != 0))
+        fail_msg("%s: read as %s, want %s", path, chosen ? chosen : "nothing", kind ? kind : "nothing");
+}
+
+static int is_case_input(const char *name)
+{
+    size_t n = strlen(name);
+    return name[0] != '.' && strncmp(name, "README", 6) != 0 && !(n > 6 && strcmp(name + n - 6, ".facts") == 0);
+}
+
+static void test_each_case_its_kind(void **state)
+{
+    (void)state;
+    DIR *top = opendir(CASES_DIR);
+    assert_non_null(top);
+    struct dirent *k;
+    size_t cases = 0;
+    while ((k = readdir(top))) {
+        char dir[512];
+        snprintf(dir, sizeof dir, CASES_DIR "%s", k->d_name);
+        DIR *d = k->d_name[0] == '.' ? NULL : opendir(dir);
+        if (!d)
+            continue; /* a file (README.md, case_facts.c) */
+        const char *kind = strcmp(k->d_name, "none") == 0 ? NULL : k->d_name;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!is_case_input(e->d_name))
+                continue;
+            char path[1024];
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            check_case(path, kind);
+            cases++;
+        }
+        closedir(d);
+    }
+    closedir(top);
+    assert_true(cases > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_each_sample_one_kind),
         cmocka_unit_test(test_every_sample_listed),
+        cmocka_unit_test(test_each_case_its_kind),
     };
     return cmocka_run_group_tests_name("text_kinds", tests, NULL, NULL);
 }
