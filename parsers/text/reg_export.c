@@ -597,6 +597,7 @@ const kb_source kb_source_reg_export = {
     .sniff = sniff,
     .locale = locale_of,
     .parse = parse,
+    .ansi_text = 1, /* REGEDIT4: the ANSI page (5.00 exports are UTF-16LE) */
     .facts = facts,
     .feed = KB_REG_FEED,
     .collect = {
