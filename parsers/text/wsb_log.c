@@ -119,7 +119,7 @@ static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
 {
     char log_time[32];
     int timed = ctx->input->path && name_time(ctx->input->path, log_time);
-    size_t errors = 0, first = 0;
+    size_t errors = 0, first = 0, unphased = 0, first_unphased = 0;
     kb_strlist volumes = {0};
     for (size_t i = 0; i < t->nlines; i++) {
         const char *line = t->lines[i];
@@ -149,6 +149,8 @@ static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
         }
         kb_fact_set(f, "volume", volume);
         kb_fact_set_n(f, "phase", e.phase ? e.phase : "", e.phase_len);
+        if (!e.phase && unphased++ == 0)
+            first_unphased = i;
         char hr[11] = "0x";
         for (int k = 0; k < 8; k++)
             hr[2 + k] = (char)tolower((unsigned char)e.hr[k]);
@@ -156,6 +158,15 @@ static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
         kb_fact_set(f, "hr", hr);
         kb_fact_set_n(f, "text", e.text, e.text_len);
         kb_fact_set(f, "log_time", timed ? log_time : "");
+    }
+    if (unphased) {
+        /* The path cannot be told from the words after it then. */
+        char where[32];
+        snprintf(where, sizeof where, "line %zu", first_unphased + 1);
+        kb_input_note(ctx->input, where,
+                      "%zu error line(s) without the English \" during <phase>\": their path is all before "
+                      "the colon, words of another language included",
+                      unphased);
     }
     kb_fact *log = kb_text_fact(ctx, "wsb.log", t, errors ? first + 1 : 1, errors ? first + 1 : 1);
     if (!log) {
