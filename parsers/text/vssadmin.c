@@ -195,9 +195,7 @@ static int parse_run(kb_parse_ctx *ctx, const kb_text *t, const kb_vss_run *r, k
             first_other = i;
         i++;
     }
-    size_t last = end;
-    while (last > first + 1 && kb_is_blank(t->lines[last - 1]))
-        last--;
+    size_t last = kb_vss_run_last(t, r);
     kb_fact *f = kb_text_fact(ctx, "vssadmin.listing", t, first + 1,
                               writers ? first + 2 : last);
     if (!f)

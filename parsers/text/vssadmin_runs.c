@@ -563,6 +563,14 @@ int kb_vss_next_run(const kb_text *t, size_t *pos, kb_vss_run *run)
     return 1;
 }
 
+size_t kb_vss_run_last(const kb_text *t, const kb_vss_run *run)
+{
+    size_t last = run->end;
+    while (last > run->first + 1 && (kb_is_blank(t->lines[last - 1]) || kb_is_prompt(t->lines[last - 1])))
+        last--;
+    return last;
+}
+
 void kb_vss_survey(const kb_text *t, kb_vss_text *out)
 {
     memset(out, 0, sizeof *out);
@@ -695,9 +703,7 @@ static int read_list_run(kb_parse_ctx *ctx, const kb_text *t, const kb_vss_run *
             first_other = i;
         i++;
     }
-    size_t last = run->end;
-    while (last > run->first + 1 && kb_is_blank(t->lines[last - 1]))
-        last--;
+    size_t last = kb_vss_run_last(t, run);
     kb_fact *f = kb_text_fact(ctx, lister->listing ? lister->listing : "vssadmin.run", t, run->first + 1,
                               blocks ? run->first + 2 : last);
     if (!f)

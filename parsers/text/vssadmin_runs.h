@@ -74,6 +74,11 @@ typedef struct kb_vss_text {
 
 void kb_vss_survey(const kb_text *t, kb_vss_text *out);
 
+/* One past the run's last line that is neither blank nor a bare prompt
+ * (the `C:\>` cmd.exe printed after the command): where a listing without
+ * items ends. */
+size_t kb_vss_run_last(const kb_text *t, const kb_vss_run *run);
+
 /* The next run at or after line *pos: 1 (and *pos moved past it), or 0. */
 int kb_vss_next_run(const kb_text *t, size_t *pos, kb_vss_run *run);
 
