@@ -161,6 +161,58 @@ static void add_binary_text(kb_fact *f, const char *hex)
     free(text);
 }
 
+/* Service Control Manager puts the service's key name in <Binary>, as
+ * UTF-16LE ending with a NUL ("CryptSvc"; 7036 adds the state: "VSS/4").
+ * The display name in param1 is localised, the key name is not, so rules
+ * name services by it: "service" (and "service_state" after a '/').
+ * Anything else in <Binary> (odd length, no NUL, a control character, a
+ * surrogate) gives neither field. */
+static void add_service_key(kb_fact *f, const char *hex)
+{
+    size_t len = strlen(hex);
+    if (len < 8 || len % 4)  /* at least one unit and the NUL, whole units */
+        return;
+    size_t units = len / 4;
+    char *text = malloc(units * 3 + 1);
+    if (!text)
+        return;
+    size_t n = 0;
+    int ok = 1;
+    for (size_t u = 0; u < units && ok; u++) {
+        const char *h = hex + u * 4;
+        int d[4];
+        for (int k = 0; k < 4; k++)
+            if ((d[k] = hex_value(h[k])) < 0)
+                ok = 0;
+        if (!ok)
+            break;
+        unsigned c = (unsigned)(d[0] << 4 | d[1]) | (unsigned)(d[2] << 4 | d[3]) << 8;
+        if (u == units - 1) {
+            ok = c == 0 && n > 0;
+        } else if (c < 0x20 || c == 0x7f || (c >= 0xd800 && c <= 0xdfff)) {
+            ok = 0;
+        } else if (c < 0x80) {
+            text[n++] = (char)c;
+        } else if (c < 0x800) {
+            text[n++] = (char)(0xc0 | c >> 6);
+            text[n++] = (char)(0x80 | (c & 0x3f));
+        } else {
+            text[n++] = (char)(0xe0 | c >> 12);
+            text[n++] = (char)(0x80 | (c >> 6 & 0x3f));
+            text[n++] = (char)(0x80 | (c & 0x3f));
+        }
+    }
+    if (ok) {
+        char *slash = memchr(text, '/', n);
+        size_t keylen = slash ? (size_t)(slash - text) : n;
+        if (keylen)
+            kb_fact_set_n(f, "service", text, keylen);
+        if (slash && keylen && (size_t)(slash - text) + 1 < n)
+            kb_fact_set_n(f, "service_state", slash + 1, n - keylen - 1);
+    }
+    free(text);
+}
+
 static int add_strings(kb_fact *f, libevtx_record_t *rec)
 {
     int count = 0;
@@ -182,6 +234,9 @@ static int add_strings(kb_fact *f, libevtx_record_t *rec)
         if (i == ndata) {
             kb_fact_set(f, "binary", s);
             add_binary_text(f, s);
+            const char *provider = kb_fact_get(f, "provider");
+            if (provider && strcmp(provider, "Service Control Manager") == 0)
+                add_service_key(f, s);
             free(s);
             break;
         }
@@ -681,7 +736,7 @@ kb_status kb_evtx_parse(const kb_input_handle *h, kb_parse_ctx *ctx)
 
 static const char *const event_fields[] = {
     "provider", "event_id", "qualifiers", "level", "channel", "computer", "data", "data#",
-    "strings", "binary", "binary_text", NULL,
+    "strings", "binary", "binary_text", "service", "service_state", NULL,
 };
 static const char *const log_fields[] = {
     "channel", "computer", "records", "first_record", "last_record", "first_time", "last_time", NULL,

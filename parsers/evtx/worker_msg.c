@@ -198,7 +198,8 @@ static char *get_string(reader *r, int optional)
 static int event_field_name(const char *name)
 {
     static const char *const names[] = {"provider", "event_id", "qualifiers", "level", "channel",
-                                        "computer", "data", "strings", "binary", "binary_text"};
+                                        "computer", "data", "strings", "binary", "binary_text",
+                                        "service", "service_state"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(name, names[i]) == 0)
             return 1;

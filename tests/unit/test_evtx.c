@@ -777,6 +777,56 @@ static void test_binary_data(void **state)
     done(&r);
 }
 
+/* Service Control Manager events: the key name from <Binary> (UTF-16LE,
+ * NUL-ended) as "service", 7036's state after the '/' as "service_state";
+ * a Binary that is no such text, or another provider's, gives neither. */
+static const char scm_json[] =
+    "{\"channel\":\"System\",\"computer\":\"SRV01\",\"events\":[\n"
+    "{\"provider\":\"Service Control Manager\",\"id\":7031,\"level\":2,\"qualifiers\":49152,"
+    "\"time\":\"2018-10-03T11:50:00Z\",\"data\":{\"param1\":\"Cryptographic Services\","
+    "\"param2\":\"1\",\"param3\":\"120000\",\"param4\":\"1\",\"param5\":\"Restart the service\"},"
+    "\"binary\":\"430072007900700074005300760063000000\"},\n"
+    "{\"provider\":\"Service Control Manager\",\"id\":7036,\"level\":4,\"qualifiers\":16384,"
+    "\"time\":\"2018-10-03T11:51:00Z\",\"data\":{\"param1\":\"Volume Shadow Copy\",\"param2\":\"running\"},"
+    "\"binary\":\"5600530053002F0034000000\"},\n"
+    "{\"provider\":\"Service Control Manager\",\"id\":7034,\"level\":2,\"qualifiers\":49152,"
+    "\"time\":\"2018-10-03T11:52:00Z\",\"data\":{\"param1\":\"X\",\"param2\":\"1\"},"
+    "\"binary\":\"41004200\"},\n"
+    "{\"provider\":\"Service Control Manager\",\"id\":7034,\"level\":2,\"qualifiers\":49152,"
+    "\"time\":\"2018-10-03T11:53:00Z\",\"data\":{\"param1\":\"X\",\"param2\":\"1\"},"
+    "\"binary\":\"41000A000000\"},\n"
+    "{\"provider\":\"Service Control Manager\",\"id\":7023,\"level\":2,\"qualifiers\":49152,"
+    "\"time\":\"2018-10-03T11:54:00Z\",\"data\":{\"param1\":\"Windows Time\",\"param2\":\"%%1792\"}},\n"
+    "{\"provider\":\"disk\",\"id\":7,\"level\":2,\"time\":\"2018-10-03T11:55:00Z\","
+    "\"data\":[\"\\\\Device\\\\Harddisk0\\\\DR0\"],\"binary\":\"430072000000\"}\n"
+    "]}\n";
+
+static void test_scm_service_key(void **state)
+{
+    (void)state;
+    char json[PATHLEN], evtx[PATHLEN];
+    snprintf(json, sizeof json, "%s/scm.json", fx.dir);
+    assert_int_equal(write_file(json, scm_json), 0);
+    assert_int_equal(generate(evtx, "scm.evtx", json, NULL, NULL), 0);
+    parsed r;
+    parse_all(&r, evtx);
+    const kb_fact *f = record(&r, 1);
+    field_is(f, "event_id", "7031");
+    field_is(f, "data1", "Cryptographic Services");
+    field_is(f, "data5", "Restart the service");
+    field_is(f, "service", "CryptSvc");
+    assert_null(kb_fact_get(f, "service_state"));
+    f = record(&r, 2);
+    field_is(f, "service", "VSS");
+    field_is(f, "service_state", "4");
+    assert_null(kb_fact_get(record(&r, 3), "service"));      /* no NUL at the end */
+    assert_null(kb_fact_get(record(&r, 4), "service"));      /* a control character */
+    assert_null(kb_fact_get(record(&r, 5), "service"));      /* no Binary (older logs) */
+    field_is(record(&r, 5), "data2", "%%1792");
+    assert_null(kb_fact_get(record(&r, 6), "service"));      /* not the SCM */
+    done(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -796,6 +846,7 @@ int main(void)
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_scan_recognises_evtx),
         cmocka_unit_test(test_binary_data),
+        cmocka_unit_test(test_scm_service_key),
         cmocka_unit_test(test_several_chunks),
         cmocka_unit_test(test_corrupt_earlier_chunk),
         cmocka_unit_test(test_prefilter_given_up_counts_once),
