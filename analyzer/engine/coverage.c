@@ -160,7 +160,10 @@ static void find_taken_times(const kb_inputs *inputs, kb_coverage *cov)
 
 /* Feed f of a checkpoint, once; its advice is the checkpoint's collect,
  * which is about the checkpoint's first feed (the others get theirs from
- * a checkpoint that reads them first). */
+ * a checkpoint that reads them first). A rule's own advice (the seed
+ * rule's sc qc EventSystem) for a checkpoint of that feed alone wins over
+ * the source's, whichever rule comes first: a new rule reading the same
+ * feed does not change what is asked. */
 static void add_feed(const kb_inputs *inputs, kb_coverage *cov, const kb_checkpoint *cp, size_t f)
 {
     const char *name = cp->feeds[f];
@@ -176,7 +179,8 @@ static void add_feed(const kb_inputs *inputs, kb_coverage *cov, const kb_checkpo
         for (size_t i = 0; i < inputs->n && !feed->present && !feed->unreadable; i++)
             feed->unreadable = kb_cov_in_scope(cov, i) && inputs->items[i].local_error;
     }
-    if (!feed->collect && f == 0 && cp->collect.command)
+    if (f == 0 && cp->collect.command &&
+        (!feed->collect || (feed->collect->collect.from_source && !cp->collect.from_source && cp->nfeeds == 1)))
         feed->collect = cp;
 }
 

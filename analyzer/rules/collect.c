@@ -13,6 +13,7 @@ static int inherit(kb_checkpoint *cp, const kb_feed_entry *e)
     int nomem = 0;
     c->file = kb_advice_expand(e, cp->feed, a->file, KB_ADVICE_FILE, NULL, &nomem);
     c->command = kb_advice_expand(e, cp->feed, a->command, KB_ADVICE_COMMAND, c->file, &nomem);
+    c->from_source = 1;
     if (!c->why.en && !c->why.ja) {
         c->why.en = kb_advice_expand(e, cp->feed, a->why_en, KB_ADVICE_PROSE, NULL, &nomem);
         c->why.ja = kb_advice_expand(e, cp->feed, a->why_ja, KB_ADVICE_PROSE, NULL, &nomem);

@@ -81,6 +81,7 @@ typedef struct kb_collect {
     char *file;       /* what to ask the customer for */
     char *command;    /* the exact command that produces it */
     kb_i18n why;
+    int from_source;  /* file and command are the catalogue's, not the rule's */
 } kb_collect;
 
 /* "related": only facts within a time window around the facts of another

@@ -150,6 +150,38 @@ static void test_feeds(void **state)
     world_free(&w);
 }
 
+/* Two rules read sc_query: the first takes the source's advice, the second
+ * gives its own (the seed rule's sc qc EventSystem). The rule's own advice
+ * is asked for, whichever rule comes first. */
+static void test_feed_advice_rule_own_wins(void **state)
+{
+    (void)state;
+    world w;
+    memset(&w, 0, sizeof w);
+    w.rules.rules = calloc(2, sizeof(kb_rule));
+    assert_non_null(w.rules.rules);
+    static const char *const rules[] = {
+        "{\"id\":\"a\",\"version\":1,\"title\":\"t\",\"checkpoints\":[{\"id\":\"c\",\"title\":\"t\","
+        "\"input\":\"sc_query\",\"facts\":\"sc.service\"}],\"verdict\":\"c\"}",
+        "{\"id\":\"b\",\"version\":1,\"title\":\"t\",\"checkpoints\":[{\"id\":\"c\",\"title\":\"t\","
+        "\"input\":\"sc_query\",\"facts\":\"sc.service\",\"collect\":{\"file\":\"sc_qc_EventSystem.txt\","
+        "\"command\":\"sc qc EventSystem > sc_qc_EventSystem.txt\"}}],\"verdict\":\"c\"}",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        kb_buf errors = KB_BUF_INIT;
+        if (inline_rule_load(rules[i], &w.rules.rules[i], &errors) != 0)
+            fail_msg("rule %zu does not load: %s", i, kb_buf_str(&errors));
+        kb_buf_free(&errors);
+        w.rules.n++;
+    }
+    assert_int_equal(kb_rules_apply_catalogue(&w.rules, kb_cli_catalogue()), 0);
+    assert_true(w.rules.rules[0].checkpoints[0].collect.from_source);
+    compute(&w, KB_LANG_EN);
+    assert_int_equal(w.cov.nfeeds, 1);
+    assert_string_equal(w.cov.feeds[0].collect->collect.command, "sc qc EventSystem > sc_qc_EventSystem.txt");
+    world_free(&w);
+}
+
 static void test_wrapped_and_gap(void **state)
 {
     (void)state;
@@ -495,6 +527,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_taken_from_file_name),
         cmocka_unit_test(test_feeds),
+        cmocka_unit_test(test_feed_advice_rule_own_wins),
         cmocka_unit_test(test_wrapped_and_gap),
         cmocka_unit_test(test_starts_late),
         cmocka_unit_test(test_log_ends_before_problem),
