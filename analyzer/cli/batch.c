@@ -253,8 +253,9 @@ static int read_ids(const cJSON *array, kb_strlist *out)
 static int read_lines(kb_batch_bundle *b, char *text)
 {
     size_t cap = 0;
-    for (char *line = text, *end; *line; line = end + (*end != '\0')) {
-        end = line + strcspn(line, "\n");
+    for (char *line = text, *next; *line; line = next) {
+        char *end = line + strcspn(line, "\n");
+        next = *end ? end + 1 : end;
         *end = '\0';
         cJSON *obj = cJSON_Parse(line);
         const cJSON *computer = cJSON_GetObjectItemCaseSensitive(obj, "computer");

@@ -111,6 +111,14 @@ check_batch() {
 }
 
 check_batch samples samples/bundles/*/
+# A bundle of two computers: a line each (tests/hosts/two-folders, built here).
+if tools/build-bundles.sh "$EVTXGEN" "$tmp/hosts" tests/hosts >"$tmp/hosts.log" 2>&1; then
+  check_batch hosts "$tmp/hosts/two-folders" samples/bundles/healthy
+  tap_check "hosts: two lines for the bundle of two computers" \
+    [ "$(grep -c '"bundle": "two-folders"' "$tmp/hosts/got1.jsonl")" -eq 2 ]
+else
+  tap_fail "the bundle of two computers was built ($(head -c 300 "$tmp/hosts.log"))"
+fi
 
 # The HTML index: parses as HTML, no script and no event handler, one table
 # per outcome with a row per computer, links to reports that exist.
