@@ -335,9 +335,13 @@ static void relay(pool *p, slot *s, const char *line, size_t n)
     kb_buf_reset(&s->last);
     kb_buf_append(&s->last, line, n);
     clear_progress(p);
+    /* A child's messages are made visible already; once more costs little
+     * and keeps the terminal safe whatever a message holds. */
     char *name = kb_text_visible(p->batch->items[s->bundle].name);
-    fprintf(stderr, "kbscan: %s: %.*s\n", name ? name : "?", (int)n, line);
+    char *text = kb_text_visible(kb_buf_str(&s->last));
+    fprintf(stderr, "kbscan: %s: %s\n", name, text);
     free(name);
+    free(text);
 }
 
 static void relay_lines(pool *p, slot *s, int flush)
