@@ -12,7 +12,7 @@
 
 typedef enum index_msg {
     IX_ERROR, IX_BUNDLE, IX_BUNDLES, IX_COMPUTER, IX_COMPUTERS, IX_RULES, IX_EXIT, IX_REPORTS,
-    IX_TITLE, IX_NONE, IX_PATH, IX_WHY, IX_COUNT
+    IX_TITLE, IX_NONE, IX_PATH, IX_WHY, IX_H_BUNDLE, IX_H_COMPUTER, IX_COUNT
 } index_msg;
 
 static const char *const index_words[2][IX_COUNT] = {
@@ -20,13 +20,15 @@ static const char *const index_words[2][IX_COUNT] = {
         [IX_ERROR] = "ERROR", [IX_BUNDLE] = "bundle", [IX_BUNDLES] = "bundles",
         [IX_COMPUTER] = "computer", [IX_COMPUTERS] = "computers", [IX_RULES] = "Rules",
         [IX_EXIT] = "Exit status", [IX_REPORTS] = "Reports", [IX_TITLE] = "kbscan batch",
-        [IX_NONE] = "none", [IX_PATH] = "Path", [IX_WHY] = "Why",
+        [IX_NONE] = "none", [IX_PATH] = "Path", [IX_WHY] = "Why", [IX_H_BUNDLE] = "Bundle",
+        [IX_H_COMPUTER] = "Computer",
     },
     [KB_LANG_JA] = {
         [IX_ERROR] = "エラー", [IX_BUNDLE] = "バンドル", [IX_BUNDLES] = "バンドル",
         [IX_COMPUTER] = "コンピューター", [IX_COMPUTERS] = "コンピューター", [IX_RULES] = "ルール",
         [IX_EXIT] = "終了ステータス", [IX_REPORTS] = "レポート", [IX_TITLE] = "kbscan バッチ",
-        [IX_NONE] = "なし", [IX_PATH] = "パス", [IX_WHY] = "理由",
+        [IX_NONE] = "なし", [IX_PATH] = "パス", [IX_WHY] = "理由", [IX_H_BUNDLE] = "バンドル",
+        [IX_H_COMPUTER] = "コンピューター",
     },
 };
 
@@ -213,7 +215,11 @@ static const char html_style[] =
     "h1{font-size:1.5em;margin:.3em 0}h2{font-size:1.15em;margin:1.4em 0 .4em;padding:.2em .5em;"
     "border-left:6px solid var(--line)}"
     ".meta{color:var(--muted)}.nav a{margin-right:1.2em}"
-    "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3em .6em;"
+    "table{border-collapse:collapse;width:100%;table-layout:fixed}"
+    "th:nth-child(1){width:20%}th:nth-child(2){width:24%}th:nth-child(3){width:30%}"
+    "th:nth-child(4){width:11%}th:nth-child(5){width:15%}"
+    "@media (max-width:40em){table{table-layout:auto}}"
+    "th,td{text-align:left;padding:.3em .6em;"
     "border-bottom:1px solid var(--line);vertical-align:top;overflow-wrap:anywhere}"
     "th{background:var(--soft)}a{color:#1f4fa3}"
     "h2.matched,h2.error{border-left-color:var(--red);background:var(--redbg);color:var(--red)}"
@@ -292,7 +298,7 @@ static void html_table(kb_buf *h, const kb_batch *batch, size_t o, size_t n, kb_
     int error = status == 2;
     kb_buf_printf(h, "<table>\n<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
                      "<th>%s</th></tr></thead>\n<tbody>\n",
-                  word(lang, IX_BUNDLE), word(lang, error ? IX_PATH : IX_COMPUTER),
+                  word(lang, IX_H_BUNDLE), word(lang, error ? IX_PATH : IX_H_COMPUTER),
                   error ? word(lang, IX_WHY) : word(lang, IX_RULES), word(lang, IX_EXIT),
                   word(lang, IX_REPORTS));
     for (size_t i = 0; i < batch->n; i++) {
