@@ -74,7 +74,7 @@ check_batch() {
   local label=$1; shift
   local set="$tmp/$label" b
   mkdir -p "$set/bundles"
-  for b in "$@"; do ln -s "$(cd "$b" && pwd)" "$set/bundles/$(basename "$b")"; done
+  for b in "$@"; do ln -s "$(realpath "$b")" "$set/bundles/$(basename "$b")"; done
   local links=("$set"/bundles/*)
   expected "$set/single" "${links[@]}" > "$set/expected.jsonl"
   local j rc
@@ -118,6 +118,17 @@ if tools/build-bundles.sh "$EVTXGEN" "$tmp/hosts" tests/hosts >"$tmp/hosts.log" 
     [ "$(grep -c '"bundle": "two-folders"' "$tmp/hosts/got1.jsonl")" -eq 2 ]
 else
   tap_fail "the bundle of two computers was built ($(head -c 300 "$tmp/hosts.log"))"
+fi
+
+# Archives: a zipped bundle is a bundle, once the scan reads archives.
+if "$KBSCAN" --list-sources | grep -qw archive; then
+  mkdir -p "$tmp/zips"
+  for b in seed-ja healthy no-tasklist; do
+    (cd samples/bundles && zip -qr "$tmp/zips/$b.zip" "$b")
+  done
+  check_batch archives "$tmp/zips"/*.zip samples/bundles/seed-en
+else
+  tap_skip "batch over zipped bundles" "this build does not read archives"
 fi
 
 # The HTML index: parses as HTML, no script and no event handler, one table
