@@ -265,6 +265,8 @@ static int read_lines(kb_batch_bundle *b, char *text)
         memset(l, 0, sizeof *l);
         int ok = obj && (cJSON_IsString(computer) || cJSON_IsNull(computer)) &&
                  cJSON_IsNumber(exit_status) &&
+                 (exit_status->valueint == 0 || exit_status->valueint == 1 ||
+                  exit_status->valueint == 3) && exit_status->valuedouble == exit_status->valueint &&
                  read_ids(cJSON_GetObjectItemCaseSensitive(obj, "matched"), &l->matched) == 0 &&
                  read_ids(cJSON_GetObjectItemCaseSensitive(obj, "cannot_tell"), &l->cannot_tell) == 0;
         if (ok) {
@@ -497,6 +499,9 @@ static void finish(pool *p, slot *s, int wstatus)
         clear_progress(p);
         say(b->name, b->error);
         status = 2; /* no verdict from a run that did not end as one ends */
+        for (size_t l = 0; l < b->nlines; l++)
+            free_line(&b->lines[l]);
+        b->nlines = 0;
     } else if (b->nlines == 0 || status == 2) {
         /* No report (nothing recognised, ...), or a report that failed: the
          * child said why on stderr; its last message is kept for the index. */

@@ -101,8 +101,8 @@ static int fake_run(void *ctx, const kb_batch_job *job)
         fputs("kbscan: nothing in the given paths that kbscan recognises (1 files)\n", stderr);
         return 2;
     }
-    if (strcmp(name, "garbled") == 0) {
-        kb_write_full(job->result_fd, "{\"computer\":", 12);
+    if (strcmp(name, "garbled") == 0) { /* a good line, then a cut one: neither is kept */
+        kb_write_full(job->result_fd, ok, strlen(ok) / 2 + 10);
         return 1;
     }
     kb_write_full(job->result_fd, ok, strlen(ok));
@@ -145,6 +145,7 @@ static void test_pool(void **state)
     assert_non_null(strstr(crash->error, "signal 9"));
     assert_int_equal(crash->nlines, 0);
     assert_int_equal(garbled->status, 2);
+    assert_int_equal(garbled->nlines, 0);
     assert_int_equal(silent->status, 2);
     assert_string_equal(silent->error, "nothing in the given paths that kbscan recognises (1 files)");
     const kb_batch_bundle *const answered[] = {good, slow};
