@@ -100,15 +100,18 @@ static int chunk_damage(kb_input *in, const kb_evtx_chunk *ck, const kb_evtx_dup
         return 0;
     if (is_cut(ck)) {
         damaged = 1;
-        if (in && ck->stray)
+        if (in && ck->bytes < KB_EVTX_CHUNK_HEADER)
+            kb_input_note(in, where, "file ends %u bytes into this chunk, inside its header (truncated)",
+                          (unsigned)ck->bytes);
+        else if (in && ck->records)
             kb_input_note(in, where,
-                          "file ends %u bytes into this chunk (truncated); its complete part holds %u record(s), "
-                          "ids %llu to %llu, not read",
-                          (unsigned)ck->bytes, (unsigned)ck->stray, (unsigned long long)ck->stray_first,
-                          (unsigned long long)ck->stray_last);
+                          "file ends %u bytes into this chunk (truncated): the %u complete record(s) before the cut "
+                          "are read (ids %llu to %llu)",
+                          (unsigned)ck->bytes, (unsigned)ck->records, (unsigned long long)ck->walk_first,
+                          (unsigned long long)ck->walk_last);
         else if (in)
-            kb_input_note(in, where, "file ends %u bytes into this chunk (truncated)", (unsigned)ck->bytes);
-        return 1;
+            kb_input_note(in, where, "file ends %u bytes into this chunk (truncated), before any complete record",
+                          (unsigned)ck->bytes);
     }
     if (ck->bytes >= KB_EVTX_CHUNK_HEADER && checks_crc(ck) && !ck->header_crc_ok) {
         damaged = 1;

@@ -158,21 +158,6 @@ static void walk_chunk(part *p, const unsigned char *c, kb_evtx_chunk *ck)
     ck->stop = (uint8_t)stop;
 }
 
-/* A chunk the file ends inside: its complete records are counted, not
- * read (as its records checksum cannot be checked). */
-static void count_cut(const unsigned char *c, kb_evtx_chunk *ck)
-{
-    kb_evtx_chunk walk = *ck;
-    size_t limit = kb_evtx_walk_limit(&walk), off = KB_EVTX_CHUNK_HEADER;
-    kb_evtx_rec rec;
-    kb_evtx_stop stop;
-    while (kb_evtx_next_record(c, limit, off, &walk, &rec, &stop) == 1)
-        off += rec.size;
-    ck->stray = walk.records;
-    ck->stray_first = walk.walk_first;
-    ck->stray_last = walk.walk_last;
-}
-
 static void add_chunk(kb_evtx_reading *r, const kb_evtx_chunk *ck, size_t *cap)
 {
     r->chunks = kb_grow(r->chunks, cap, r->nchunks + 1, sizeof *r->chunks, 16);
@@ -215,10 +200,8 @@ static void *read_part(void *arg)
             size_t at = (size_t)k * KB_EVTX_CHUNK_SIZE, bytes = len - at;
             kb_evtx_chunk ck;
             kb_evtx_chunk_check(b + at, bytes, s + k, &ck);
-            if (ck.kind == KB_SLOT_CHUNK && ck.bytes == KB_EVTX_CHUNK_SIZE)
+            if (ck.kind == KB_SLOT_CHUNK)
                 walk_chunk(p, b + at, &ck);
-            else if (ck.kind == KB_SLOT_CHUNK)
-                count_cut(b + at, &ck);
             add_chunk(&p->out, &ck, &cap);
         }
         s += n;
