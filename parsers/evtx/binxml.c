@@ -304,7 +304,7 @@ static kb_status check_header(kb_binxml_ctx *ctx, kb_binxml_record *out)
     const uint8_t *r = ctx->chunk + ctx->rec_off;
     if (kb_bx_u32(r) != RECORD_MAGIC)
         return kb_bx_fail(ctx, KB_ERR_FORMAT, ctx->rec_off, "no record signature");
-    if (kb_bx_u32(r + 4) != ctx->rec_size || kb_bx_u32(r + ctx->rec_size - 4) != ctx->rec_size)
+    if (kb_bx_u32(r + 4) != ctx->rec_size || (!ctx->cut && kb_bx_u32(r + ctx->rec_size - 4) != ctx->rec_size))
         return kb_bx_fail(ctx, KB_ERR_FORMAT, ctx->rec_off, "record sizes disagree with %zu", ctx->rec_size);
     out->record_id = kb_bx_u64(r + 8);
     out->written_time = kb_bx_u64(r + 16);
@@ -312,8 +312,9 @@ static kb_status check_header(kb_binxml_ctx *ctx, kb_binxml_record *out)
 }
 
 static kb_status run(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len, size_t rec_off, size_t rec_size,
-                     kb_binxml_record *out, int peek)
+                     kb_binxml_record *out, int peek, int cut)
 {
+    ctx->cut = cut;
     memset(out, 0, sizeof *out);
     ctx->chunk = chunk;
     ctx->chunk_len = chunk_len;
@@ -349,11 +350,17 @@ static kb_status run(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len,
 kb_status kb_binxml_decode(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len, size_t rec_off,
                            size_t rec_size, kb_binxml_record *out)
 {
-    return run(ctx, chunk, chunk_len, rec_off, rec_size, out, 0);
+    return run(ctx, chunk, chunk_len, rec_off, rec_size, out, 0, 0);
+}
+
+kb_status kb_binxml_decode_cut(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len, size_t rec_off,
+                               size_t rec_size, kb_binxml_record *out, int peek)
+{
+    return run(ctx, chunk, chunk_len, rec_off, rec_size, out, peek, 1);
 }
 
 kb_status kb_binxml_peek(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len, size_t rec_off, size_t rec_size,
                          kb_binxml_record *out)
 {
-    return run(ctx, chunk, chunk_len, rec_off, rec_size, out, 1);
+    return run(ctx, chunk, chunk_len, rec_off, rec_size, out, 1, 0);
 }

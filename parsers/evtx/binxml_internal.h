@@ -148,6 +148,7 @@ struct kb_binxml_ctx {
     const uint8_t *chunk;
     size_t chunk_len, rec_off, rec_size;
     int peek;          /* stop once System is read */
+    int cut;           /* the record's end is damaged: its size copy is not checked */
     int stop;
     uint32_t steps;
     char err[320];

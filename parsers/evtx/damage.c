@@ -81,8 +81,9 @@ static const char *stop_text(uint8_t stop)
     }
 }
 
-/* Whether a chunk is damaged, and its notes when in is given. */
-static int chunk_damage(kb_input *in, const kb_evtx_chunk *ck, const kb_evtx_dups *dups, uint64_t *lost)
+/* Whether a chunk is damaged, and its notes when in is given (cut: its
+ * records whose end was overwritten, read as far as they go). */
+static int chunk_damage(kb_input *in, const kb_evtx_chunk *ck, const kb_evtx_dups *dups, size_t cut, uint64_t *lost)
 {
     char where[48];
     where_chunk(ck->slot, where, sizeof where);
@@ -162,6 +163,8 @@ static int chunk_damage(kb_input *in, const kb_evtx_chunk *ck, const kb_evtx_dup
                           (unsigned long long)l.between, (unsigned long long)ck->walk_first,
                           (unsigned long long)ck->walk_last);
     }
+    if (cut)
+        damaged = 1;
     if (dups) {
         damaged = 1;
         if (in)
@@ -189,6 +192,28 @@ static void note_failed(kb_input *in, const kb_evtx_pending *p)
                       "decoder: %s; libevtx: %s",
                       (unsigned long long)p->id, place, (unsigned)p->off, p->why ? p->why : "no reason kept",
                       p->other);
+}
+
+/* A record whose end was overwritten, read as far as it goes. */
+static void note_cut(kb_input *in, const kb_evtx_cut_record *c)
+{
+    char where[48], place[32];
+    where_chunk(c->slot, where, sizeof where);
+    nth(c->ordinal + 1, place, sizeof place);
+    kb_input_note(in, where,
+                  "record id %llu, the %s record of the file (chunk offset 0x%x): the copy of its size at its end "
+                  "says %u, not %u (its end was overwritten): read as far as it goes, its values may be "
+                  "incomplete, its event is never taken as an answer",
+                  (unsigned long long)c->id, place, (unsigned)c->off, (unsigned)c->copy, (unsigned)c->size);
+}
+
+/* How many records of this chunk were cut. */
+static size_t cut_in(const kb_evtx_reading *r, uint64_t slot)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->ncut; i++)
+        n += r->cut[i].slot == slot;
+    return n;
 }
 
 static const kb_evtx_dups *dups_of(const kb_evtx_dup_result *d, uint64_t slot)
@@ -286,7 +311,7 @@ static int header_damage(kb_input *in, const kb_evtx_file_header *hd)
 /* The slots in file order: damage, and the failed records of each chunk. */
 static void note_slots(kb_input *in, const kb_evtx_reading *r, const kb_evtx_dup_result *dups)
 {
-    size_t last = last_chunk(r), p = 0;
+    size_t last = last_chunk(r), p = 0, c = 0;
     uint64_t lost = 0;
     for (size_t i = 0; i < r->nchunks; i++) {
         const kb_evtx_chunk *ck = &r->chunks[i];
@@ -298,7 +323,10 @@ static void note_slots(kb_input *in, const kb_evtx_reading *r, const kb_evtx_dup
             i = note_run(in, r, i, "neither a chunk nor a record in it: not part of the log, skipped");
             continue;
         }
-        chunk_damage(in, ck, dups_of(dups, ck->slot), &lost);
+        chunk_damage(in, ck, dups_of(dups, ck->slot), cut_in(r, ck->slot), &lost);
+        for (; c < r->ncut && r->cut[c].slot <= ck->slot; c++)
+            if (r->cut[c].slot == ck->slot)
+                note_cut(in, &r->cut[c]);
         for (; p < r->npending && r->pending[p].slot <= ck->slot; p++)
             if (r->pending[p].failed && r->pending[p].slot == ck->slot)
                 note_failed(in, &r->pending[p]);
@@ -311,7 +339,8 @@ void kb_evtx_judge(kb_input *in, const kb_evtx_reading *r, const kb_evtx_dup_res
     memset(out, 0, sizeof *out);
     out->slots = r->nchunks;
     for (size_t i = 0; i < r->nchunks; i++)
-        out->chunks_damaged += (uint64_t)chunk_damage(NULL, &r->chunks[i], dups_of(dups, r->chunks[i].slot), &out->lost);
+        out->chunks_damaged += (uint64_t)chunk_damage(NULL, &r->chunks[i], dups_of(dups, r->chunks[i].slot),
+                                                      cut_in(r, r->chunks[i].slot), &out->lost);
     for (size_t i = 0; i < r->npending; i++)
         out->failed += r->pending[i].failed != 0;
     int header = header_damage(in, &r->header);

@@ -79,6 +79,40 @@ static int time_filtered(const kb_evtx_read_opts *o, int64_t t)
     return (o->since != KB_TIME_NONE && t < o->since) || (o->until != KB_TIME_NONE && t > o->until);
 }
 
+static uint32_t size_copy(const unsigned char *c, const kb_evtx_rec *rec)
+{
+    const unsigned char *p = c + rec->off + rec->size - 4;
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Decodes the record (peek: its System only). One whose size copy at its
+ * end disagrees had its end overwritten: it is decoded as far as it goes
+ * (*cut set), or the reason says both. */
+static kb_status decode(part *p, const unsigned char *c, const kb_evtx_chunk *ck, const kb_evtx_rec *rec, int peek,
+                        kb_binxml_record *r, int *cut, char *why, size_t whylen)
+{
+    kb_status st = peek ? kb_binxml_peek(p->bx, c, ck->bytes, rec->off, rec->size, r)
+                        : kb_binxml_decode(p->bx, c, ck->bytes, rec->off, rec->size, r);
+    uint32_t copy = size_copy(c, rec);
+    if (st == KB_OK || copy == rec->size) {
+        snprintf(why, whylen, "%s", kb_binxml_error(p->bx));
+        return st;
+    }
+    st = kb_binxml_decode_cut(p->bx, c, ck->bytes, rec->off, rec->size, r, peek);
+    *cut = st == KB_OK;
+    snprintf(why, whylen, "the copy of its size at its end says %u, not %zu (its end was overwritten), and without "
+                          "it: %s", (unsigned)copy, rec->size, kb_binxml_error(p->bx));
+    return st;
+}
+
+static void saw_cut(kb_evtx_reading *out, const kb_evtx_chunk *ck, const kb_evtx_rec *rec, uint64_t ordinal,
+                    uint32_t copy)
+{
+    out->cut = kb_grow(out->cut, &out->cut_cap, out->ncut + 1, sizeof *out->cut, 8);
+    out->cut[out->ncut++] = (kb_evtx_cut_record){.slot = ck->slot, .id = rec->id, .ordinal = ordinal,
+                                                 .off = (uint32_t)rec->off, .size = (uint32_t)rec->size, .copy = copy};
+}
+
 /* One record the walk found: read, decoded into a fact when wanted, or set aside. */
 static void read_record(part *p, const unsigned char *c, const kb_evtx_chunk *ck, const kb_evtx_rec *rec,
                         uint32_t index)
@@ -93,33 +127,33 @@ static void read_record(part *p, const unsigned char *c, const kb_evtx_chunk *ck
         kb_evtx_pend(out, &pend, "set aside for libevtx by the isolation test hook");
         return;
     }
-    int whole = o->decode_all || o->wanted->all;
+    int whole = o->decode_all || o->wanted->all, cut = 0;
+    char why[512];
     kb_binxml_record r;
-    kb_status st = whole ? kb_binxml_decode(p->bx, c, ck->bytes, rec->off, rec->size, &r)
-                         : kb_binxml_peek(p->bx, c, ck->bytes, rec->off, rec->size, &r);
-    if (st != KB_OK) {
-        kb_evtx_pend(out, &pend, kb_binxml_error(p->bx));
+    if (decode(p, c, ck, rec, !whole, &r, &cut, why, sizeof why) != KB_OK) {
+        kb_evtx_pend(out, &pend, why);
         return;
     }
     saw_names(out, &r);
     uint64_t erid = r.has_event_record_id ? r.event_record_id : rec->id;
     int64_t t = kb_time_from_filetime(rec->written);
-    if (!r.has_event_id || !kb_evtx_wanted_has(o->wanted, kb_evtx_provider(&r), r.event_id & 0xffff) ||
-        time_filtered(o, t)) {
-        out->read++;
-        saw_id(out, erid);
-        return;
-    }
-    if (!whole && (st = kb_binxml_decode(p->bx, c, ck->bytes, rec->off, rec->size, &r)) != KB_OK) {
+    int wanted = r.has_event_id && kb_evtx_wanted_has(o->wanted, kb_evtx_provider(&r), r.event_id & 0xffff) &&
+                 !time_filtered(o, t);
+    if (wanted && !whole && decode(p, c, ck, rec, 0, &r, &cut, why, sizeof why) != KB_OK) {
         pend.wanted = 1;
-        kb_evtx_pend(out, &pend, kb_binxml_error(p->bx));
+        kb_evtx_pend(out, &pend, why);
         return;
     }
     out->read++;
     saw_id(out, erid);
+    if (cut)
+        saw_cut(out, ck, rec, pend.ordinal, size_copy(c, rec));
+    if (!wanted)
+        return;
     kb_fact *f = kb_evtx_event_fact(&r, o->input_index, out->channel);
     f->record = erid;
     f->time = t;
+    f->damaged = cut; /* values may be lost with its end: never an answer */
     add_fact(out, f, (kb_evtx_tag){ck->slot, rec->id, index});
 }
 
@@ -232,6 +266,11 @@ static void join(kb_evtx_reading *out, kb_evtx_reading *part, size_t *chunk_cap)
         out->reasons += q->why != NULL;
     }
     part->npending = 0;
+    out->cut = kb_grow(out->cut, &out->cut_cap, out->ncut + part->ncut, sizeof *out->cut, 8);
+    for (size_t i = 0; i < part->ncut; i++) {
+        out->cut[out->ncut] = part->cut[i];
+        out->cut[out->ncut++].ordinal += base;
+    }
     out->found += part->found;
     out->read += part->read;
     if (part->has_ids) {
@@ -308,6 +347,7 @@ void kb_evtx_reading_free(kb_evtx_reading *r)
         free(r->pending[i].other);
     }
     free(r->pending);
+    free(r->cut);
     free(r->channel);
     free(r->computer);
     kb_evtx_file_header header = r->header;

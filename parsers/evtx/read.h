@@ -48,6 +48,13 @@ typedef struct kb_evtx_tag {
     uint32_t index;              /* its place among the chunk's records */
 } kb_evtx_tag;
 
+/* A record whose end was overwritten, read as far as it goes
+ * (kb_binxml_decode_cut): its facts are marked damaged. */
+typedef struct kb_evtx_cut_record {
+    uint64_t slot, id, ordinal;
+    uint32_t off, size, copy;    /* its size, and what the copy at its end says */
+} kb_evtx_cut_record;
+
 #define KB_EVTX_REASONS 200      /* reasons kept per log (notes keep fewer) */
 
 typedef struct kb_evtx_read_opts {
@@ -68,6 +75,8 @@ typedef struct kb_evtx_reading {
     size_t tags_cap;
     kb_evtx_pending *pending;    /* in file order */
     size_t npending, pending_cap, reasons;
+    kb_evtx_cut_record *cut;     /* in file order */
+    size_t ncut, cut_cap;
     uint64_t found;              /* record headers found */
     uint64_t read;               /* records whose System was read (found = read + pending) */
     int has_ids;
