@@ -135,7 +135,9 @@ static void read_record(part *p, const unsigned char *c, const kb_evtx_chunk *ck
         return;
     }
     saw_names(out, &r);
-    uint64_t erid = r.has_event_record_id ? r.event_record_id : rec->id;
+    /* A cut record's EventRecordID may be among what was lost: its
+     * header's id is intact. */
+    uint64_t erid = r.has_event_record_id && !cut ? r.event_record_id : rec->id;
     int64_t t = kb_time_from_filetime(rec->written);
     int wanted = r.has_event_id && kb_evtx_wanted_has(o->wanted, kb_evtx_provider(&r), r.event_id & 0xffff) &&
                  !time_filtered(o, t);
