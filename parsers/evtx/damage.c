@@ -1,8 +1,10 @@
 /* damage.c: a log's notes and state from its reading (see damage.h). */
 #include "evtx/damage.h"
+#include "core/alloc.h"
 #include "core/strbuf.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* "94th". */
@@ -83,11 +85,14 @@ static const char *stop_text(uint8_t stop)
 
 /* Whether a chunk is damaged, and its notes when in is given (cut: its
  * records whose end was overwritten, read as far as they go). */
-static int chunk_damage(kb_input *in, const kb_evtx_chunk *ck, const kb_evtx_dups *dups, size_t cut, uint64_t *lost)
+static int chunk_damage(kb_input *in, const kb_evtx_chunk *ck, const kb_evtx_dups *dups, size_t cut, int zeroed,
+                        uint64_t *lost)
 {
     char where[48];
     where_chunk(ck->slot, where, sizeof where);
     int damaged = 0;
+    if (zeroed)
+        return 1;
     if (ck->kind == KB_SLOT_RECORDS) {
         if (in)
             kb_input_note(in, where,
@@ -308,6 +313,71 @@ static int header_damage(kb_input *in, const kb_evtx_file_header *hd)
     return 0;
 }
 
+/* Whether a zeroed slot is one the intact file header counts among its
+ * chunks: then what it held is lost, not yet to be written. */
+static int zeroed_counted(const kb_evtx_reading *r, const kb_evtx_chunk *ck)
+{
+    const kb_evtx_file_header *hd = &r->header;
+    return ck->kind == KB_SLOT_ZERO && hd->signature_ok && (hd->crc_ok || (hd->flags & KB_EVTX_FLAG_NO_CRC)) &&
+           ck->slot < hd->chunk_count;
+}
+
+/* Zeroed slots in a row from i, all counted by the header or all not. */
+static size_t zero_run_end(const kb_evtx_reading *r, size_t i)
+{
+    size_t j = i;
+    while (j + 1 < r->nchunks && r->chunks[j + 1].kind == KB_SLOT_ZERO &&
+           zeroed_counted(r, &r->chunks[j + 1]) == zeroed_counted(r, &r->chunks[i]))
+        j++;
+    return j;
+}
+
+static void note_zeroed(kb_input *in, const kb_evtx_reading *r, size_t i, size_t j)
+{
+    char where[64];
+    if (j == i)
+        where_chunk(r->chunks[i].slot, where, sizeof where);
+    else
+        snprintf(where, sizeof where, "chunks %llu to %llu", (unsigned long long)r->chunks[i].slot,
+                 (unsigned long long)r->chunks[j].slot);
+    if (zeroed_counted(r, &r->chunks[i]))
+        kb_input_note(in, where, "zeroed, though the file header counts %s among its %u chunks: what %s held is lost",
+                      j == i ? "it" : "them", (unsigned)r->header.chunk_count, j == i ? "it" : "they");
+    else
+        kb_input_note(in, where, "zeroed (never written, or not yet written when the log was copied): skipped");
+}
+
+/* Record ids in no chunk: between the chunks that hold the ids around
+ * them (a chunk lost, zeroed or copied over). Said of a damaged log only:
+ * of an intact one, the coverage says it (a gap, log.coverage). */
+static void note_id_gaps(kb_input *in, const kb_evtx_reading *r)
+{
+    const kb_evtx_chunk **used = kb_xcalloc(r->nchunks + 1, sizeof *used);
+    size_t n = 0;
+    for (size_t i = 0; i < r->nchunks; i++)
+        if (r->chunks[i].kind == KB_SLOT_CHUNK && r->chunks[i].records)
+            used[n++] = &r->chunks[i];
+    for (size_t i = 1; i < n; i++) /* insertion sort by lowest id: chunks come nearly in order */
+        for (size_t k = i; k > 0 && used[k]->walk_first < used[k - 1]->walk_first; k--) {
+            const kb_evtx_chunk *t = used[k];
+            used[k] = used[k - 1];
+            used[k - 1] = t;
+        }
+    uint64_t high = n ? used[0]->walk_last : 0;
+    const kb_evtx_chunk *below = n ? used[0] : NULL;
+    for (size_t i = 1; i < n; i++) {
+        if (used[i]->walk_first > high + 1)
+            kb_input_note(in, NULL, "records with ids %llu to %llu are in no chunk (between chunk %llu and chunk %llu)",
+                          (unsigned long long)(high + 1), (unsigned long long)(used[i]->walk_first - 1),
+                          (unsigned long long)below->slot, (unsigned long long)used[i]->slot);
+        if (used[i]->walk_last > high) {
+            high = used[i]->walk_last;
+            below = used[i];
+        }
+    }
+    free(used);
+}
+
 /* The slots in file order: damage, and the failed records of each chunk. */
 static void note_slots(kb_input *in, const kb_evtx_reading *r, const kb_evtx_dup_result *dups)
 {
@@ -315,15 +385,17 @@ static void note_slots(kb_input *in, const kb_evtx_reading *r, const kb_evtx_dup
     uint64_t lost = 0;
     for (size_t i = 0; i < r->nchunks; i++) {
         const kb_evtx_chunk *ck = &r->chunks[i];
-        if (ck->kind == KB_SLOT_ZERO && last != SIZE_MAX && i < last) {
-            i = note_run(in, r, i, "zeroed (never written, or not yet written when the log was copied): skipped");
+        if (ck->kind == KB_SLOT_ZERO && ((last != SIZE_MAX && i < last) || zeroed_counted(r, ck))) {
+            size_t j = zero_run_end(r, i);
+            note_zeroed(in, r, i, j);
+            i = j;
             continue;
         }
         if (ck->kind == KB_SLOT_OTHER) {
             i = note_run(in, r, i, "neither a chunk nor a record in it: not part of the log, skipped");
             continue;
         }
-        chunk_damage(in, ck, dups_of(dups, ck->slot), cut_in(r, ck->slot), &lost);
+        chunk_damage(in, ck, dups_of(dups, ck->slot), cut_in(r, ck->slot), 0, &lost);
         for (; c < r->ncut && r->cut[c].slot <= ck->slot; c++)
             if (r->cut[c].slot == ck->slot)
                 note_cut(in, &r->cut[c]);
@@ -340,12 +412,15 @@ void kb_evtx_judge(kb_input *in, const kb_evtx_reading *r, const kb_evtx_dup_res
     out->slots = r->nchunks;
     for (size_t i = 0; i < r->nchunks; i++)
         out->chunks_damaged += (uint64_t)chunk_damage(NULL, &r->chunks[i], dups_of(dups, r->chunks[i].slot),
-                                                      cut_in(r, r->chunks[i].slot), &out->lost);
+                                                      cut_in(r, r->chunks[i].slot), zeroed_counted(r, &r->chunks[i]),
+                                                      &out->lost);
     for (size_t i = 0; i < r->npending; i++)
         out->failed += r->pending[i].failed != 0;
     int header = header_damage(in, &r->header);
     note_live_copy(in, r, out);
     note_slots(in, r, dups);
+    if (header || worker || out->chunks_damaged || out->failed || (dups && dups->unchecked))
+        note_id_gaps(in, r);
     if (header)
         kb_input_fail(in, KB_INPUT_DAMAGED, "%s",
                       r->header.signature_ok ? "EVTX file header checksum is wrong" : "EVTX file header is damaged");
