@@ -42,4 +42,23 @@ while IFS= read -r row; do
     tap_fail "$path: $why"
   fi
 done < "$tmp/rows"
+
+# Log-clearing events in each layout the corpus holds (docs/facts.md,
+# log.cleared): UserData <LogFileCleared> for 104 and for 1102, read by
+# name; a 104 whose data is <ProcessingErrorData> (ErrorCode, DataItemName,
+# EventPayload), undecoded, never read as a user or a log name.
+cleared() {  # FILE WANT: every log_cleared finding of FILE says WANT
+  "$KBSCAN" --format json -o "$tmp/c.json" "$corpus_dir/$1" 2>/dev/null
+  $PY - "$tmp/c.json" "$2" <<'PY'
+import json, sys
+says = [f["say"] for f in json.load(open(sys.argv[1]))["coverage"]["findings"] if f["kind"] == "log_cleared"]
+assert says and all(sys.argv[2] in s for s in says), says
+PY
+}
+tap_check "104 LogFileCleared read by name" cleared 3gstudent-Eventlogedit-evtx--Evolution/System.evtx \
+  'The System log was cleared at 2018-06-04T07:20:21.533780Z by WIN-E8C6J8CN50O\a (event 104, record 1912'
+tap_check "1102 LogFileCleared read by name" cleared Velocidex-evtx/testdata_Security_1_record.evtx \
+  'The Security log was cleared at 2019-02-09T17:05:24.672757Z by TESTCOMPUTER\test (event 1102, record 33072'
+tap_check "104 ProcessingErrorData undecoded" cleared anotherc0ne-EventLog/System.evtx \
+  'which log, and by whom, is undecoded'
 tap_done
