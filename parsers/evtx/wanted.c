@@ -69,9 +69,11 @@ void kb_evtx_wanted_init(kb_evtx_wanted *w, const kb_interest *interest)
             continue;
         }
         s->ids = kb_xrealloc(s->ids, (s->nids + item->nids + 1) * sizeof *s->ids);
-        memcpy(s->ids + s->nids, item->ids, item->nids * sizeof *s->ids);
+        if (item->nids)
+            memcpy(s->ids + s->nids, item->ids, item->nids * sizeof *s->ids);
         s->nids += item->nids;
-        qsort(s->ids, s->nids, sizeof *s->ids, by_value);
+        if (s->nids)
+            qsort(s->ids, s->nids, sizeof *s->ids, by_value);
         s->name = item->provider;
         s->len = len;
         s->hash = h;
