@@ -139,8 +139,14 @@ static char *ask_libevtx(const kb_input_handle *h, kb_parse_ctx *ctx, kb_evtx_re
         if (n == 0)
             break;
         memset(o, 0, n * sizeof *o);
-        char *why = ctx->workers ? kb_worker_fallback(ctx->workers, ctx->worker_slot, h, ctx->input_index, e, n, o)
-                                 : (kb_evtx_fallback(h, e, n, &opts, o), NULL);
+        char *why = NULL;
+        if (ctx->own_code_only)
+            for (size_t k = 0; k < n; k++)
+                o[k].why = kb_xstrdup("libevtx not asked (kbscan's own code only)");
+        else if (ctx->workers)
+            why = kb_worker_fallback(ctx->workers, ctx->worker_slot, h, ctx->input_index, e, n, o);
+        else
+            kb_evtx_fallback(h, e, n, &opts, o);
         if (why) {
             for (size_t k = 0; k < n; k++)
                 o[k].why = kb_strprintf("the isolated libevtx failed: %s", why);
