@@ -91,14 +91,16 @@ static uint32_t size_copy(const unsigned char *c, const kb_evtx_rec *rec)
 static kb_status decode(part *p, const unsigned char *c, const kb_evtx_chunk *ck, const kb_evtx_rec *rec, int peek,
                         kb_binxml_record *r, int *cut, char *why, size_t whylen)
 {
-    kb_status st = peek ? kb_binxml_peek(p->bx, c, ck->bytes, rec->off, rec->size, r)
-                        : kb_binxml_decode(p->bx, c, ck->bytes, rec->off, rec->size, r);
     uint32_t copy = size_copy(c, rec);
-    if (st == KB_OK || copy == rec->size) {
+    if (copy == rec->size) {
+        kb_status st = peek ? kb_binxml_peek(p->bx, c, ck->bytes, rec->off, rec->size, r)
+                            : kb_binxml_decode(p->bx, c, ck->bytes, rec->off, rec->size, r);
         snprintf(why, whylen, "%s", kb_binxml_error(p->bx));
         return st;
     }
-    st = kb_binxml_decode_cut(p->bx, c, ck->bytes, rec->off, rec->size, r, peek);
+    /* Decoded whole even for a peek: whether it reads at all must not
+     * depend on whether a rule wants it (--no-prefilter gives the same). */
+    kb_status st = kb_binxml_decode_cut(p->bx, c, ck->bytes, rec->off, rec->size, r, 0);
     *cut = st == KB_OK;
     snprintf(why, whylen, "the copy of its size at its end says %u, not %zu (its end was overwritten), and without "
                           "it: %s", (unsigned)copy, rec->size, kb_binxml_error(p->bx));
