@@ -78,7 +78,7 @@ static const char *stop_text(uint8_t stop)
     switch (stop) {
     case KB_STOP_ZEROS: return "zero bytes where a record should start";
     case KB_STOP_SIGNATURE: return "no record signature where a record should start";
-    case KB_STOP_SIZE: return "a record whose size cannot be";
+    case KB_STOP_SIZE: return "a record header with an impossible size";
     default: return "";
     }
 }
