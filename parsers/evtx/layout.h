@@ -47,7 +47,7 @@ typedef enum kb_evtx_stop {
     KB_STOP_NONE = 0,   /* it reached the free space offset */
     KB_STOP_ZEROS,      /* zero bytes where a record should start */
     KB_STOP_SIGNATURE,  /* no record signature */
-    KB_STOP_SIZE,       /* a record whose size cannot be (counted as a failed record) */
+    KB_STOP_SIZE,       /* a record header with an impossible size (counted as a failed record) */
     KB_STOP_END         /* the file ends first (a cut chunk) */
 } kb_evtx_stop;
 
