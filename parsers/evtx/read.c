@@ -252,9 +252,11 @@ static void *read_part(void *arg)
 static void join(kb_evtx_reading *out, kb_evtx_reading *part, size_t *chunk_cap)
 {
     uint64_t base = out->found;
-    out->chunks = kb_grow(out->chunks, chunk_cap, out->nchunks + part->nchunks, sizeof *out->chunks, 16);
-    memcpy(out->chunks + out->nchunks, part->chunks, part->nchunks * sizeof *part->chunks);
-    out->nchunks += part->nchunks;
+    if (part->nchunks) { /* a part may hold none (a cut file): no memcpy from NULL */
+        out->chunks = kb_grow(out->chunks, chunk_cap, out->nchunks + part->nchunks, sizeof *out->chunks, 16);
+        memcpy(out->chunks + out->nchunks, part->chunks, part->nchunks * sizeof *part->chunks);
+        out->nchunks += part->nchunks;
+    }
     for (size_t i = 0; i < part->facts.n; i++)
         add_fact(out, part->facts.items[i], part->tags[i]);
     part->facts.n = 0;
