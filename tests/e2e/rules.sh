@@ -102,7 +102,9 @@ tap_check "rules check names the missing bundle too" \
 
 # A fixture whose source folder is gone, and a folder no fixture names.
 mkdir -p "$tmp/own/tests/$seed_id/stray"
-cp -r "rules/tests/$seed_id/vss13-only" "$tmp/own/tests/$seed_id/"
+for d in "rules/tests/$seed_id"/*/; do
+  [ "$(basename "$d")" = no-eventlog ] || cp -r "$d" "$tmp/own/tests/$seed_id/"
+done
 sed 's#"\.\./samples/#"'"$repo_root"'/samples/#' "rules/$seed_rule" >"$tmp/own/$seed_rule"
 "$KBSCAN" rules check "$tmp/own" >"$tmp/out" 2>&1; rc=$?
 o="$tmp/own/$seed_rule"

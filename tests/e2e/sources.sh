@@ -104,6 +104,6 @@ tap_check "rules check: every source's feed and fact types are known" \
 tap_check "rules check: an unknown input is told with the registry's feeds" \
   grep -qF "(inputs: $feeds, derived)" "$tmp/unknown"
 tap_check "rules check: unknown facts are told with the registry's fact types" \
-  grep -qF "(facts: $types, host, log.cleared, log.coverage)" "$tmp/unknown"
+  grep -qF "(facts: $types, host, host.input, host.unassigned, log.cleared, log.coverage)" "$tmp/unknown"
 
 tap_done
