@@ -102,15 +102,20 @@ static kb_status render_failed(kb_binxml_ctx *ctx, kb_bx_result r, const kb_bx_n
 static kb_bx_result render_array(kb_binxml_ctx *ctx, const kb_bx_val *v, size_t item)
 {
     const uint8_t *p = ctx->chunk + v->off, *ip;
-    size_t ilen, n = kb_bx_array_count(v->type, p, v->size);
+    size_t ilen;
     uint8_t base = v->type & 0x7f;
+    /* Items are asked for in order (an element repeated per item, or all
+     * here): the cursor makes that one pass over the array. */
     if (item != NO_ITEM)
-        return kb_bx_array_item(v->type, p, v->size, item, &ip, &ilen) ? KB_BX_OK : kb_bx_render(&ctx->text, base, ip, ilen);
+        return kb_bx_array_item_at(&ctx->array_at, v->type, p, v->size, item, &ip, &ilen)
+                   ? KB_BX_OK
+                   : kb_bx_render(&ctx->text, base, ip, ilen);
     kb_bx_result r = KB_BX_OK;
-    for (size_t i = 0; i < n && r == KB_BX_OK; i++) {
+    for (size_t i = 0; r == KB_BX_OK && kb_bx_array_item_at(&ctx->array_at, v->type, p, v->size, i, &ip, &ilen) == 0;
+         i++) {
         if (i)
             r = kb_bx_text_append(&ctx->text, ",", 1);
-        if (r == KB_BX_OK && kb_bx_array_item(v->type, p, v->size, i, &ip, &ilen) == 0)
+        if (r == KB_BX_OK)
             r = kb_bx_render(&ctx->text, base, ip, ilen);
     }
     return r;
@@ -323,6 +328,7 @@ static kb_status run(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len,
     ctx->peek = peek;
     ctx->stop = 0;
     ctx->steps = 0;
+    ctx->array_at = (kb_bx_array_cursor){0}; /* another chunk may sit at the same address */
     ctx->nvals = 0;
     ctx->err[0] = '\0';
     /* Emptied between records only: a walk holds pointers into templates. */

@@ -151,6 +151,7 @@ struct kb_binxml_ctx {
     int cut;           /* the record's end is damaged: its size copy is not checked */
     int stop;
     uint32_t steps;
+    kb_bx_array_cursor array_at; /* where the last array item was found */
     char err[320];
     /* Templates, across chunks. */
     kb_bx_template *buckets[KB_BX_BUCKETS];
