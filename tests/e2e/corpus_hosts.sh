@@ -66,7 +66,7 @@ if [ -f "$app" ]; then
     $PY - "$tmp/app.json" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
-rule = r["rules"][0]
+rule = next(x for x in r["rules"] if x["id"] == "vss-writers-missing-eventsystem-shared")
 cp = {c["id"]: c for c in rule["checkpoints"]}["vss-errors"]
 assert rule["verdict"] == "not_matched" and rule["near_miss"] is None, rule["verdict"]
 assert cp["state"] == "not_met" and cp["near"]["count"] == 8, cp["near"]

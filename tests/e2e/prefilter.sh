@@ -33,7 +33,8 @@ same() {
 # input's status, notes and record counts are the same; broad rules decide nothing
 # for the others.
 mkdir -p "$tmp/broad"
-cp rules/*.json tests/e2e/rules-every-event/*.json tests/e2e/rules-prefilter/*.json "$tmp/broad/"
+cp -r rules/. "$tmp/broad/"  # the rules with their tables and fixtures
+cp tests/e2e/rules-every-event/*.json tests/e2e/rules-prefilter/*.json "$tmp/broad/"
 unmoved() {
   local name=$1; shift
   "$KBSCAN" --rules rules --format json -o "$tmp/a.json" "$@" 2>/dev/null
