@@ -101,7 +101,8 @@ static void build_folders(grouping *g)
             paths[n++] = kb_xstrndup(p, len);
         } while (len > 0);
     }
-    qsort(paths, n, sizeof *paths, str_cmp);
+    if (n)  /* no input: paths is NULL, which qsort may not be given */
+        qsort(paths, n, sizeof *paths, str_cmp);
     g->folders = kb_xcalloc(n + 1, sizeof *g->folders);
     for (size_t i = 0; i < n; i++) {
         if (g->nfolders && strcmp(g->folders[g->nfolders - 1].path, paths[i]) == 0) {
