@@ -260,8 +260,10 @@ static void coverage_row(builder *b, const kb_coverage *cov, size_t i, kb_view_c
         row->first_record = log->first_record;
         row->last_record = log->last_record;
     }
-    if (cov->taken[i] != KB_TIME_NONE)
+    if (cov->taken[i] != KB_TIME_NONE) {
         kb_cov_format_taken(cov, i, row->taken, sizeof row->taken);
+        row->taken_from = cov->taken_from[i];
+    }
 }
 
 static void build_coverage(builder *b, kb_view_coverage *vc)
@@ -278,7 +280,7 @@ static void build_coverage(builder *b, kb_view_coverage *vc)
     if (!vc->rows || !vc->logs || !vc->outputs || !vc->absent)
         return;
     for (size_t i = 0; i < inputs->n; i++) {
-        if (!inputs->items[i].kind)
+        if (!kb_input_is_content(&inputs->items[i]))
             continue; /* not recognised: no coverage to speak of */
         kb_view_cov_row *row = &vc->rows[vc->nrows++];
         coverage_row(b, cov, i, row);
