@@ -28,6 +28,9 @@ typedef struct kb_combiner {
     /* Events the pass reads whatever the rules, for the EVTX prefilter; or
      * NULL. 0 on success. */
     int (*interest)(kb_interest *interest);
+    /* The fact types it reads (NULL-terminated, or NULL): the scan keeps
+     * them whatever the rules. */
+    const char *const *reads;
 } kb_combiner;
 
 /* The passes, in the order they run, NULL-terminated. */
@@ -36,6 +39,9 @@ const kb_combiner *const *kb_combiners(void);
 /* Runs every pass over the facts of a scan. KB_OK, or KB_ERR_NOMEM (the
  * derived facts are then incomplete: no verdict may rest on them). */
 kb_status kb_combine(const kb_inputs *inputs, kb_factlist *facts);
+
+/* Whether some pass reads facts of this type. */
+int kb_combiners_read(const char *type);
 
 /* Adds the events the passes read to the rules' interest. 0 on success. */
 int kb_combiners_interest(kb_interest *interest);

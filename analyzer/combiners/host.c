@@ -96,8 +96,11 @@ static kb_status derive_host(kb_combine_ctx *ctx)
     return failed ? KB_ERR_NOMEM : KB_OK;
 }
 
+static const char *const reads[] = {"systeminfo", NULL};
+
 const kb_combiner kb_combiner_host = {
     .name = KB_FACT_HOST,
     .run = derive_host,
+    .reads = reads,
     .interest = NULL,
 };

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 extern const kb_combiner kb_combiner_host;
 extern const kb_combiner kb_combiner_log_cleared;
@@ -45,6 +46,15 @@ kb_status kb_combine(const kb_inputs *inputs, kb_factlist *facts)
             return st;
     }
     return KB_OK;
+}
+
+int kb_combiners_read(const char *type)
+{
+    for (const kb_combiner *const *p = kb_combiners(); *p; p++)
+        for (const char *const *t = (*p)->reads; t && *t; t++)
+            if (strcmp(*t, type) == 0)
+                return 1;
+    return 0;
 }
 
 int kb_combiners_interest(kb_interest *interest)

@@ -332,6 +332,27 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
     res->near_default = by_default;
 }
 
+/* ---- which facts the rules can use ----------------------------------------- */
+
+/* Whether evaluating cp could look at f: as evidence, as the fact that
+ * makes it unknown, or as a near fact (the same tests as above). */
+static int may_use(const kb_checkpoint *cp, const kb_fact *f)
+{
+    if (strcmp(f->type, cp->fact_type) != 0)
+        return 0;
+    return !cp->where || kb_cond_eval(cp->where, f) || (cp->unknown_when && kb_cond_eval(cp->unknown_when, f)) ||
+           is_near(cp, f);
+}
+
+int kb_rules_use_fact(const kb_ruleset *rules, const kb_fact *f)
+{
+    for (size_t r = 0; r < rules->n; r++)
+        for (size_t c = 0; c < rules->rules[r].ncheckpoints; c++)
+            if (may_use(&rules->rules[r].checkpoints[c], f))
+                return 1;
+    return 0;
+}
+
 /* Marks a not-matched rule with a met deciding checkpoint as a near miss and
  * finds the closest facts of its deciding checkpoints that are not met. */
 static void check_near_miss(const kb_rule *rule, const kb_factlist *facts, const kb_inputs *inputs,

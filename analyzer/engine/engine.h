@@ -99,6 +99,11 @@ kb_status kb_evaluate(const kb_ruleset *rules, const kb_factlist *facts,
                       const kb_inputs *inputs, const kb_eval_opts *opts, kb_results *out);
 void kb_results_free(kb_results *results);
 
+/* Whether some checkpoint of the rules could use the fact (as evidence,
+ * as what makes it unknown, or as a near fact): the scan drops the facts
+ * none can, as they are made, so that a large input costs what matters. */
+int kb_rules_use_fact(const kb_ruleset *rules, const kb_fact *fact);
+
 const char *kb_cp_state_name(kb_cp_state state);   /* "met", "not_met", "unknown" */
 const char *kb_verdict_name(kb_verdict verdict);   /* "matched", ... */
 /* The value of a field of a piece of evidence: extracted values first. */

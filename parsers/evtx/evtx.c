@@ -8,6 +8,7 @@
 #include "evtx/evtx.h"
 #include "evtx/bfio.h"
 #include "evtx/worker.h"
+#include "core/derived.h"
 #include "core/strbuf.h"
 
 #include <errno.h>
@@ -623,7 +624,7 @@ void kb_evtx_plan_free(kb_evtx_plan *plan)
     kb_evtx_prefilter_free(&plan->pf);
 }
 
-/* The log as a whole, one "evtx.log" fact: which log (channel, computer,
+/* The log as a whole, one "log.extent" fact: which log (channel, computer,
  * as the decoding read them) and what the walk over every record header
  * found in it (decoded or not): how many, the lowest and highest record
  * id, the oldest and newest time. Combiners derive a log's coverage from
@@ -632,7 +633,7 @@ void kb_evtx_plan_free(kb_evtx_plan *plan)
 static kb_status add_log_fact(kb_parse_ctx *ctx, const kb_evtx_layout *layout)
 {
     const kb_input *in = ctx->input;
-    kb_fact *f = kb_fact_new("evtx.log", ctx->input_index);
+    kb_fact *f = kb_fact_new(KB_FACT_LOG_EXTENT, ctx->input_index);
     if (!f)
         return KB_ERR_NOMEM;
     int failed = 0;
@@ -686,7 +687,7 @@ static const char *const event_fields[] = {
 static const char *const log_fields[] = {
     "channel", "computer", "records", "first_record", "last_record", "first_time", "last_time", NULL,
 };
-static const kb_fact_decl evtx_facts[] = {{"event", event_fields}, {"evtx.log", log_fields}, {NULL, NULL}};
+static const kb_fact_decl evtx_facts[] = {{"event", event_fields}, {KB_FACT_LOG_EXTENT, log_fields}, {NULL, NULL}};
 
 /* What reports show of a log: records in it, decoded (the prefilter skips
  * what no rule can use), read from free space, unreadable. */

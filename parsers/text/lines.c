@@ -129,9 +129,26 @@ static char *join_lines(const kb_text *text, size_t first, size_t last)
     return kb_buf_take(&b);
 }
 
+void kb_keep_settle(kb_parse_ctx *ctx)
+{
+    kb_factlist *l = ctx->facts;
+    size_t kept = ctx->kept_upto <= l->n ? ctx->kept_upto : l->n;
+    if (ctx->keep) {
+        for (size_t i = kept; i < l->n; i++) {
+            if (ctx->keep(ctx->keep_arg, l->items[i]))
+                l->items[kept++] = l->items[i];
+            else
+                kb_fact_free(l->items[i]);
+        }
+        l->n = kept;
+    }
+    ctx->kept_upto = l->n;
+}
+
 kb_fact *kb_text_fact(kb_parse_ctx *ctx, const char *type, const kb_text *text,
                       size_t first, size_t last)
 {
+    kb_keep_settle(ctx); /* the facts before this one are complete */
     kb_fact *f = kb_fact_new(type, ctx->input_index);
     if (!f)
         return NULL;

@@ -26,8 +26,16 @@ int kb_is_prompt(const char *line);
 
 /* Adds a fact with the common provenance fields set for a text line range
  * (first..last, 1-based: its text and the lines around it); counts it on
- * ctx->input. NULL when out of memory. */
+ * ctx->input. NULL when out of memory. The facts the parser made before
+ * are complete then: those no rule or combiner can use (ctx->keep) are
+ * dropped here, so that a parser never changes a fact after asking for the
+ * next one. */
 kb_fact *kb_text_fact(kb_parse_ctx *ctx, const char *type,
                       const kb_text *text, size_t first_line, size_t last_line);
+
+/* Tests the facts made since the last test against ctx->keep and drops
+ * those no rule or combiner can use (the scan driver calls it when a
+ * parse ends; kb_text_fact before each new fact). */
+void kb_keep_settle(kb_parse_ctx *ctx);
 
 #endif
