@@ -30,6 +30,7 @@ typedef struct kb_cli {
     size_t jobs;               /* -j N; 0 = the number of cores */
     int no_isolation;          /* decode event logs in kbscan's own process */
     unsigned worker_cpu_seconds, worker_memory_mib;  /* 0 = the defaults */
+    const char *archive_password;  /* --archive-password, else $KBSCAN_ARCHIVE_PASSWORD, or NULL */
     const char *const *paths;
     size_t npaths;
 } kb_cli;

@@ -11,7 +11,7 @@ const kb_feed_catalogue *kb_cli_catalogue(void)
     if (catalogue.n)
         return &catalogue;
     for (const kb_source *const *s = kb_sources(); *s && catalogue.n < MAX_SOURCES; s++)
-        if ((*s)->collect.file || (*s)->collect.command)
+        if ((*s)->feed && ((*s)->collect.file || (*s)->collect.command))
             entries[catalogue.n++] = (kb_feed_entry){.feed = (*s)->feed, .advice = &(*s)->collect};
     return &catalogue;
 }
@@ -22,8 +22,10 @@ void kb_cli_list_sources(FILE *out)
     for (const kb_source *const *s = kb_sources(); *s; s++) {
         const kb_source *src = *s;
         fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\t", src->name, src->kind,
-                src->form == KB_FORM_TEXT ? "text" : "binary", src->feed,
-                src->covers == KB_COVERS_EVENTS ? "events" : "moment", src->label);
+                src->form == KB_FORM_TEXT ? "text" : src->form == KB_FORM_BINARY ? "binary" : "container",
+                src->feed ? src->feed : "-",
+                src->covers == KB_COVERS_EVENTS ? "events" : src->covers == KB_COVERS_MOMENT ? "moment" : "nothing",
+                src->label);
         for (const kb_fact_decl *d = src->facts; d && d->type; d++)
             fprintf(out, "%s%s", d == src->facts ? "" : ",", d->type);
         fprintf(out, "\t%s\t", src->name_hint ? src->name_hint : "");

@@ -117,7 +117,7 @@ static void known_names(const char **out, int types)
 {
     size_t n = 0;
     for (const kb_source *const *s = kb_sources(); *s && n < MAX_NAMES - 2; s++) {
-        if (!types)
+        if (!types && (*s)->feed)
             out[n++] = (*s)->feed;
         for (const kb_fact_decl *d = (*s)->facts; types && d && d->type && n < MAX_NAMES - 1; d++)
             out[n++] = d->type;

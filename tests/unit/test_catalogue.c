@@ -98,7 +98,12 @@ static void test_registry_catalogue(void **state)
     (void)state;
     const kb_feed_catalogue *cat = kb_cli_catalogue();
     size_t n = 0;
-    for (const kb_source *const *s = kb_sources(); *s; s++, n++) {
+    for (const kb_source *const *s = kb_sources(); *s; s++) {
+        if (!(*s)->feed) {
+            assert_true((*s)->form == KB_FORM_CONTAINER || (*s)->covers == KB_COVERS_NOTHING);
+            continue; /* a container, or a file only listed: nothing to ask for */
+        }
+        n++;
         const kb_feed_entry *e = kb_catalogue_find(cat, (*s)->feed);
         assert_non_null(e);
         assert_ptr_equal(e->advice, &(*s)->collect);
