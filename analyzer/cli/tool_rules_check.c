@@ -111,6 +111,16 @@ static const kb_fact_decl *find_type_anywhere(const char *type, const char **fee
 
 #define MAX_NAMES 128
 
+/* Adds name to out[0..*n) unless it is there (sources of one log share
+ * its feed and its fact types). */
+static void add_name(const char **out, size_t *n, const char *name)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(out[i], name) == 0)
+            return;
+    out[(*n)++] = name;
+}
+
 /* Every input, or every fact type, NULL-terminated (for messages and
  * "did you mean"); the strings are the sources' own. */
 static void known_names(const char **out, int types)
@@ -118,9 +128,9 @@ static void known_names(const char **out, int types)
     size_t n = 0;
     for (const kb_source *const *s = kb_sources(); *s && n < MAX_NAMES - 2; s++) {
         if (!types && (*s)->feed)
-            out[n++] = (*s)->feed;
+            add_name(out, &n, (*s)->feed);
         for (const kb_fact_decl *d = (*s)->facts; types && d && d->type && n < MAX_NAMES - 1; d++)
-            out[n++] = d->type;
+            add_name(out, &n, d->type);
     }
     for (const kb_fact_decl *d = kb_derived_facts(); types && d->type && n < MAX_NAMES - 1; d++)
         out[n++] = d->type;

@@ -296,10 +296,31 @@ static int parse_test_op(loader *ld, const cJSON *v, kb_cond *c)
     return found;
 }
 
+/* "message": a pattern over an event's rendered message, or true for the
+ * test's own "matches" pattern; used when the fact has no such field. */
+static void parse_message_alternative(loader *ld, const cJSON *v, const char *same, int ignore_case,
+                                      char **pattern, pcre2_code **re)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(v, "message");
+    if (!x)
+        return;
+    size_t mark = enter(ld, "message", -1);
+    if (cJSON_IsTrue(x) && same)
+        *pattern = kb_strdup(same);
+    else if (cJSON_IsString(x))
+        *pattern = kb_strdup(x->valuestring);
+    else
+        problem(ld, same ? "takes a pattern over the event's message, or true for the same pattern"
+                         : "takes a pattern over the event's message");
+    if (*pattern)
+        *re = compile_pattern(ld, *pattern, ignore_case);
+    leave(ld, mark);
+}
+
 static kb_cond *parse_test(loader *ld, const cJSON *v)
 {
     static const char *const keys[] = {"field", "equals", "in", "matches", "exists", "ignore_case",
-                                       "<", "<=", ">", ">=", "==", "!=", NULL};
+                                       "<", "<=", ">", ">=", "==", "!=", "message", NULL};
     check_keys(ld, v, keys);
     kb_cond *c = kb_xcalloc(1, sizeof *c);
     if (!c)
@@ -312,6 +333,8 @@ static kb_cond *parse_test(loader *ld, const cJSON *v)
     if (found != 1)
         problem(ld, found ? "one test per condition (equals, in, matches, exists, <, <=, >, >=, ==, !=)"
                           : "no test (equals, in, matches, exists, <, <=, >, >=, ==, !=)");
+    parse_message_alternative(ld, v, c->op == KB_OP_MATCHES ? c->pattern : NULL, c->ignore_case,
+                              &c->message_pattern, &c->message_re);
     return c;
 }
 
@@ -349,6 +372,8 @@ void kb_cond_free(kb_cond *c)
     free_strings(c->values, c->nvalues);
     free(c->pattern);
     pcre2_code_free(c->re);
+    free(c->message_pattern);
+    pcre2_code_free(c->message_re);
     free(c);
 }
 
@@ -392,7 +417,7 @@ static void parse_extracts(loader *ld, const cJSON *v, kb_checkpoint *cp)
     int i = 0;
     for (const cJSON *item = v->child; item && cp->extracts; item = item->next, i++) {
         mark = enter(ld, "extract", i);
-        static const char *const keys[] = {"field", "pattern", NULL};
+        static const char *const keys[] = {"field", "pattern", "message", NULL};
         if (!cJSON_IsObject(item)) {
             problem(ld, "must be {\"field\", \"pattern\"}");
         } else {
@@ -410,6 +435,7 @@ static void parse_extracts(loader *ld, const cJSON *v, kb_checkpoint *cp)
                 if (x->re && names == 0)
                     problem(ld, "the pattern names no group, e.g. (?<writer>...)");
             }
+            parse_message_alternative(ld, item, x->pattern, 0, &x->message_pattern, &x->message_re);
         }
         leave(ld, mark);
     }
@@ -550,6 +576,8 @@ static void free_checkpoint(kb_checkpoint *cp)
         free(cp->extracts[i].field);
         free(cp->extracts[i].pattern);
         pcre2_code_free(cp->extracts[i].re);
+        free(cp->extracts[i].message_pattern);
+        pcre2_code_free(cp->extracts[i].message_re);
     }
     free(cp->extracts);
     free_strings(cp->show, cp->nshow);

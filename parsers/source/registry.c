@@ -14,6 +14,10 @@
     X(systeminfo)     \
     X(sc)             \
     X(evtx)           \
+    X(evt)            \
+    X(evt_text)       \
+    X(evt_csv)        \
+    X(evt_xml)        \
     X(archive)
 
 #define DECLARE(name) extern const kb_source kb_source_##name;

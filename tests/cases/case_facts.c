@@ -221,11 +221,11 @@ static void put_fact(kb_buf *b, const kb_fact *f, const kb_text *text)
 
 /* ---- main -------------------------------------------------------------------------- */
 
-/* The text source of a kind, or NULL. */
+/* The source of a kind (text or binary), or NULL. */
 static const kb_source *parser_of(const char *kind)
 {
     const kb_source *src = kb_source_of_kind(kind);
-    return src && src->form == KB_FORM_TEXT ? src : NULL;
+    return src && (src->form == KB_FORM_TEXT || src->form == KB_FORM_BINARY) ? src : NULL;
 }
 
 static unsigned char *slurp(const char *path, size_t *len)
@@ -272,10 +272,12 @@ int main(int argc, char **argv)
     kb_text empty = {0};
     int decoded = kb_text_read(bytes, len, &read, err, sizeof err) == KB_OK;
     const kb_text *text = decoded ? &read.text : &empty;
-    int score = decoded ? parser->sniff(text) : 0;
+    int score = parser->form == KB_FORM_TEXT ? (decoded ? parser->sniff(text) : 0)
+                                             : parser->sniff_head(bytes, len < KB_SNIFF_BYTES ? len : KB_SNIFF_BYTES);
     free(bytes);
 
-    kb_interest interest = {0};
+    /* Every event: the cases show what a parser reads, whatever the rules want. */
+    kb_interest interest = {.want_all = 1};
     kb_scan_opts opts;
     kb_scan_opts_init(&opts);
     opts.interest = &interest;

@@ -64,7 +64,11 @@ static void test_registry_complete(void **state)
         char example[128];
         snprintf(example, sizeof example, "%.*s%s", (int)plen, src->feed,
                  prefix ? (src->feed_values ? src->feed_values[0] : "x") : "");
-        assert_ptr_equal(kb_source_of_feed(prefix ? example : src->feed), src);
+        /* Sources of one feed (a log as .evtx, .evt, text, CSV or XML): the
+         * look-up gives the first, whose feed it is. */
+        const kb_source *of_feed = kb_source_of_feed(prefix ? example : src->feed);
+        assert_non_null(of_feed);
+        assert_string_equal(of_feed->feed, src->feed);
         size_t counts = 0;
         while (src->counts && src->counts[counts].name)
             counts++;
