@@ -10,6 +10,7 @@
  * reads the fuzz targets from these lines, so keep one per line. */
 #define KB_SOURCES(X) \
     X(vssadmin)       \
+    X(vssadmin_providers) \
     X(tasklist)       \
     X(systeminfo)     \
     X(sc)             \

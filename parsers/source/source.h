@@ -15,9 +15,11 @@
  * Adding a text input kind:
  *   1. its parser, parsers/text/<name>.c, ending in `const kb_source
  *      kb_source_<name> = {...}` (designated initialisers, as the others);
- *   2. its test data: real outputs in tests/fuzz/seeds/<name>/ (every file
- *      there must be recognised as this kind; they seed and replay its fuzz
- *      target) and its parser's unit test;
+ *   2. its test data: cases tests/cases/<kind>/<case>.txt with the facts
+ *      expected next to them (<case>.facts, written by `make update-cases`
+ *      for review), and real outputs in tests/fuzz/seeds/<name>/ (every
+ *      file there must be recognised as this kind; they seed and replay its
+ *      fuzz target);
  *   3. one line in the registry, X(<name>) in parsers/source/registry.c;
  *   4. its docs: a row of the inputs table in README.md (in registry
  *      order) and a section "(kind `...`, feed `...`)" in docs/facts.md

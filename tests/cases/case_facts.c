@@ -11,6 +11,7 @@
 #include "scan/scan.h"
 #include "core/strbuf.h"
 #include "source/source.h"
+#include "text/lines.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,26 +135,6 @@ static void put_input(kb_buf *b, const kb_input *in, const char *kind, int score
 
 /* ---- the facts --------------------------------------------------------------------- */
 
-/* Lines first..last of the text (clamped) joined with newlines, or NULL:
- * what a text fact's evidence and context are unless its parser says
- * otherwise. */
-static char *join_lines(const kb_text *text, size_t first, size_t last)
-{
-    if (first < 1)
-        first = 1;
-    if (last > text->nlines)
-        last = text->nlines;
-    if (first > last)
-        return NULL;
-    kb_buf b = KB_BUF_INIT;
-    for (size_t i = first; i <= last; i++) {
-        if (i > first)
-            kb_buf_putc(&b, '\n');
-        kb_buf_puts(&b, text->lines[i - 1]);
-    }
-    return kb_buf_take(&b);
-}
-
 static int same(const char *a, const char *b)
 {
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
@@ -166,10 +147,10 @@ static void put_evidence(kb_buf *b, const kb_fact *f, const kb_text *text)
     char *text_lines = NULL, *before = NULL, *after = NULL;
     if (f->line) {
         size_t first = f->line, last = f->line_end ? f->line_end : f->line;
-        text_lines = join_lines(text, first, last);
+        text_lines = kb_text_join_lines(text, first, last);
         if (first > 1)
-            before = join_lines(text, first > KB_CONTEXT_LINES ? first - KB_CONTEXT_LINES : 1, first - 1);
-        after = join_lines(text, last + 1, last + KB_CONTEXT_LINES);
+            before = kb_text_join_lines(text, first > KB_CONTEXT_LINES ? first - KB_CONTEXT_LINES : 1, first - 1);
+        after = kb_text_join_lines(text, last + 1, last + KB_CONTEXT_LINES);
     }
     if (!same(f->text, text_lines))
         put_value(b, "  ", "text", f->text);

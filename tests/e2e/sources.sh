@@ -53,6 +53,11 @@ files = [i for i in report["inputs"] if "!" not in i["path"] and "#" not in i["p
 wrong = [(i["path"], i["kind"]) for i in files if i["kind"] != kind]
 assert files and not wrong, wrong
 EOF
+  # ... and a text source has parser cases: inputs next to the facts expected.
+  if [ "$form" = text ]; then
+    n=$(ls tests/cases/"$kind"/*.facts 2>/dev/null | wc -l)
+    tap_check "$name: parser cases in tests/cases/$kind ($n)" [ "$n" -gt 0 ]
+  fi
 done < "$tmp/fields"
 [ -n "$(ls -A tests/fuzz/seeds/textdecode 2>/dev/null)" ]
 tap_check "textdecode: test data in tests/fuzz/seeds/textdecode" [ $? -eq 0 ]
