@@ -13,7 +13,7 @@
  * as if UTC, said so); the day/month order of n/n/yyyy is read from the
  * dates themselves, and said when it is assumed. The message stands for
  * the insertion strings the export lacks. */
-#include "events/clock.h"
+#include "text/clock.h"
 #include "events/event.h"
 #include "core/alloc.h"
 #include "core/strbuf.h"

@@ -14,7 +14,7 @@
  *   RecordId, LogName, MachineName, Properties, Message).
  * A document type or entity declaration is refused (exports have none).
  * Damage ends the reading with the events before it kept. */
-#include "events/clock.h"
+#include "text/clock.h"
 #include "events/event.h"
 #include "core/alloc.h"
 #include "core/strbuf.h"

@@ -1,5 +1,5 @@
 /* clock.c: times as event exports print them (see clock.h). */
-#include "events/clock.h"
+#include "text/clock.h"
 #include "core/fact.h"
 
 #include <ctype.h>

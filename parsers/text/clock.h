@@ -1,11 +1,11 @@
-/* clock.h: times as event exports print them (clock.c): ISO 8601 (XML,
+/* clock.h: times as exports and collectors print them (clock.c): ISO 8601 (XML,
  * wevtutil), or a culture's short date and long time (CSV: Export-Csv and
  * Event Viewer write 10/3/2018 9:00:19 PM in en-US, 03.10.2018 21:00:19 in
  * de-DE, 2018/10/03 21:00:19 in ja-JP, 2018-10-03 오후 9:00:19 in ko-KR).
  * A zone or offset is applied when given (CLIXML: 2018-10-03T21:00:19+09:00);
  * without one the time is the server's local time, read as if it were UTC. */
-#ifndef KB_EVENTS_CLOCK_H
-#define KB_EVENTS_CLOCK_H
+#ifndef KB_TEXT_CLOCK_H
+#define KB_TEXT_CLOCK_H
 
 #include <stdint.h>
 
