@@ -170,5 +170,11 @@ typedef struct kb_text_reading {
  * (parsers/text/read.c). Free with kb_text_free(&reading->text). */
 kb_status kb_text_read(const unsigned char *bytes, size_t len, kb_text_reading *reading, char *err,
                        size_t errlen);
+/* The same for bytes at file offset base (a part of a file). */
+kb_status kb_text_read_at(const unsigned char *bytes, size_t len, size_t base, kb_text_reading *reading,
+                          char *err, size_t errlen);
+/* The text source surest of a text already decoded, and the locale it shows
+ * (NULL, NULL when none recognises it). */
+void kb_text_judge(const kb_text *text, const kb_source **parser, const char **locale);
 
 #endif
