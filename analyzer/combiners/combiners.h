@@ -3,6 +3,9 @@
  * computer the bundle comes from (host), each event log's coverage
  * (log.coverage) and each log-clearing event read right (log.cleared).
  *
+ * One pass revises instead: of several runs of one command in a bundle,
+ * only the one taken last stays `latest` (latest.c).
+ *
  * Rules test derived facts like any other (input "derived", core/derived.h);
  * coverage and the reports read these, never a parser's own facts. Each
  * pass is one file; registry.c lists them in the order they run, and a pass
@@ -31,6 +34,9 @@ typedef struct kb_combiner {
     /* The fact types it reads (NULL-terminated, or NULL): the scan keeps
      * them whatever the rules. */
     const char *const *reads;
+    /* A pass that makes no facts of its own but revises one field of the
+     * parsers' facts across inputs (latest.c: "latest"), or NULL. */
+    const char *revises;
 } kb_combiner;
 
 /* The passes, in the order they run, NULL-terminated. */

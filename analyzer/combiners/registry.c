@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+extern const kb_combiner kb_combiner_latest;
 extern const kb_combiner kb_combiner_host;
 extern const kb_combiner kb_combiner_log_cleared;
 extern const kb_combiner kb_combiner_log_coverage;
@@ -16,8 +17,10 @@ extern const char *const kb_log_coverage_fields[];
 
 const kb_combiner *const *kb_combiners(void)
 {
-    /* log.coverage counts the log.cleared facts of each log: after it. */
+    /* latest first: the passes after it see the runs as the bundle orders
+     * them; log.coverage counts the log.cleared facts of each log: after it. */
     static const kb_combiner *const passes[] = {
+        &kb_combiner_latest,
         &kb_combiner_host,
         &kb_combiner_log_cleared,
         &kb_combiner_log_coverage,

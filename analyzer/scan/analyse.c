@@ -3,7 +3,7 @@
  * members as inputs of their own, a source that knows its files by where
  * they lie, else, within the text size limit, the text source surest of
  * the decoded text. Works on any handle: a file of the walk, an archive
- * member in memory or in a temporary file. */
+ * member in memory or in a temporary file; text goes to text.c. */
 #include "scan/scan_internal.h"
 #include "core/alloc.h"
 #include "core/strbuf.h"
@@ -33,97 +33,6 @@ static kb_parse_ctx parse_ctx(const scan_state *st, size_t slot, const scan_targ
         .kept_upto = t->facts->n,
     };
     return ctx;
-}
-
-/* Padding trimmed is told; damaged places (decoded as U+FFFD) make the
- * input damaged, so that no rule reads an absence in it as an answer. */
-static void note_text_damage(kb_input *in, const kb_text *text, int recognised)
-{
-    if (text->nul_padding)
-        kb_input_note(in, NULL, "%zu NUL byte(s) of padding at the end (from offset %zu) ignored",
-                      text->nul_padding, text->nul_padding_at);
-    if (!text->nflaws_total)
-        return;
-    const char *first = text->nflaws ? text->flaws[0].what : "damaged text";
-    char more[48] = "";
-    if (text->nflaws_total > 1)
-        snprintf(more, sizeof more, " (and %zu more place(s))", text->nflaws_total - 1);
-    kb_input_fail(in, KB_INPUT_DAMAGED, "%sdamaged text, read around the damage: %s%s",
-                  recognised ? "" : "text that no parser recognises, ", first, more);
-    for (size_t i = 0; i < text->nflaws; i++) {
-        char where[48];
-        snprintf(where, sizeof where, "line %zu", text->flaws[i].line);
-        kb_input_note(in, where, "%s", text->flaws[i].what);
-    }
-    in->notes_dropped += text->nflaws_total - text->nflaws;
-}
-
-/* Facts read from lines with a damaged place are marked: the engine does
- * not take them as an answer. Past KB_TEXT_MAX_FLAWS places, where the
- * rest are is not known: every fact after the last known one is marked. */
-static void mark_damaged_facts(const kb_text *text, kb_factlist *facts, size_t from)
-{
-    size_t beyond = text->nflaws < text->nflaws_total && text->nflaws ? text->flaws[text->nflaws - 1].line : 0;
-    for (size_t i = from; i < facts->n; i++) {
-        kb_fact *f = facts->items[i];
-        if (!f->line)
-            continue;
-        size_t end = f->line_end ? f->line_end : f->line;
-        for (size_t k = 0; k < text->nflaws && !f->damaged; k++)
-            f->damaged = text->flaws[k].line >= f->line && text->flaws[k].line <= end;
-        if (beyond && end >= beyond)
-            f->damaged = 1;
-    }
-}
-
-static void analyse_text(const scan_state *st, scan_job *job, const scan_target *t, const unsigned char *data,
-                         size_t len)
-{
-    kb_input *in = t->in;
-    if (kb_bytes_look_binary(data, len)) {
-        in->state = KB_INPUT_UNRECOGNISED;
-        in->message = kb_strdup("binary data of a kind kbscan does not read");
-        return;
-    }
-    kb_text_reading read;
-    char err[256];
-    kb_status rc = kb_text_read(data, len, &read, err, sizeof err);
-    if (rc != KB_OK) {
-        kb_input_fail(in, KB_INPUT_ERROR, "cannot decode the text: %s", err);
-        return;
-    }
-    kb_text *text = &read.text;
-    kb_input_set_encoding(in, read.encoding);
-    if (read.locale)
-        kb_input_set_locale(in, read.locale);
-    in->lines = text->nlines;
-    const kb_source *parser = read.parser;
-    if (!parser && !text->nflaws_total) {
-        in->state = KB_INPUT_UNRECOGNISED;
-        in->message = kb_strdup("text that no parser recognises");
-        kb_text_free(text);
-        return;
-    }
-    note_text_damage(in, text, parser != NULL);
-    if (!parser) {
-        kb_text_free(text);
-        return;
-    }
-    kb_input_set_source(in, parser->kind, parser->covers, parser->counts);
-    kb_input_add_feed(in, parser->feed);
-    kb_parse_ctx ctx = parse_ctx(st, 0, t, 0);
-    size_t from = t->facts->n;
-    rc = parser->parse(text, &ctx);
-    kb_keep_settle(&ctx);
-    if (text->nflaws_total)
-        mark_damaged_facts(text, t->facts, from);
-    if (rc == KB_ERR_NOMEM)
-        job->nomem = 1;
-    else if (rc != KB_OK && in->state == KB_INPUT_OK)
-        kb_input_fail(in, KB_INPUT_ERROR, "%s", kb_status_name(rc));
-    if (text->encoding_assumed)
-        kb_input_note(in, NULL, "encoding %s assumed: %s", text->encoding, read.why);
-    kb_text_free(text);
 }
 
 /* The source surest of the first bytes (binary or container), or NULL. */
@@ -283,6 +192,6 @@ void kb_scan_analyse(const scan_state *st, size_t slot, scan_job *job, const sca
         job->nomem = 1;
         return;
     }
-    analyse_text(st, job, t, data, len);
+    kb_scan_text(st, job, t, data, len);
     free(copy);
 }

@@ -72,6 +72,11 @@ typedef struct scan_target {
 void kb_scan_analyse(const scan_state *st, size_t slot, scan_job *job, const scan_target *t,
                      const kb_input_handle *h);
 
+/* A text input (text.c): decoded, split into sections when it holds
+ * several outputs, read by its parser. */
+void kb_scan_text(const scan_state *st, scan_job *job, const scan_target *t, const unsigned char *data,
+                  size_t len);
+
 /* A new part of the job inside part parent (-1: the job's own file),
  * shown as name; sort_name NULL keeps it in the order found. */
 scan_part *kb_scan_new_part(scan_job *job, long parent, const char *name, const char *sort_name);

@@ -6,11 +6,15 @@
  *
  * FILE is read as `kbscan FILE` reads it (kb_scan: the decoding, the choice
  * of the surest parser, the parse, the damage marking); KIND is the parser
- * the case is for (its folder), whose sniff() score is printed too.
+ * the case is for (its folder), whose sniff() score is printed too. KIND
+ * "sections" is for files holding several outputs (text/sections.h): the
+ * file and then each section are printed, each with its facts.
  * tests/cases/cases.sh compares the output with FILE's .facts file. */
 #include "scan/scan.h"
 #include "core/strbuf.h"
 #include "source/source.h"
+#include "text/mixed.h"
+#include "text/sections.h"
 #include "text/lines.h"
 
 #include <stdio.h>
@@ -119,6 +123,11 @@ static void put_input(kb_buf *b, const kb_input *in, const char *kind, int score
         put_value(b, "", "computer", in->computer);
     if (in->first_time != KB_TIME_NONE || in->last_time != KB_TIME_NONE)
         put_time_range(b, in->first_time, in->last_time);
+    if (in->stamped != KB_TIME_NONE) {
+        char t[40];
+        kb_time_format(in->stamped, t, sizeof t);
+        kb_buf_printf(b, "stamped: %s\n", t);
+    }
     kb_buf_printf(b, "lines: %llu\n", (unsigned long long)in->lines);
     kb_buf_printf(b, "facts: %llu\n", (unsigned long long)in->facts);
     for (size_t i = 0; i < in->nnotes; i++) {
@@ -229,14 +238,25 @@ static unsigned char *slurp(const char *path, size_t *len)
     return (unsigned char *)kb_buf_take(&b);
 }
 
+/* The text as the scan decodes it (run by run when the encoding changes),
+ * for the sniff score and the lines evidence is compared with. */
+static int decode(const unsigned char *bytes, size_t len, kb_mixed_text *m)
+{
+    kb_text_run runs[KB_TEXT_MAX_RUNS];
+    size_t n = kb_text_runs(bytes, len, runs, KB_TEXT_MAX_RUNS);
+    char err[256];
+    return kb_mixed_read(bytes, len, 0, runs, n, m, err, sizeof err) == KB_OK;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
         fputs("usage: case-facts KIND FILE\n", stderr);
         return 2;
     }
-    const kb_source *parser = parser_of(argv[1]);
-    if (!parser) {
+    int split = strcmp(argv[1], KB_TEXT_SECTIONS_KIND) == 0;
+    const kb_source *parser = split ? NULL : parser_of(argv[1]);
+    if (!parser && !split) {
         fprintf(stderr, "case-facts: no parser of kind %s\n", argv[1]);
         return 2;
     }
@@ -246,14 +266,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "case-facts: cannot read %s\n", argv[2]);
         return 2;
     }
-    /* The text as the scan decodes it, for the sniff score and the lines
-     * evidence is compared with. */
-    kb_text_reading read;
-    char err[256];
+    kb_mixed_text mixed;
+    int decoded = decode(bytes, len, &mixed);
     kb_text empty = {0};
-    int decoded = kb_text_read(bytes, len, &read, err, sizeof err) == KB_OK;
-    const kb_text *text = decoded ? &read.text : &empty;
-    int score = parser->form == KB_FORM_TEXT ? (decoded ? parser->sniff(text) : 0)
+    const kb_text *text = decoded ? &mixed.text : &empty;
+    int score = split ? 0
+              : parser->form == KB_FORM_TEXT ? (decoded ? parser->sniff(text) : 0)
                                              : parser->sniff_head(bytes, len < KB_SNIFF_BYTES ? len : KB_SNIFF_BYTES);
     free(bytes);
 
@@ -267,19 +285,26 @@ int main(int argc, char **argv)
     kb_inputs inputs = {0};
     kb_factlist facts = {0};
     int status = 0;
-    if (kb_scan(paths, 1, &opts, &inputs, &facts) != KB_OK || inputs.n != 1) {
+    if (kb_scan(paths, 1, &opts, &inputs, &facts) != KB_OK || (!split && inputs.n != 1) || inputs.n == 0) {
         fprintf(stderr, "case-facts: %s: the scan failed (%zu inputs)\n", argv[2], inputs.n);
         status = 2;
     } else {
         kb_buf out = KB_BUF_INIT;
-        put_input(&out, &inputs.items[0], parser->kind, score);
-        for (size_t i = 0; i < facts.n; i++)
-            put_fact(&out, facts.items[i], text);
+        for (size_t k = 0; k < inputs.n; k++) {
+            if (split)
+                kb_buf_printf(&out, "%sinput %s\n", k ? "\n" : "",
+                              k ? inputs.items[k].path + strlen(argv[2]) : "(the file)");
+            put_input(&out, &inputs.items[k], split ? KB_TEXT_SECTIONS_KIND : parser->kind,
+                      split ? (int)inputs.items[0].counts[0] : score);
+            for (size_t i = 0; i < facts.n; i++)
+                if (facts.items[i]->input == k)
+                    put_fact(&out, facts.items[i], text);
+        }
         fputs(kb_buf_str(&out), stdout);
         kb_buf_free(&out);
     }
     if (decoded)
-        kb_text_free(&read.text);
+        kb_mixed_free(&mixed);
     kb_factlist_free(&facts);
     kb_inputs_free(&inputs);
     return status;
