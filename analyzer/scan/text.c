@@ -1,12 +1,13 @@
-/* text.c: a text input (see scan_internal.h): decoded (run by run when
- * its encoding changes part-way, text/runs.h), and read by the surest
- * text source; a
+/* text.c: a text input (see scan_internal.h): bytes that are not text
+ * before it skipped and named, decoded (run by run when its encoding
+ * changes part-way, text/runs.h), and read by the surest text source; a
  * file holding several command outputs (text/sections.h) becomes a
  * container whose sections are inputs of their own ("file.txt#2"), each
  * read by its parser, their facts and notes numbered as the file's lines. */
 #include "scan/scan_internal.h"
 #include "core/alloc.h"
 #include "core/strbuf.h"
+#include "text/garbage.h"
 #include "text/lines.h"
 #include "text/mixed.h"
 #include "text/sections.h"
@@ -203,13 +204,15 @@ static int decode(const unsigned char *data, size_t len, size_t base, text_read 
 void kb_scan_text(const scan_state *st, scan_job *job, const scan_target *t, const unsigned char *data, size_t len)
 {
     kb_input *in = t->in;
-    if (kb_bytes_look_binary(data, len)) {
+    int binary;
+    size_t skip = kb_text_garbage(data, len, &binary);
+    if (binary) {
         in->state = KB_INPUT_UNRECOGNISED;
         in->message = kb_strdup("binary data of a kind kbscan does not read");
         return;
     }
     text_read r = {0};
-    if (decode(data, len, 0, &r, in) != 0)
+    if (decode(data + skip, len - skip, skip, &r, in) != 0)
         return;
     kb_input_set_encoding(in, r.encoding);
     const kb_text *text = &r.whole.text;
@@ -230,9 +233,22 @@ void kb_scan_text(const scan_state *st, scan_job *job, const scan_target *t, con
         const char *locale = r.whole.nruns == 1 ? r.whole.runs[0].locale : NULL;
         if (r.whole.nruns != 1)
             kb_text_judge(text, &parser, &locale);
+        if (skip && !parser) { /* junk, then text no parser knows: binary all the same */
+            kb_input_set_encoding(in, NULL);
+            in->state = KB_INPUT_UNRECOGNISED;
+            in->message = kb_strdup("binary data of a kind kbscan does not read");
+            kb_sections_free(sections, n);
+            kb_mixed_free(&r.whole);
+            return;
+        }
         read_with(st, job, t, text, parser, locale);
         if (r.assumed && parser)
             kb_input_note(in, NULL, "encoding %s assumed: %s", text->encoding, r.why);
+    }
+    if (skip) {
+        kb_input_note(in, "offset 0", "%zu byte(s) that are not text before the text (offsets 0 to %zu): skipped",
+                      skip, skip - 1);
+        kb_input_fail(in, KB_INPUT_DAMAGED, "%zu byte(s) that are not text before the text, skipped", skip);
     }
     kb_sections_free(sections, n);
     kb_mixed_free(&r.whole);
