@@ -186,7 +186,8 @@ static void read_section(const scan_state *st, scan_job *job, const scan_target 
 static int decode(const unsigned char *data, size_t len, size_t base, text_read *r, kb_input *in)
 {
     kb_text_run runs[KB_TEXT_MAX_RUNS];
-    size_t nruns = kb_text_runs(data, len, runs, KB_TEXT_MAX_RUNS);
+    int capped;
+    size_t nruns = kb_text_runs(data, len, runs, KB_TEXT_MAX_RUNS, &capped);
     char err[256];
     if (kb_mixed_read(data, len, base, runs, nruns, &r->whole, err, sizeof err) != KB_OK) {
         kb_input_fail(in, KB_INPUT_ERROR, "cannot decode the text: %s", err);
@@ -198,6 +199,9 @@ static int decode(const unsigned char *data, size_t len, size_t base, text_read 
     if (r->whole.nruns > 1)
         kb_input_note(in, NULL, "the encoding changes %zu times (parts appended by other programs): each "
                       "part is decoded on its own", r->whole.nruns - 1);
+    if (capped)
+        kb_input_note(in, NULL, "the encoding changes more than %d times: the rest of the file is decoded as "
+                      "its last part (the limit of parts)", KB_TEXT_MAX_RUNS - 1);
     return 0;
 }
 
@@ -220,8 +224,12 @@ void kb_scan_text(const scan_state *st, scan_job *job, const scan_target *t, con
     for (size_t i = 0; i < r.whole.nruns; i++)
         run_lines[i] = r.whole.runs[i].first_line;
     kb_section *sections = NULL;
-    size_t n = kb_text_sections(text, run_lines, r.whole.nruns, &sections);
+    int too_many;
+    size_t n = kb_text_sections(text, run_lines, r.whole.nruns, &sections, &too_many);
     free(run_lines);
+    if (too_many)
+        kb_input_note(in, NULL, "more than %d command outputs in one file (the limit of sections): read whole, "
+                      "as one output", KB_TEXT_MAX_SECTIONS);
     if (n >= 2) {
         kb_input_set_source(in, KB_TEXT_SECTIONS_KIND, KB_COVERS_NOTHING, kb_text_sections_counts);
         in->counts[0] = n;

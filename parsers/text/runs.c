@@ -51,9 +51,10 @@ static size_t byte_line(const unsigned char *b, size_t len, size_t pos, int *nul
     return end;
 }
 
-size_t kb_text_runs(const unsigned char *b, size_t len, kb_text_run *out, size_t max)
+size_t kb_text_runs(const unsigned char *b, size_t len, kb_text_run *out, size_t max, int *capped)
 {
     size_t n = 0;
+    *capped = 0;
     int utf16 = starts_utf16(b, len);
     out[n++] = (kb_text_run){0, len, utf16};
     size_t pos = utf16 && len >= 2 && b[0] == 0xff && b[1] == 0xfe ? 2 : 0;
@@ -74,6 +75,7 @@ size_t kb_text_runs(const unsigned char *b, size_t len, kb_text_run *out, size_t
             other = k < len;
         }
         if (!other || n == max) {
+            *capped |= other;
             pos = end;
             continue;
         }

@@ -14,10 +14,11 @@ typedef struct kb_text_run {
     int utf16;           /* UTF-16LE (a BOM at start included), else 8-bit */
 } kb_text_run;
 
-#define KB_TEXT_MAX_RUNS 512  /* more: the rest is one run, said so */
+#define KB_TEXT_MAX_RUNS 512  /* more: the rest is one run, said so (*capped) */
 
 /* The runs of the bytes, at most max; 1 when the encoding never changes
- * (most files: then out[0] is the whole). */
-size_t kb_text_runs(const unsigned char *bytes, size_t len, kb_text_run *out, size_t max);
+ * (most files: then out[0] is the whole). *capped is set when the encoding
+ * changes again after the max-th run (the rest is read as that run). */
+size_t kb_text_runs(const unsigned char *bytes, size_t len, kb_text_run *out, size_t max, int *capped);
 
 #endif

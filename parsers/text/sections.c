@@ -11,8 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define KB_MAX_SECTIONS 1024
-
 const kb_count_decl kb_text_sections_counts[] = {
     {.name = "sections", .word = "sections", .text = 1, .html = 1},
     {.name = NULL},
@@ -105,16 +103,18 @@ static int64_t header_time(const char *when, kb_date_order order)
     return kb_event_time(when, order, &t, &zoned) == 0 ? t : KB_TIME_NONE;
 }
 
-static void add(kb_section **out, size_t *n, size_t *cap, kb_section s)
+/* Appends s; -1 (nothing added) past KB_TEXT_MAX_SECTIONS. */
+static int add(kb_section **out, size_t *n, size_t *cap, kb_section s)
 {
-    if (*n >= KB_MAX_SECTIONS)
-        return;
+    if (*n >= KB_TEXT_MAX_SECTIONS)
+        return -1;
     *out = kb_grow(*out, cap, *n + 1, sizeof **out, 8);
     (*out)[(*n)++] = s;
+    return 0;
 }
 
-/* Sections at collectors' headers. */
-static size_t by_headers(const kb_text *t, kb_section **out)
+/* Sections at collectors' headers; *over past the limit. */
+static size_t by_headers(const kb_text *t, kb_section **out, int *over)
 {
     size_t n = 0, cap = 0;
     char **whens = NULL;
@@ -137,8 +137,13 @@ static size_t by_headers(const kb_text *t, kb_section **out)
                     break;
                 }
         }
-        add(out, &n, &cap, (kb_section){.first = i, .body = i + 3, .command = command, .stamped = KB_TIME_NONE,
-                                        .header = a == '-' ? "psSDP" : "TSS"});
+        if (add(out, &n, &cap, (kb_section){.first = i, .body = i + 3, .command = command,
+                                            .stamped = KB_TIME_NONE, .header = a == '-' ? "psSDP" : "TSS"}) != 0) {
+            free(when);
+            free(command);
+            *over = 1;
+            break;
+        }
         whens = kb_grow(whens, &capwhens, nwhens + 1, sizeof *whens, 8);
         whens[nwhens++] = when;
         i += 2;
@@ -183,7 +188,7 @@ static int is_run_start(size_t line, const size_t *run_lines, size_t nruns)
     return 0;
 }
 
-static size_t by_kind(const kb_text *t, const size_t *run_lines, size_t nruns, kb_section **out)
+static size_t by_kind(const kb_text *t, const size_t *run_lines, size_t nruns, kb_section **out, int *over)
 {
     size_t n = 0, cap = 0;
     size_t start = 0;
@@ -202,23 +207,27 @@ static size_t by_kind(const kb_text *t, const size_t *run_lines, size_t nruns, k
         else if (n == 1 && !(*out)[0].parser)
             (*out)[0] = (kb_section){.first = 0, .body = 0, .last = i, .stamped = KB_TIME_NONE, .parser = s.parser,
                                      .locale = s.locale};
-        else
-            add(out, &n, &cap, s);
+        else if (add(out, &n, &cap, s) != 0) {
+            *over = 1;
+            break;
+        }
         start = i;
     }
     return n;
 }
 
-size_t kb_text_sections(const kb_text *t, const size_t *run_lines, size_t nruns, kb_section **out)
+size_t kb_text_sections(const kb_text *t, const size_t *run_lines, size_t nruns, kb_section **out,
+                        int *too_many)
 {
     *out = NULL;
-    size_t n = by_headers(t, out);
-    if (n == 0)
-        n = by_kind(t, run_lines, nruns, out);
-    if (n < 2) {
+    *too_many = 0;
+    size_t n = by_headers(t, out, too_many);
+    if (n == 0 && !*too_many)
+        n = by_kind(t, run_lines, nruns, out, too_many);
+    if (n < 2 || *too_many) {
         kb_sections_free(*out, n);
         *out = NULL;
-        return n;
+        return 0;
     }
     return n;
 }

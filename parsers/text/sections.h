@@ -33,11 +33,18 @@ typedef struct kb_section {
     const char *locale;
 } kb_section;
 
+/* At most this many sections: a file with more is read whole, as one
+ * output, by its surest parser (which keeps every run it reads apart), and
+ * says so; no section is folded into another. */
+#define KB_TEXT_MAX_SECTIONS 10000
+
 /* The sections of the text; run_lines are the first lines of the file's
  * encoding runs (mixed.h; NULL and 0 for one encoding). Returns how many
- * (0 or 1: a file of one output, nothing is allocated), in *out (free with
- * kb_sections_free). */
-size_t kb_text_sections(const kb_text *text, const size_t *run_lines, size_t nruns, kb_section **out);
+ * (0: a file of one output, nothing is allocated), in *out (free with
+ * kb_sections_free); *too_many is set (and 0 returned) past
+ * KB_TEXT_MAX_SECTIONS. */
+size_t kb_text_sections(const kb_text *text, const size_t *run_lines, size_t nruns, kb_section **out,
+                        int *too_many);
 void kb_sections_free(kb_section *sections, size_t n);
 
 /* Lines [first, last) of whole as a text of their own (its flaws too,

@@ -243,7 +243,8 @@ static unsigned char *slurp(const char *path, size_t *len)
 static int decode(const unsigned char *bytes, size_t len, kb_mixed_text *m)
 {
     kb_text_run runs[KB_TEXT_MAX_RUNS];
-    size_t n = kb_text_runs(bytes, len, runs, KB_TEXT_MAX_RUNS);
+    int capped;
+    size_t n = kb_text_runs(bytes, len, runs, KB_TEXT_MAX_RUNS, &capped);
     char err[256];
     return kb_mixed_read(bytes, len, 0, runs, n, m, err, sizeof err) == KB_OK;
 }
