@@ -19,7 +19,8 @@
     X(evt_text)       \
     X(evt_csv)        \
     X(evt_xml)        \
-    X(archive)
+    X(archive)        \
+    X(mta)
 
 #define DECLARE(name) extern const kb_source kb_source_##name;
 KB_SOURCES(DECLARE)

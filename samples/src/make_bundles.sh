@@ -160,12 +160,17 @@ c=$src/collectors
 # tss-zip: Microsoft TSS: TSS_<COMPUTER>_<yyMMdd-HHmmss>_<scenario>.zip, files
 # prefixed <COMPUTER>_<yyMMdd-HHmmss>_, written by PowerShell (UTF-16LE);
 # BasicLog's Storage_VSSAdmin.txt holds several vssadmin commands, each
-# under RunCommands' ====== banner. Matched.
+# under RunCommands' ====== banner; the log's LocaleMetaData beside it. Matched.
 t=$stage/tss/TSS_BACKUP02_181002-130512_VSS
 text utf-16le-bom $c/tss/systeminfo.txt "$t/BACKUP02_181002-130512_SystemInfo_Start_.txt"
 text utf-16le-bom $src/seed-en/commands/tasklist.txt "$t/BACKUP02_181002-130512_Tasklist_Stop_.txt"
 text utf-16le-bom $c/tss/Storage_VSSAdmin.txt "$t/BasicLog-2018-10-02.1305.12/Storage_VSSAdmin.txt"
 evtx seed-en-application "$t/BACKUP02-Application.evtx"
+# wevtutil al's message texts: a format nobody documented; a stand-in, which
+# kbscan lists by where it lies and never reads.
+mkdir -p "$t/LocaleMetaData"
+printf 'stand-in for the message texts of wevtutil al (format not documented)\r\n' \
+    > "$t/LocaleMetaData/BACKUP02-Application_1033.MTA"
 mkdir -p "$out/tss-zip"
 pack zip "$out/tss-zip/TSS_BACKUP02_181002-130512_VSS.zip" "$stage/tss"
 
