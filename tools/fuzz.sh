@@ -4,9 +4,9 @@
 # after the other. The targets are textdecode and one per source of the
 # registry, as BUILD/kbscan lists them (`fuzz.sh --list BUILD` prints them).
 # Every target is seeded with tests/fuzz/seeds/<target>/ and the kept
-# reproducers; a text target also with the sample bundles' text files, a
-# binary one with the sample files named as its kind's usually are (.evtx),
-# and evtx with evtxgen's damaged files and the real corpus when present.
+# reproducers; a text target also with the sample bundles' text files and
+# the parser cases' inputs (tests/cases), a binary one with the sample
+# files named as its kind's usually are (.evtx), and evtx with evtxgen's damaged files and the real corpus when present.
 # New inputs go to BUILD/corpus-<target>; an input that crashes is saved as
 # BUILD/<target>/crash-* and the run fails. Each run ends with libFuzzer's
 # final stats (stat::number_of_executed_units is the executions).
@@ -43,7 +43,8 @@ seed_kept() {
 }
 
 seed_text() {
-    find samples/bundles samples/src -type f ! -name '*.evtx' ! -name '*.json' -exec cp {} "$1/" \; 2>/dev/null || true
+    find samples/bundles samples/src tests/cases -type f ! -name '*.evtx' ! -name '*.json' ! -name '*.facts' \
+        ! -name '*.md' ! -name '*.sh' ! -name '*.c' -exec cp {} "$1/" \; 2>/dev/null || true
 }
 
 seed_binary() {

@@ -234,8 +234,7 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
     if (opts.progress)
         fputs("\r\033[K", stderr);
     int status = 2;
-    kb_results results = {0};
-    kb_coverage coverage = {0};
+    kb_computers computers = {0};
     if (st != KB_OK) {
         fprintf(stderr, "kbscan: %s\n", kb_status_name(st));
         goto done;
@@ -247,17 +246,17 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
         goto done;
     }
     kb_eval_opts eval = {cli->lang, cli->max_evidence};
-    if (kb_combine(&inputs, &facts) != KB_OK ||
-        kb_evaluate(rules, &facts, &inputs, &eval, &results) != KB_OK) {
+    if (kb_combine(&inputs, &facts) != KB_OK) {
         fprintf(stderr, "kbscan: out of memory\n");
         goto done;
     }
-    status = missing_operands(cli) ? 2 : kb_results_exit_status(&results);
-    if (kb_coverage_compute(&inputs, &facts, rules, &results, cli->lang, &coverage) != KB_OK) {
+    /* Each computer on its own: its inputs, its facts, its verdicts. */
+    kb_computers_build(&inputs, &facts, &computers);
+    if (kb_computers_evaluate(&computers, rules, &inputs, &eval) != KB_OK) {
         fprintf(stderr, "kbscan: out of memory\n");
-        status = 2;
         goto done;
     }
+    status = missing_operands(cli) ? 2 : kb_computers_exit_status(&computers);
     kb_report r = {
         .version = KBSCAN_VERSION,
         .paths = cli->paths,
@@ -265,13 +264,14 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
         .rules_dir = rules_dir,
         .rules = rules,
         .inputs = &inputs,
-        .results = &results,
+        .results = &computers.items[0].results,
         .lang = cli->lang,
         .since = cli->since,
         .until = cli->until,
         .started = started,
         .exit_status = status,
-        .coverage = &coverage,
+        .coverage = &computers.items[0].coverage,
+        .computers = &computers,
     };
     kb_report_summarise(&r, &facts);
     r.duration_us = now_mono() - t0;
@@ -282,8 +282,7 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
     if (cli->html_file && write_report_file(cli->html_file, &r, KB_FORMAT_HTML, cli) != 0)
         status = 2;
 done:
-    kb_coverage_free(&coverage);
-    kb_results_free(&results);
+    kb_computers_free(&computers);
     kb_factlist_free(&facts);
     kb_inputs_free(&inputs);
     kb_interest_free(&interest);

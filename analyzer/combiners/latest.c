@@ -4,8 +4,9 @@
  * than once: two files (VSSTester's vssWritersBefore.txt and
  * vssWritersAfter.txt, TSS's _Start_ and _Stop_ files, two collections a
  * day apart), or two sections of one file (a collector's runs, each under
- * its header). Of the inputs of one kind and one computer whose facts say
- * latest, only the one taken last keeps it, when the bundle tells the
+ * its header). Of the inputs of one kind and one computer (as the host pass
+ * told them: it runs before) whose facts say latest, only the one taken
+ * last keeps it, when the bundle tells the
  * order (core/taken.h: a section header's time, a time in the file or
  * archive name, Before/After or _Start_/_Stop_, a file's sections in file
  * order); the others' `latest` becomes "no". When the order cannot be
@@ -34,10 +35,19 @@ static int has_latest(const kb_factlist *facts, size_t input)
     return 0;
 }
 
-static int same_group(const kb_input *a, const kb_input *b)
+/* The computer the host pass gave the input (its host.input fact's
+ * `host`), or NULL when none: such an input is a group of its own. */
+static const char *host_of(const kb_factlist *facts, size_t input)
 {
-    return a->kind && b->kind && strcmp(a->kind, b->kind) == 0 &&
-           ((!a->computer && !b->computer) || (a->computer && b->computer && kb_strcaseeq(a->computer, b->computer)));
+    for (size_t i = 0; i < facts->n; i++)
+        if (facts->items[i]->input == input && strcmp(facts->items[i]->type, "host.input") == 0)
+            return kb_fact_get(facts->items[i], "host");
+    return NULL;
+}
+
+static int same_group(const kb_input *a, const char *host_a, const kb_input *b, const char *host_b)
+{
+    return a->kind && b->kind && strcmp(a->kind, b->kind) == 0 && host_a && host_b && strcmp(host_a, host_b) == 0;
 }
 
 /* Sections of one file: the same name before their "#N". */
@@ -107,8 +117,11 @@ static kb_status derive_latest(kb_combine_ctx *ctx)
         if (done[i] || !kb_input_is_content(&inputs->items[i]) || !has_latest(ctx->facts, i))
             continue;
         size_t n = 0;
+        const char *host = host_of(ctx->facts, i);
         for (size_t j = i; j < inputs->n; j++)
-            if (!done[j] && same_group(&inputs->items[i], &inputs->items[j]) && has_latest(ctx->facts, j)) {
+            if (!done[j] && (j == i || same_group(&inputs->items[i], host, &inputs->items[j],
+                                                  host_of(ctx->facts, j))) &&
+                has_latest(ctx->facts, j)) {
                 done[j] = 1;
                 runs[n++] = (run){j, kb_taken_of(reader, &inputs->items[j])};
             }

@@ -12,16 +12,19 @@ extern const kb_combiner kb_combiner_log_cleared;
 extern const kb_combiner kb_combiner_log_coverage;
 
 extern const char *const kb_host_fields[];
+extern const char *const kb_host_input_fields[];
+extern const char *const kb_host_unassigned_fields[];
 extern const char *const kb_log_cleared_fields[];
 extern const char *const kb_log_coverage_fields[];
 
 const kb_combiner *const *kb_combiners(void)
 {
-    /* latest first: the passes after it see the runs as the bundle orders
-     * them; log.coverage counts the log.cleared facts of each log: after it. */
+    /* latest after host (runs are compared within a computer), before the
+     * rest: they see the runs as the bundle orders them; log.coverage counts
+     * the log.cleared facts of each log: after it. */
     static const kb_combiner *const passes[] = {
-        &kb_combiner_latest,
         &kb_combiner_host,
+        &kb_combiner_latest,
         &kb_combiner_log_cleared,
         &kb_combiner_log_coverage,
         NULL,
@@ -33,6 +36,8 @@ const struct kb_fact_decl *kb_derived_facts(void)
 {
     static const kb_fact_decl decls[] = {
         {KB_FACT_HOST, kb_host_fields},
+        {KB_FACT_HOST_INPUT, kb_host_input_fields},
+        {KB_FACT_HOST_UNASSIGNED, kb_host_unassigned_fields},
         {KB_FACT_LOG_CLEARED, kb_log_cleared_fields},
         {KB_FACT_LOG_COVERAGE, kb_log_coverage_fields},
         {NULL, NULL},

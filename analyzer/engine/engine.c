@@ -123,12 +123,28 @@ static int feeds_checkpoint(const kb_cp_result *res, size_t input)
     return 0;
 }
 
-static void find_inputs(const kb_checkpoint *cp, const kb_inputs *inputs, kb_cp_result *res)
+static int in_scope(const unsigned char *scope, size_t input)
+{
+    return !scope || scope[input];
+}
+
+static void find_inputs(const kb_checkpoint *cp, const kb_inputs *inputs, const unsigned char *scope,
+                        kb_cp_result *res)
 {
     res->inputs = kb_xcalloc(inputs->n + 1, sizeof *res->inputs);
     for (size_t i = 0; i < inputs->n; i++)
-        if (kb_input_has_feed(&inputs->items[i], cp->feed))
+        if (in_scope(scope, i) && kb_input_has_feed(&inputs->items[i], cp->feed))
             res->inputs[res->ninputs++] = i;
+}
+
+/* The files this machine could not read: any may be the input a
+ * checkpoint lacks. Returns how many (res->inputs lists them). */
+static size_t find_unreadable(const kb_inputs *inputs, const unsigned char *scope, kb_cp_result *res)
+{
+    for (size_t i = 0; i < inputs->n; i++)
+        if (in_scope(scope, i) && inputs->items[i].local_error)
+            res->inputs[res->ninputs++] = i;
+    return res->ninputs;
 }
 
 static int64_t window_start(const kb_checkpoint *cp, const kb_inputs *inputs,
@@ -233,15 +249,16 @@ static const kb_fact *unknown_fact(const kb_checkpoint *cp, const kb_factlist *f
 }
 
 static void evaluate_checkpoint(const kb_checkpoint *cp, const kb_factlist *facts,
-                                const kb_inputs *inputs, const kb_eval_opts *opts,
+                                const kb_inputs *inputs, const unsigned char *scope,
+                                const kb_eval_opts *opts,
                                 kb_rule_result *rule_res, kb_cp_result *res)
 {
     res->cp = cp;
     res->first_time = res->last_time = KB_TIME_NONE;
-    find_inputs(cp, inputs, res);
+    find_inputs(cp, inputs, scope, res);
     if (res->ninputs == 0) {
         res->state = KB_CP_UNKNOWN;
-        res->why = KB_WHY_MISSING;
+        res->why = find_unreadable(inputs, scope, res) ? KB_WHY_UNREADABLE : KB_WHY_MISSING;
         return;
     }
     res->evidence = kb_xcalloc(opts->max_evidence + 1, sizeof *res->evidence);
@@ -306,8 +323,11 @@ static int is_near(const kb_checkpoint *cp, const kb_fact *f)
 
 static void free_cp_result(kb_cp_result *cp);
 
+/* The closest facts of a checkpoint that is not met; events only (facts
+ * with a record id) when events_only. */
 static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const kb_inputs *inputs,
-                      const kb_eval_opts *opts, kb_rule_result *rule_res, kb_cp_result *res)
+                      const kb_eval_opts *opts, int events_only, kb_rule_result *rule_res,
+                      kb_cp_result *res)
 {
     int by_default = !cp->near_where;
     if (by_default && !(cp->where && cp->where->kind == KB_COND_ALL && cp->where->nchildren >= 2))
@@ -323,7 +343,7 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
             continue;
         if (start != KB_TIME_NONE && f->time != KB_TIME_NONE && f->time < start)
             continue;
-        if (is_near(cp, f))
+        if ((!events_only || f->record) && is_near(cp, f))
             keep_evidence(cp, near, f, opts->max_evidence);
     }
     if (!near->count) {
@@ -358,21 +378,24 @@ int kb_rules_use_fact(const kb_ruleset *rules, const kb_fact *f)
     return 0;
 }
 
-/* Marks a not-matched rule with a met deciding checkpoint as a near miss and
- * finds the closest facts of its deciding checkpoints that are not met. */
-static void check_near_miss(const kb_rule *rule, const kb_factlist *facts, const kb_inputs *inputs,
-                            const kb_eval_opts *opts, kb_rule_result *res)
+/* Marks a not-matched rule with a met deciding checkpoint as a near miss,
+ * and finds the closest facts of the deciding checkpoints not met of a rule
+ * that did not match: in a near miss any facts; else events only, since
+ * events of the same provider and id with other values (another hr,
+ * another CLSID) are worth a word whatever the other checkpoints say, and
+ * are otherwise lost among thousands, where a command output's not-met
+ * summary already says what it shows. */
+static void find_close_facts(const kb_rule *rule, const kb_factlist *facts, const kb_inputs *inputs,
+                             const kb_eval_opts *opts, kb_rule_result *res)
 {
-    if (res->verdict != KB_VERDICT_NOT_MATCHED)
+    if (res->verdict == KB_VERDICT_MATCHED)
         return;
-    for (size_t i = 0; i < rule->ncheckpoints; i++)
+    for (size_t i = 0; i < rule->ncheckpoints && res->verdict == KB_VERDICT_NOT_MATCHED; i++)
         if (!rule->checkpoints[i].context && res->checkpoints[i].state == KB_CP_MET)
             res->near_miss = 1;
-    if (!res->near_miss)
-        return;
     for (size_t i = 0; i < rule->ncheckpoints; i++)
         if (!rule->checkpoints[i].context && res->checkpoints[i].state == KB_CP_NOT_MET)
-            find_near(&rule->checkpoints[i], facts, inputs, opts, res, &res->checkpoints[i]);
+            find_near(&rule->checkpoints[i], facts, inputs, opts, !res->near_miss, res, &res->checkpoints[i]);
 }
 
 /* ---- verdict ----------------------------------------------------------------- */
@@ -448,6 +471,12 @@ static void fill_remedies(const kb_rule *rule, kb_rule_result *res, kb_lang lang
 kb_status kb_evaluate(const kb_ruleset *rules, const kb_factlist *facts, const kb_inputs *inputs,
                       const kb_eval_opts *opts, kb_results *out)
 {
+    return kb_evaluate_for(rules, facts, inputs, NULL, opts, out);
+}
+
+kb_status kb_evaluate_for(const kb_ruleset *rules, const kb_factlist *facts, const kb_inputs *inputs,
+                          const unsigned char *scope, const kb_eval_opts *opts, kb_results *out)
+{
     memset(out, 0, sizeof *out);
     out->rules = kb_xcalloc(rules->n + 1, sizeof *out->rules);
     for (size_t i = 0; i < rules->n; i++) {
@@ -456,14 +485,14 @@ kb_status kb_evaluate(const kb_ruleset *rules, const kb_factlist *facts, const k
         res->rule = rule;
         res->checkpoints = kb_xcalloc(rule->ncheckpoints + 1, sizeof *res->checkpoints);
         for (size_t j = 0; j < rule->ncheckpoints; j++)
-            evaluate_checkpoint(&rule->checkpoints[j], facts, inputs, opts, res,
+            evaluate_checkpoint(&rule->checkpoints[j], facts, inputs, scope, opts, res,
                                 &res->checkpoints[j]);
         kb_cp_state s = logic_eval(rule->verdict, res);
         res->verdict = s == KB_CP_MET ? KB_VERDICT_MATCHED
                      : s == KB_CP_NOT_MET ? KB_VERDICT_NOT_MATCHED : KB_VERDICT_CANNOT_TELL;
         if (res->verdict == KB_VERDICT_MATCHED)
             fill_remedies(rule, res, opts->lang);
-        check_near_miss(rule, facts, inputs, opts, res);
+        find_close_facts(rule, facts, inputs, opts, res);
     }
     return KB_OK;
 }
@@ -505,4 +534,15 @@ void kb_results_free(kb_results *results)
     }
     free(results->rules);
     memset(results, 0, sizeof *results);
+}
+
+int kb_results_exit_status(const kb_results *results)
+{
+    int cannot_tell = 0;
+    for (size_t i = 0; i < results->n; i++) {
+        if (results->rules[i].verdict == KB_VERDICT_MATCHED)
+            return 1;
+        cannot_tell |= results->rules[i].verdict == KB_VERDICT_CANNOT_TELL;
+    }
+    return cannot_tell ? 3 : 0;
 }

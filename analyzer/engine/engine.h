@@ -11,7 +11,9 @@
  * the engine then finds the closest facts: facts of the checkpoint's type
  * and feed that its `where` does not select but its "near" condition does
  * (or, when the rule gives no "near", that fail exactly one test of a
- * top-level "all" in `where`). */
+ * top-level "all" in `where`). A rule that did not match but is no near miss
+ * gets the closest events the same way (facts with a record id: the same
+ * event with another hr), whatever its other checkpoints say. */
 #ifndef KB_ENGINE_H
 #define KB_ENGINE_H
 
@@ -37,7 +39,10 @@ typedef enum kb_unknown_why {
     KB_WHY_NONE = 0,
     KB_WHY_MISSING,       /* no input feeds the checkpoint */
     KB_WHY_DAMAGED,       /* an input that feeds it is damaged or unreadable */
-    KB_WHY_INPUT_SAYS     /* the input holds an answer that is not one (unknown_when) */
+    KB_WHY_INPUT_SAYS,    /* the input holds an answer that is not one (unknown_when) */
+    KB_WHY_UNREADABLE     /* no input feeds it, and some file could not be read on this
+                             machine (permission, I/O error): it may be the one; the
+                             error is this run's, not the customer's (inputs: those files) */
 } kb_unknown_why;
 
 #define KB_MAX_TIMES 1000000
@@ -57,9 +62,9 @@ typedef struct kb_cp_result {
     char *summary;            /* the filled met/not_met text, or why it is unknown */
     size_t *inputs;           /* inputs that feed it */
     size_t ninputs;
-    /* Near misses only: the closest facts, for a deciding checkpoint that is
-     * not met (count, evidence, times, and summary filled from near.say),
-     * or NULL when there are none. */
+    /* The closest facts of a deciding checkpoint that is not met, in a rule
+     * that did not match (in a near miss any; else events only): count,
+     * evidence, times, and summary filled from near.say; NULL when none. */
     struct kb_cp_result *near;
     int near_default;         /* found by the all-but-one-test default */
 } kb_cp_result;
@@ -97,12 +102,19 @@ typedef struct kb_eval_opts {
  * (alloc.h). */
 kb_status kb_evaluate(const kb_ruleset *rules, const kb_factlist *facts,
                       const kb_inputs *inputs, const kb_eval_opts *opts, kb_results *out);
+/* The same over one computer: its facts, and its inputs (scope: one flag
+ * per input of the run, engine/computers.h; NULL: every input). */
+kb_status kb_evaluate_for(const kb_ruleset *rules, const kb_factlist *facts, const kb_inputs *inputs,
+                          const unsigned char *scope, const kb_eval_opts *opts, kb_results *out);
 void kb_results_free(kb_results *results);
 
 /* Whether some checkpoint of the rules could use the fact (as evidence,
  * as what makes it unknown, or as a near fact): the scan drops the facts
  * none can, as they are made, so that a large input costs what matters. */
 int kb_rules_use_fact(const kb_ruleset *rules, const kb_fact *fact);
+/* Exit status for the results of a computer: 1 a known issue matched, 3
+ * none matched but some rule cannot tell, 0 otherwise. */
+int kb_results_exit_status(const kb_results *results);
 
 const char *kb_cp_state_name(kb_cp_state state);   /* "met", "not_met", "unknown" */
 const char *kb_verdict_name(kb_verdict verdict);   /* "matched", ... */

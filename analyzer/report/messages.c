@@ -43,6 +43,20 @@ static const char *const english[KB_MSG_COUNT] = {
     [KB_MSG_COVERAGE_OK] = "no gap, wrap, clearing or time skew seen",
     [KB_MSG_FIRST_EVENT] = "first event (UTC)",
     [KB_MSG_LAST_EVENT] = "last event (UTC)",
+    [KB_MSG_UNREADABLE] = "a file of the bundle could not be read on this machine; it may hold this",
+    [KB_MSG_READ_HERE] = "could not be read on this machine",
+    [KB_MSG_READ_AGAIN] = "make it readable here and run kbscan again (nothing to ask the customer)",
+    [KB_MSG_UNREADABLE_FILES] = "in the bundle, but not readable on this machine",
+    [KB_MSG_COMPUTERS] = "Computers",
+    [KB_MSG_ALSO_NAMED] = "also named",
+    [KB_MSG_UNASSIGNED] = "Not assigned to a computer",
+    [KB_MSG_UNASSIGNED_WHY] = "nothing in this file or its name says which computer's it is",
+    [KB_MSG_SEVERAL_COMPUTERS] = "holds files of several computers",
+    [KB_MSG_AMONG_THEM] = "among them",
+    [KB_MSG_UNNAMED] = "(no name)",
+    [KB_MSG_OF] = "of",
+    [KB_MSG_NO_COMPUTER] = "no computer",
+    [KB_MSG_CLOSE_FACTS] = "Close, but not it",
 };
 
 static const char *const japanese[KB_MSG_COUNT] = {
@@ -86,6 +100,20 @@ static const char *const japanese[KB_MSG_COUNT] = {
     [KB_MSG_COVERAGE_OK] = "欠落、上書き、消去、取得時期のずれは見つかりません",
     [KB_MSG_FIRST_EVENT] = "最初のイベント (UTC)",
     [KB_MSG_LAST_EVENT] = "最後のイベント (UTC)",
+    [KB_MSG_UNREADABLE] = "バンドル内のファイルをこのマシンで読めませんでした。この確認に必要な資料である可能性があります",
+    [KB_MSG_READ_HERE] = "このマシンで読めません",
+    [KB_MSG_READ_AGAIN] = "このマシンで読めるようにして kbscan を再実行してください (お客様への依頼は不要です)",
+    [KB_MSG_UNREADABLE_FILES] = "バンドルにあるが、このマシンで読めないもの",
+    [KB_MSG_COMPUTERS] = "コンピューター",
+    [KB_MSG_ALSO_NAMED] = "別名",
+    [KB_MSG_UNASSIGNED] = "どのコンピューターのものか判別できない資料",
+    [KB_MSG_UNASSIGNED_WHY] = "このファイルの内容にも名前にも、どのコンピューターのものかが示されていません",
+    [KB_MSG_SEVERAL_COMPUTERS] = "には複数のコンピューターの資料があります",
+    [KB_MSG_AMONG_THEM] = "など",
+    [KB_MSG_UNNAMED] = "(名前なし)",
+    [KB_MSG_OF] = "/",
+    [KB_MSG_NO_COMPUTER] = "コンピューターなし",
+    [KB_MSG_CLOSE_FACTS] = "近いが該当しない情報",
 };
 
 const char *kb_msg_text(kb_lang lang, kb_msg msg)

@@ -73,11 +73,35 @@ static void print_run(const out *o, const kb_report *r)
     fputc('\n', o->fp);
 }
 
-static void print_summary(const out *o, const kb_view_computer *c)
+/* "SRV01, WIN-OLD": the lines of a list of names, on one line. */
+static void put_lines(const out *o, const char *lines)
+{
+    for (const char *p = lines; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        char *name = kb_strndup(p, nl ? (size_t)(nl - p) : strlen(p));
+        put(o, name);
+        free(name);
+        if (!nl)
+            break;
+        fputs(", ", o->fp);
+        p = nl + 1;
+    }
+}
+
+static void print_summary(const out *o, const kb_view *v, const kb_view_computer *c)
 {
     char first[40], last[40];
-    fprintf(o->fp, "%s: ", kb_msg_text(o->lang, KB_MSG_COMPUTER));
+    if (v->several)
+        fprintf(o->fp, "%s %zu %s %zu: ", kb_msg_text(o->lang, KB_MSG_COMPUTER), c->number,
+                kb_msg_text(o->lang, KB_MSG_OF), v->ncomputers);
+    else
+        fprintf(o->fp, "%s: ", kb_msg_text(o->lang, KB_MSG_COMPUTER));
     put(o, c->name ? c->name : "-");
+    if (c->also_named) {
+        fprintf(o->fp, " (%s ", kb_msg_text(o->lang, KB_MSG_ALSO_NAMED));
+        put_lines(o, c->also_named);
+        fputc(')', o->fp);
+    }
     if (c->os) {
         fprintf(o->fp, "   %s: ", kb_msg_text(o->lang, KB_MSG_OS));
         put(o, c->os);
@@ -138,6 +162,13 @@ static void print_evidence(const out *o, const kb_view_rows *rows)
         fprintf(o->fp, "        (+%zu %s)\n", rows->more, kb_msg_text(o->lang, KB_MSG_MORE_EVIDENCE));
 }
 
+/* ": could not be read on this machine: Permission denied". */
+static void print_unreadable_why(const out *o, const kb_input *in)
+{
+    fprintf(o->fp, ": %s: ", kb_msg_text(o->lang, KB_MSG_READ_HERE));
+    put(o, in->local_error);
+}
+
 static void print_checkpoint(const out *o, const kb_view_checkpoint *vc)
 {
     const kb_checkpoint *cp = vc->cp;
@@ -157,6 +188,8 @@ static void print_checkpoint(const out *o, const kb_view_checkpoint *vc)
     for (size_t i = 0; i < vc->ndamaged; i++) {
         fprintf(o->fp, "          - ");
         put(o, vc->damaged[i]->path);
+        if (vc->unreadable)
+            print_unreadable_why(o, vc->damaged[i]);
         fputc('\n', o->fp);
     }
     if (vc->ask)
@@ -217,6 +250,12 @@ static void print_collect(const out *o, const kb_view_rule *vr)
             fprintf(o->fp, ": %s", cp->collect.command);
         fputc('\n', o->fp);
     }
+    for (size_t i = 0; i < vr->nunreadable; i++) {
+        fprintf(o->fp, "      - ");
+        put(o, vr->unreadable[i]->path);
+        print_unreadable_why(o, vr->unreadable[i]);
+        fprintf(o->fp, "; %s\n", kb_msg_text(o->lang, KB_MSG_READ_AGAIN));
+    }
 }
 
 /* Checkpoint ids, comma-separated. */
@@ -227,17 +266,23 @@ static void print_ids(const out *o, const kb_view_ids *ids)
 }
 
 /* A near miss: which deciding checkpoints are met, which are not, and the
- * closest facts of each that is not. */
+ * closest facts of each that is not; or, in another rule not matched, the
+ * closest events of its checkpoints not met. */
 static void print_near_miss(const out *o, const kb_view_rule *vr)
 {
-    if (!vr->near_miss)
+    if (!vr->near_miss && !vr->close_facts)
         return;
     fprintf(o->fp, "    ");
-    paint(o, C_YELLOW, kb_msg_text(o->lang, KB_MSG_NEAR_MISS));
-    fprintf(o->fp, ": %s: ", kb_msg_text(o->lang, KB_MSG_MET));
-    print_ids(o, &vr->near_ids[KB_CP_MET]);
-    fprintf(o->fp, "; %s: ", kb_msg_text(o->lang, KB_MSG_NOT_MET));
-    print_ids(o, &vr->near_ids[KB_CP_NOT_MET]);
+    if (vr->near_miss) {
+        paint(o, C_YELLOW, kb_msg_text(o->lang, KB_MSG_NEAR_MISS));
+        fprintf(o->fp, ": %s: ", kb_msg_text(o->lang, KB_MSG_MET));
+        print_ids(o, &vr->near_ids[KB_CP_MET]);
+        fprintf(o->fp, "; %s: ", kb_msg_text(o->lang, KB_MSG_NOT_MET));
+        print_ids(o, &vr->near_ids[KB_CP_NOT_MET]);
+    } else {
+        paint(o, C_YELLOW, kb_msg_text(o->lang, KB_MSG_CLOSE_FACTS));
+        fputc(':', o->fp);
+    }
     fputc('\n', o->fp);
     for (size_t i = 0; i < vr->ncheckpoints; i++) {
         const kb_view_checkpoint *vc = &vr->checkpoints[i];
@@ -304,6 +349,19 @@ static void print_counts(const out *o, const kb_input *in)
     fputc(']', o->fp);
 }
 
+/* Several computers: whose the input is. */
+static void print_input_computers(const out *o, const kb_view_input *row)
+{
+    fputs("  (", o->fp);
+    if (!row->ncomputers)
+        fputs(kb_msg_text(o->lang, KB_MSG_NO_COMPUTER), o->fp);
+    for (size_t k = 0; k < row->ncomputers; k++) {
+        fputs(k ? ", " : "", o->fp);
+        put(o, row->computers[k]->name ? row->computers[k]->name : kb_msg_text(o->lang, KB_MSG_UNNAMED));
+    }
+    fputc(')', o->fp);
+}
+
 static void print_inputs(const out *o, const kb_view *v)
 {
     fprintf(o->fp, "%s:\n", kb_msg_text(o->lang, KB_MSG_INPUTS));
@@ -324,6 +382,8 @@ static void print_inputs(const out *o, const kb_view *v)
             fprintf(o->fp, " [%s%s%s]", in->encoding, in->locale ? ", " : "",
                     in->locale ? in->locale : "");
         print_counts(o, in);
+        if (v->several)
+            print_input_computers(o, row);
         fputc('\n', o->fp);
         if (in->message) {
             fputs("                    ", o->fp);
@@ -396,6 +456,14 @@ static void print_coverage(const out *o, const kb_view_coverage *cov)
             fprintf(o->fp, " (%s)", feed->collect->collect.command);
         fputc('\n', o->fp);
     }
+    if (cov->nunreadable)
+        fprintf(o->fp, "  %s:\n", kb_msg_text(o->lang, KB_MSG_UNREADABLE_FILES));
+    for (size_t i = 0; i < cov->nunreadable; i++) {
+        fputs("    ", o->fp);
+        put(o, cov->unreadable[i]->path);
+        print_unreadable_why(o, cov->unreadable[i]);
+        fputc('\n', o->fp);
+    }
     for (size_t i = 0; i < cov->nfindings; i++) {
         fputs("  ", o->fp);
         paint(o, C_YELLOW, "!");
@@ -405,6 +473,47 @@ static void print_coverage(const out *o, const kb_view_coverage *cov)
     }
     if (!cov->nfindings)
         fprintf(o->fp, "  %s\n", kb_msg_text(o->lang, KB_MSG_COVERAGE_OK));
+    fputc('\n', o->fp);
+}
+
+/* Several computers: each with its outcome, before each in full. */
+static void print_computers(const out *o, const kb_view *v)
+{
+    paint(o, C_BOLD, kb_msg_text(o->lang, KB_MSG_COMPUTERS));
+    fprintf(o->fp, ": %zu\n", v->ncomputers);
+    for (size_t k = 0; k < v->ncomputers; k++) {
+        const kb_view_computer *c = &v->computers[k];
+        char tag[64];
+        snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, c->outcome));
+        fprintf(o->fp, "  %zu. ", c->number);
+        paint(o, c->exit_status == 1 ? C_RED : c->exit_status == 3 ? C_YELLOW : C_GREEN, tag);
+        fputc(' ', o->fp);
+        put(o, c->name ? c->name : kb_msg_text(o->lang, KB_MSG_UNNAMED));
+        fputc('\n', o->fp);
+    }
+    if (v->nunassigned)
+        fprintf(o->fp, "  %s: %zu\n", kb_msg_text(o->lang, KB_MSG_UNASSIGNED), v->nunassigned);
+    fputc('\n', o->fp);
+}
+
+/* The inputs whose computer cannot be told, and the folder that says so. */
+static void print_unassigned(const out *o, const kb_view *v)
+{
+    fprintf(o->fp, "%s:\n", kb_msg_text(o->lang, KB_MSG_UNASSIGNED));
+    for (size_t u = 0; u < v->nunassigned; u++) {
+        const kb_view_unassigned *row = &v->unassigned[u];
+        fputs("  ", o->fp);
+        put(o, row->input->path);
+        fputs(": ", o->fp);
+        put(o, *row->folder ? row->folder : ".");
+        fprintf(o->fp, " %s (", kb_msg_text(o->lang, KB_MSG_SEVERAL_COMPUTERS));
+        for (size_t k = 0; k < row->ncomputers; k++) {
+            fputs(k ? ", " : "", o->fp);
+            put(o, row->computers[k] ? row->computers[k] : kb_msg_text(o->lang, KB_MSG_UNNAMED));
+        }
+        fprintf(o->fp, " %s); %s\n", kb_msg_text(o->lang, KB_MSG_AMONG_THEM),
+                kb_msg_text(o->lang, KB_MSG_UNASSIGNED_WHY));
+    }
     fputc('\n', o->fp);
 }
 
@@ -421,11 +530,13 @@ int kb_report_write_text(FILE *fp, const kb_report *r, int color)
         const kb_view_computer *c = s->computer < v.ncomputers ? &v.computers[s->computer] : NULL;
         switch (s->kind) {
         case KB_SECTION_RUN: print_run(&o, r); break;
-        case KB_SECTION_SUMMARY: print_summary(&o, c); break;
+        case KB_SECTION_SUMMARY: print_summary(&o, &v, c); break;
         case KB_SECTION_COVERAGE: print_coverage(&o, &c->coverage); break;
         case KB_SECTION_RULES: print_rules(&o, c); break;
         case KB_SECTION_INPUTS: print_inputs(&o, &v); break;
         case KB_SECTION_VERDICTS: print_verdicts(&o, c); break;
+        case KB_SECTION_COMPUTERS: print_computers(&o, &v); break;
+        case KB_SECTION_UNASSIGNED: print_unassigned(&o, &v); break;
         }
     }
     kb_view_free(&v);

@@ -9,6 +9,7 @@
 #include "core/strbuf.h"
 #include "text/lines.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,9 +188,17 @@ void kb_scan_analyse(const scan_state *st, size_t slot, scan_job *job, const sca
     }
     size_t len = 0;
     unsigned char *copy = NULL;
+    errno = 0;
     const unsigned char *data = kb_handle_bytes(h, &len, &copy);
     if (!data) {
         job->nomem = 1;
+        return;
+    }
+    /* A short read is this machine's I/O error (or the file shrank while
+     * it was read), never text that ends early. */
+    if (len < h->size) {
+        kb_input_fail_local(in, "cannot read", errno ? errno : EIO);
+        free(copy);
         return;
     }
     kb_scan_text(st, job, t, data, len);

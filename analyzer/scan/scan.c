@@ -58,7 +58,8 @@ static void analyse_file(const scan_state *st, size_t slot, scan_job *job, kb_in
     int fd = open(job->fs_path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb) != 0) {
-        kb_input_fail(in, KB_INPUT_ERROR, "cannot open: %s", strerror(errno));
+        /* The file is in the bundle; this machine cannot read it. */
+        kb_input_fail_local(in, "cannot open", errno);
         if (fd >= 0)
             close(fd);
         return;
@@ -118,9 +119,10 @@ static void walk_dir(scan_state *st, const char *fs_path, const char *shown, int
     DIR *d = opendir(fs_path);
     if (!d) {
         size_t index;
+        int err = errno;
         kb_input *in = new_input(st, shown, &index);
         if (in)
-            kb_input_fail(in, KB_INPUT_ERROR, "cannot open the folder: %s", strerror(errno));
+            kb_input_fail_local(in, "cannot open the folder", err);
         return;
     }
     kb_strlist names = {0};
@@ -158,10 +160,15 @@ static void walk(scan_state *st, const char *fs_path, const char *shown, int dep
 {
     struct stat sb;
     if (lstat(fs_path, &sb) != 0) {
+        int err = errno;
         size_t index;
         kb_input *in = new_input(st, shown, &index);
-        if (in)
-            kb_input_fail(in, KB_INPUT_ERROR, "cannot read: %s", strerror(errno));
+        /* An operand that does not exist is a mistake on the command line
+         * (exit status 2), not a file this machine cannot read. */
+        if (in && depth == 0 && err == ENOENT)
+            kb_input_fail(in, KB_INPUT_ERROR, "cannot read: %s", strerror(err));
+        else if (in)
+            kb_input_fail_local(in, "cannot read", err);
         return;
     }
     /* Links inside a bundle are not followed: they could loop or lead out

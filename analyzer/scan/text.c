@@ -94,7 +94,9 @@ static void read_with(const scan_state *st, scan_job *job, const scan_target *t,
     if (!parser)
         return;
     kb_input_set_source(in, parser->kind, parser->covers, parser->counts);
-    kb_input_add_feed(in, parser->feed);
+    size_t n;
+    if (!kb_source_feed_prefix(parser, &n)) /* a computed feed ("eventlog:<Channel>"): the parser adds it */
+        kb_input_add_feed(in, parser->feed);
     kb_parse_ctx ctx = parse_ctx(st, t);
     size_t from = t->facts->n;
     kb_status rc = parser->parse(text, &ctx);
@@ -129,9 +131,10 @@ static void renumber(kb_input *in, kb_factlist *facts, size_t from, size_t offse
     }
 }
 
-/* The parser of a section: the one its header's command names (a header
- * naming a command no source reads makes it "not recognised", whatever it
- * looks like), else the surest for its text. */
+/* The parser of a section: among the sources that declare the command its
+ * header names, the surest (none of them recognising it makes it "not
+ * recognised": it is not the output its header says); when no source
+ * declares the command, the surest for its text, as for any text. */
 static const kb_source *section_parser(const kb_section *s, const kb_text *view, const char **locale,
                                        kb_input *in)
 {
@@ -141,6 +144,8 @@ static const kb_source *section_parser(const kb_section *s, const kb_text *view,
     }
     int declared;
     const kb_source *p = kb_source_of_command(s->command, view, locale, &declared);
+    if (!p && !declared)
+        kb_text_judge(view, &p, locale);
     if (!p)
         in->message = kb_strprintf(declared ? "not readable as the output of `%s` its header names"
                                             : "the output of `%s`, which kbscan does not read",
@@ -163,7 +168,9 @@ static void read_section(const scan_state *st, scan_job *job, const scan_target 
     kb_mixed_encoding(&r->whole, s->first, s->last, encoding, sizeof encoding);
     kb_input_set_encoding(in, encoding);
     kb_text view;
-    size_t body = s->body > s->first && s->body <= s->last ? s->body : s->first;
+    /* The header's lines are part of the section: parsers that know
+     * collectors' headers read the command from them. */
+    size_t body = s->first;
     kb_text_view(&r->whole.text, body, s->last, &view);
     const char *locale = NULL;
     const kb_source *parser = section_parser(s, &view, &locale, in);

@@ -71,6 +71,10 @@ typedef struct kb_parse_ctx {
     int (*keep)(const void *arg, const kb_fact *fact);
     const void *keep_arg;
     size_t kept_upto;             /* facts before this one in facts were tested */
+    /* Facts a parser still completes (kb_text_hold, lines.h): the first of
+     * them, and how many holds are open; none are tested until released. */
+    size_t held_at;
+    unsigned holds;
 } kb_parse_ctx;
 
 typedef enum kb_source_form {
@@ -99,6 +103,11 @@ typedef struct kb_source {
     int (*sniff)(const kb_text *text);
     const char *(*locale)(const kb_text *text);
     kb_status (*parse)(const kb_text *text, kb_parse_ctx *ctx);
+    /* Set when its files, in a legacy single-byte code page, are in
+     * Windows' ANSI page and not the console's OEM one (regedit writes
+     * REGEDIT4 exports so): read.c then decodes them as the ANSI page of
+     * the OEM page chosen (CP437 -> Windows-1252). */
+    int ansi_text;
 
     /* Binary sources: the same over the first bytes (at most
      * KB_SNIFF_BYTES) and over the input handle. parse_input adds its feeds
@@ -139,9 +148,10 @@ typedef struct kb_source {
     /* The commands whose output a text source reads ("vssadmin list
      * writers"; NULL-terminated, or NULL): a file holding several outputs
      * under collectors' headers that name each command gives a section to
-     * the sources of its command only (parsers/text/sections.h). A command
-     * is its program (".exe" and case aside) and words that must all be
-     * among the header's. */
+     * the sources of its command only (parsers/text/sections.h); a command
+     * no source declares goes to the surest source of the section's text.
+     * A command is its program (".exe" and case aside) and words that must
+     * all be among the header's. */
     const char *const *commands;
 } kb_source;
 

@@ -42,4 +42,12 @@ kb_fact *kb_text_fact(kb_parse_ctx *ctx, const char *type,
  * parse ends; kb_text_fact before each new fact). */
 void kb_keep_settle(kb_parse_ctx *ctx);
 
+/* A fact the parser still completes after asking for others (a registry
+ * key whose value count comes at its end): from the newest fact, just
+ * made, on nothing is tested or dropped until as many kb_text_release
+ * calls as holds; then the facts are tested as usual. The parser keeps its
+ * pointer valid so. kb_keep_settle at the parse's end tests them all. */
+void kb_text_hold(kb_parse_ctx *ctx);
+void kb_text_release(kb_parse_ctx *ctx);
+
 #endif

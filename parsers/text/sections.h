@@ -25,7 +25,8 @@ extern const kb_count_decl kb_text_sections_counts[];
 
 typedef struct kb_section {
     size_t first, last;      /* its lines [first, last), 0-based, in the file's text */
-    size_t body;             /* where its output starts: after its header's lines, else first */
+    size_t body;             /* where its output starts: after its header's lines, else first
+                                (the section read includes the header: parsers may read it) */
     char *command;           /* the command its header names, or NULL */
     int64_t stamped;         /* when it ran, as its header says (local time), or KB_TIME_NONE */
     const char *header;      /* "psSDP", "TSS", or NULL (split by kind) */

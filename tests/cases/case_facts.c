@@ -6,9 +6,10 @@
  *
  * FILE is read as `kbscan FILE` reads it (kb_scan: the decoding, the choice
  * of the surest parser, the parse, the damage marking); KIND is the parser
- * the case is for (its folder), whose sniff() score is printed too. KIND
- * "sections" is for files holding several outputs (text/sections.h): the
- * file and then each section are printed, each with its facts.
+ * the case is for (its folder), whose sniff() score is printed too, or
+ * "none" for an output no parser may read (the best score of all then).
+ * KIND "sections" is for files holding several outputs (text/sections.h):
+ * the file and then each section are printed, each with its facts.
  * tests/cases/cases.sh compares the output with FILE's .facts file. */
 #include "scan/scan.h"
 #include "core/strbuf.h"
@@ -118,6 +119,15 @@ static void put_input(kb_buf *b, const kb_input *in, const char *kind, int score
     if (in->state != KB_INPUT_OK) {
         kb_buf_printf(b, "state: %s\n", kb_input_state_name(in->state));
         put_value(b, "", "message", in->message);
+    }
+    /* The feeds, when they are not just the source's own (a vssadmin file
+     * of several sub-commands feeds each). */
+    const kb_source *src = in->kind ? kb_source_of_kind(in->kind) : NULL;
+    if (in->nfeeds > 1 || (in->nfeeds == 1 && (!src || strcmp(in->feeds[0], src->feed) != 0))) {
+        kb_buf_puts(b, "feeds:");
+        for (size_t i = 0; i < in->nfeeds; i++)
+            kb_buf_printf(b, "%s %s", i ? "," : "", in->feeds[i]);
+        kb_buf_putc(b, '\n');
     }
     if (in->computer)
         put_value(b, "", "computer", in->computer);
@@ -255,9 +265,12 @@ int main(int argc, char **argv)
         fputs("usage: case-facts KIND FILE\n", stderr);
         return 2;
     }
+    /* "none": an output no source reads (tests/cases/none/); "sections": a
+     * file of several outputs, read by the parsers of its sections. */
+    int none = strcmp(argv[1], "none") == 0;
     int split = strcmp(argv[1], KB_TEXT_SECTIONS_KIND) == 0;
-    const kb_source *parser = split ? NULL : parser_of(argv[1]);
-    if (!parser && !split) {
+    const kb_source *parser = none || split ? NULL : parser_of(argv[1]);
+    if (!parser && !none && !split) {
         fprintf(stderr, "case-facts: no parser of kind %s\n", argv[1]);
         return 2;
     }
@@ -271,9 +284,14 @@ int main(int argc, char **argv)
     int decoded = decode(bytes, len, &mixed);
     kb_text empty = {0};
     const kb_text *text = decoded ? &mixed.text : &empty;
-    int score = split ? 0
-              : parser->form == KB_FORM_TEXT ? (decoded ? parser->sniff(text) : 0)
-                                             : parser->sniff_head(bytes, len < KB_SNIFF_BYTES ? len : KB_SNIFF_BYTES);
+    int score = 0;
+    if (parser && parser->form != KB_FORM_TEXT)
+        score = parser->sniff_head(bytes, len < KB_SNIFF_BYTES ? len : KB_SNIFF_BYTES);
+    else if (parser)
+        score = decoded ? parser->sniff(text) : 0;
+    for (const kb_source *const *s = kb_sources(); none && decoded && *s; s++)
+        if ((*s)->form == KB_FORM_TEXT && (*s)->sniff(text) > score)
+            score = (*s)->sniff(text); /* the surest of all, for an output none should read */
     free(bytes);
 
     /* Every event: the cases show what a parser reads, whatever the rules want. */
@@ -295,7 +313,7 @@ int main(int argc, char **argv)
             if (split)
                 kb_buf_printf(&out, "%sinput %s\n", k ? "\n" : "",
                               k ? inputs.items[k].path + strlen(argv[2]) : "(the file)");
-            put_input(&out, &inputs.items[k], split ? KB_TEXT_SECTIONS_KIND : parser->kind,
+            put_input(&out, &inputs.items[k], split ? KB_TEXT_SECTIONS_KIND : parser ? parser->kind : "none",
                       split ? (int)inputs.items[0].counts[0] : score);
             for (size_t i = 0; i < facts.n; i++)
                 if (facts.items[i]->input == k)

@@ -102,7 +102,9 @@ tap_check "rules check names the missing bundle too" \
 
 # A fixture whose source folder is gone, and a folder no fixture names.
 mkdir -p "$tmp/own/tests/$seed_id/stray"
-cp -r "rules/tests/$seed_id/vss13-only" "$tmp/own/tests/$seed_id/"
+for d in "rules/tests/$seed_id"/*/; do
+  [ "$(basename "$d")" = no-eventlog ] || cp -r "$d" "$tmp/own/tests/$seed_id/"
+done
 sed 's#"\.\./samples/#"'"$repo_root"'/samples/#' "rules/$seed_rule" >"$tmp/own/$seed_rule"
 "$KBSCAN" rules check "$tmp/own" >"$tmp/out" 2>&1; rc=$?
 o="$tmp/own/$seed_rule"
@@ -139,8 +141,9 @@ tap_check "a bad pattern: its JSON path, the PCRE2 message and the offset" \
 tap_check "an unknown key, with the key it resembles" \
   grep -qxF "$x: checkpoints[0]: unknown key \"shwo\" (did you mean \"show\"?)" "$tmp/out"
 # The inputs there are: the registry's feeds (kbscan --list-sources), each
-# once (the event exports share the .evtx's), containers feeding none ("-"),
-# then the combiners' "derived"; a new source changes the list, not this test.
+# once (a feed two sources share, as the event exports share the .evtx's),
+# containers feeding none ("-"), then the combiners' "derived"; a new source
+# changes the list, not this test.
 inputs="$("$KBSCAN" --list-sources | tail -n +2 | cut -f4 | grep -vx -- - | awk '!seen[$0]++' | paste -sd, | sed 's/,/, /g'), derived"
 tap_check "an input no parser produces, with the inputs there are" \
   grep -qxF "$x: checkpoints[1].input: no parser produces the input \"vssadmin_writer\" (did you mean \"vssadmin_writers\"?) (inputs: $inputs)" "$tmp/out"

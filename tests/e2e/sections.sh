@@ -50,7 +50,7 @@ bundle pssdp
 } >"$tmp/pssdp/SRV_VSSAdmin.TXT"
 run pssdp
 check "psSDP's VSSAdmin.TXT: three sections, each by the parser its header's command names" pssdp \
-  "ins['SRV_VSSAdmin.TXT']['kind'] == 'sections' and ins['SRV_VSSAdmin.TXT#2']['kind'] == 'vssadmin_writers' and ins['SRV_VSSAdmin.TXT#3']['kind'] == 'vssadmin_providers' and 'list volumes' in ins['SRV_VSSAdmin.TXT#1']['message']"
+  "ins['SRV_VSSAdmin.TXT']['kind'] == 'sections' and [ins['SRV_VSSAdmin.TXT#%d' % k]['kind'] for k in (1, 2, 3)] == ['vssadmin_volumes', 'vssadmin_writers', 'vssadmin_providers']"
 check "psSDP's VSSAdmin.TXT: the seed case matched, the evidence at the file's lines 13-14 of section 2" pssdp \
   "r['rules'][0]['verdict'] == 'matched' and [(e['path'].rsplit('/', 1)[-1], e['line'], e['line_end']) for e in cp['evidence']] == [('SRV_VSSAdmin.TXT#2', 13, 14)]"
 

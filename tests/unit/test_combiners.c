@@ -1,5 +1,5 @@
 /* test_combiners.c: the derived facts (analyzer/combiners/): the host from
- * whichever inputs name it, each event log's coverage, each log-clearing
+ * whichever inputs name it (which computer each input is: test_hosts.c), each event log's coverage, each log-clearing
  * event read by name or by position only in the layout it has, and what
  * cannot be decoded said so; the interest in the clearing events; which run
  * of a command is the latest across inputs; that the
@@ -150,13 +150,25 @@ static void test_host_name_from_systeminfo_alone(void **state)
     world_free(&w);
 }
 
-static void test_no_host_when_nothing_says(void **state)
+/* Nothing names the computer: one host all the same, unnamed, with every
+ * input its own (the bundle is one computer). */
+static void test_unnamed_host_when_nothing_says(void **state)
 {
     (void)state;
     world w = {0};
     input(&w, "vssadmin.txt", "vssadmin_writers", NULL);
     combine(&w);
-    assert_int_equal(count_of(&w, KB_FACT_HOST), 0);
+    assert_int_equal(count_of(&w, KB_FACT_HOST), 1);
+    const kb_fact *host = derived(&w, KB_FACT_HOST, 0);
+    field_is(host, "id", "1");
+    field_is(host, "name", "");
+    field_is(host, "os", "");
+    field_is(host, "inputs", "");
+    assert_int_equal(count_of(&w, KB_FACT_HOST_INPUT), 1);
+    const kb_fact *member = derived(&w, KB_FACT_HOST_INPUT, 0);
+    field_is(member, "host", "1");
+    field_is(member, "by", "bundle");
+    field_is(member, "path", "vssadmin.txt");
     world_free(&w);
 }
 
@@ -601,7 +613,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_host_from_names_and_systeminfo),
         cmocka_unit_test(test_host_name_from_systeminfo_alone),
-        cmocka_unit_test(test_no_host_when_nothing_says),
+        cmocka_unit_test(test_unnamed_host_when_nothing_says),
         cmocka_unit_test(test_log_coverage),
         cmocka_unit_test(test_cleared_by_position),
         cmocka_unit_test(test_cleared_by_name),
