@@ -41,12 +41,12 @@ static int re_matches(const pcre2_code *re, const char *value)
     return rc >= 0;
 }
 
-static int test(const kb_cond *c, const kb_fact *f)
+static int test(const kb_cond *c, kb_field_getter get, const void *ctx)
 {
-    const char *value = kb_fact_get(f, c->field);
+    const char *value = get(ctx, c->field);
     /* An event exported with its rendered text only: how the rule says the
      * message reads stands for the insertion strings it lacks. */
-    const char *message = !value && c->message_re ? kb_fact_get(f, KB_FIELD_MESSAGE) : NULL;
+    const char *message = !value && c->message_re ? get(ctx, KB_FIELD_MESSAGE) : NULL;
     if (message)
         return re_matches(c->message_re, message);
     if (c->op == KB_OP_EXISTS)
@@ -75,27 +75,37 @@ static int test(const kb_cond *c, const kb_fact *f)
     return 0;
 }
 
-int kb_cond_eval(const kb_cond *c, const kb_fact *f)
+int kb_cond_eval_with(const kb_cond *c, kb_field_getter get, const void *ctx)
 {
     if (!c)
         return 1;
     switch (c->kind) {
     case KB_COND_ALL:
         for (size_t i = 0; i < c->nchildren; i++)
-            if (!kb_cond_eval(c->children[i], f))
+            if (!kb_cond_eval_with(c->children[i], get, ctx))
                 return 0;
         return 1;
     case KB_COND_ANY:
         for (size_t i = 0; i < c->nchildren; i++)
-            if (kb_cond_eval(c->children[i], f))
+            if (kb_cond_eval_with(c->children[i], get, ctx))
                 return 1;
         return 0;
     case KB_COND_NOT:
-        return c->nchildren ? !kb_cond_eval(c->children[0], f) : 1;
+        return c->nchildren ? !kb_cond_eval_with(c->children[0], get, ctx) : 1;
     case KB_COND_TEST:
-        return test(c, f);
+        return test(c, get, ctx);
     }
     return 0;
+}
+
+static const char *fact_field(const void *fact, const char *name)
+{
+    return kb_fact_get(fact, name);
+}
+
+int kb_cond_eval(const kb_cond *c, const kb_fact *f)
+{
+    return kb_cond_eval_with(c, fact_field, f);
 }
 
 /* ---- interest -------------------------------------------------------------

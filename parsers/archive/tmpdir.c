@@ -33,10 +33,16 @@ static int make(kb_tmpdir *d)
         errno = ENAMETOOLONG;
         return -1;
     }
-    if (!mkdtemp(path)) /* mode 0700 */
-        return -1;
+    /* Made in place, and said to be under way first: a signal that comes
+     * between mkdir and the end of this still finds the directory (the
+     * handler tries the name it sees; a name not made yet fails harmlessly). */
     memcpy(d->path, path, sizeof path);
     d->owner = getpid();
+    d->made = 2;
+    if (!mkdtemp(d->path)) { /* mode 0700 */
+        d->made = 0;
+        return -1;
+    }
     d->made = 1;
     return 0;
 }

@@ -20,7 +20,7 @@
 typedef struct kb_tmpdir {
     char parent[PATH_MAX];       /* where it is made */
     char path[PATH_MAX];         /* the directory, once made */
-    volatile sig_atomic_t made;  /* path is a directory of ours */
+    volatile sig_atomic_t made;  /* 1: path is a directory of ours; 2: being made */
     pid_t owner;                 /* the process that made it */
     pthread_mutex_t lock;        /* threads make it once */
 } kb_tmpdir;

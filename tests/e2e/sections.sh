@@ -28,6 +28,7 @@ check() {
   tap_check "$1" $PY -c "
 import json, sys
 r = json.load(open(sys.argv[1]))
+r['rules'] = [x for x in r['rules'] if x['id'] == 'vss-writers-missing-eventsystem-shared']
 cp = {c['id']: c for c in r['rules'][0]['checkpoints']}['no-writers']
 ins = {i['path'].rsplit('/', 1)[-1]: i for i in r['inputs']}
 ok = $3
