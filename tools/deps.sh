@@ -9,7 +9,7 @@ set -euo pipefail
 # gcab, which pack the sample bundles and the archive tests' bundles.
 packages=(
   gcc make pkg-config
-  libevtx-dev libbfio-dev libpcre2-dev libcjson-dev libcmocka-dev zlib1g-dev libarchive-dev libevt-dev libexpat1-dev
+  libevtx-dev libbfio-dev libpcre2-dev libcjson-dev libcmocka-dev zlib1g-dev libdeflate-dev libarchive-dev libevt-dev libexpat1-dev
   libevtx-utils python3-evtx python3-libevtx time libarchive-tools gcab
 )
 # Wanted but not required: the browser test of the HTML report counts as

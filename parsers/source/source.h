@@ -75,6 +75,8 @@ typedef struct kb_parse_ctx {
      * them, and how many holds are open; none are tested until released. */
     size_t held_at;
     unsigned holds;
+    int own_code_only;            /* no third-party decoder is asked (EVTX: libevtx), what kbscan's
+                                     own code cannot read fails: fuzz targets exercise kbscan's code */
 } kb_parse_ctx;
 
 typedef enum kb_source_form {
