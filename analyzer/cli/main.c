@@ -217,6 +217,7 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
         .exit_status = status,
         .coverage = &computers.items[0].coverage,
         .computers = &computers,
+        .show_not_matched = cli->show_not_matched,
     };
     kb_report_summarise(&r, &facts);
     r.duration_us = now_mono() - t0;

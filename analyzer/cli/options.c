@@ -11,7 +11,7 @@
 
 enum {
     OPT_JSON = 256, OPT_HTML, OPT_RULES, OPT_LIST_RULES, OPT_SINCE, OPT_UNTIL, OPT_LANG, OPT_COLOR,
-    OPT_MAX_EVIDENCE, OPT_NO_PREFILTER, OPT_JOBS, OPT_NO_ISOLATION, OPT_WORKER_CPU, OPT_WORKER_MEMORY,
+    OPT_MAX_EVIDENCE, OPT_SHOW_NOT_MATCHED, OPT_NO_PREFILTER, OPT_JOBS, OPT_NO_ISOLATION, OPT_WORKER_CPU, OPT_WORKER_MEMORY,
     OPT_LIST_SOURCES
 };
 
@@ -54,6 +54,8 @@ void kb_cli_usage(FILE *out)
           "                         always or never\n"
           "      --max-evidence N   evidence items kept per checkpoint (default 20; counts\n"
           "                         stay exact)\n"
+          "      --show-not-matched name the rules not matched in the answer (text),\n"
+          "                         not only count them\n"
           "  -j, --jobs N           threads: files analysed at once, and a large event\n"
           "                         log split when there are fewer files (default: the\n"
           "                         number of cores; the report is the same for every N)\n"
@@ -152,6 +154,9 @@ static int parse_option(int c, const char *arg, kb_cli *cli)
         cli->jobs = (size_t)n;
         return 0;
     }
+    case OPT_SHOW_NOT_MATCHED:
+        cli->show_not_matched = 1;
+        return 0;
     case OPT_NO_PREFILTER:
         cli->no_prefilter = 1;
         return 0;
@@ -204,6 +209,7 @@ int kb_cli_parse(int argc, char **argv, kb_cli *cli)
         {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR},
         {"max-evidence", required_argument, NULL, OPT_MAX_EVIDENCE},
+        {"show-not-matched", no_argument, NULL, OPT_SHOW_NOT_MATCHED},
         {"no-prefilter", no_argument, NULL, OPT_NO_PREFILTER},
         {"no-isolation", no_argument, NULL, OPT_NO_ISOLATION},
         {"worker-cpu-seconds", required_argument, NULL, OPT_WORKER_CPU},

@@ -143,6 +143,19 @@ static void print_summary(const out *o, const kb_view *v, const kb_view_computer
     fputs("\n\n", o->fp);
 }
 
+/* Each line of text after prefix and a blank (a blank line: prefix alone). */
+static void print_quoted(const out *o, const char *raw, const char *prefix)
+{
+    char *text = kb_text_visible(raw);
+    for (const char *p = text; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        fprintf(o->fp, "%s%s%.*s\n", prefix, n ? " " : "", (int)n, p);
+        p = nl ? nl + 1 : p + n;
+    }
+    free(text);
+}
+
 static void print_evidence(const out *o, const kb_view_rows *rows)
 {
     for (size_t i = 0; i < rows->n; i++) {
@@ -181,6 +194,10 @@ static void print_evidence(const out *o, const kb_view_rows *rows)
             fputc(')', o->fp);
         }
         fputc('\n', o->fp);
+        if (row->message && *row->message) {
+            /* the event's message as Event Viewer shows it */
+            print_quoted(o, row->message, "          >");
+        }
         if (row->evidence->say) {
             fputs("          - ", o->fp);
             indented(o, row->evidence->say, 12);
@@ -407,14 +424,60 @@ static void print_harmless(const out *o, const kb_view_computer *c)
     fputc('\n', o->fp);
 }
 
-/* One line per rule: its verdict and id. */
-static void print_verdicts(const out *o, const kb_view_computer *c)
+/* A computer's answer: one line per match, cannot tell and known harmless
+ * finding, with its reason and the first thing to do under it; then the
+ * rules not matched, counted (named with --show-not-matched). */
+static void print_answer(const out *o, const kb_view_computer *c)
 {
-    for (size_t i = 0; i < c->nrules; i++) {
+    paint(o, C_BOLD, kb_msg_text(o->lang, KB_MSG_ANSWER));
+    fputs(":\n", o->fp);
+    for (size_t i = 0; i < c->nanswers; i++) {
+        const kb_view_answer *a = &c->answers[i];
+        const kb_rule_result *res = a->rule->result;
         char tag[64];
-        snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, c->rules[i].verdict));
-        paint(o, verdict_color(c->rules[i].result), tag);
-        fprintf(o->fp, " %s\n", c->rules[i].result->rule->id);
+        snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, a->rule->verdict));
+        fputs("  ", o->fp);
+        paint(o, verdict_color(res), tag);
+        fprintf(o->fp, " %s: ", res->rule->id);
+        put(o, kb_i18n_get(&res->rule->title, o->lang));
+        fputc('\n', o->fp);
+        if (a->reason) {
+            fputs("               ", o->fp);
+            indented(o, a->reason, 15);
+            fputc('\n', o->fp);
+        }
+        if (a->todo) {
+            fprintf(o->fp, "               %s: ",
+                    kb_msg_text(o->lang, a->todo_kind == KB_MSG_REMEDIES ? KB_MSG_DO_FIRST : a->todo_kind));
+            put(o, a->todo);
+            if (a->todo_command) {
+                fputs(a->todo_kind == KB_MSG_REMEDIES ? ": " : "  (", o->fp);
+                paint(o, C_CYAN, a->todo_command);
+                if (a->todo_kind != KB_MSG_REMEDIES)
+                    fputc(')', o->fp);
+            }
+            fputc('\n', o->fp);
+        }
+    }
+    int issue = 0;
+    for (size_t i = 0; i < c->nanswers; i++)
+        issue |= c->answers[i].rule->verdict != KB_MSG_HARMLESS;
+    if (!issue) {
+        fputs("  ", o->fp);
+        paint(o, C_GREEN, kb_msg_text(o->lang, KB_MSG_NO_ISSUE));
+        fputc('\n', o->fp);
+    }
+    if (c->nnot_matched_all) {
+        kb_buf n = KB_BUF_INIT;
+        kb_msg_count(o->lang, KB_NOUN_RULE, c->nnot_matched_all, &n);
+        fprintf(o->fp, "  %s: %s", kb_msg_text(o->lang, KB_MSG_NOT_MATCHED_LIST), kb_buf_str(&n));
+        kb_buf_free(&n);
+        if (!c->list_not_matched)
+            fprintf(o->fp, " (%s)", kb_msg_text(o->lang, KB_MSG_NOT_MATCHED_HINT));
+        for (size_t i = 0, k = 0; c->list_not_matched && i < c->nrules; i++)
+            if (c->rules[i].verdict == KB_MSG_NOT_MATCHED)
+                fprintf(o->fp, "%s%s", k++ ? ", " : ": ", c->rules[i].result->rule->id);
+        fputc('\n', o->fp);
     }
     fputc('\n', o->fp);
 }
@@ -423,7 +486,6 @@ static void print_rules(const out *o, const kb_view_computer *c)
 {
     for (size_t i = 0; i < c->nrules; i++)
         print_rule(o, &c->rules[i]);
-    print_rule_list(o, KB_MSG_NOT_MATCHED_LIST, c->not_matched, c->nnot_matched);
     print_rule_list(o, KB_MSG_QUIET_LIST, c->quiet, c->nquiet);
 }
 
@@ -536,12 +598,48 @@ static void print_coverage_group(const out *o, kb_msg title, const kb_view_cov_r
         print_coverage_row(o, rows[i]);
 }
 
+/* The coverage input by input, after the counts and problems. */
+static void print_coverage_rows(const out *o, const kb_view_coverage *cov)
+{
+    if (!cov->nrows)
+        return;
+    paint(o, C_BOLD, kb_msg_text(o->lang, KB_MSG_COVERAGE_ROWS));
+    fputs(":\n", o->fp);
+    print_coverage_group(o, KB_MSG_LOGS, cov->logs, cov->nlogs);
+    print_coverage_group(o, KB_MSG_OUTPUTS, cov->outputs, cov->noutputs);
+    fputc('\n', o->fp);
+}
+
+/* "5 inputs: 4 ok, 1 not recognised; 1 event log, 3 command outputs". */
+static void print_coverage_counts(const out *o, const kb_view_coverage *cov)
+{
+    kb_buf b = KB_BUF_INIT;
+    kb_buf_puts(&b, "  ");
+    kb_msg_count(o->lang, KB_NOUN_INPUT, cov->ninputs, &b);
+    kb_buf_printf(&b, ": %zu %s", cov->nok, kb_msg_text(o->lang, KB_MSG_INPUT_OK));
+    fputs(kb_buf_str(&b), o->fp);
+    if (cov->ndamaged) {
+        fputs(", ", o->fp);
+        char n[64];
+        snprintf(n, sizeof n, "%zu %s", cov->ndamaged, kb_input_state_name(KB_INPUT_DAMAGED));
+        paint(o, C_RED, n);
+    }
+    if (cov->nunrecognised)
+        fprintf(o->fp, ", %zu %s", cov->nunrecognised, kb_msg_text(o->lang, KB_MSG_NOT_RECOGNISED));
+    kb_buf_reset(&b);
+    kb_buf_puts(&b, "; ");
+    kb_msg_count(o->lang, KB_NOUN_LOG, cov->nlogs, &b);
+    kb_buf_puts(&b, ", ");
+    kb_msg_count(o->lang, KB_NOUN_OUTPUT, cov->noutputs, &b);
+    fprintf(o->fp, "%s\n", kb_buf_str(&b));
+    kb_buf_free(&b);
+}
+
 static void print_coverage(const out *o, const kb_view_coverage *cov)
 {
     paint(o, C_BOLD, kb_msg_text(o->lang, KB_MSG_COVERAGE));
     fputs(":\n", o->fp);
-    print_coverage_group(o, KB_MSG_LOGS, cov->logs, cov->nlogs);
-    print_coverage_group(o, KB_MSG_OUTPUTS, cov->outputs, cov->noutputs);
+    print_coverage_counts(o, cov);
     if (cov->nabsent)
         fprintf(o->fp, "  %s:\n", kb_msg_text(o->lang, KB_MSG_NOT_IN_BUNDLE));
     for (size_t i = 0; i < cov->nabsent; i++) {
@@ -612,6 +710,15 @@ static void print_unassigned(const out *o, const kb_view *v)
     fputc('\n', o->fp);
 }
 
+/* The last line: the run in one line, what stays on the screen. */
+static void print_total(const out *o, const kb_view *v)
+{
+    char *line = kb_msg_total(o->lang, &v->total);
+    paint(o, C_BOLD, line ? line : "");
+    fputc('\n', o->fp);
+    free(line);
+}
+
 int kb_report_write_text(FILE *fp, const kb_report *r, int color)
 {
     out o = {fp, color, r->lang};
@@ -630,7 +737,10 @@ int kb_report_write_text(FILE *fp, const kb_report *r, int color)
         case KB_SECTION_HARMLESS: print_harmless(&o, c); break;
         case KB_SECTION_RULES: print_rules(&o, c); break;
         case KB_SECTION_INPUTS: print_inputs(&o, &v); break;
-        case KB_SECTION_VERDICTS: print_verdicts(&o, c); break;
+        case KB_SECTION_VERDICTS: break; /* the answer holds them */
+        case KB_SECTION_ANSWER: print_answer(&o, c); break;
+        case KB_SECTION_COVERAGE_ROWS: print_coverage_rows(&o, &c->coverage); break;
+        case KB_SECTION_TOTAL: print_total(&o, &v); break;
         case KB_SECTION_COMPUTERS: print_computers(&o, &v); break;
         case KB_SECTION_UNASSIGNED: print_unassigned(&o, &v); break;
         }

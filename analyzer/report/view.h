@@ -27,7 +27,10 @@ typedef enum kb_view_section_kind {
                              computer's, each naming it) */
     KB_SECTION_INPUTS,    /* every input: state, counts, notes */
     KB_SECTION_COMPUTERS, /* several computers: each with its outcome (JSON: in full) */
-    KB_SECTION_UNASSIGNED /* several computers: the inputs whose computer cannot be told */
+    KB_SECTION_UNASSIGNED, /* several computers: the inputs whose computer cannot be told */
+    KB_SECTION_ANSWER,    /* a computer's answer: one line per rule outcome, why, what first */
+    KB_SECTION_COVERAGE_ROWS, /* a computer's coverage per input (HTML: folded) */
+    KB_SECTION_TOTAL      /* the run in one line: computers, outcomes, inputs, exit status */
 } kb_view_section_kind;
 
 #define KB_VIEW_EVERY ((size_t)-1)  /* a section about the whole run, not one computer */
@@ -49,6 +52,8 @@ typedef struct kb_view_evidence {
     const kb_fact *fact;
     const char *path;     /* of its input */
     int event;            /* shown by record id and time, not by its text lines */
+    char *message;        /* an event's message as Event Viewer shows it, or NULL */
+    const char *message_windows; /* the Windows releases that text comes from */
     kb_view_value *values;
     size_t nvalues;
 } kb_view_evidence;
@@ -114,6 +119,16 @@ typedef struct kb_view_rule {
     int timeline;                   /* draw its events over time */
 } kb_view_rule;
 
+/* One line of a computer's answer: a rule's outcome, its one-sentence
+ * reason and the first thing to do (NULL: none to say). */
+typedef struct kb_view_answer {
+    const kb_view_rule *rule;
+    const char *reason;
+    const char *todo;           /* a remedy's title, what to collect, or which rule explains it */
+    const char *todo_command;   /* its first command, or NULL */
+    kb_msg todo_kind;           /* KB_MSG_REMEDIES, KB_MSG_NEXT_STEPS or KB_MSG_EXPLAINED_BY */
+} kb_view_answer;
+
 /* One recognised input in the coverage. */
 typedef struct kb_view_cov_row {
     const kb_input *input;
@@ -141,6 +156,7 @@ typedef struct kb_view_coverage {
     size_t nabsent;
     const kb_input **unreadable;        /* files of the bundle this machine could not read */
     size_t nunreadable;
+    size_t ninputs, nok, ndamaged, nunrecognised; /* its inputs, by state (the counts shown) */
     const kb_cov_finding *findings;
     size_t nfindings;
 } kb_view_coverage;
@@ -161,6 +177,10 @@ typedef struct kb_view_computer {
     size_t nnot_matched;
     const kb_view_rule **quiet;     /* ... and of those that cannot tell, no symptom seen */
     size_t nquiet;
+    kb_view_answer *answers;        /* its answer: matched, cannot tell, known harmless */
+    size_t nanswers;
+    size_t nnot_matched_all;        /* every rule not matched (counted in the answer) */
+    int list_not_matched;           /* and named there (--show-not-matched) */
     int exit_status;                /* its own: 0, 1 or 3 */
     kb_msg outcome;                 /* its worst verdict: KB_MSG_MATCHED, _CANNOT_TELL, _NOT_MATCHED */
     const kb_computer_input *inputs;  /* several computers: its inputs, and how they were told */
@@ -185,6 +205,13 @@ typedef struct kb_view_input {
     size_t ncomputers;
 } kb_view_input;
 
+/* The run in one line (text ends with it). */
+typedef struct kb_view_total {
+    size_t computers, matched, cannot_tell, harmless;
+    size_t inputs, damaged, unrecognised;
+    int exit_status;
+} kb_view_total;
+
 typedef struct kb_view {
     kb_view_format format;
     const kb_report *report;
@@ -199,7 +226,20 @@ typedef struct kb_view {
     size_t ninputs;
     kb_view_unassigned *unassigned;
     size_t nunassigned;
+    kb_view_total total;
 } kb_view;
+
+/* The one-line summary of the run in the report language, pluralised:
+ * "2 computers, 1 issue matched, 1 cannot tell, 3 inputs damaged; exit 1"
+ * (messages.c). Caller frees; NULL when out of memory. */
+char *kb_msg_total(kb_lang lang, const kb_view_total *total);
+
+/* "1 rule" / "5 rules" (Japanese "5 件"): a count with its noun, pluralised. */
+typedef enum kb_count_noun {
+    KB_NOUN_COMPUTER, KB_NOUN_ISSUE, KB_NOUN_INPUT, KB_NOUN_RULE, KB_NOUN_RECORD,
+    KB_NOUN_FILE, KB_NOUN_LOG, KB_NOUN_OUTPUT, KB_NOUN_COUNT
+} kb_count_noun;
+void kb_msg_count(kb_lang lang, kb_count_noun noun, size_t n, kb_buf *out);
 
 /* Builds the view of r for one format. KB_OK, or KB_ERR_NOMEM (then
  * kb_view_free() what was built). */

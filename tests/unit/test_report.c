@@ -131,7 +131,7 @@ static void build_with(world *w, kb_lang lang, int kinds)
     kb_report r = {"9.9.9", paths, 1, "rules", &w->rules, &w->inputs, &w->results, lang,
                    KB_TIME_NONE, KB_TIME_NONE, 1538395300000000LL, 1234000,
                    kb_results_exit_status(&w->results), NULL, NULL, NULL, KB_TIME_NONE, KB_TIME_NONE,
-                   NULL, NULL};
+                   NULL, NULL, 0};
     w->report = r;
     kb_report_summarise(&w->report, &w->facts);
 }
@@ -394,8 +394,9 @@ static long offset_of(const char *text, const char *needle)
     return at ? (long)(at - text) : -1;
 }
 
-/* The coverage section comes before the verdicts in text and HTML, and
- * its findings are in the JSON. */
+/* Text and HTML lead with the answer; the coverage, as counts and
+ * problems, then input by input, comes after the evidence; its findings
+ * are in the JSON. */
 static void test_coverage_reports(void **state)
 {
     (void)state;
@@ -406,11 +407,16 @@ static void test_coverage_reports(void **state)
     w.report.coverage = &cov;
     const char *say = "Application.evtx starts at record 48213: the 48212 older records are not in it";
     char *text = render(&w, write_text_plain);
-    long section = offset_of(text, "Coverage:\n  event logs:\n    Application.evtx  Application  "
-                                   "2018-09-26T22:13:20Z .. 2018-10-01T12:00:19.123Z  30 records (48213..48242)\n");
+    long answer = offset_of(text, "Answer:\n  MATCHED      test-writers-gone: ");
+    long verdict = offset_of(text, "\nMATCHED      test-writers-gone");
+    long section = offset_of(text, "Coverage:\n  3 inputs: 3 ok; 1 event log, 2 command outputs\n");
     long finding = offset_of(text, say);
-    long verdict = offset_of(text, "MATCHED      test-writers-gone");
-    assert_true(section >= 0 && section < finding && finding < verdict);
+    long rows = offset_of(text, "Coverage, input by input:\n  event logs:\n    Application.evtx  Application  "
+                                "2018-09-26T22:13:20Z .. 2018-10-01T12:00:19.123Z  30 records (48213..48242)\n");
+    long total = offset_of(text, "\n1 computer, 1 issue matched; exit 1\n");
+    assert_true(answer >= 0 && answer < verdict && verdict < section && section < finding && finding < rows &&
+                rows < total);
+    assert_int_equal((size_t)total + strlen("\n1 computer, 1 issue matched; exit 1\n"), strlen(text));
     assert_non_null(strstr(text, "  not in the bundle:\n    systeminfo (systeminfo > systeminfo.txt)\n"));
     free(text);
     char *json = render(&w, kb_report_write_json);
@@ -419,10 +425,12 @@ static void test_coverage_reports(void **state)
     assert_non_null(strstr(json, say));
     free(json);
     char *html = render(&w, kb_report_write_html);
+    long cards = offset_of(html, "<section id=\"answer\">\n<h2>Answer</h2>\n<section class=\"verdict matched\"");
     long hsection = offset_of(html, "<section id=\"coverage\">");
     long hfinding = offset_of(html, "<li class=\"note\" data-kind=\"log_wrapped\">");
-    long cards = offset_of(html, "class=\"verdict matched\"");
-    assert_true(hsection >= 0 && hsection < hfinding && hfinding < cards);
+    long folded = offset_of(html, "<details id=\"coverage-rows\"><summary>");
+    long inputs = offset_of(html, "<section id=\"inputs\">\n<details>");
+    assert_true(cards >= 0 && cards < hsection && hsection < hfinding && hfinding < folded && folded < inputs);
     assert_non_null(strstr(html, "<code>systeminfo &gt; systeminfo.txt</code>"));
     free(html);
     kb_coverage_free(&cov);

@@ -156,7 +156,7 @@ static void expect_sections(const kb_view *v, const kb_view_section_kind *kinds,
     assert_int_equal(v->nsections, n);
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(v->sections[i].kind, kinds[i]);
-        int whole = kinds[i] == KB_SECTION_RUN || kinds[i] == KB_SECTION_INPUTS;
+        int whole = kinds[i] == KB_SECTION_RUN || kinds[i] == KB_SECTION_INPUTS || kinds[i] == KB_SECTION_TOTAL;
         assert_true(v->sections[i].computer == (whole ? KB_VIEW_EVERY : 0));
     }
 }
@@ -167,18 +167,22 @@ static void test_sections_per_format(void **state)
     world w;
     build(&w, 1);
     kb_view v;
-    static const kb_view_section_kind text[] = {KB_SECTION_RUN, KB_SECTION_SUMMARY, KB_SECTION_COVERAGE,
-                                                KB_SECTION_RULES, KB_SECTION_INPUTS};
-    static const kb_view_section_kind html[] = {KB_SECTION_SUMMARY, KB_SECTION_COVERAGE, KB_SECTION_VERDICTS,
-                                                KB_SECTION_RULES, KB_SECTION_INPUTS, KB_SECTION_RUN};
+    /* The answer first, then the evidence, the coverage (counts and
+     * problems, then input by input), the inputs; text ends with the total. */
+    static const kb_view_section_kind text[] = {KB_SECTION_RUN, KB_SECTION_SUMMARY, KB_SECTION_ANSWER,
+                                                KB_SECTION_RULES, KB_SECTION_COVERAGE, KB_SECTION_COVERAGE_ROWS,
+                                                KB_SECTION_INPUTS, KB_SECTION_TOTAL};
+    static const kb_view_section_kind html[] = {KB_SECTION_SUMMARY, KB_SECTION_ANSWER, KB_SECTION_RULES,
+                                                KB_SECTION_COVERAGE, KB_SECTION_COVERAGE_ROWS,
+                                                KB_SECTION_INPUTS, KB_SECTION_RUN};
     static const kb_view_section_kind json[] = {KB_SECTION_RUN, KB_SECTION_SUMMARY, KB_SECTION_INPUTS,
                                                 KB_SECTION_COVERAGE, KB_SECTION_RULES};
     view_of(&w, KB_VIEW_TEXT, &v);
-    expect_sections(&v, text, 5);
+    expect_sections(&v, text, 8);
     assert_int_equal(v.ncomputers, 1);
     kb_view_free(&v);
     view_of(&w, KB_VIEW_HTML, &v);
-    expect_sections(&v, html, 6);
+    expect_sections(&v, html, 7);
     kb_view_free(&v);
     view_of(&w, KB_VIEW_JSON, &v);
     expect_sections(&v, json, 5);
@@ -187,8 +191,9 @@ static void test_sections_per_format(void **state)
     /* No coverage computed: text and HTML leave it out, JSON says null. */
     build(&w, 0);
     view_of(&w, KB_VIEW_TEXT, &v);
-    assert_int_equal(v.nsections, 4);
-    assert_int_equal(v.sections[2].kind, KB_SECTION_RULES);
+    assert_int_equal(v.nsections, 6);
+    assert_int_equal(v.sections[3].kind, KB_SECTION_RULES);
+    assert_int_equal(v.sections[4].kind, KB_SECTION_INPUTS);
     kb_view_free(&v);
     view_of(&w, KB_VIEW_JSON, &v);
     assert_int_equal(v.sections[3].kind, KB_SECTION_COVERAGE);
@@ -434,17 +439,27 @@ static void test_several_computers(void **state)
     assert_int_equal(v.ncomputers, 2);
     assert_string_equal(v.title, "b");
     static const kb_view_section_kind text[] = {
-        KB_SECTION_RUN, KB_SECTION_COMPUTERS, KB_SECTION_SUMMARY, KB_SECTION_COVERAGE, KB_SECTION_RULES,
-        KB_SECTION_SUMMARY, KB_SECTION_COVERAGE, KB_SECTION_RULES, KB_SECTION_UNASSIGNED, KB_SECTION_INPUTS};
-    assert_int_equal(v.nsections, 10);
-    for (size_t i = 0; i < 10; i++)
+        KB_SECTION_RUN, KB_SECTION_COMPUTERS,
+        KB_SECTION_SUMMARY, KB_SECTION_ANSWER, KB_SECTION_RULES, KB_SECTION_COVERAGE, KB_SECTION_COVERAGE_ROWS,
+        KB_SECTION_SUMMARY, KB_SECTION_ANSWER, KB_SECTION_RULES, KB_SECTION_COVERAGE, KB_SECTION_COVERAGE_ROWS,
+        KB_SECTION_UNASSIGNED, KB_SECTION_INPUTS, KB_SECTION_TOTAL};
+    assert_int_equal(v.nsections, 15);
+    for (size_t i = 0; i < 15; i++)
         assert_int_equal(v.sections[i].kind, text[i]);
-    assert_int_equal(v.sections[5].computer, 1);
+    assert_int_equal(v.sections[7].computer, 1);
+    assert_int_equal(v.total.computers, 2);
+    assert_int_equal(v.total.matched, 1);      /* SRV01's match; SRV02's near miss is not one */
     const kb_view_computer *srv01 = &v.computers[0], *srv02 = &v.computers[1];
     assert_string_equal(srv01->name, "SRV01");
     assert_int_equal(srv01->outcome, KB_MSG_MATCHED);
     assert_int_equal(srv02->outcome, KB_MSG_NOT_MATCHED);
     assert_true(srv02->rules[0].near_miss);
+    /* The answer: SRV01's match on a line; SRV02's rule not matched, counted. */
+    assert_int_equal(srv01->nanswers, 1);
+    assert_true(srv01->answers[0].rule == &srv01->rules[0]);
+    assert_int_equal(srv02->nanswers, 0);
+    assert_int_equal(srv02->nnot_matched_all, 1);
+    assert_false(srv02->list_not_matched);
     assert_int_equal(srv01->rules[0].index, 0);
     assert_int_equal(srv02->rules[0].index, 1); /* anchors unique over the computers */
     /* Each computer's coverage rows are its own inputs. */
