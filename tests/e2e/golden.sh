@@ -55,10 +55,34 @@ golden() {
   fi
 }
 
+# golden_view LABEL BASE RULES PATH: the text report (no colour) and the
+# HTML report (its footer, the run's time and duration, aside) of PATH
+# against BASE.txt and BASE.html.
+golden_view() {
+  local label=$1 base=$2 rules=$3 path=$4 out="$tmp/out/$1" fmt
+  mkdir -p "$(dirname "$out")" "$(dirname "$tmp/written/$base")"
+  "$KBSCAN" --rules "$rules" --color never -o "$out.txt" "$path" 2>/dev/null
+  "$KBSCAN" --rules "$rules" --format html -o "$out.raw.html" "$path" 2>/dev/null
+  sed 's|^<footer>.*</footer>$|<footer>(the run)</footer>|' "$out.raw.html" > "$out.html"
+  for fmt in txt html; do
+    : >"$tmp/written/$base.$fmt"
+    if [ -n "${UPDATE_GOLDEN:-}" ]; then
+      mkdir -p "$(dirname "$base")"; cp "$out.$fmt" "$base.$fmt"
+      tap_ok "$label: $fmt golden file written"
+    elif diff -u "$base.$fmt" "$out.$fmt" > "$out.$fmt.diff" 2>&1; then
+      tap_ok "$label: $fmt report equals the golden report"
+    else
+      tap_fail "$label: $fmt report differs from $base.$fmt"
+      head -n 40 "$out.$fmt.diff" | sed 's/^/#   /'
+    fi
+  done
+}
+
 # ---- every rule, on each sample bundle ---------------------------------------
 for dir in samples/bundles/*/; do
   b=$(basename "$dir")
   golden "all/$b" "$golden_dir/all/$b.json" "$rules_abs" . "samples/bundles/$b"
+  [ -z "${GOLDEN_SELF_TEST_DONE:-}" ] && golden_view "all/$b" "$golden_dir/all/$b" "$rules_abs" "samples/bundles/$b"
 done
 
 # ---- each rule alone, on each of its fixtures --------------------------------
@@ -106,7 +130,7 @@ while IFS= read -r -d '' f; do
   else
     tap_fail "$f: a golden file of no sample bundle or rule fixture (UPDATE_GOLDEN=1 removes it)"
   fi
-done < <(find "$golden_dir" -name '*.json' -print0 2>/dev/null | sort -z)
+done < <(find "$golden_dir" \( -name '*.json' -o -name '*.txt' -o -name '*.html' \) -print0 2>/dev/null | sort -z)
 
 # ---- self-test: a second rule leaves the others' golden files alone ---------
 if [ -z "${GOLDEN_SELF_TEST_DONE:-}" ] && [ -z "${UPDATE_GOLDEN:-}" ] && [ "$tap_failed" -eq 0 ]; then
