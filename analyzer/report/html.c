@@ -777,10 +777,14 @@ static void harmless(html *h, const kb_view_computer *c)
     kb_buf_puts(h->b, "</ul>\n</section>\n");
 }
 
+/* The evidence of the rules in the answer, in its order, then the others. */
 static void rules(html *h, const kb_view_computer *c)
 {
+    for (size_t i = 0; i < c->nanswers; i++)
+        rule_detail(h, c, c->answers[i].rule);
     for (size_t i = 0; i < c->nrules; i++)
-        rule_detail(h, c, &c->rules[i]);
+        if (!c->rules[i].in_answer)
+            rule_detail(h, c, &c->rules[i]);
 }
 
 /* "46 (2 used, 0 failed, 0 recovered)": the counts the input's source
@@ -838,7 +842,8 @@ static void inputs_table(html *h)
             kb_buf_puts(h->b, ")");
         }
         kb_buf_printf(h->b, "</td><td class=\"st-%s\">%s</td><td>", kb_input_state_name(in->state),
-                      kb_input_state_name(in->state));
+                      in->state == KB_INPUT_UNRECOGNISED ? msg(h, KB_MSG_NOT_RECOGNISED)
+                                                         : kb_input_state_name(in->state));
         E(h->b, in->encoding ? in->encoding : "");
         if (in->locale) {
             kb_buf_puts(h->b, ", ");

@@ -482,10 +482,14 @@ static void print_answer(const out *o, const kb_view_computer *c)
     fputc('\n', o->fp);
 }
 
+/* The evidence of the rules in the answer, in its order, then the others. */
 static void print_rules(const out *o, const kb_view_computer *c)
 {
+    for (size_t i = 0; i < c->nanswers; i++)
+        print_rule(o, c->answers[i].rule);
     for (size_t i = 0; i < c->nrules; i++)
-        print_rule(o, &c->rules[i]);
+        if (!c->rules[i].in_answer)
+            print_rule(o, &c->rules[i]);
     print_rule_list(o, KB_MSG_QUIET_LIST, c->quiet, c->nquiet);
 }
 
@@ -525,10 +529,12 @@ static void print_inputs(const out *o, const kb_view *v)
     for (size_t i = 0; i < v->ninputs; i++) {
         const kb_view_input *row = &v->inputs[i];
         const kb_input *in = row->input;
-        const char *state = kb_input_state_name(in->state);
+        /* words, not the JSON token; damaged in the red of every report */
+        const char *state = in->state == KB_INPUT_UNRECOGNISED ? kb_msg_text(o->lang, KB_MSG_NOT_RECOGNISED)
+                                                                : kb_input_state_name(in->state);
         int color = in->state == KB_INPUT_OK ? C_GREEN
                   : in->state == KB_INPUT_UNRECOGNISED || in->state == KB_INPUT_SKIPPED ? C_DIM
-                  : C_YELLOW;
+                  : C_RED;
         char tag[32];
         snprintf(tag, sizeof tag, "%-15s", state);
         fprintf(o->fp, "  ");
@@ -575,10 +581,13 @@ static void print_coverage_row(const out *o, const kb_view_cov_row *row)
         fprintf(o->fp, "  %s", row->channel ? row->channel : "?");
         if (row->first_time != KB_TIME_NONE)
             fprintf(o->fp, "  %s .. %s", first, last);
-        if (row->has_records)
-            fprintf(o->fp, "  %llu %s (%llu..%llu)", (unsigned long long)row->records,
-                    kb_msg_text(o->lang, KB_MSG_RECORDS), (unsigned long long)row->first_record,
+        if (row->has_records) {
+            kb_buf n = KB_BUF_INIT;
+            kb_msg_count(o->lang, KB_NOUN_RECORD, (size_t)row->records, &n);
+            fprintf(o->fp, "  %s (%llu..%llu)", kb_buf_str(&n), (unsigned long long)row->first_record,
                     (unsigned long long)row->last_record);
+            kb_buf_free(&n);
+        }
     } else {
         fprintf(o->fp, "  %s  ", row->input->kind);
         if (*row->taken)

@@ -480,9 +480,10 @@ static void build_answer(builder *b, kb_view_computer *c)
         c->nnot_matched_all += c->rules[i].verdict == KB_MSG_NOT_MATCHED;
     for (size_t k = 0; k < 3 && c->answers; k++)
         for (size_t i = 0; i < c->nrules; i++) {
-            const kb_view_rule *vr = &c->rules[i];
+            kb_view_rule *vr = &c->rules[i];
             if (vr->verdict != order[k] || vr->result->quiet)
                 continue;
+            vr->in_answer = 1;
             kb_view_answer *a = &c->answers[c->nanswers++];
             a->rule = vr;
             a->reason = answer_reason(b, vr);

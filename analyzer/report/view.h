@@ -117,6 +117,7 @@ typedef struct kb_view_rule {
     const kb_input **unreadable;    /* the files to make readable here instead, once each */
     size_t nunreadable;
     int timeline;                   /* draw its events over time */
+    int in_answer;                  /* on a line of the answer: its evidence comes first */
 } kb_view_rule;
 
 /* One line of a computer's answer: a rule's outcome, its one-sentence
