@@ -186,8 +186,8 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
     }
     report_input_errors(&inputs);
     if (kb_inputs_recognised(&inputs) == 0) {
-        fprintf(stderr, "kbscan: nothing in the given paths that kbscan recognises (%zu files)\n",
-                inputs.n);
+        fprintf(stderr, "kbscan: nothing in the given paths that kbscan recognises (%zu %s)\n",
+                inputs.n, inputs.n == 1 ? "file" : "files");
         goto done;
     }
     kb_eval_opts eval = {cli->lang, cli->max_evidence};

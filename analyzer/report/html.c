@@ -488,7 +488,7 @@ static void checkpoint(html *h, const kb_view_checkpoint *vc)
     kb_buf_printf(h->b, "<div class=\"cp\" id=\"cp-");
     E(h->b, cp->id);
     kb_buf_printf(h->b, "%s\"><p><span class=\"badge %s\">%s</span><b>", h->id, vc->state_class, msg(h, vc->state));
-    E(h->b, kb_i18n_get(&cp->title, h->lang));
+    E(h->b, vc->title);
     kb_buf_puts(h->b, "</b></p>\n");
     if (vc->summary) {
         kb_buf_puts(h->b, "<p class=\"summary\">");
@@ -835,7 +835,7 @@ static void inputs_table(html *h)
         if (h->v->several)
             input_computers(h, row);
         kb_buf_puts(h->b, "<td>");
-        E(h->b, in->kind ? in->kind : msg(h, KB_MSG_NOT_RECOGNISED));
+        E(h->b, in->kind ? kb_view_kind(in) : msg(h, KB_MSG_NOT_RECOGNISED));
         if (in->channel) {
             kb_buf_puts(h->b, " (");
             E(h->b, in->channel);
@@ -895,7 +895,7 @@ static void coverage_row(html *h, const kb_view_cov_row *row)
     kb_buf_puts(h->b, "<tr><td>");
     E(h->b, in->path);
     kb_buf_puts(h->b, "</td><td>");
-    E(h->b, row->log && row->channel ? row->channel : in->kind);
+    E(h->b, row->log && row->channel ? row->channel : kb_view_kind(in));
     kb_buf_puts(h->b, "</td><td class=\"num\">");
     if (row->first_time != KB_TIME_NONE)
         put_time(h, row->first_time);
@@ -964,9 +964,11 @@ static void coverage(html *h, const kb_view_coverage *cov)
         kb_buf_printf(h->b, "<p>%s:</p>\n<ul>\n", msg(h, KB_MSG_NOT_IN_BUNDLE));
     for (size_t i = 0; i < cov->nabsent; i++) {
         const kb_cov_feed *feed = cov->absent[i];
-        kb_buf_puts(h->b, "<li><code>");
-        E(h->b, feed->feed);
-        kb_buf_puts(h->b, "</code>");
+        kb_buf name = KB_BUF_INIT;
+        kb_view_feed(feed, h->lang, &name);
+        kb_buf_puts(h->b, "<li>");
+        E(h->b, kb_buf_str(&name));
+        kb_buf_free(&name);
         if (feed->collect) {
             kb_buf_puts(h->b, ": <code>");
             E(h->b, feed->collect->collect.command);

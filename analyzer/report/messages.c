@@ -75,6 +75,7 @@ static const char *const english[KB_MSG_COUNT] = {
     [KB_MSG_MESSAGE] = "message",
     [KB_MSG_PROBLEMS] = "problems",
     [KB_MSG_EVIDENCE] = "Evidence",
+    [KB_MSG_LOOKED_FOR] = "looked for, not found",
 };
 
 static const char *const japanese[KB_MSG_COUNT] = {
@@ -148,6 +149,7 @@ static const char *const japanese[KB_MSG_COUNT] = {
     [KB_MSG_MESSAGE] = "メッセージ",
     [KB_MSG_PROBLEMS] = "問題",
     [KB_MSG_EVIDENCE] = "根拠",
+    [KB_MSG_LOOKED_FOR] = "確認した事象 (見つかりません)",
 };
 
 const char *kb_msg_text(kb_lang lang, kb_msg msg)
@@ -180,6 +182,13 @@ static const char *const nouns_ja[KB_NOUN_COUNT][2] = {
     [KB_NOUN_LOG] = {"イベント ログ", "件"},
     [KB_NOUN_OUTPUT] = {"コマンドの出力", "件"},
 };
+
+const char *kb_msg_noun(kb_lang lang, kb_count_noun noun)
+{
+    if (noun >= KB_NOUN_COUNT)
+        return "";
+    return lang == KB_LANG_JA ? nouns_ja[noun][0] : nouns_en[noun][0];
+}
 
 void kb_msg_count(kb_lang lang, kb_count_noun noun, size_t n, kb_buf *out)
 {

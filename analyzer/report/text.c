@@ -228,7 +228,9 @@ static void print_checkpoint(const out *o, const kb_view_checkpoint *vc)
     snprintf(tag, sizeof tag, "[%s]", kb_msg_text(o->lang, vc->state));
     fprintf(o->fp, "    ");
     paint(o, cp->context ? C_DIM : colors[vc->result->state], tag);
-    fprintf(o->fp, " %s\n", kb_i18n_get(&cp->title, o->lang));
+    fputc(' ', o->fp);
+    put(o, vc->title);
+    fputc('\n', o->fp);
     if (vc->summary) {
         fprintf(o->fp, "        ");
         indented(o, vc->summary, 8);
@@ -375,7 +377,13 @@ static void print_rule(const out *o, const kb_view_rule *vr)
     if (vr->show != KB_SHOW_BLOCK)
         return;
     print_rule_head(o, vr);
-    fprintf(o->fp, "    %s\n", kb_i18n_get(&res->rule->title, o->lang));
+    /* a rule not matched names what was looked for, not a finding */
+    if (res->verdict == KB_VERDICT_NOT_MATCHED)
+        fprintf(o->fp, "    %s: ", kb_msg_text(o->lang, KB_MSG_LOOKED_FOR));
+    else
+        fputs("    ", o->fp);
+    put(o, kb_i18n_get(&res->rule->title, o->lang));
+    fputc('\n', o->fp);
     for (size_t i = 0; i < vr->ncheckpoints; i++)
         print_checkpoint(o, &vr->checkpoints[i]);
     print_near_miss(o, vr);
@@ -504,9 +512,19 @@ static void print_counts(const out *o, const kb_input *in)
     fputs(" [", o->fp);
     if (in->covers == KB_COVERS_EVENTS)
         fprintf(o->fp, "%s, ", in->channel ? in->channel : "?");
-    for (size_t k = 0; k < n; k++)
-        fprintf(o->fp, "%s%llu %s", k ? ", " : "", (unsigned long long)in->counts[shown[k]],
-                in->count_decls[shown[k]].word);
+    for (size_t k = 0; k < n; k++) {
+        uint64_t v = in->counts[shown[k]];
+        const char *word = in->count_decls[shown[k]].word;
+        fputs(k ? ", " : "", o->fp);
+        if (strcmp(word, "records") == 0) { /* a noun: pluralised, in the report's language */
+            kb_buf c = KB_BUF_INIT;
+            kb_msg_count(o->lang, KB_NOUN_RECORD, (size_t)v, &c);
+            fputs(kb_buf_str(&c), o->fp);
+            kb_buf_free(&c);
+        } else {
+            fprintf(o->fp, "%llu %s", (unsigned long long)v, word);
+        }
+    }
     fputc(']', o->fp);
 }
 
@@ -539,8 +557,13 @@ static void print_inputs(const out *o, const kb_view *v)
         snprintf(tag, sizeof tag, "%-15s", state);
         fprintf(o->fp, "  ");
         paint(o, color, tag);
-        fprintf(o->fp, " %-17s ", in->kind ? in->kind : "-");
+        fputc(' ', o->fp);
         put(o, in->path);
+        if (in->kind) {
+            fputs("  (", o->fp);
+            put(o, kb_view_kind(in));
+            fputc(')', o->fp);
+        }
         if (in->encoding)
             fprintf(o->fp, " [%s%s%s]", in->encoding, in->locale ? ", " : "",
                     in->locale ? in->locale : "");
@@ -589,7 +612,9 @@ static void print_coverage_row(const out *o, const kb_view_cov_row *row)
             kb_buf_free(&n);
         }
     } else {
-        fprintf(o->fp, "  %s  ", row->input->kind);
+        fputs("  ", o->fp);
+        put(o, kb_view_kind(row->input));
+        fputs("  ", o->fp);
         if (*row->taken)
             fprintf(o->fp, "%s %s", kb_msg_text(o->lang, KB_MSG_TAKEN), row->taken);
         else
@@ -653,7 +678,11 @@ static void print_coverage(const out *o, const kb_view_coverage *cov)
         fprintf(o->fp, "  %s:\n", kb_msg_text(o->lang, KB_MSG_NOT_IN_BUNDLE));
     for (size_t i = 0; i < cov->nabsent; i++) {
         const kb_cov_feed *feed = cov->absent[i];
-        fprintf(o->fp, "    %s", feed->feed);
+        kb_buf name = KB_BUF_INIT;
+        kb_view_feed(feed, o->lang, &name);
+        fputs("    ", o->fp);
+        put(o, kb_buf_str(&name));
+        kb_buf_free(&name);
         if (feed->collect)
             fprintf(o->fp, " (%s)", feed->collect->collect.command);
         fputc('\n', o->fp);

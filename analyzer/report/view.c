@@ -292,7 +292,9 @@ static int asks(const builder *b, const kb_cp_result *res)
         return 0;
     if (b->format == KB_VIEW_JSON)
         return 1;
-    return res->cp->collect.command && (b->format == KB_VIEW_HTML || !res->cp->context);
+    /* A context checkpoint decides nothing: no request of its own (the
+     * coverage names what is not in the bundle). */
+    return res->cp->collect.command && !res->cp->context;
 }
 
 static void near_facts(builder *b, const kb_cp_result *res, kb_view_checkpoint *vc)
@@ -306,6 +308,30 @@ static void near_facts(builder *b, const kb_cp_result *res, kb_view_checkpoint *
                   &vc->near_rows);
 }
 
+/* The title without the context word its tag says already: "Context: X"
+ * and "参考: X" become "X", "Checkpoint 2 (context): X" "Checkpoint 2: X". */
+static char *context_title(builder *b, const kb_checkpoint *cp)
+{
+    static const char *const prefixes[] = {"Context: ", "参考: "};
+    static const char *const words[] = {" (context)", " (参考)"};
+    const char *title = kb_i18n_get(&cp->title, b->r->lang);
+    if (!cp->context)
+        return kb_strdup(title);
+    for (size_t i = 0; i < 2; i++)
+        if (strncmp(title, prefixes[i], strlen(prefixes[i])) == 0 && title[strlen(prefixes[i])])
+            return kb_strdup(title + strlen(prefixes[i]));
+    for (size_t i = 0; i < 2; i++) {
+        const char *w = strstr(title, words[i]);
+        if (w) {
+            kb_buf t = KB_BUF_INIT;
+            kb_buf_append(&t, title, (size_t)(w - title));
+            kb_buf_puts(&t, w + strlen(words[i]));
+            return kb_buf_take(&t);
+        }
+    }
+    return kb_strdup(title);
+}
+
 static void build_checkpoint(builder *b, const kb_cp_result *res, kb_view_checkpoint *vc)
 {
     static const kb_msg states[] = {KB_MSG_MET, KB_MSG_NOT_MET, KB_MSG_UNKNOWN};
@@ -315,6 +341,9 @@ static void build_checkpoint(builder *b, const kb_cp_result *res, kb_view_checkp
     vc->cp = cp;
     vc->state = cp->context ? KB_MSG_CONTEXT : states[res->state];
     vc->state_class = cp->context ? "context" : classes[res->state];
+    vc->title = context_title(b, cp);
+    if (!vc->title)
+        b->failed = 1;
     vc->summary = res->summary && *res->summary ? res->summary : NULL;
     vc->why = res->state == KB_CP_UNKNOWN && res->why != KB_WHY_INPUT_SAYS;
     vc->why_msg = res->why == KB_WHY_MISSING ? KB_MSG_MISSING
@@ -580,6 +609,20 @@ static void build_coverage(builder *b, const kb_coverage *cov, kb_view_coverage 
     vc->nfindings = cov->n;
 }
 
+const char *kb_view_kind(const kb_input *in)
+{
+    return in->label ? in->label : in->kind;
+}
+
+void kb_view_feed(const kb_cov_feed *feed, kb_lang lang, kb_buf *out)
+{
+    static const char channel[] = "eventlog:";
+    if (strncmp(feed->feed, channel, sizeof channel - 1) == 0 && feed->feed[sizeof channel - 1])
+        kb_buf_printf(out, "%s %s", feed->feed + sizeof channel - 1, kb_msg_noun(lang, KB_NOUN_LOG));
+    else
+        kb_buf_puts(out, feed->collect && feed->collect->collect.file ? feed->collect->collect.file : feed->feed);
+}
+
 /* ---- computers and inputs --------------------------------------------------------- */
 
 /* JSON gives the virtualisation as found; text shows one when there is
@@ -743,6 +786,7 @@ static void free_rule(kb_view_rule *vr)
 {
     for (size_t c = 0; c < vr->ncheckpoints; c++) {
         free(vr->checkpoints[c].damaged);
+        free(vr->checkpoints[c].title);
         free_rows(&vr->checkpoints[c].rows);
         free_rows(&vr->checkpoints[c].near_rows);
     }

@@ -69,6 +69,7 @@ typedef struct kb_view_rows {
 typedef struct kb_view_checkpoint {
     const kb_cp_result *result;
     const kb_checkpoint *cp;
+    char *title;               /* its title, without a context word its tag already says */
     kb_msg state;              /* its tag: context, met, not met or unknown */
     const char *state_class;   /* the same as a name: "context", "met", "not_met", "unknown" */
     const char *summary;       /* NULL when there is none */
@@ -206,6 +207,15 @@ typedef struct kb_view_input {
     size_t ncomputers;
 } kb_view_input;
 
+/* What an input is, for people: its source's label ("vssadmin list
+ * writers output"), else its kind; NULL when not recognised. */
+const char *kb_view_kind(const kb_input *in);
+
+/* What a feed absent from the bundle is, for people, appended to out: an
+ * event log by its channel ("System event log"), else the file to collect
+ * ("systeminfo.txt") when a rule says, else the feed. */
+void kb_view_feed(const kb_cov_feed *feed, kb_lang lang, kb_buf *out);
+
 /* The run in one line (text ends with it). */
 typedef struct kb_view_total {
     size_t computers, matched, cannot_tell, harmless;
@@ -241,6 +251,8 @@ typedef enum kb_count_noun {
     KB_NOUN_FILE, KB_NOUN_LOG, KB_NOUN_OUTPUT, KB_NOUN_COUNT
 } kb_count_noun;
 void kb_msg_count(kb_lang lang, kb_count_noun noun, size_t n, kb_buf *out);
+/* The noun alone, singular ("event log"). */
+const char *kb_msg_noun(kb_lang lang, kb_count_noun noun);
 
 /* Builds the view of r for one format. KB_OK, or KB_ERR_NOMEM (then
  * kb_view_free() what was built). */

@@ -175,6 +175,7 @@ static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, cons
         return;
     }
     kb_input_set_source(in, parser->kind, parser->covers, parser->counts);
+    in->label = parser->label;
     kb_input_add_feed(in, parser->feed);
     kb_parse_ctx ctx = parse_ctx(st, 0, job, in, 0);
     rc = parser->parse(text, &ctx);
@@ -216,6 +217,7 @@ static void analyse_handle(const scan_state *st, size_t slot, scan_job *job, kb_
     const kb_source *binary = sniff_binary(head, got);
     if (binary) {
         kb_input_set_source(in, binary->kind, binary->covers, binary->counts);
+        in->label = binary->label;
         kb_parse_ctx ctx = parse_ctx(st, slot, job, in, binary->isolated);
         if (binary->parse_input(h, &ctx) == KB_ERR_NOMEM)
             job->nomem = 1;

@@ -13,6 +13,7 @@
 #include "combiners/combiners.h"
 #include "report/escape.h"
 #include "report/report.h"
+#include "report/view.h"
 #include "inline_rule.h"
 #include "log_fact.h"
 #define HOSTILE "<script>document.title='PWNED'</script>\"><img src=x onerror=alert(1)></style>"
@@ -417,7 +418,7 @@ static void test_coverage_reports(void **state)
     assert_true(answer >= 0 && answer < verdict && verdict < section && section < finding && finding < rows &&
                 rows < total);
     assert_int_equal((size_t)total + strlen("\n1 computer, 1 issue matched; exit 1\n"), strlen(text));
-    assert_non_null(strstr(text, "  not in the bundle:\n    systeminfo (systeminfo > systeminfo.txt)\n"));
+    assert_non_null(strstr(text, "  not in the bundle:\n    systeminfo.txt (systeminfo > systeminfo.txt)\n"));
     free(text);
     char *json = render(&w, kb_report_write_json);
     assert_non_null(strstr(json, "\"kind\":\t\"log_wrapped\""));
@@ -431,10 +432,49 @@ static void test_coverage_reports(void **state)
     long folded = offset_of(html, "<details id=\"coverage-rows\"><summary>");
     long inputs = offset_of(html, "<section id=\"inputs\">\n<details>");
     assert_true(cards >= 0 && cards < hsection && hsection < hfinding && hfinding < folded && folded < inputs);
-    assert_non_null(strstr(html, "<code>systeminfo &gt; systeminfo.txt</code>"));
+    assert_non_null(strstr(html, "<li>systeminfo.txt: <code>systeminfo &gt; systeminfo.txt</code>"));
     free(html);
     kb_coverage_free(&cov);
     destroy(&w);
+}
+
+static void expect_count(kb_lang lang, kb_count_noun noun, size_t n, const char *want)
+{
+    kb_buf b = KB_BUF_INIT;
+    kb_msg_count(lang, noun, n, &b);
+    assert_string_equal(kb_buf_str(&b), want);
+    kb_buf_free(&b);
+}
+
+static void expect_total(kb_lang lang, kb_view_total t, const char *want)
+{
+    char *line = kb_msg_total(lang, &t);
+    assert_string_equal(line, want);
+    free(line);
+}
+
+/* "1 file", "2 files" in English; a counter in Japanese; the run's line. */
+static void test_counts_pluralised(void **state)
+{
+    (void)state;
+    expect_count(KB_LANG_EN, KB_NOUN_RECORD, 1, "1 record");
+    expect_count(KB_LANG_EN, KB_NOUN_RECORD, 0, "0 records");
+    expect_count(KB_LANG_EN, KB_NOUN_FILE, 1, "1 file");
+    expect_count(KB_LANG_EN, KB_NOUN_FILE, 2, "2 files");
+    expect_count(KB_LANG_EN, KB_NOUN_COMPUTER, 1, "1 computer");
+    expect_count(KB_LANG_EN, KB_NOUN_LOG, 110, "110 event logs");
+    expect_count(KB_LANG_JA, KB_NOUN_RECORD, 1, "レコード 1 件");
+    expect_count(KB_LANG_JA, KB_NOUN_COMPUTER, 2, "コンピューター 2 台");
+    expect_total(KB_LANG_EN, (kb_view_total){.computers = 2, .matched = 1, .cannot_tell = 1, .damaged = 3,
+                                             .exit_status = 1},
+                 "2 computers, 1 issue matched, 1 cannot tell, 3 inputs damaged; exit 1");
+    expect_total(KB_LANG_EN, (kb_view_total){.computers = 1, .matched = 2, .damaged = 1, .exit_status = 1},
+                 "1 computer, 2 issues matched, 1 input damaged; exit 1");
+    expect_total(KB_LANG_EN, (kb_view_total){.computers = 1, .harmless = 1},
+                 "1 computer, 1 known harmless, no known issue found; exit 0");
+    expect_total(KB_LANG_JA, (kb_view_total){.computers = 2, .matched = 1, .cannot_tell = 1, .damaged = 3,
+                                             .exit_status = 1},
+                 "コンピューター 2 台、該当 1 件、判定不能 1 件、破損した入力 3 件; 終了コード 1");
 }
 
 int main(void)
@@ -453,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_error_codes),
         cmocka_unit_test(test_near_miss_reports),
         cmocka_unit_test(test_coverage_reports),
+        cmocka_unit_test(test_counts_pluralised),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

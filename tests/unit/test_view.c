@@ -299,10 +299,12 @@ static void test_checkpoints(void **state)
     assert_int_equal(ev->nvalues, 1);
     assert_string_equal(ev->values[0].name, "event_id");
     kb_view_free(&v);
-    /* HTML: a cell for every column; asks for the context input too. */
+    /* HTML: a cell for every column; no context checkpoint asks the
+     * customer for a file there either (it decides nothing). */
     view_of(&w, KB_VIEW_HTML, &v);
     rule = &v.computers[0].rules[0];
-    assert_true(rule->checkpoints[1].ask);
+    assert_false(rule->checkpoints[1].ask);
+    assert_true(rule->checkpoints[2].ask);
     assert_true(rule->timeline);
     ev = &rule->checkpoints[0].rows.items[0];
     assert_int_equal(ev->nvalues, 4);
@@ -490,6 +492,83 @@ static void test_several_computers(void **state)
     kb_ruleset_free(&w.rules);
 }
 
+/* An evidence event shows its message as Event Viewer does: the table's
+ * text with the insertion strings, Windows Server Backup's decimal code
+ * in hex and its parameter reference decoded; a text report gives the
+ * first paragraph. The view reads the fact as the report shows it. */
+static void test_event_message(void **state)
+{
+    (void)state;
+    world w;
+    build(&w, 1);
+    kb_view v;
+    view_of(&w, KB_VIEW_JSON, &v);
+    assert_null(v.computers[0].rules[0].checkpoints[0].rows.items[0].message); /* provider P: none known */
+    kb_view_free(&v);
+    const kb_rule_result *res = &w.results.rules[0];
+    kb_fact *ev = (kb_fact *)res->checkpoints[0].evidence[0].fact;
+    kb_fact_set(ev, "provider", "Microsoft-Windows-Backup");
+    kb_fact_set(ev, "event_id", "517");
+    kb_fact_set(ev, "data1", "2018-10-01T12:00:26.450Z");
+    kb_fact_set(ev, "data2", "2155348129");
+    kb_fact_set(ev, "data3", "%%2155348129");
+    kb_fact_set(ev, "strings", "3");
+    view_of(&w, KB_VIEW_JSON, &v);
+    const kb_view_evidence *row = &v.computers[0].rules[0].checkpoints[0].rows.items[0];
+    assert_non_null(row->message);
+    assert_non_null(strstr(row->message, "The backup operation that started at '2018-10-01T12:00:26.450Z' has "
+                                         "failed with following error code '0x807800a1' ("));
+    assert_null(strstr(row->message, "2155348129")); /* the decimal code is decoded, both times */
+    assert_string_equal(row->message_windows, "Windows 7/2008 R2 - Windows 11 21H2");
+    kb_view_free(&v);
+    /* A message of several paragraphs: text shows the first only. */
+    kb_fact_set(ev, "provider", "VSS");
+    kb_fact_set(ev, "event_id", "8193");
+    kb_fact_set(ev, "qualifiers", "0");
+    kb_fact_set(ev, "data1", "CoCreateInstance");
+    kb_fact_set(ev, "data2", "0x800401fb, Object is not registered");
+    kb_fact_set(ev, "data3", "\n\nOperation:\n   Subscribing Writer");
+    kb_fact_set(ev, "strings", "3");
+    view_of(&w, KB_VIEW_HTML, &v);
+    row = &v.computers[0].rules[0].checkpoints[0].rows.items[0];
+    assert_non_null(row->message);
+    assert_non_null(strstr(row->message, "\n\n"));
+    kb_view_free(&v);
+    view_of(&w, KB_VIEW_TEXT, &v);
+    row = &v.computers[0].rules[0].checkpoints[0].rows.items[0];
+    assert_non_null(strstr(row->message, "routine CoCreateInstance.  hr = 0x800401fb, Object is not registered."));
+    assert_null(strstr(row->message, "\n\n"));
+    kb_view_free(&v);
+    destroy(&w);
+}
+
+/* The context tag is not said twice: a title's "Context: " or
+ * " (context)" goes, the tag says it. */
+static void test_context_title(void **state)
+{
+    (void)state;
+    world w;
+    build(&w, 1);
+    kb_checkpoint *ctx = &w.rules.rules[0].checkpoints[1];
+    static const char *const titles[][2] = {
+        {"Context: successful runs", "successful runs"},
+        {"Checkpoint 2 (context): OS", "Checkpoint 2: OS"},
+        {"参考: volsnap 36", "volsnap 36"},
+        {"確認ポイント (2) (参考): OS", "確認ポイント (2): OS"},
+        {"Context: ", "Context: "},
+    };
+    for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++) {
+        free(ctx->title.en);
+        ctx->title.en = kb_strdup(titles[i][0]);
+        kb_view v;
+        view_of(&w, KB_VIEW_TEXT, &v);
+        assert_string_equal(v.computers[0].rules[0].checkpoints[1].title, titles[i][1]);
+        assert_string_equal(v.computers[0].rules[0].checkpoints[0].title, "t"); /* not context: as is */
+        kb_view_free(&v);
+    }
+    destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -501,6 +580,8 @@ int main(void)
         cmocka_unit_test(test_near_miss),
         cmocka_unit_test(test_input_notes),
         cmocka_unit_test(test_several_computers),
+        cmocka_unit_test(test_event_message),
+        cmocka_unit_test(test_context_title),
     };
     return cmocka_run_group_tests_name("view", tests, NULL, NULL);
 }
