@@ -193,6 +193,16 @@ static int parse_option(int c, const char *arg, kb_cli *cli)
     }
 }
 
+/* getopt's complaint in kbscan's own words (its own would name argv[0],
+ * a path such as build/kbscan): one program name in every message. */
+static int bad_option(int c, char **argv)
+{
+    char letter[3] = {'-', (char)optopt, '\0'};
+    const char *given = argv[optind - 1];
+    const char *word = strncmp(given, "--", 2) == 0 || !optopt ? given : letter;
+    return usage_error(c == ':' ? "option '%s' needs a value" : "unknown option '%s'", word);
+}
+
 int kb_cli_parse(int argc, char **argv, kb_cli *cli)
 {
     static const struct option options[] = {
@@ -225,7 +235,10 @@ int kb_cli_parse(int argc, char **argv, kb_cli *cli)
     cli->max_evidence = 20;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "f:o:j:qhV", options, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":f:o:j:qhV", options, NULL)) != -1) {
+        if (c == '?' || c == ':')
+            return bad_option(c, argv);
         int rc = parse_option(c, optarg, cli);
         if (rc)
             return rc;
