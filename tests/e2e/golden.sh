@@ -64,6 +64,19 @@ golden_view() {
   "$KBSCAN" --rules "$rules" --color never -o "$out.txt" "$path" 2>/dev/null
   "$KBSCAN" --rules "$rules" --format html -o "$out.raw.html" "$path" 2>/dev/null
   sed 's|^<footer>.*</footer>$|<footer>(the run)</footer>|' "$out.raw.html" > "$out.html"
+  # What people read holds no internal token: the text report, and the
+  # HTML's text (its tags and attributes aside).
+  # (paths, which may hold such words, aside)
+  sed '/<style>/,/<\/style>/d; s/<[^>]*>//g' "$out.html" | cat "$out.txt" - | sed 's|[^ ]*/[^ ]*||g' |
+    grep -Po '(?<![\w.-])(not_recognised|vssadmin_[a-z]+|sc_query|tasklist_svc|eventlog:[A-Za-z-]+)(?![\w.-])' | sort -u > "$out.tokens"
+  tap_check "$label: no internal token in the text and HTML reports ($(tr '\n' ' ' < "$out.tokens"))" \
+    test ! -s "$out.tokens"
+  # The text report ends with the run in one line, ending with its exit status.
+  local status last
+  "$KBSCAN" --rules "$rules" --quiet "$path" 2>/dev/null; status=$?
+  last=$(tail -n 1 "$out.txt")
+  tap_check "$label: the text report ends with the run in one line ($last)" \
+    bash -c '[[ $1 =~ ^[0-9]+\ computers?,\ .*\;\ exit\ $2$ ]]' _ "$last" "$status"
   for fmt in txt html; do
     : >"$tmp/written/$base.$fmt"
     if [ -n "${UPDATE_GOLDEN:-}" ]; then
