@@ -138,7 +138,34 @@ static void evidence_values(builder *b, const kb_checkpoint *cp, kb_view_evidenc
  * error codes: "2155348129" becomes "0x807800a1", and the parameter
  * reference "%%2155348129" (where Event Viewer puts the code's text) its
  * name and meaning; else NULL. */
-static char *wsb_code(const char *provider, const char *s)
+/* What a Windows Server Backup code means when no Windows header names
+ * it (its facility's codes are in none): the text and KB article the
+ * rules' table of its codes gives (rules/tables/wsb-error-codes.json), or
+ * NULL. */
+static char *wsb_table_text(const builder *b, uint32_t hr)
+{
+    const kb_table *t = b->r->rules ? kb_table_find(b->r->rules, "wsb-error-codes") : NULL;
+    long hex = t ? kb_table_column(t, "hex") : -1, text = t ? kb_table_column(t, "text") : -1;
+    long kb = t ? kb_table_column(t, "kb") : -1;
+    if (hex < 0 || text < 0)
+        return NULL;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *h = t->cells[r * t->ncolumns + (size_t)hex];
+        const char *x = t->cells[r * t->ncolumns + (size_t)text];
+        uint32_t v;
+        if (!h || !x || kb_code_parse(h, &v) != 0 || v != hr)
+            continue;
+        const char *ref = kb >= 0 ? t->cells[r * t->ncolumns + (size_t)kb] : NULL;
+        kb_buf out = KB_BUF_INIT;
+        kb_buf_puts(&out, x);
+        if (ref && *ref)
+            kb_buf_printf(&out, " (%s)", ref);
+        return kb_buf_take(&out);
+    }
+    return NULL;
+}
+
+static char *wsb_code(const builder *b, const char *provider, const char *s)
 {
     uint32_t hr;
     if (!kb_strcaseeq(provider, "Microsoft-Windows-Backup") || !s)
@@ -152,12 +179,18 @@ static char *wsb_code(const char *provider, const char *s)
         return kb_strdup(hex);
     }
     kb_code_info info;
-    if (kb_code_explain(hr, &info) < 0)
+    int named = kb_code_explain(hr, &info);
+    if (named < 0)
         return NULL;
-    kb_buf b = KB_BUF_INIT;
-    kb_buf_printf(&b, "%s%s%s", info.name, *info.name ? ": " : "", info.meaning);
+    char *known = named ? NULL : wsb_table_text(b, hr);
+    kb_buf out = KB_BUF_INIT;
+    if (known)
+        kb_buf_puts(&out, known);
+    else
+        kb_buf_printf(&out, "%s%s%s", info.name, *info.name ? ": " : "", info.meaning);
+    free(known);
     kb_code_info_free(&info);
-    return kb_buf_take(&b);
+    return kb_buf_take(&out);
 }
 
 #define MESSAGE_STRINGS 64  /* insertion strings used in a message (%1..%64) */
@@ -191,7 +224,7 @@ static char *event_message(builder *b, kb_view_evidence *row)
         char name[24];
         snprintf(name, sizeof name, "data%zu", i + 1);
         strings[i] = kb_fact_get(f, name);
-        decoded[i] = wsb_code(provider, strings[i]);
+        decoded[i] = wsb_code(b, provider, strings[i]);
         if (decoded[i])
             strings[i] = decoded[i];
     }
