@@ -298,6 +298,8 @@ static void answer_card(html *h, const kb_view_answer *a)
     if (a->reason) {
         kb_buf_puts(h->b, "<p class=\"summary\">");
         E(h->b, a->reason);
+        if (a->reason_why)
+            kb_buf_printf(h->b, ": <span class=\"why\">%s</span>", msg(h, a->why_msg));
         kb_buf_puts(h->b, "</p>\n");
     }
     if (a->todo && a->todo_kind == KB_MSG_REMEDIES) {

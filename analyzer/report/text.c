@@ -452,6 +452,8 @@ static void print_answer(const out *o, const kb_view_computer *c)
         if (a->reason) {
             fputs("               ", o->fp);
             indented(o, a->reason, 15);
+            if (a->reason_why)
+                fprintf(o->fp, ": %s", kb_msg_text(o->lang, a->why_msg));
             fputc('\n', o->fp);
         }
         if (a->todo) {

@@ -481,7 +481,7 @@ static void sort_rules(builder *b, kb_view_computer *c)
 /* Why a matched rule matched: its first deciding checkpoint met that says
  * so in a sentence. Why one cannot tell: its first unknown deciding
  * checkpoint's title (what is not known). */
-static const char *answer_reason(const builder *b, const kb_view_rule *vr)
+static const char *answer_reason(const builder *b, const kb_view_rule *vr, kb_view_answer *a)
 {
     const kb_rule_result *res = vr->result;
     if (vr->harmless) {
@@ -495,8 +495,11 @@ static const char *answer_reason(const builder *b, const kb_view_rule *vr)
             continue;
         if (want == KB_CP_MET && vc->summary)
             return vc->summary;
-        if (want == KB_CP_UNKNOWN)
+        if (want == KB_CP_UNKNOWN) {
+            a->reason_why = vc->why;
+            a->why_msg = vc->why_msg;
             return kb_i18n_get(&vc->cp->title, b->r->lang);
+        }
     }
     return NULL;
 }
@@ -548,7 +551,7 @@ static void build_answer(builder *b, kb_view_computer *c)
             vr->in_answer = 1;
             kb_view_answer *a = &c->answers[c->nanswers++];
             a->rule = vr;
-            a->reason = answer_reason(b, vr);
+            a->reason = answer_reason(b, vr, a);
             answer_todo(b, vr, a);
         }
 }

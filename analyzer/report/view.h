@@ -126,6 +126,8 @@ typedef struct kb_view_rule {
 typedef struct kb_view_answer {
     const kb_view_rule *rule;
     const char *reason;
+    int reason_why;             /* say why it is not known after the reason: then why_msg */
+    kb_msg why_msg;             /* KB_MSG_MISSING, KB_MSG_DAMAGED or KB_MSG_UNREADABLE */
     const char *todo;           /* a remedy's title, what to collect, or which rule explains it */
     const char *todo_command;   /* its first command, or NULL */
     kb_msg todo_kind;           /* KB_MSG_REMEDIES, KB_MSG_NEXT_STEPS or KB_MSG_EXPLAINED_BY */

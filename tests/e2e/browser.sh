@@ -99,7 +99,8 @@ done
 logs=$corpus_dir/tugix456-randaodcxjj
 if [ -d "$logs" ]; then
   html=$out_dir/multi-log.html
-  "$KBSCAN" --rules rules --format html -o "$html" "$logs" 2>/dev/null
+  # run from the corpus so that the report names the folder, not this machine's path
+  (cd "$corpus_dir" && "$KBSCAN" --rules "$repo_root/rules" --format html -o "$html" "$(basename "$logs")" 2>/dev/null)
   rc=$?
   if [ $rc -eq 2 ] || [ $rc -ge 4 ]; then
     tap_fail "110-log folder: kbscan exit status $rc"
