@@ -784,9 +784,18 @@ static void rules(html *h, const kb_view_computer *c)
 {
     for (size_t i = 0; i < c->nanswers; i++)
         rule_detail(h, c, c->answers[i].rule);
+    /* The others (not matched, or cannot tell without a symptom) folded:
+     * shown on request, without script. */
+    size_t others = c->nrules - c->nanswers;
+    if (!others)
+        return;
+    kb_buf_printf(h->b, "<details id=\"other-rules%s\"><summary><b>%s</b> ", h->id, msg(h, KB_MSG_OTHER_RULES));
+    kb_msg_count(h->lang, KB_NOUN_RULE, others, h->b);
+    kb_buf_puts(h->b, "</summary>\n");
     for (size_t i = 0; i < c->nrules; i++)
         if (!c->rules[i].in_answer)
             rule_detail(h, c, &c->rules[i]);
+    kb_buf_puts(h->b, "</details>\n");
 }
 
 /* "46 (2 used, 0 failed, 0 recovered)": the counts the input's source

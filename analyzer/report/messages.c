@@ -76,6 +76,7 @@ static const char *const english[KB_MSG_COUNT] = {
     [KB_MSG_PROBLEMS] = "problems",
     [KB_MSG_EVIDENCE] = "Evidence",
     [KB_MSG_LOOKED_FOR] = "looked for, not found",
+    [KB_MSG_OTHER_RULES] = "The other rules, checkpoint by checkpoint:",
 };
 
 static const char *const japanese[KB_MSG_COUNT] = {
@@ -150,6 +151,7 @@ static const char *const japanese[KB_MSG_COUNT] = {
     [KB_MSG_PROBLEMS] = "問題",
     [KB_MSG_EVIDENCE] = "根拠",
     [KB_MSG_LOOKED_FOR] = "確認した事象 (見つかりません)",
+    [KB_MSG_OTHER_RULES] = "その他のルール (確認ポイントごと):",
 };
 
 const char *kb_msg_text(kb_lang lang, kb_msg msg)
