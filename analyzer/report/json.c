@@ -172,6 +172,8 @@ static cJSON *evidence_json(const kb_view_evidence *row)
         cJSON *m = cJSON_AddObjectToObject(o, "message");
         cJSON_AddStringToObject(m, "text", row->message);
         add_string_or_null(m, "windows", row->message_windows);
+    } else {
+        cJSON_AddNullToObject(o, "message"); /* no message known (or not an event) */
     }
     cJSON *fields = cJSON_AddObjectToObject(o, "fields");
     cJSON *codes = cJSON_CreateArray();
