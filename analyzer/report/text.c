@@ -36,6 +36,30 @@ static void paint(const out *o, int c, const char *text)
         fputs(codes[C_RESET], o->fp);
 }
 
+/* The columns a terminal gives text: a wide (CJK) character two, any
+ * other one (UTF-8 continuation bytes none). */
+static size_t columns(const char *text)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if ((*p & 0xC0) == 0x80)
+            continue;
+        n += *p >= 0xE3 && *p <= 0xED ? 2 : 1; /* U+3000..U+DFFF: kana, CJK, Hangul */
+    }
+    return n;
+}
+
+/* "MATCHED     ", "該当        ": a tag padded to width columns, not bytes,
+ * so that Japanese reports line up too. */
+static void pad_tag(char *out, size_t size, const char *text, size_t width)
+{
+    size_t cols = columns(text), len = strlen(text);
+    size_t pad = cols < width ? width - cols : 0;
+    if (len + pad + 1 > size)
+        pad = len + 1 < size ? size - len - 1 : 0;
+    snprintf(out, size, "%s%*s", text, (int)pad, "");
+}
+
 /* Prints text with every line after the first indented by prefix. */
 static void indented_with(const out *o, const char *raw, const char *prefix)
 {
@@ -357,7 +381,7 @@ static void print_rule_head(const out *o, const kb_view_rule *vr)
 {
     const kb_rule_result *res = vr->result;
     char tag[64];
-    snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, vr->verdict));
+    pad_tag(tag, sizeof tag, kb_msg_text(o->lang, vr->verdict), 12);
     paint(o, verdict_color(res), tag);
     fprintf(o->fp, " %s", res->rule->id);
     if (vr->severity_shown)
@@ -443,7 +467,7 @@ static void print_answer(const out *o, const kb_view_computer *c)
         const kb_view_answer *a = &c->answers[i];
         const kb_rule_result *res = a->rule->result;
         char tag[64];
-        snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, a->rule->verdict));
+        pad_tag(tag, sizeof tag, kb_msg_text(o->lang, a->rule->verdict), 12);
         fputs("  ", o->fp);
         paint(o, verdict_color(res), tag);
         fprintf(o->fp, " %s: ", res->rule->id);
@@ -556,7 +580,7 @@ static void print_inputs(const out *o, const kb_view *v)
                   : in->state == KB_INPUT_UNRECOGNISED || in->state == KB_INPUT_SKIPPED ? C_DIM
                   : C_RED;
         char tag[32];
-        snprintf(tag, sizeof tag, "%-15s", state);
+        pad_tag(tag, sizeof tag, state, 15);
         fprintf(o->fp, "  ");
         paint(o, color, tag);
         fputc(' ', o->fp);
@@ -717,7 +741,7 @@ static void print_computers(const out *o, const kb_view *v)
     for (size_t k = 0; k < v->ncomputers; k++) {
         const kb_view_computer *c = &v->computers[k];
         char tag[64];
-        snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, c->outcome));
+        pad_tag(tag, sizeof tag, kb_msg_text(o->lang, c->outcome), 12);
         fprintf(o->fp, "  %zu. ", c->number);
         paint(o, c->exit_status == 1 ? C_RED : c->exit_status == 3 ? C_YELLOW : C_GREEN, tag);
         fputc(' ', o->fp);
