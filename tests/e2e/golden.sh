@@ -98,6 +98,20 @@ for dir in samples/bundles/*/; do
   [ -z "${GOLDEN_SELF_TEST_DONE:-}" ] && golden_view "all/$b" "$golden_dir/all/$b" "$rules_abs" "samples/bundles/$b"
 done
 
+# ---- the demo in Japanese: wording, plurals and columns of the other language --
+if [ -z "${GOLDEN_SELF_TEST_DONE:-}" ]; then
+  ja=$golden_dir/all/seed-ja.ja.txt
+  : >"$tmp/written/$ja"
+  "$KBSCAN" --rules "$rules_abs" --color never --lang ja -o "$tmp/seed-ja.ja.txt" samples/bundles/seed-ja 2>/dev/null
+  if [ -n "${UPDATE_GOLDEN:-}" ]; then
+    cp "$tmp/seed-ja.ja.txt" "$ja"; tap_ok "all/seed-ja: Japanese text golden file written"
+  elif diff -u "$ja" "$tmp/seed-ja.ja.txt" > "$tmp/ja.diff" 2>&1; then
+    tap_ok "all/seed-ja: Japanese text report equals the golden report"
+  else
+    tap_fail "all/seed-ja: Japanese text report differs from $ja"; head -n 40 "$tmp/ja.diff" | sed 's/^/#   /'
+  fi
+fi
+
 # ---- each rule alone, on each of its fixtures --------------------------------
 # The rules' own fixtures are built with this build's evtxgen; they are
 # analysed from their folder so that the report's paths do not depend on it.
