@@ -113,6 +113,25 @@ else
   tap_skip "110-log folder: verdict within 800 px, no wider than the window" "corpus absent"
 fi
 
+# The batch index page over every sample bundle: no wider than the window,
+# no script; its screenshot beside the reports'.
+if "$KBSCAN" batch --help >/dev/null 2>&1; then
+  "$KBSCAN" batch --rules rules -q -o "$tmp/batch" samples/bundles 2>/dev/null
+  rc=$?
+  if [ $rc -eq 2 ] || [ $rc -ge 4 ] || [ ! -s "$tmp/batch/index.html" ]; then
+    tap_fail "batch index: kbscan batch exit status $rc, index.html written"
+  else
+    cp "$tmp/batch/index.html" "$out_dir/batch-index.html"
+    read -r _ width scripts _ <<<"$(measure "$out_dir/batch-index.html")"
+    tap_check "batch index: no wider than the 1280 px window (${width:-?} px)" [ "${width:-9999}" -le 1280 ]
+    tap_check "batch index: no script (${scripts:-?})" [ "${scripts:-1}" -eq 0 ]
+    browse --screenshot="$out_dir/batch-index.png" "$out_dir/batch-index.html" --window-size=1280,800 --hide-scrollbars >/dev/null
+    tap_check "batch index: screenshot saved ($out_dir/batch-index.png)" test -s "$out_dir/batch-index.png"
+  fi
+else
+  tap_skip "batch index in a browser" "this kbscan has no batch command"
+fi
+
 # A failure is always the same red: each outcome one colour over every report.
 for kind in $(sed 's/^.* \([a-z_]*\)=.*/\1/' "$tmp/colours" | sort -u); do
   n=$(grep " $kind=" "$tmp/colours" | sed 's/.*=//' | sort -u | wc -l)
