@@ -49,9 +49,9 @@ def view(path, is_ref):
     kinds = [i["kind"] for i in d["inputs"] if i["path"].endswith(("Application.evtx", "/" + name))]
     out = {"exit": d["summary"]["exit_status"], "kinds": kinds, "rules": []}
     for r in d["rules"]:
-        # the seed rule says how a rendered message stands for insertion
-        # strings; the other rules do not yet (their exit status still counts)
-        if r["id"] != "vss-writers-missing-eventsystem-shared":
+        # the rules that say how a rendered message stands for insertion
+        # strings; the others do not yet (their exit status still counts)
+        if r["id"] not in ("vss-writers-missing-eventsystem-shared", "wsb-backup-failed"):
             continue
         cps = []
         for c in r["checkpoints"]:
