@@ -411,7 +411,8 @@ static void test_coverage_reports(void **state)
     long finding = offset_of(text, say);
     long verdict = offset_of(text, "MATCHED      test-writers-gone");
     assert_true(section >= 0 && section < finding && finding < verdict);
-    assert_non_null(strstr(text, "  not in the bundle:\n    systeminfo (systeminfo > systeminfo.txt)\n"));
+    assert_non_null(strstr(text, "  not in the bundle:\n    sc_query (sc queryex type= service state= all > sc_queryex.txt)\n"
+                                "    systeminfo (systeminfo > systeminfo.txt)\n"));
     free(text);
     char *json = render(&w, kb_report_write_json);
     assert_non_null(strstr(json, "\"kind\":\t\"log_wrapped\""));
