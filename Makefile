@@ -140,6 +140,7 @@ evtmsg:
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@tools/bench.sh $(KBSCAN) $(EVTXGEN)
+	@tools/bench_batch.sh $(KBSCAN) $(EVTXGEN)
 
 # `make fuzz`: libFuzzer targets (clang): fuzz_textdecode and one per source
 # of the registry (fuzz_vssadmin, ..., fuzz_evtx: the X(name) lines of
