@@ -22,7 +22,7 @@ Q         := @
 quiet      = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-PKGS      := libevtx libbfio libpcre2-8 libcjson zlib
+PKGS      := libevtx libbfio libpcre2-8 libcjson zlib libdeflate
 WARN      := -Wall -Wextra -Wpedantic -Werror
 DEFS      := -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 \
              -DKBSCAN_VERSION='"$(VERSION)"' \
@@ -174,6 +174,9 @@ $(BUILD)/obj/fuzz/target-%.o: fuzz/fuzz_source.c
 
 $(FUZZ_BINS): $(BUILD)/fuzz_%: $(BUILD)/obj/fuzz/target-%.o $(FUZZ_SHARED) $(LIB_OBJ)
 	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+# fuzz_evtx also gets the structure-aware mutator (fuzz/evtx_mutator.c).
+$(BUILD)/fuzz_evtx: $(BUILD)/obj/fuzz/evtx_mutator.o
 
 $(BUILD)/fuzz_binxml: $(BUILD)/obj/fuzz/fuzz_binxml.o $(LIB_OBJ)
 	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
