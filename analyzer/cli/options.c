@@ -12,7 +12,7 @@
 enum {
     OPT_JSON = 256, OPT_HTML, OPT_RULES, OPT_LIST_RULES, OPT_SINCE, OPT_UNTIL, OPT_LANG, OPT_COLOR,
     OPT_MAX_EVIDENCE, OPT_NO_PREFILTER, OPT_JOBS, OPT_NO_ISOLATION, OPT_WORKER_CPU, OPT_WORKER_MEMORY,
-    OPT_LIST_SOURCES
+    OPT_LIST_SOURCES, OPT_ARCHIVE_PASSWORD
 };
 
 /* The inputs kbscan reads, one line per source: kind and label. */
@@ -24,7 +24,7 @@ static void list_inputs(FILE *out)
         fprintf(out, "  %-22s %s", src->kind, src->label);
         if (src->name_hint)
             fprintf(out, " (%s)", src->name_hint);
-        if (strcmp(src->feed, src->kind) != 0)
+        if (src->feed && strcmp(src->feed, src->kind) != 0)
             fprintf(out, "; feeds %s", src->feed);
         fputc('\n', out);
     }
@@ -36,8 +36,8 @@ void kb_cli_usage(FILE *out)
           "       kbscan batch [OPTIONS] DIR|FILE...       (see kbscan batch --help)\n"
           "       kbscan rules check|test [DIR|FILE...]   (see kbscan rules --help)\n"
           "Analyses a Windows support bundle (a folder, walked recursively, or single\n"
-          "files; see Inputs below) against the known-issue rules, and reports\n"
-          "verdicts with their evidence.\n"
+          "files; archives are read where they lie; see Inputs below) against the\n"
+          "known-issue rules, and reports verdicts with their evidence.\n"
           "\n"
           "Options:\n"
           "  -f, --format FORMAT    report format on stdout or -o: text (default), json,\n"
@@ -66,6 +66,9 @@ void kb_cli_usage(FILE *out)
           "      --worker-memory-mib N   memory of an isolated worker (default 2048)\n"
           "      --no-isolation     decode event logs in kbscan's own process (debugging:\n"
           "                         a crash in libevtx then ends kbscan)\n"
+          "      --archive-password PASSWORD  opens encrypted archive members (better:\n"
+          "                         the environment variable KBSCAN_ARCHIVE_PASSWORD,\n"
+          "                         which other users cannot see in ps)\n"
           "  -q, --quiet            no report on stdout and no progress; exit status only\n"
           "                         (files named by -o, --json, --html are still written)\n"
           "  -h, --help             show this help and exit\n"
@@ -234,6 +237,9 @@ static int parse_option(int c, const char *arg, kb_cli *cli)
     case OPT_NO_ISOLATION:
         cli->no_isolation = 1;
         return 0;
+    case OPT_ARCHIVE_PASSWORD:
+        cli->archive_password = arg;
+        return 0;
     case OPT_WORKER_CPU: {
         char *end;
         long n = strtol(arg, &end, 10);
@@ -282,6 +288,7 @@ static int parse(int argc, char **argv, kb_cli *cli, int batch)
         {"max-evidence", required_argument, NULL, OPT_MAX_EVIDENCE},
         {"no-prefilter", no_argument, NULL, OPT_NO_PREFILTER},
         {"no-isolation", no_argument, NULL, OPT_NO_ISOLATION},
+        {"archive-password", required_argument, NULL, OPT_ARCHIVE_PASSWORD},
         {"worker-cpu-seconds", required_argument, NULL, OPT_WORKER_CPU},
         {"worker-memory-mib", required_argument, NULL, OPT_WORKER_MEMORY},
         {"jobs", required_argument, NULL, 'j'},
@@ -300,6 +307,10 @@ static int parse(int argc, char **argv, kb_cli *cli, int batch)
         int rc = parse_option(c, optarg, cli);
         if (rc)
             return rc;
+    }
+    if (!cli->archive_password) {
+        const char *env = getenv("KBSCAN_ARCHIVE_PASSWORD");
+        cli->archive_password = env && *env ? env : NULL;
     }
     cli->paths = (const char *const *)argv + optind;
     cli->npaths = (size_t)(argc - optind);

@@ -30,6 +30,7 @@ typedef struct kb_cli {
     size_t jobs;               /* -j N; 0 = the number of cores */
     int no_isolation;          /* decode event logs in kbscan's own process */
     unsigned worker_cpu_seconds, worker_memory_mib;  /* 0 = the defaults */
+    const char *archive_password;  /* --archive-password, else $KBSCAN_ARCHIVE_PASSWORD, or NULL */
     int batch;                 /* `kbscan batch`: each entry of each PATH is a bundle */
     const char *out_dir;       /* batch: -o DIR, where the reports and the index go */
     const char *const *paths;

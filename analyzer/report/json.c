@@ -365,7 +365,7 @@ static cJSON *coverage_input_json(const kb_view_cov_row *row)
     }
     if (*row->taken) {
         cJSON_AddStringToObject(o, "taken", row->taken);
-        cJSON_AddStringToObject(o, "taken_from", "file_name");
+        cJSON_AddStringToObject(o, "taken_from", row->taken_from ? row->taken_from : "file_name");
     } else {
         cJSON_AddNullToObject(o, "taken");
         cJSON_AddNullToObject(o, "taken_from");

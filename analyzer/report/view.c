@@ -380,8 +380,10 @@ static void coverage_row(builder *b, const kb_coverage *cov, size_t i, kb_view_c
         row->first_record = log->first_record;
         row->last_record = log->last_record;
     }
-    if (cov->taken[i] != KB_TIME_NONE)
+    if (cov->taken[i] != KB_TIME_NONE) {
         kb_cov_format_taken(cov, i, row->taken, sizeof row->taken);
+        row->taken_from = cov->taken_from[i];
+    }
 }
 
 static void build_coverage(builder *b, const kb_coverage *cov, kb_view_coverage *vc)
@@ -400,7 +402,7 @@ static void build_coverage(builder *b, const kb_coverage *cov, kb_view_coverage 
     for (size_t i = 0; i < inputs->n; i++) {
         if (inputs->items[i].local_error && kb_cov_in_scope(cov, i))
             vc->unreadable[vc->nunreadable++] = &inputs->items[i];
-        if (!inputs->items[i].kind || !kb_cov_in_scope(cov, i))
+        if (!kb_input_is_content(&inputs->items[i]) || !kb_cov_in_scope(cov, i))
             continue; /* not recognised: no coverage to speak of */
         kb_view_cov_row *row = &vc->rows[vc->nrows++];
         coverage_row(b, cov, i, row);

@@ -124,6 +124,7 @@ typedef struct kb_view_cov_row {
     int has_records;                /* a log whose records were read */
     uint64_t records, first_record, last_record;
     char taken[40];                 /* an output's: when taken, from its name; "" unknown */
+    const char *taken_from;         /* what said so ("file_name", "section_header", ...) */
 } kb_view_cov_row;
 
 typedef struct kb_view_coverage {
