@@ -238,8 +238,8 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
     }
     report_input_errors(&inputs);
     if (kb_inputs_recognised(&inputs) == 0) {
-        fprintf(stderr, "kbscan: nothing in the given paths that kbscan recognises (%zu files)\n",
-                inputs.n);
+        fprintf(stderr, "kbscan: nothing in the given paths that kbscan recognises (%zu %s)\n",
+                inputs.n, inputs.n == 1 ? "file" : "files");
         goto done;
     }
     kb_eval_opts eval = {cli->lang, cli->max_evidence};
@@ -269,6 +269,7 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
         .exit_status = status,
         .coverage = &computers.items[0].coverage,
         .computers = &computers,
+        .show_not_matched = cli->show_not_matched,
     };
     kb_report_summarise(&r, &facts);
     r.duration_us = now_mono() - t0;

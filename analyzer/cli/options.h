@@ -26,6 +26,7 @@ typedef struct kb_cli {
     kb_color color;
     int64_t since, until;
     size_t max_evidence;
+    int show_not_matched;      /* --show-not-matched: name them in the answer */
     int no_prefilter;          /* decode every EVTX record (a check of the shortcut) */
     size_t jobs;               /* -j N; 0 = the number of cores */
     int no_isolation;          /* decode event logs in kbscan's own process */

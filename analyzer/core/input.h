@@ -58,6 +58,8 @@ typedef enum kb_count_view { KB_COUNTS_TEXT = 0, KB_COUNTS_HTML } kb_count_view;
 typedef struct kb_input {
     char *path;              /* as shown to the user */
     char *kind;              /* its source's kind ("vssadmin_writers", "evtx", ...) or NULL */
+    const char *label;       /* the same for people ("vssadmin list writers output"), or NULL;
+                                static, the source's */
     kb_coverage_class covers;  /* from its source */
     char *encoding;          /* how the text was decoded, or NULL for binary */
     char *locale;            /* "en", "ja", ... when the parser could tell */

@@ -590,19 +590,26 @@ static void check_missing(const kb_inputs *inputs, const kb_results *results, kb
             if (cr->why == KB_WHY_UNREADABLE)
                 say = say_unreadable(inputs, res->rule, cr, lang);
             else if (cr->why == KB_WHY_MISSING)
-                say = kb_strprintf(L("%s cannot tell without %s (%s): run %s",
-                                     "%s の判定には %s (%s) が必要です。実行するコマンド: %s"),
-                                   res->rule->id, file, cp->feed, command);
-            else if (cr->why == KB_WHY_DAMAGED)
-                say = kb_strprintf(L("%s cannot tell: the %s in the bundle is damaged; collect %s again: run %s",
+                say = kb_strprintf(L("%s cannot tell without %s: run %s",
+                                     "%s の判定には %s が必要です。実行するコマンド: %s"),
+                                   res->rule->id, file, command);
+            else if (cr->why == KB_WHY_DAMAGED) /* named by its file, not by the feed's token */
+                say = kb_strprintf(L("%s cannot tell: %s in the bundle is damaged; collect %s again: run %s",
                                      "%s は判定できません。バンドルの %s が破損しています。%s を取り直してください。"
                                      "実行するコマンド: %s"),
-                                   res->rule->id, cp->feed, file, command);
-            else
+                                   res->rule->id, cr->ninputs ? inputs->items[cr->inputs[0]].path : file, file,
+                                   command);
+            else if (cr->summary && *cr->summary)
                 say = kb_strprintf(L("%s cannot tell: %s; collect %s again: run %s",
                                      "%s は判定できません。%s %s を取り直してください。"
                                      "実行するコマンド: %s"),
-                                   res->rule->id, cr->summary ? cr->summary : cp->feed, file, command);
+                                   res->rule->id, cr->summary, file, command);
+            else /* the input says it cannot tell: named by its file */
+                say = kb_strprintf(L("%s cannot tell from %s; collect %s again: run %s",
+                                     "%s は %s からは判定できません。%s を取り直してください。"
+                                     "実行するコマンド: %s"),
+                                   res->rule->id, cr->ninputs ? inputs->items[cr->inputs[0]].path : file, file,
+                                   command);
             kb_cov_finding *found =
                 add(cov, KB_COV_MISSING_INPUT, cr->ninputs ? (long)cr->inputs[0] : -1, -1, say);
             if (found) {

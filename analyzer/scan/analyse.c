@@ -137,6 +137,7 @@ static void analyse_container(const scan_state *st, size_t slot, scan_job *job, 
 {
     kb_input *in = t->in;
     kb_input_set_source(in, src->kind, src->covers, src->counts);
+    in->label = src->label;
     if (t->depth >= st->containers.limits.max_depth) {
         in->state = KB_INPUT_SKIPPED;
         in->message = kb_strprintf("an archive inside %u archives: deeper than the nesting limit; not read",
@@ -167,6 +168,7 @@ void kb_scan_analyse(const scan_state *st, size_t slot, scan_job *job, const sca
         src = sniff_place(in);
     if (src) {
         kb_input_set_source(in, src->kind, src->covers, src->counts);
+        in->label = src->label;
         if (!src->parse_input)
             return; /* known by its place: listed, nothing to read */
         kb_parse_ctx ctx = parse_ctx(st, slot, t, src->isolated);

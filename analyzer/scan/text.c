@@ -94,6 +94,7 @@ static void read_with(const scan_state *st, scan_job *job, const scan_target *t,
     if (!parser)
         return;
     kb_input_set_source(in, parser->kind, parser->covers, parser->counts);
+    in->label = parser->label;
     size_t n;
     if (!kb_source_feed_prefix(parser, &n)) /* a computed feed ("eventlog:<Channel>"): the parser adds it */
         kb_input_add_feed(in, parser->feed);
@@ -239,6 +240,7 @@ void kb_scan_text(const scan_state *st, scan_job *job, const scan_target *t, con
                       "as one output", KB_TEXT_MAX_SECTIONS);
     if (n >= 2) {
         kb_input_set_source(in, KB_TEXT_SECTIONS_KIND, KB_COVERS_NOTHING, kb_text_sections_counts);
+        in->label = "file of several command outputs";
         in->counts[0] = n;
         in->lines = text->nlines;
         for (size_t i = 0; i < n; i++)
