@@ -143,6 +143,13 @@ static void add_feed(const kb_inputs *inputs, kb_coverage *cov, const kb_checkpo
         feed->collect = cp;
 }
 
+static int by_feed_name(const void *a, const void *b)
+{
+    return strcmp(((const kb_cov_feed *)a)->feed, ((const kb_cov_feed *)b)->feed);
+}
+
+/* The feeds in name order, not in the order rules first name them: adding
+ * a rule adds its feeds to the report and moves none of the others. */
 static void find_feeds(const kb_inputs *inputs, const kb_ruleset *rules, kb_coverage *cov)
 {
     size_t total = 0;
@@ -158,6 +165,7 @@ static void find_feeds(const kb_inputs *inputs, const kb_ruleset *rules, kb_cove
             for (size_t f = 0; f < cp->nfeeds; f++)
                 add_feed(inputs, cov, cp, f);
         }
+    qsort(cov->feeds, cov->nfeeds, sizeof *cov->feeds, by_feed_name);
 }
 
 /* ---- event logs ------------------------------------------------------------- */

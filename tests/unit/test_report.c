@@ -418,7 +418,8 @@ static void test_coverage_reports(void **state)
     assert_true(answer >= 0 && answer < verdict && verdict < section && section < finding && finding < rows &&
                 rows < total);
     assert_int_equal((size_t)total + strlen("\n1 computer, 1 issue matched; exit 1\n"), strlen(text));
-    assert_non_null(strstr(text, "  not in the bundle:\n    systeminfo.txt (systeminfo > systeminfo.txt)\n"));
+    assert_non_null(strstr(text, "  not in the bundle:\n    sc_queryex.txt (sc queryex type= service state= all > sc_queryex.txt)\n"
+                                "    systeminfo.txt (systeminfo > systeminfo.txt)\n"));
     free(text);
     char *json = render(&w, kb_report_write_json);
     assert_non_null(strstr(json, "\"kind\":\t\"log_wrapped\""));
