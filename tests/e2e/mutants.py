@@ -66,9 +66,7 @@ def corpus_bases(corpus):
 def small_bulk(path, out, chunks=4):
     """The first chunks of evtxgen's bulk log, its header made to agree."""
     f = ec.EvtxFile.read(path)
-    f.chunks = f.chunks[:chunks]
-    f.tail = b""
-    f.sync_header()
+    f.keep_chunks(chunks)
     f.write(out)
     return out
 
@@ -132,7 +130,8 @@ def main():
     bases.append(small_bulk(args.bulk, os.path.join(args.tmp, "bulk4.evtx")))
     if args.corpus and os.path.isfile(os.path.join(args.corpus, "MANIFEST.tsv")):
         bases += corpus_bases(args.corpus)
-        tap.line(len(bases) == len(SAMPLES) + 5, "corpus: %d real logs among the bases" % (len(bases) - len(SAMPLES) - 1))
+        real = len(bases) - len(SAMPLES) - 1
+        tap.line(real == 4, "corpus: %d real logs among the bases" % real)
     else:
         tap.skip("corpus: real logs among the bases", "no corpus at %s (set KBSCAN_CORPUS)" % args.corpus)
     print("# seed %s, %d mutants of %d logs (mutant I of base I mod %d); re-make one with: %s "

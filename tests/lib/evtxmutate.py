@@ -84,8 +84,8 @@ def m_record_size(rng, f):
     before = f.chunks[i].ids()
     value = rng.choice([r.size + rng.randrange(-16, 17), r.size * 2, r.size // 2, _hostile32(rng, r.offset + 4)])
     ec.put32(f.chunks[i].data, r.offset + 4, value)
-    return _walk_effect(f, before, "chunk %d record %d (id %d): size %d -> %d" % (i, k, r.id, r.size, value & 0xFFFFFFFF),
-                        i, doubtful={r.id})
+    what = "chunk %d record %d (id %d): size %d -> %d" % (i, k, r.id, r.size, value & 0xFFFFFFFF)
+    return _walk_effect(f, before, what, i, doubtful={r.id})
 
 
 def m_record_signature(rng, f):
@@ -187,7 +187,8 @@ def m_substitutions(rng, f):
                                                               rng.randrange(1 << 32)]))
     value = rng.randrange(inst.count)
     if choice == 1:
-        return ec.set_substitutions(f, i, k, value=value, size=rng.choice([0, 1, 0x7FFF, 0xFFFF, rng.randrange(1 << 16)]))
+        size = rng.choice([0, 1, 0x7FFF, 0xFFFF, rng.randrange(1 << 16)])
+        return ec.set_substitutions(f, i, k, value=value, size=size)
     return ec.set_substitutions(f, i, k, value=value, vtype=rng.choice([0x00, 0x13, 0x21, 0x7F, 0x81, 0xA1, 0xFF]))
 
 
@@ -318,7 +319,8 @@ def r_shift(rng, data, f):
     pos = rng.randrange(len(data))
     n = rng.randrange(1, 64)
     if rng.random() < 0.5:
-        return data[:pos] + bytes(rng.randrange(256) for _ in range(n)) + data[pos:], "%d bytes inserted at %d" % (n, pos)
+        junk = bytes(rng.randrange(256) for _ in range(n))
+        return data[:pos] + junk + data[pos:], "%d bytes inserted at %d" % (n, pos)
     return data[:pos] + data[pos + n:], "%d bytes deleted at %d" % (n, pos)
 
 

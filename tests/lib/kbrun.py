@@ -33,8 +33,15 @@ class Run:
         if self.rc < 0:
             return "killed by signal %d" % -self.rc
         if self.report is None:
-            return "exit %d, no report: %s" % (self.rc, self.stderr.strip()[-200:])
+            return "exit %d, no report: %s" % (self.rc, self.cause())
         return "exit %d" % self.rc
+
+    def cause(self):
+        """One line of stderr that says why: a sanitizer's summary, else the
+        last line."""
+        lines = [line.strip() for line in self.stderr.splitlines() if line.strip()]
+        summary = [line for line in lines if line.startswith("SUMMARY:")]
+        return (summary or lines or ["nothing on stderr"])[-1][:200]
 
 
 def run_kbscan(kbscan, rules, paths, out, timeout, extra=()):
