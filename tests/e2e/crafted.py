@@ -22,6 +22,8 @@ What is checked, per case (the names used in TODO marks):
                          the file holds
   vss                    the seed rule's VSS error count (duplicates once)
   others                 the other inputs of the bundle unchanged
+  kept                   a kept fuzz regression file is what its case
+                         crafts (--write-kept makes it so)
 
 A check today's kbscan fails, and that the EVTX pipeline work fixes, is
 printed "not ok ... # TODO <why>" (and "ok ... # TODO" once it passes:
@@ -55,18 +57,20 @@ OTHERS = ("System.evtx", "systeminfo.txt", "tasklist_svc.txt", "vssadmin_list_wr
 class Case:
     """name, base log ("bulk", "seed", "gap"), the edit (EvtxFile ->
     Effect), optional truncation (EvtxFile -> byte count), the seed rule's
-    expected VSS error count, and TODO marks (check name -> why)."""
+    expected VSS error count, TODO marks (check name -> why), and the file
+    of tests/fuzz/regressions/evtx/ that holds what the case crafts (the
+    fuzz targets' unit test replays it through the in-memory entry)."""
 
-    def __init__(self, name, base, edit, cut=None, vss=None, todo=None):
+    def __init__(self, name, base, edit, cut=None, vss=None, todo=None, keep=None):
         self.name, self.base, self.edit, self.cut, self.vss = name, base, edit, cut, vss
-        self.todo = todo or {}
+        self.todo, self.keep = todo or {}, keep
 
 
-def cut_case(name, base, where, todo=None):
-    return Case(name, base, lambda f: ec.truncation(f, where(f)), cut=where, todo=todo)
+def cut_case(name, base, where, todo=None, keep=None):
+    return Case(name, base, lambda f: ec.truncation(f, where(f)), cut=where, todo=todo, keep=keep)
 
 
-def first_vss_chunk_renumber(f):
+def chunk_takes_ids_of_another(f):
     """Chunk 4's first five records take chunk 2's ids: duplicates across chunks."""
     return ec.renumber(f, 4, 0, 5, f.chunks[2].first_id)
 
@@ -103,7 +107,7 @@ CASES = [
          todo=marks(ACCOUNTING, "status", "names", "count", "vss")),
     Case("swap-ids", "bulk", lambda f: ec.swap_ids(f, 1, 3, 4),
          todo=marks(ACCOUNTING, "status", "names")),
-    Case("renumber-duplicates", "bulk", first_vss_chunk_renumber,
+    Case("renumber-duplicates", "bulk", chunk_takes_ids_of_another,
          todo=marks(ACCOUNTING, "status", "names")),
     Case("renumber-out-of-range", "bulk", lambda f: ec.renumber(f, 6, 10, 3, 900000),
          todo=marks(ACCOUNTING, "status", "names")),
@@ -147,6 +151,18 @@ CASES = [
     Case("file-signature-flipped", "bulk", lambda f: ec.damage_signature(f), todo=marks(SIGNATURE, "kind")),
     Case("file-signature-crc-fixed", "seed", lambda f: ec.damage_signature(f, keep_crc=False),
          todo=marks(SIGNATURE, "kind")),
+    # What the fuzz targets crashed on, on the smallest sample log: kept in
+    # tests/fuzz/regressions/evtx/ (the unit test test_fuzz_regressions
+    # replays them in memory, under ASan in make check).
+    Case("seed-template-offset-4g", "seed", lambda f: ec.set_template_offset(f, 0, 5),
+         keep="crafted-prefilter-template-offset-wraps.evtx",
+         todo=both(marks(OVERFLOW, "crash-seed"), marks(NAMED, "names"))),
+    Case("seed-name-offset-4g", "seed", lambda f: ec.set_name_offset(f, 0, 0, 3),
+         keep="crafted-prefilter-name-offset-wraps.evtx",
+         todo=both(marks(OVERFLOW, "crash-seed"), marks(NAMED, "names"))),
+    Case("seed-eventid-attribute-size-wraps", "seed", lambda f: ec.wrap_attr_size(f, 0),
+         keep="crafted-prefilter-attribute-list-size-wraps.evtx", todo=marks(OVERFLOW, "crash-seed")),
+    cut_case("seed-cut-in-header", "seed", lambda f: 1000, keep="crafted-shorter-than-its-header.evtx"),
     # Not damage: live copies, zeroed or missing chunks (issues 13, 19).
     Case("header-dirty", "bulk", ec.set_dirty),
     Case("header-lags", "bulk", lambda f: ec.lag_header(f, 2), todo=marks(LIVE_COPY, "status")),
@@ -158,7 +174,7 @@ CASES = [
     cut_case("cut-in-header", "bulk", lambda f: 2000),
     cut_case("cut-after-header", "seed", lambda f: ec.HEADER_SIZE),
     cut_case("cut-in-chunk", "bulk", lambda f: ec.HEADER_SIZE + 5 * ec.CHUNK_SIZE + 30000),
-    cut_case("cut-at-chunk-boundary", "bulk", lambda f: ec.HEADER_SIZE + 10 * ec.CHUNK_SIZE),
+    cut_case("cut-at-chunk-boundary", "bulk", lambda f: ec.HEADER_SIZE + 6 * ec.CHUNK_SIZE),
     cut_case("cut-in-record", "gap", lambda f: ec.HEADER_SIZE + 2 * ec.CHUNK_SIZE + 700),
 ]
 
@@ -196,11 +212,18 @@ def main():
     ap.add_argument("--repo", required=True)
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--only", help="run the cases whose name contains this")
+    ap.add_argument("--write-kept", action="store_true",
+                    help="(re)write the files of tests/fuzz/regressions/evtx/ that cases craft")
     args = ap.parse_args()
     repo = args.repo
     every = os.path.join(repo, "tests/e2e/rules-every-event")
     seed_rules = os.path.join(repo, "rules")
-    bases = {"bulk": args.bulk, "seed": os.path.join(repo, "samples/bundles/seed-ja/Application.evtx"),
+    # The first 8 chunks of the bulk log: chunks enough, and quick under ASan.
+    bulk = ec.EvtxFile.read(args.bulk)
+    bulk.keep_chunks(8)
+    bulk.write(os.path.join(args.tmp, "bulk8.evtx"))
+    bases = {"bulk": os.path.join(args.tmp, "bulk8.evtx"),
+             "seed": os.path.join(repo, "samples/bundles/seed-ja/Application.evtx"),
              "gap": os.path.join(repo, "samples/bundles/coverage-gap/Application.evtx")}
     others = [os.path.join(repo, "samples/bundles/seed-ja", n) for n in OTHERS]
     tap = Tap()
@@ -229,11 +252,27 @@ def main():
         data = f.to_bytes()
         if case.cut:
             data = data[:case.cut(f)]
+        if case.keep:
+            check_kept(tap, case, data, os.path.join(repo, "tests/fuzz/regressions/evtx", case.keep), args.write_kept)
         folder = os.path.join(args.tmp, case.name)
         make_bundle(folder, data, others)
         check_case(tap, case, effect, folder, run, every, seed_rules, baseline[case.base])
     tap.done()
     return 0
+
+
+def check_kept(tap, case, data, path, write):
+    """The kept regression file is what the case crafts (or is made so)."""
+    if write:
+        with open(path, "wb") as fp:
+            fp.write(data)
+    try:
+        with open(path, "rb") as fp:
+            same = fp.read() == data
+    except OSError:
+        same = False
+    tap.line(same, "%s: tests/fuzz/regressions/evtx/%s is what this case crafts" % (case.name, case.keep),
+             diag="re-make it: tests/e2e/crafted.sh --only %s --write-kept" % case.name)
 
 
 def check_case(tap, case, effect, folder, run, every, seed_rules, baseline):
