@@ -22,7 +22,7 @@ Q         := @
 quiet      = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-PKGS      := libevtx libbfio libpcre2-8 libcjson zlib
+PKGS      := libevtx libbfio libpcre2-8 libcjson zlib libdeflate
 WARN      := -Wall -Wextra -Wpedantic -Werror
 DEFS      := -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 \
              -DKBSCAN_VERSION='"$(VERSION)"' \
@@ -140,12 +140,11 @@ evtmsg:
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@tools/bench.sh $(KBSCAN) $(EVTXGEN)
+	@tools/bench_batch.sh $(KBSCAN) $(EVTXGEN)
 
 # `make fuzz`: libFuzzer targets (clang): fuzz_textdecode and one per source
 # of the registry (fuzz_vssadmin, ..., fuzz_evtx: the X(name) lines of
-# parsers/source/registry.c), all built from fuzz/fuzz_source.c, then
-# fuzz_evtx_struct (fuzz_evtx's work, with a structure-aware mutator that
-# recomputes the checksums: fuzz/fuzz_evtx_struct.c); each runs
+# parsers/source/registry.c), all built from fuzz/fuzz_source.c; each runs
 # FUZZ_SECONDS, seeded with tests/fuzz/seeds/<target>/, the samples, and,
 # for evtx, evtxgen's damaged files and the corpus when present
 # (`tools/fuzz.sh BUILD SECONDS [TARGET...]` runs some only). Inputs that
@@ -164,7 +163,7 @@ fuzz:
 	@tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 .PHONY: fuzz-bins fuzz-targets
-fuzz-bins: $(FUZZ_BINS) $(BUILD)/fuzz_binxml $(BUILD)/fuzz_evtx_struct $(BUILD)/evtxgen $(KBSCAN)
+fuzz-bins: $(FUZZ_BINS) $(BUILD)/fuzz_binxml $(BUILD)/evtxgen $(KBSCAN)
 
 fuzz-targets:
 	@echo $(FUZZ_TARGETS)
@@ -176,12 +175,10 @@ $(BUILD)/obj/fuzz/target-%.o: fuzz/fuzz_source.c
 $(FUZZ_BINS): $(BUILD)/fuzz_%: $(BUILD)/obj/fuzz/target-%.o $(FUZZ_SHARED) $(LIB_OBJ)
 	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
-$(BUILD)/fuzz_binxml: $(BUILD)/obj/fuzz/fuzz_binxml.o $(LIB_OBJ)
-	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+# fuzz_evtx also gets the structure-aware mutator (fuzz/evtx_mutator.c).
+$(BUILD)/fuzz_evtx: $(BUILD)/obj/fuzz/evtx_mutator.o
 
-# fuzz_evtx_struct: fuzz_evtx's work with a structure-aware mutator that
-# recomputes the checksums (fuzz/fuzz_evtx_struct.c).
-$(BUILD)/fuzz_evtx_struct: $(BUILD)/obj/fuzz/fuzz_evtx_struct.o $(BUILD)/obj/fuzz/evtx_craft.o $(FUZZ_SHARED) $(LIB_OBJ)
+$(BUILD)/fuzz_binxml: $(BUILD)/obj/fuzz/fuzz_binxml.o $(LIB_OBJ)
 	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 install: $(KBSCAN)

@@ -89,6 +89,29 @@ static const kb_fact_decl *find_type(const kb_fact_decl *decls, const char *type
     return NULL;
 }
 
+/* Whether src's inputs provide feed (a computed feed: any of its values). */
+static int source_feeds(const kb_source *src, const char *feed)
+{
+    size_t n;
+    const char *prefix = kb_source_feed_prefix(src, &n);
+    return prefix ? strncmp(feed, prefix, n) == 0 : strcmp(feed, src->feed) == 0;
+}
+
+/* The declaration of a fact type among the sources that provide feed
+ * (several sources may feed one input: reg query output and .reg exports
+ * feed "registry"); NULL when none declares it. */
+static const kb_fact_decl *find_type_in_feed(const char *feed, const char *type)
+{
+    if (strcmp(feed, KB_FEED_DERIVED) == 0)
+        return find_type(kb_derived_facts(), type);
+    for (const kb_source *const *s = kb_sources(); *s; s++) {
+        const kb_fact_decl *d = source_feeds(*s, feed) ? find_type((*s)->facts, type) : NULL;
+        if (d)
+            return d;
+    }
+    return NULL;
+}
+
 /* The declaration of a fact type, from whichever source produces it, and
  * the input that brings it; NULL when no source produces the type. */
 static const kb_fact_decl *find_type_anywhere(const char *type, const char **feed)
@@ -111,16 +134,26 @@ static const kb_fact_decl *find_type_anywhere(const char *type, const char **fee
 
 #define MAX_NAMES 128
 
-/* Every input, or every fact type, NULL-terminated (for messages and
- * "did you mean"); the strings are the sources' own. */
+static int listed(const char *const *names, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Every input, or every fact type, once each, NULL-terminated (for
+ * messages and "did you mean"; several sources may feed one input or make
+ * one fact type); the strings are the sources' own. */
 static void known_names(const char **out, int types)
 {
     size_t n = 0;
     for (const kb_source *const *s = kb_sources(); *s && n < MAX_NAMES - 2; s++) {
-        if (!types)
+        if (!types && !listed(out, n, (*s)->feed))
             out[n++] = (*s)->feed;
         for (const kb_fact_decl *d = (*s)->facts; types && d && d->type && n < MAX_NAMES - 1; d++)
-            out[n++] = d->type;
+            if (!listed(out, n, d->type))
+                out[n++] = d->type;
     }
     for (const kb_fact_decl *d = kb_derived_facts(); types && d->type && n < MAX_NAMES - 1; d++)
         out[n++] = d->type;
@@ -156,6 +189,9 @@ static int field_declared(const kb_fact_decl *d, const char *name)
             const char *num = name + n - 1;
             if (strncmp(name, *f, n - 1) == 0 && *num && strspn(num, "0123456789") == strlen(num))
                 return 1;
+        } else if (n && (*f)[n - 1] == '*') {
+            if (strncmp(name, *f, n - 1) == 0 && name[n - 1])
+                return 1;
         } else if (strcmp(name, *f) == 0) {
             return 1;
         }
@@ -172,6 +208,16 @@ typedef struct scope {
     const kb_fact_decl *decl;
     kb_strlist extracted;
 } scope;
+
+/* The names a checkpoint's evidence has beyond its facts' fields: what its
+ * extract patterns set and the columns its lookups add. */
+static void add_lookup_names(scope *sc)
+{
+    for (size_t i = 0; i < sc->cp->nlookups; i++)
+        for (size_t k = 0; k < sc->cp->lookups[i].nadd; k++)
+            if (!kb_strlist_has(&sc->extracted, sc->cp->lookups[i].add[k]))
+                kb_strlist_add(&sc->extracted, sc->cp->lookups[i].add[k]);
+}
 
 static void add_extracted_names(scope *sc)
 {
@@ -195,16 +241,18 @@ static void unknown_field(checker *ck, const char *path, const scope *sc, const 
     size_t n = 0, nfields = 0;
     while (sc->decl->fields[nfields])
         nfields++;
-    /* Suggestions are names as written; "data#" is listed as data<N>. */
+    /* Suggestions are names as written; "data#" is listed as data<N>,
+     * "data:*" as data:<Name>. */
     const char **words = kb_xcalloc(nfields + sc->extracted.n + 1, sizeof *words);
     kb_buf list = KB_BUF_INIT;
     kb_buf_puts(&list, "");
     for (size_t i = 0; words && i < nfields; i++) {
         const char *f = sc->decl->fields[i];
         size_t len = strlen(f);
-        kb_buf_printf(&list, "%s%.*s%s", i ? ", " : "", (int)(len && f[len - 1] == '#' ? len - 1 : len),
-                      f, len && f[len - 1] == '#' ? "<N>" : "");
-        if (!len || f[len - 1] != '#')
+        int family = len && (f[len - 1] == '#' || f[len - 1] == '*');
+        kb_buf_printf(&list, "%s%.*s%s", i ? ", " : "", (int)(family ? len - 1 : len), f,
+                      !family ? "" : f[len - 1] == '#' ? "<N>" : "<Name>");
+        if (!family)
             words[n++] = f;
     }
     for (size_t i = 0; words && with_extracted && i < sc->extracted.n; i++) {
@@ -384,7 +432,7 @@ static const kb_fact_decl *decl_of(const kb_checkpoint *cp)
     const char *feed;
     if (!cp->feed || !cp->fact_type)
         return NULL;
-    const kb_fact_decl *decl = find_type(facts_of_feed(cp->feed), cp->fact_type);
+    const kb_fact_decl *decl = find_type_in_feed(cp->feed, cp->fact_type);
     return decl ? decl : find_type_anywhere(cp->fact_type, &feed);
 }
 
@@ -393,11 +441,22 @@ static void check_source(checker *ck, const char *path, const kb_checkpoint *cp)
     char where[96];
     if (!cp->feed || !cp->fact_type)
         return;
-    snprintf(where, sizeof where, "%s.input", path);
-    check_input(ck, where, cp);
+    for (size_t k = 0; k < cp->nfeeds; k++) {
+        /* each feed of a list is checked as if it stood alone */
+        kb_checkpoint one = *cp;
+        one.feed = cp->feeds[k];
+        if (cp->nfeeds > 1)
+            snprintf(where, sizeof where, "%s.input[%zu]", path, k);
+        else
+            snprintf(where, sizeof where, "%s.input", path);
+        check_input(ck, where, &one);
+        const kb_fact_decl *decls = facts_of_feed(one.feed);
+        if (k && decls && !find_type(decls, cp->fact_type))
+            problem(ck, where, "the input \"%s\" gives no facts \"%s\"", one.feed, cp->fact_type);
+    }
     snprintf(where, sizeof where, "%s.facts", path);
     const kb_fact_decl *feed_decls = facts_of_feed(cp->feed);
-    if (find_type(feed_decls, cp->fact_type))
+    if (find_type_in_feed(cp->feed, cp->fact_type))
         return;
     const char *other_feed;
     if (find_type_anywhere(cp->fact_type, &other_feed)) {
@@ -449,6 +508,36 @@ static int count_never_holds(const kb_checkpoint *cp)
     }
 }
 
+/* The keys of load_more.c: the fields a join, a lookup, a count and a
+ * say_each name; a relation to facts of no time. */
+static void check_checkpoint_more(checker *ck, const char *path, const scope *scopes, size_t i)
+{
+    const scope *sc = &scopes[i];
+    const kb_checkpoint *cp = sc->cp;
+    char sub[160];
+    for (size_t k = 0; k < cp->nlookups; k++)
+        for (size_t f = 0; f < cp->lookups[k].nkeys; f++) {
+            snprintf(sub, sizeof sub, "%s.lookup[%zu].key", path, k);
+            check_field(ck, sub, sc, cp->lookups[k].fields[f], 1);
+        }
+    if (cp->same.set) {
+        snprintf(sub, sizeof sub, "%s.same.field", path);
+        check_field(ck, sub, sc, cp->same.field, 1);
+        snprintf(sub, sizeof sub, "%s.same.other_field", path);
+        check_field(ck, sub, &scopes[cp->same.checkpoint], cp->same.other_field, 1);
+    }
+    if (cp->related.set && cp->related.before_us == 0 && cp->related.after_us == 0) {
+        snprintf(sub, sizeof sub, "%s.related.within_minutes", path);
+        problem(ck, sub, "\"before\" and \"after\" are both 0: only facts of the very same instant would relate");
+    }
+    snprintf(sub, sizeof sub, "%s.count.group_by", path);
+    check_field(ck, sub, sc, cp->group_by, 1);
+    snprintf(sub, sizeof sub, "%s.count.distinct", path);
+    check_field(ck, sub, sc, cp->distinct, 1);
+    snprintf(sub, sizeof sub, "%s.say_each", path);
+    check_text(ck, sub, scopes, sc, &cp->say_each);
+}
+
 static void check_checkpoint(checker *ck, size_t i, const scope *scopes)
 {
     const scope *sc = &scopes[i];
@@ -484,6 +573,7 @@ static void check_checkpoint(checker *ck, size_t i, const scope *scopes)
     check_text(ck, sub, scopes, sc, &cp->near_say);
     snprintf(sub, sizeof sub, "%s.collect", path);
     check_collect(ck, sub, cp);
+    check_checkpoint_more(ck, path, scopes, i);
 }
 
 static void mark_used(const kb_logic *l, char *used, size_t n)
@@ -513,6 +603,20 @@ static void check_verdict_uses(checker *ck)
     free(used);
 }
 
+/* A condition over evidence (a remedy's when.where): fields, extracted
+ * and looked-up names. */
+static void check_evidence_cond(checker *ck, const char *path, const scope *sc, const kb_cond *c)
+{
+    if (!c)
+        return;
+    if (c->kind == KB_COND_TEST) {
+        check_field(ck, path, sc, c->field, 1);
+        return;
+    }
+    for (size_t i = 0; i < c->nchildren; i++)
+        check_evidence_cond(ck, path, sc, c->children[i]);
+}
+
 static void check_remedies(checker *ck, const scope *scopes)
 {
     const kb_rule *rule = ck->rule;
@@ -534,6 +638,10 @@ static void check_remedies(checker *ck, const scope *scopes)
         for (size_t k = 0; k < r->nnotes; k++) {
             snprintf(path, sizeof path, "remedies[%zu].notes[%zu].text", i, k);
             check_text(ck, path, scopes, NULL, &r->notes[k].text);
+        }
+        if (r->when.set && r->when.where) {
+            snprintf(path, sizeof path, "remedies[%zu].when.where", i);
+            check_evidence_cond(ck, path, &scopes[r->when.checkpoint], r->when.where);
         }
     }
 }
@@ -605,6 +713,7 @@ size_t kb_rule_check(const kb_rule *rule, kb_buf *problems)
         scopes[i].cp = &rule->checkpoints[i];
         scopes[i].decl = decl_of(scopes[i].cp);
         add_extracted_names(&scopes[i]);
+        add_lookup_names(&scopes[i]);
     }
     for (size_t i = 0; i < rule->ncheckpoints; i++)
         check_checkpoint(&ck, i, scopes);
@@ -614,5 +723,64 @@ size_t kb_rule_check(const kb_rule *rule, kb_buf *problems)
     for (size_t i = 0; i < rule->ncheckpoints; i++)
         kb_strlist_free(&scopes[i].extracted);
     free(scopes);
+    return ck.n;
+}
+
+/* ---- across the rule set ------------------------------------------------------ */
+
+/* An "explains" entry: the other rule, when it is among the rules checked
+ * (a partial set is fine), has that checkpoint, and "by" selects facts of
+ * the same type (else no fact can be shared); no two rules explain each
+ * other. */
+static void check_explains(checker *ck, const kb_ruleset *set)
+{
+    const kb_rule *rule = ck->rule;
+    for (size_t e = 0; e < rule->nexplains; e++) {
+        const kb_explains *ex = &rule->explains[e];
+        char path[64];
+        snprintf(path, sizeof path, "explains[%zu]", e);
+        const kb_rule *other = kb_ruleset_find(set, ex->rule);
+        if (!other)
+            continue;
+        long c = ex->checkpoint ? kb_rule_find_checkpoint(other, ex->checkpoint) : -1;
+        if (c < 0) {
+            problem(ck, path, "rule \"%s\" has no checkpoint \"%s\"", ex->rule, ex->checkpoint ? ex->checkpoint : "?");
+            continue;
+        }
+        const kb_checkpoint *target = &other->checkpoints[c];
+        const kb_checkpoint *by = ex->by < rule->ncheckpoints ? &rule->checkpoints[ex->by] : NULL;
+        if (by && by->fact_type && target->fact_type && strcmp(by->fact_type, target->fact_type) != 0)
+            problem(ck, path, "\"by\" selects facts \"%s\", %s.%s facts \"%s\": they can share none",
+                    by->fact_type, ex->rule, ex->checkpoint, target->fact_type);
+        for (size_t k = 0; k < other->nexplains; k++)
+            if (other->explains[k].rule && rule->id && strcmp(other->explains[k].rule, rule->id) == 0)
+                problem(ck, path, "\"%s\" explains this rule too: one of the two is the specific one", ex->rule);
+    }
+}
+
+/* A fixture's explained_by names a rule that explains this one. */
+static void check_fixture_rules(checker *ck, const kb_ruleset *set)
+{
+    const kb_rule *rule = ck->rule;
+    for (size_t i = 0; i < rule->nfixtures; i++) {
+        const char *by = rule->fixtures[i].explained_by;
+        if (!by)
+            continue;
+        char path[64];
+        snprintf(path, sizeof path, "fixtures[%zu].explained_by", i);
+        const kb_rule *other = kb_ruleset_find(set, by);
+        int explains = 0;
+        for (size_t k = 0; other && k < other->nexplains; k++)
+            explains |= other->explains[k].rule && strcmp(other->explains[k].rule, rule->id) == 0;
+        if (other && !explains)
+            problem(ck, path, "rule \"%s\" has no \"explains\" entry for this rule", by);
+    }
+}
+
+size_t kb_rules_check_set(const kb_ruleset *set, const kb_rule *rule, kb_buf *problems)
+{
+    checker ck = {rule, problems, 0};
+    check_explains(&ck, set);
+    check_fixture_rules(&ck, set);
     return ck.n;
 }

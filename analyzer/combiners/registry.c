@@ -10,6 +10,8 @@ extern const kb_combiner kb_combiner_log_cleared;
 extern const kb_combiner kb_combiner_log_coverage;
 
 extern const char *const kb_host_fields[];
+extern const char *const kb_host_input_fields[];
+extern const char *const kb_host_unassigned_fields[];
 extern const char *const kb_log_cleared_fields[];
 extern const char *const kb_log_coverage_fields[];
 
@@ -29,6 +31,8 @@ const struct kb_fact_decl *kb_derived_facts(void)
 {
     static const kb_fact_decl decls[] = {
         {KB_FACT_HOST, kb_host_fields},
+        {KB_FACT_HOST_INPUT, kb_host_input_fields},
+        {KB_FACT_HOST_UNASSIGNED, kb_host_unassigned_fields},
         {KB_FACT_LOG_CLEARED, kb_log_cleared_fields},
         {KB_FACT_LOG_COVERAGE, kb_log_coverage_fields},
         {NULL, NULL},

@@ -10,7 +10,9 @@
 
 #define KB_FEED_DERIVED "derived"
 
-#define KB_FACT_HOST "host"                 /* the computer: name, OS, virtualisation */
+#define KB_FACT_HOST "host"                 /* a computer: name, OS, virtualisation */
+#define KB_FACT_HOST_INPUT "host.input"     /* an input of a computer, and how that was told */
+#define KB_FACT_HOST_UNASSIGNED "host.unassigned" /* an input whose computer cannot be told */
 #define KB_FACT_LOG_COVERAGE "log.coverage" /* one per event log: its ranges, wrap, gaps */
 #define KB_FACT_LOG_CLEARED "log.cleared"   /* one per log-clearing event, read right */
 

@@ -37,6 +37,7 @@ void kb_input_clear(kb_input *in)
         free(in->feeds[i]);
     free(in->computer);
     free(in->channel);
+    free(in->local_error);
     memset(in, 0, sizeof *in);
     in->first_time = in->last_time = KB_TIME_NONE;
 }
@@ -165,6 +166,14 @@ void kb_input_fail(kb_input *in, kb_input_state state, const char *fmt, ...)
     in->message = kb_buf_take(&b);
     if (rank_new >= rank_old)
         in->state = state;
+}
+
+void kb_input_fail_local(kb_input *in, const char *what, int err)
+{
+    const char *why = strerror(err);
+    kb_input_fail(in, KB_INPUT_ERROR, "%s: %s", what, why);
+    free(in->local_error);
+    in->local_error = kb_strdup(why);
 }
 
 void kb_input_saw_time(kb_input *in, int64_t t)

@@ -29,7 +29,9 @@ typedef struct kb_note {
     char *message;
 } kb_note;
 
-#define KB_MAX_FEEDS 4
+/* Feeds one input may provide: an event log one, a vssadmin output holding
+ * several sub-commands one per sub-command (parsers/text/vssadmin_runs.h). */
+#define KB_MAX_FEEDS 8
 
 /* What an input covers in time. */
 typedef enum kb_coverage_class {
@@ -76,6 +78,11 @@ typedef struct kb_input {
     int64_t last_time;
     char *computer;          /* host name the file names, if any */
     char *channel;           /* EVTX channel */
+    /* Why this machine could not read it (strerror: "Permission denied"),
+     * or NULL. Such an error is this run's, not the bundle's: the file is
+     * there and may hold what a rule needs, so nothing asks the customer
+     * for it (kb_input_fail_local). */
+    char *local_error;
 } kb_input;
 
 typedef struct kb_inputs {
@@ -120,6 +127,10 @@ void kb_input_note(kb_input *in, const char *where, const char *fmt, ...);
 __attribute__((format(printf, 3, 4)))
 #endif
 void kb_input_fail(kb_input *in, kb_input_state state, const char *fmt, ...);
+/* Marks the input unreadable on this machine (an ERROR, with the
+ * message "<what>: <strerror(err)>"): a permission or I/O error here, not
+ * damage in the bundle. */
+void kb_input_fail_local(kb_input *in, const char *what, int err);
 /* Widens the input's time range to include t. */
 void kb_input_saw_time(kb_input *in, int64_t t);
 const char *kb_input_state_name(kb_input_state state);

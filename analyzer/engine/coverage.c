@@ -46,6 +46,11 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+int kb_cov_in_scope(const kb_coverage *cov, size_t i)
+{
+    return !cov->scope || cov->scope[i];
+}
+
 /* A log that was read, at least in part. */
 static int is_log(const kb_input *in)
 {
@@ -145,37 +150,50 @@ static void find_taken_times(const kb_inputs *inputs, kb_coverage *cov)
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
     for (size_t i = 0; i < inputs->n; i++) {
         const kb_input *in = &inputs->items[i];
-        cov->taken[i] = re && is_output(in) ? time_in_name(re, base_name(in->path), &cov->taken_has_time[i])
-                                            : KB_TIME_NONE;
+        cov->taken[i] = re && is_output(in) && kb_cov_in_scope(cov, i)
+                      ? time_in_name(re, base_name(in->path), &cov->taken_has_time[i]) : KB_TIME_NONE;
     }
     pcre2_code_free(re);
 }
 
 /* ---- the feeds the rules use -------------------------------------------------- */
 
+/* Feed f of a checkpoint, once; its advice is the checkpoint's collect,
+ * which is about the checkpoint's first feed (the others get theirs from
+ * a checkpoint that reads them first). */
+static void add_feed(const kb_inputs *inputs, kb_coverage *cov, const kb_checkpoint *cp, size_t f)
+{
+    const char *name = cp->feeds[f];
+    kb_cov_feed *feed = NULL;
+    for (size_t k = 0; k < cov->nfeeds && !feed; k++)
+        if (strcmp(cov->feeds[k].feed, name) == 0)
+            feed = &cov->feeds[k];
+    if (!feed) {
+        feed = &cov->feeds[cov->nfeeds++];
+        feed->feed = name;
+        for (size_t i = 0; i < inputs->n && !feed->present; i++)
+            feed->present = kb_cov_in_scope(cov, i) && kb_input_has_feed(&inputs->items[i], name);
+        for (size_t i = 0; i < inputs->n && !feed->present && !feed->unreadable; i++)
+            feed->unreadable = kb_cov_in_scope(cov, i) && inputs->items[i].local_error;
+    }
+    if (!feed->collect && f == 0 && cp->collect.command)
+        feed->collect = cp;
+}
+
 static void find_feeds(const kb_inputs *inputs, const kb_ruleset *rules, kb_coverage *cov)
 {
     size_t total = 0;
     for (size_t r = 0; r < rules->n; r++)
-        total += rules->rules[r].ncheckpoints;
+        for (size_t c = 0; c < rules->rules[r].ncheckpoints; c++)
+            total += rules->rules[r].checkpoints[c].nfeeds;
     cov->feeds = calloc(total + 1, sizeof *cov->feeds);
     if (!cov->feeds)
         return;
     for (size_t r = 0; r < rules->n; r++)
         for (size_t c = 0; c < rules->rules[r].ncheckpoints; c++) {
             const kb_checkpoint *cp = &rules->rules[r].checkpoints[c];
-            kb_cov_feed *feed = NULL;
-            for (size_t k = 0; k < cov->nfeeds && !feed; k++)
-                if (strcmp(cov->feeds[k].feed, cp->feed) == 0)
-                    feed = &cov->feeds[k];
-            if (!feed) {
-                feed = &cov->feeds[cov->nfeeds++];
-                feed->feed = cp->feed;
-                for (size_t i = 0; i < inputs->n && !feed->present; i++)
-                    feed->present = kb_input_has_feed(&inputs->items[i], cp->feed);
-            }
-            if (!feed->collect && cp->collect.command)
-                feed->collect = cp;
+            for (size_t f = 0; f < cp->nfeeds; f++)
+                add_feed(inputs, cov, cp, f);
         }
 }
 
@@ -222,7 +240,7 @@ static void check_record_ids(const kb_inputs *inputs, kb_lang lang, kb_coverage 
     for (size_t i = 0; i < inputs->n; i++) {
         const kb_input *in = &inputs->items[i];
         const kb_cov_log *log = &cov->logs[i];
-        if (!is_log(in) || !log->records)
+        if (!is_log(in) || !log->records || !kb_cov_in_scope(cov, i))
             continue;
         const char *name = base_name(in->path);
         if (log->first_record > 1)
@@ -279,6 +297,8 @@ static problem_window problems_elsewhere(const kb_inputs *inputs, const kb_resul
     problem_window p = {KB_TIME_NONE, KB_TIME_NONE, -1, -1, NULL, NULL};
     for (size_t r = 0; r < results->n; r++) {
         const kb_rule_result *res = &results->rules[r];
+        if (res->rule->outcome == KB_OUTCOME_BENIGN)
+            continue; /* a harmless event is no problem whose time the logs must cover */
         for (size_t c = 0; c < res->rule->ncheckpoints; c++) {
             const kb_cp_result *cr = &res->checkpoints[c];
             /* A log's own events show its own coverage; a damaged input
@@ -306,7 +326,7 @@ static problem_window problems_elsewhere(const kb_inputs *inputs, const kb_resul
 static int rules_read(const kb_inputs *inputs, size_t i, const kb_coverage *cov)
 {
     const kb_input *in = &inputs->items[i];
-    if (!is_log(in) || in->state != KB_INPUT_OK)
+    if (!is_log(in) || in->state != KB_INPUT_OK || !kb_cov_in_scope(cov, i))
         return 0;
     for (size_t k = 0; k < cov->nfeeds; k++)
         if (strcmp(cov->feeds[k].feed, KB_FEED_DERIVED) != 0 && kb_input_has_feed(in, cov->feeds[k].feed))
@@ -427,7 +447,8 @@ static long newest_log_end(const kb_inputs *inputs, const kb_coverage *cov)
     long best = -1;
     for (size_t i = 0; i < inputs->n; i++) {
         const kb_input *in = &inputs->items[i];
-        if (!is_log(in) || in->state != KB_INPUT_OK || cov->logs[i].last_time == KB_TIME_NONE)
+        if (!is_log(in) || in->state != KB_INPUT_OK || cov->logs[i].last_time == KB_TIME_NONE ||
+            !kb_cov_in_scope(cov, i))
             continue;
         if (best < 0 || cov->logs[i].last_time > cov->logs[best].last_time)
             best = (long)i;
@@ -566,11 +587,30 @@ static void check_skew(const kb_inputs *inputs, const kb_results *results, kb_la
 
 /* ---- what would settle each "cannot tell" ------------------------------------ */
 
-static void check_missing(const kb_results *results, kb_lang lang, kb_coverage *cov)
+/* A file in the bundle this machine could not read: the customer has
+ * sent it; it is to be made readable here, not asked for again. */
+static char *say_unreadable(const kb_inputs *inputs, const kb_rule *rule, const kb_cp_result *cr,
+                            kb_lang lang)
+{
+    const kb_input *in = &inputs->items[cr->inputs[0]];
+    char more[64] = "";
+    if (cr->ninputs > 1)
+        snprintf(more, sizeof more, L(" (and %zu more file(s))", " (ほか %zu 個のファイル)"), cr->ninputs - 1);
+    return kb_strprintf(L("%s cannot tell: %s%s could not be read on this machine: %s; it may hold what "
+                          "the rule needs: make it readable here and run kbscan again (nothing to ask the customer)",
+                          "%s は判定できません。%s%s をこのマシンで読めませんでした: %s。必要な資料である可能性があります。"
+                          "このマシンで読めるようにして kbscan を再実行してください (お客様への依頼は不要です)"),
+                        rule->id, in->path, more, in->local_error ? in->local_error : "?");
+}
+
+static void check_missing(const kb_inputs *inputs, const kb_results *results, kb_lang lang,
+                          kb_coverage *cov)
 {
     for (size_t r = 0; r < results->n; r++) {
         const kb_rule_result *res = &results->rules[r];
-        if (res->verdict != KB_VERDICT_CANNOT_TELL)
+        /* A quiet rule (no symptom seen) asks nothing of its own: the feeds
+         * absent are listed once, with their commands. */
+        if (res->verdict != KB_VERDICT_CANNOT_TELL || res->quiet)
             continue;
         for (size_t c = 0; c < res->rule->ncheckpoints; c++) {
             const kb_checkpoint *cp = &res->rule->checkpoints[c];
@@ -580,7 +620,9 @@ static void check_missing(const kb_results *results, kb_lang lang, kb_coverage *
             const char *file = cp->collect.file ? cp->collect.file : cp->feed;
             const char *command = cp->collect.command ? cp->collect.command : "-";
             char *say;
-            if (cr->why == KB_WHY_MISSING)
+            if (cr->why == KB_WHY_UNREADABLE)
+                say = say_unreadable(inputs, res->rule, cr, lang);
+            else if (cr->why == KB_WHY_MISSING)
                 say = kb_strprintf(L("%s cannot tell without %s (%s): run %s",
                                      "%s の判定には %s (%s) が必要です。実行するコマンド: %s"),
                                    res->rule->id, file, cp->feed, command);
@@ -600,6 +642,7 @@ static void check_missing(const kb_results *results, kb_lang lang, kb_coverage *
                 found->rule = res->rule;
                 found->checkpoint = cp;
                 found->why = cr->why;
+                found->ask = cr->why != KB_WHY_UNREADABLE;
             }
         }
     }
@@ -609,7 +652,15 @@ kb_status kb_coverage_compute(const kb_inputs *inputs, const kb_factlist *facts,
                               const kb_ruleset *rules, const kb_results *results, kb_lang lang,
                               kb_coverage *out)
 {
+    return kb_coverage_compute_for(inputs, NULL, facts, rules, results, lang, out);
+}
+
+kb_status kb_coverage_compute_for(const kb_inputs *inputs, const unsigned char *scope,
+                                  const kb_factlist *facts, const kb_ruleset *rules,
+                                  const kb_results *results, kb_lang lang, kb_coverage *out)
+{
     memset(out, 0, sizeof *out);
+    out->scope = scope;
     out->logs = calloc(inputs->n + 1, sizeof *out->logs);
     out->taken = calloc(inputs->n + 1, sizeof *out->taken);
     out->taken_has_time = calloc(inputs->n + 1, sizeof *out->taken_has_time);
@@ -622,7 +673,7 @@ kb_status kb_coverage_compute(const kb_inputs *inputs, const kb_factlist *facts,
     check_late_starts(inputs, results, lang, out);
     check_cleared(inputs, facts, lang, out);
     check_skew(inputs, results, lang, out);
-    check_missing(results, lang, out);
+    check_missing(inputs, results, lang, out);
     return out->feeds ? KB_OK : KB_ERR_NOMEM;
 }
 

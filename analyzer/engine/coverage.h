@@ -37,12 +37,16 @@ typedef struct kb_cov_finding {
     const kb_rule *rule;             /* missing_input: the rule that cannot tell */
     const kb_checkpoint *checkpoint; /* ... and its unknown checkpoint */
     kb_unknown_why why;
+    int ask;                         /* missing_input: ask the customer (file, command); 0 when
+                                        the file is there but this machine could not read it */
     char *say;                       /* one sentence in the report language */
 } kb_cov_finding;
 
 typedef struct kb_cov_feed {
     const char *feed;                /* borrowed from the rules */
     int present;                     /* some input feeds it */
+    int unreadable;                  /* none does, but a file could not be read on this machine:
+                                        it may be in the bundle (present is 0) */
     const kb_checkpoint *collect;    /* a checkpoint saying how to collect it, or NULL */
 } kb_cov_feed;
 
@@ -67,11 +71,19 @@ typedef struct kb_coverage {
     kb_cov_finding *findings;
     size_t n;
     size_t cap;
+    const unsigned char *scope;  /* the computer's inputs (engine/computers.h), NULL: all */
 } kb_coverage;
 
 kb_status kb_coverage_compute(const kb_inputs *inputs, const kb_factlist *facts,
                               const kb_ruleset *rules, const kb_results *results, kb_lang lang,
                               kb_coverage *out);
+/* The same for one computer: its inputs (one flag per input of the run, or
+ * NULL for all), its facts and its results. */
+kb_status kb_coverage_compute_for(const kb_inputs *inputs, const unsigned char *scope,
+                                  const kb_factlist *facts, const kb_ruleset *rules,
+                                  const kb_results *results, kb_lang lang, kb_coverage *out);
+/* Whether input i is one of the coverage's computer's. */
+int kb_cov_in_scope(const kb_coverage *cov, size_t i);
 void kb_coverage_free(kb_coverage *cov);
 
 const char *kb_cov_kind_name(kb_cov_kind kind);   /* "log_wrapped", ... */

@@ -27,6 +27,8 @@ static const char css[] =
     ".verdict.matched{border-left-color:var(--red);background:var(--redbg)}"
     ".verdict.not_matched{border-left-color:var(--green);background:var(--greenbg)}"
     ".verdict.cannot_tell{border-left-color:var(--amber);background:var(--amberbg)}"
+    ".verdict.harmless,.verdict.explained{border-left-color:var(--muted);background:var(--soft)}"
+    ".harmless .badge,.explained .badge{color:var(--muted)}"
     ".badge{display:inline-block;font-weight:700;font-size:.8em;letter-spacing:.04em;padding:1px 8px;"
     "border-radius:10px;border:1px solid currentColor;margin-right:6px;white-space:nowrap}"
     ".matched .badge,.badge.met{color:var(--red)}.not_matched .badge,.badge.not_met{color:var(--green)}"
@@ -62,6 +64,7 @@ typedef struct html {
     const kb_report *r;
     const kb_view *v;
     kb_lang lang;
+    char id[24];      /* several computers: the computer's ids' suffix ("-c2"); else "" */
 } html;
 
 static const char *msg(const html *h, kb_msg m) { return kb_msg_text(h->lang, m); }
@@ -88,14 +91,51 @@ static void head(html *h)
     kb_buf_puts(h->b, "</style>\n</head>\n<body>\n<main>\n");
 }
 
-/* The computer's summary; the first also names the paths given. */
-static void summary(html *h, const kb_view_computer *c)
+static void paths(html *h)
 {
     const kb_report *r = h->r;
-    kb_buf_puts(h->b, "<header>\n<h1>kbscan</h1>\n<p class=\"meta\">");
-    kb_buf_printf(h->b, "<span>%s: <b>", msg(h, KB_MSG_COMPUTER));
-    E(h->b, c->name ? c->name : "-");
-    kb_buf_puts(h->b, "</b></span>");
+    kb_buf_puts(h->b, "<span>");
+    for (size_t i = 0; i < r->npaths; i++) {
+        if (i)
+            kb_buf_puts(h->b, ", ");
+        E(h->b, r->paths[i]);
+    }
+    kb_buf_puts(h->b, "</span>");
+}
+
+/* "SRV01, WIN-OLD" from a list of names, one a line. */
+static void name_lines(html *h, const char *lines)
+{
+    for (const char *p = lines; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        kb_html_escape_n(h->b, p, nl ? (size_t)(nl - p) : strlen(p));
+        if (!nl)
+            break;
+        kb_buf_puts(h->b, ", ");
+        p = nl + 1;
+    }
+}
+
+/* The computer's summary; of the one computer of a bundle, it also names
+ * the paths given; of one among several, it opens its section. */
+static void summary(html *h, const kb_view_computer *c)
+{
+    if (h->v->several) {
+        kb_buf_printf(h->b, "<h2 id=\"computer-%zu\">%s %zu %s %zu: ", c->number, msg(h, KB_MSG_COMPUTER),
+                      c->number, msg(h, KB_MSG_OF), h->v->ncomputers);
+        E(h->b, c->name ? c->name : msg(h, KB_MSG_UNNAMED));
+        kb_buf_puts(h->b, "</h2>\n<p class=\"meta\">");
+    } else {
+        kb_buf_puts(h->b, "<header>\n<h1>kbscan</h1>\n<p class=\"meta\">");
+        kb_buf_printf(h->b, "<span>%s: <b>", msg(h, KB_MSG_COMPUTER));
+        E(h->b, c->name ? c->name : "-");
+        kb_buf_puts(h->b, "</b></span>");
+    }
+    if (c->also_named) {
+        kb_buf_printf(h->b, "<span>%s: ", msg(h, KB_MSG_ALSO_NAMED));
+        name_lines(h, c->also_named);
+        kb_buf_puts(h->b, "</span>");
+    }
     if (c->os) {
         kb_buf_printf(h->b, "<span>%s: ", msg(h, KB_MSG_OS));
         E(h->b, c->os);
@@ -113,13 +153,85 @@ static void summary(html *h, const kb_view_computer *c)
         put_time(h, c->last_time);
         kb_buf_puts(h->b, " UTC</span>");
     }
-    kb_buf_puts(h->b, "<span>");
-    for (size_t i = 0; i < r->npaths; i++) {
-        if (i)
-            kb_buf_puts(h->b, ", ");
-        E(h->b, r->paths[i]);
+    if (h->v->several) {
+        kb_buf_puts(h->b, "</p>\n");
+        return;
     }
-    kb_buf_puts(h->b, "</span></p>\n</header>\n");
+    paths(h);
+    kb_buf_puts(h->b, "</p>\n</header>\n");
+}
+
+/* Several computers: the header, and each computer's outcome, linked to
+ * its section. */
+static void computers(html *h)
+{
+    const kb_view *v = h->v;
+    kb_buf_puts(h->b, "<header>\n<h1>kbscan</h1>\n<p class=\"meta\">");
+    paths(h);
+    kb_buf_printf(h->b, "</p>\n</header>\n<section id=\"computers\">\n<h2>%s: %zu</h2>\n<ul>\n",
+                  msg(h, KB_MSG_COMPUTERS), v->ncomputers);
+    for (size_t k = 0; k < v->ncomputers; k++) {
+        const kb_view_computer *c = &v->computers[k];
+        kb_buf_printf(h->b, "<li><span class=\"badge %s\">%s</span><a href=\"#computer-%zu\">",
+                      c->exit_status == 1 ? "met" : c->exit_status == 3 ? "unknown" : "not_met",
+                      msg(h, c->outcome), c->number);
+        E(h->b, c->name ? c->name : msg(h, KB_MSG_UNNAMED));
+        kb_buf_puts(h->b, "</a></li>\n");
+    }
+    kb_buf_puts(h->b, "</ul>\n");
+    if (v->nunassigned)
+        kb_buf_printf(h->b, "<p class=\"note\"><a href=\"#unassigned\">%s: %zu</a></p>\n",
+                      msg(h, KB_MSG_UNASSIGNED), v->nunassigned);
+    kb_buf_puts(h->b, "</section>\n");
+}
+
+/* The inputs whose computer cannot be told, and the folder that says so. */
+static void unassigned(html *h)
+{
+    const kb_view *v = h->v;
+    kb_buf_printf(h->b, "<section id=\"unassigned\">\n<h2>%s</h2>\n<ul>\n", msg(h, KB_MSG_UNASSIGNED));
+    for (size_t u = 0; u < v->nunassigned; u++) {
+        const kb_view_unassigned *row = &v->unassigned[u];
+        kb_buf_puts(h->b, "<li><code>");
+        E(h->b, row->input->path);
+        kb_buf_puts(h->b, "</code>: <code>");
+        E(h->b, *row->folder ? row->folder : ".");
+        kb_buf_printf(h->b, "</code> %s (", msg(h, KB_MSG_SEVERAL_COMPUTERS));
+        for (size_t k = 0; k < row->ncomputers; k++) {
+            kb_buf_puts(h->b, k ? ", " : "");
+            E(h->b, row->computers[k] ? row->computers[k] : msg(h, KB_MSG_UNNAMED));
+        }
+        kb_buf_printf(h->b, " %s); %s</li>\n", msg(h, KB_MSG_AMONG_THEM), msg(h, KB_MSG_UNASSIGNED_WHY));
+    }
+    kb_buf_puts(h->b, "</ul>\n</section>\n");
+}
+
+/* ": could not be read on this machine: Permission denied". */
+static void unreadable_why(html *h, const kb_input *in)
+{
+    kb_buf_printf(h->b, ": %s: ", msg(h, KB_MSG_READ_HERE));
+    E(h->b, in->local_error);
+}
+
+/* " [error]" after a match's badge, and the rules that explain it. */
+static void severity_and_explained(html *h, const kb_view_rule *vr)
+{
+    const kb_rule_result *res = vr->result;
+    if (vr->severity_shown)
+        kb_buf_printf(h->b, "<span class=\"errcode\">[%s]</span> ", kb_severity_name(res->severity));
+    for (size_t i = 0; i < res->nexplained_by; i++) {
+        kb_buf_puts(h->b, i ? ", " : "<span class=\"errcode\">");
+        if (!i)
+            kb_buf_printf(h->b, "%s ", msg(h, KB_MSG_EXPLAINED_BY));
+        E(h->b, res->explained_by[i]->id);
+        if (i + 1 == res->nexplained_by)
+            kb_buf_puts(h->b, "</span> ");
+    }
+}
+
+static const char *card_class(const kb_view_rule *vr)
+{
+    return vr->harmless ? "harmless" : vr->result->nexplained_by ? "explained" : kb_verdict_name(vr->result->verdict);
 }
 
 static void verdict_cards(html *h, const kb_view_computer *c)
@@ -127,8 +239,10 @@ static void verdict_cards(html *h, const kb_view_computer *c)
     for (size_t i = 0; i < c->nrules; i++) {
         const kb_view_rule *vr = &c->rules[i];
         const kb_rule_result *res = vr->result;
-        kb_buf_printf(h->b, "<section class=\"verdict %s\" id=\"verdict-%zu\">\n<p><span class=\"badge\">%s</span><b>",
-                      kb_verdict_name(res->verdict), vr->index, msg(h, vr->verdict));
+        kb_buf_printf(h->b, "<section class=\"verdict %s\" id=\"verdict-%zu\">\n<p><span class=\"badge\">%s</span>",
+                      card_class(vr), vr->index, msg(h, vr->verdict));
+        severity_and_explained(h, vr);
+        kb_buf_puts(h->b, "<b>");
         E(h->b, kb_i18n_get(&res->rule->title, h->lang));
         kb_buf_puts(h->b, "</b></p>\n<p class=\"summary\">");
         E(h->b, kb_i18n_get(&res->rule->summary, h->lang));
@@ -146,6 +260,13 @@ static void verdict_cards(html *h, const kb_view_computer *c)
                     kb_buf_puts(h->b, "</code>");
                 }
                 kb_buf_puts(h->b, "</li>");
+            }
+            for (size_t k = 0; k < vr->nunreadable; k++) {
+                kb_buf_puts(h->b, "<li><code>");
+                E(h->b, vr->unreadable[k]->path);
+                kb_buf_puts(h->b, "</code>");
+                unreadable_why(h, vr->unreadable[k]);
+                kb_buf_printf(h->b, "; %s</li>", msg(h, KB_MSG_READ_AGAIN));
             }
             kb_buf_puts(h->b, "</ul></div>\n");
         }
@@ -232,6 +353,30 @@ static void event_table(html *h, const kb_checkpoint *cp, const kb_view_rows *ro
     kb_buf_puts(h->b, "</table></div>\n");
 }
 
+/* What the rule says of each piece of evidence, and which are explained
+ * by another rule. */
+static void evidence_says(html *h, const kb_view_rows *rows)
+{
+    int open = 0;
+    for (size_t i = 0; i < rows->n; i++) {
+        const kb_evidence *ev = rows->items[i].evidence;
+        if (!ev->say && !ev->explained_by)
+            continue;
+        kb_buf_puts(h->b, open ? "<li>" : "<ul><li>");
+        open = 1;
+        if (ev->say)
+            E(h->b, ev->say);
+        if (ev->explained_by) {
+            kb_buf_printf(h->b, " <span class=\"errcode\">(%s ", msg(h, KB_MSG_EXPLAINED_BY));
+            E(h->b, ev->explained_by->id);
+            kb_buf_puts(h->b, ")</span>");
+        }
+        kb_buf_puts(h->b, "</li>\n");
+    }
+    if (open)
+        kb_buf_puts(h->b, "</ul>\n");
+}
+
 /* Text evidence where it stands, then the events in one table. */
 static void evidence(html *h, const kb_checkpoint *cp, const kb_view_rows *rows, int event_span,
                      const kb_cp_result *res)
@@ -254,6 +399,7 @@ static void evidence(html *h, const kb_checkpoint *cp, const kb_view_rows *rows,
         }
         event_table(h, cp, rows);
     }
+    evidence_says(h, rows);
     if (rows->more)
         kb_buf_printf(h->b, "<p class=\"src\">+%zu %s</p>\n", rows->more, msg(h, KB_MSG_MORE_EVIDENCE));
 }
@@ -263,7 +409,7 @@ static void checkpoint(html *h, const kb_view_checkpoint *vc)
     const kb_checkpoint *cp = vc->cp;
     kb_buf_printf(h->b, "<div class=\"cp\" id=\"cp-");
     E(h->b, cp->id);
-    kb_buf_printf(h->b, "\"><p><span class=\"badge %s\">%s</span><b>", vc->state_class, msg(h, vc->state));
+    kb_buf_printf(h->b, "%s\"><p><span class=\"badge %s\">%s</span><b>", h->id, vc->state_class, msg(h, vc->state));
     E(h->b, kb_i18n_get(&cp->title, h->lang));
     kb_buf_puts(h->b, "</b></p>\n");
     if (vc->summary) {
@@ -277,6 +423,8 @@ static void checkpoint(html *h, const kb_view_checkpoint *vc)
             kb_buf_puts(h->b, "<br><code>");
             E(h->b, vc->damaged[i]->path);
             kb_buf_puts(h->b, "</code>");
+            if (vc->unreadable)
+                unreadable_why(h, vc->damaged[i]);
         }
         kb_buf_puts(h->b, "</p>\n");
     }
@@ -311,13 +459,18 @@ static void near_ids(html *h, const kb_view_ids *ids)
  * facts of each one not met. */
 static void near_miss(html *h, const kb_view_rule *vr)
 {
-    if (!vr->near_miss)
+    if (!vr->near_miss && !vr->close_facts)
         return;
-    kb_buf_printf(h->b, "<div class=\"near\"><p><span class=\"badge unknown\">%s</span>%s: ",
-                  msg(h, KB_MSG_NEAR_MISS), msg(h, KB_MSG_MET));
-    near_ids(h, &vr->near_ids[KB_CP_MET]);
-    kb_buf_printf(h->b, "; %s: ", msg(h, KB_MSG_NOT_MET));
-    near_ids(h, &vr->near_ids[KB_CP_NOT_MET]);
+    if (vr->near_miss) {
+        kb_buf_printf(h->b, "<div class=\"near\"><p><span class=\"badge unknown\">%s</span>%s: ",
+                      msg(h, KB_MSG_NEAR_MISS), msg(h, KB_MSG_MET));
+        near_ids(h, &vr->near_ids[KB_CP_MET]);
+        kb_buf_printf(h->b, "; %s: ", msg(h, KB_MSG_NOT_MET));
+        near_ids(h, &vr->near_ids[KB_CP_NOT_MET]);
+    } else {
+        kb_buf_printf(h->b, "<div class=\"near\"><p><span class=\"badge unknown\">%s</span>",
+                      msg(h, KB_MSG_CLOSE_FACTS));
+    }
     kb_buf_puts(h->b, "</p>\n");
     for (size_t i = 0; i < vr->ncheckpoints; i++) {
         const kb_view_checkpoint *vc = &vr->checkpoints[i];
@@ -490,21 +643,28 @@ static void rule_detail(html *h, const kb_view_computer *c, const kb_view_rule *
 {
     const kb_rule_result *res = vr->result;
     kb_buf_printf(h->b, "<section id=\"rule-%zu\">\n<h2><span class=\"badge %s\">%s</span>", vr->index,
-                  res->verdict == KB_VERDICT_MATCHED ? "met"
+                  vr->harmless || res->nexplained_by ? "context"
+                  : res->verdict == KB_VERDICT_MATCHED ? "met"
                   : res->verdict == KB_VERDICT_NOT_MATCHED ? "not_met" : "unknown",
                   msg(h, vr->verdict));
+    severity_and_explained(h, vr);
     E(h->b, res->rule->id);
     kb_buf_puts(h->b, "</h2>\n");
     for (size_t i = 0; i < vr->ncheckpoints; i++)
         checkpoint(h, &vr->checkpoints[i]);
     near_miss(h, vr);
-    remedies(h, res);
+    if (!res->nexplained_by) /* the explaining rule's remedies apply */
+        remedies(h, res);
     if (vr->timeline)
         timeline(h, c, res);
     if (res->rule->nreferences) {
         kb_buf_puts(h->b, "<p class=\"src\">");
         for (size_t i = 0; i < res->rule->nreferences; i++) {
             const kb_reference *ref = &res->rule->references[i];
+            if (ref->kb) {
+                E(h->b, ref->kb);
+                kb_buf_puts(h->b, " ");
+            }
             E(h->b, ref->title);
             if (ref->url) {
                 kb_buf_puts(h->b, " &lt;");
@@ -516,6 +676,32 @@ static void rule_detail(html *h, const kb_view_computer *c, const kb_view_rule *
         kb_buf_puts(h->b, "</p>\n");
     }
     kb_buf_puts(h->b, "</section>\n");
+}
+
+/* Known harmless findings: what, how many, why harmless, the reference. */
+static void harmless(html *h, const kb_view_computer *c)
+{
+    kb_buf_printf(h->b, "<section class=\"verdict harmless\" id=\"harmless\">\n<h3>%s</h3>\n<ul>\n",
+                  msg(h, KB_MSG_KNOWN_HARMLESS));
+    for (size_t i = 0; i < c->nharmless; i++) {
+        const kb_view_rule *vr = c->harmless[i];
+        const kb_rule *rule = vr->result->rule;
+        kb_buf_printf(h->b, "<li><a href=\"#rule-%zu\"><b>", vr->index);
+        E(h->b, kb_i18n_get(&rule->title, h->lang));
+        kb_buf_puts(h->b, "</b></a><br>");
+        E(h->b, kb_i18n_get(&rule->summary, h->lang));
+        for (size_t k = 0; k < rule->nreferences; k++) {
+            kb_buf_puts(h->b, "<br><span class=\"src\">");
+            if (rule->references[k].kb) {
+                E(h->b, rule->references[k].kb);
+                kb_buf_puts(h->b, " ");
+            }
+            E(h->b, rule->references[k].url ? rule->references[k].url : rule->references[k].title);
+            kb_buf_puts(h->b, "</span>");
+        }
+        kb_buf_puts(h->b, "</li>\n");
+    }
+    kb_buf_puts(h->b, "</ul>\n</section>\n");
 }
 
 static void rules(html *h, const kb_view_computer *c)
@@ -543,17 +729,35 @@ static void counts_cell(html *h, const kb_input *in)
         kb_buf_printf(h->b, "%llu lines", (unsigned long long)in->lines);
 }
 
+/* Several computers: whose the input is. */
+static void input_computers(html *h, const kb_view_input *row)
+{
+    kb_buf_puts(h->b, "<td>");
+    if (!row->ncomputers)
+        kb_buf_puts(h->b, msg(h, KB_MSG_NO_COMPUTER));
+    for (size_t k = 0; k < row->ncomputers; k++) {
+        kb_buf_printf(h->b, "%s<a href=\"#computer-%zu\">", k ? ", " : "", row->computers[k]->number);
+        E(h->b, row->computers[k]->name ? row->computers[k]->name : msg(h, KB_MSG_UNNAMED));
+        kb_buf_puts(h->b, "</a>");
+    }
+    kb_buf_puts(h->b, "</td>");
+}
+
 static void inputs_table(html *h)
 {
     kb_buf_printf(h->b, "<section id=\"inputs\">\n<h2>%s</h2>\n<div class=\"scroll\"><table>\n"
-                        "<tr><th>file</th><th>kind</th><th>status</th><th>encoding</th><th>records / lines</th>"
-                        "<th>time range (UTC)</th><th>notes</th></tr>\n", msg(h, KB_MSG_INPUTS));
+                        "<tr><th>file</th>%s<th>kind</th><th>status</th><th>encoding</th><th>records / lines</th>"
+                        "<th>time range (UTC)</th><th>notes</th></tr>\n", msg(h, KB_MSG_INPUTS),
+                  h->v->several ? "<th>computer</th>" : "");
     for (size_t i = 0; i < h->v->ninputs; i++) {
         const kb_view_input *row = &h->v->inputs[i];
         const kb_input *in = row->input;
         kb_buf_puts(h->b, "<tr><td>");
         E(h->b, in->path);
-        kb_buf_puts(h->b, "</td><td>");
+        kb_buf_puts(h->b, "</td>");
+        if (h->v->several)
+            input_computers(h, row);
+        kb_buf_puts(h->b, "<td>");
         E(h->b, in->kind ? in->kind : msg(h, KB_MSG_NOT_RECOGNISED));
         if (in->channel) {
             kb_buf_puts(h->b, " (");
@@ -632,7 +836,7 @@ static void coverage_row(html *h, const kb_view_cov_row *row)
 
 static void coverage(html *h, const kb_view_coverage *cov)
 {
-    kb_buf_printf(h->b, "<section id=\"coverage\">\n<h2>%s</h2>\n", msg(h, KB_MSG_COVERAGE));
+    kb_buf_printf(h->b, "<section id=\"coverage%s\">\n<h2>%s</h2>\n", h->id, msg(h, KB_MSG_COVERAGE));
     if (cov->nfindings) {
         kb_buf_puts(h->b, "<ul>\n");
         for (size_t i = 0; i < cov->nfindings; i++) {
@@ -667,6 +871,17 @@ static void coverage(html *h, const kb_view_coverage *cov)
     }
     if (cov->nabsent)
         kb_buf_puts(h->b, "</ul>\n");
+    if (cov->nunreadable)
+        kb_buf_printf(h->b, "<p>%s:</p>\n<ul>\n", msg(h, KB_MSG_UNREADABLE_FILES));
+    for (size_t i = 0; i < cov->nunreadable; i++) {
+        kb_buf_puts(h->b, "<li><code>");
+        E(h->b, cov->unreadable[i]->path);
+        kb_buf_puts(h->b, "</code>");
+        unreadable_why(h, cov->unreadable[i]);
+        kb_buf_puts(h->b, "</li>\n");
+    }
+    if (cov->nunreadable)
+        kb_buf_puts(h->b, "</ul>\n");
     kb_buf_puts(h->b, "</section>\n");
 }
 
@@ -676,10 +891,15 @@ static void sections(html *h)
     for (size_t i = 0; i < v->nsections; i++) {
         const kb_view_section *s = &v->sections[i];
         const kb_view_computer *c = s->computer < v->ncomputers ? &v->computers[s->computer] : NULL;
+        if (v->several && c)
+            snprintf(h->id, sizeof h->id, "-c%zu", c->number);
         switch (s->kind) {
+        case KB_SECTION_COMPUTERS: computers(h); break;
+        case KB_SECTION_UNASSIGNED: unassigned(h); break;
         case KB_SECTION_SUMMARY: summary(h, c); break;
         case KB_SECTION_COVERAGE: coverage(h, &c->coverage); break;
         case KB_SECTION_VERDICTS: verdict_cards(h, c); break;
+        case KB_SECTION_HARMLESS: harmless(h, c); break;
         case KB_SECTION_RULES: rules(h, c); break;
         case KB_SECTION_INPUTS: inputs_table(h); break;
         case KB_SECTION_RUN: footer(h); break;

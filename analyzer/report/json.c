@@ -87,6 +87,37 @@ static cJSON *input_json(const kb_view_input *row)
     return o;
 }
 
+/* A computer's name: null when nothing names it. */
+static cJSON *name_json(const char *name)
+{
+    return name ? clean_string(name) : cJSON_CreateNull();
+}
+
+/* Several computers: whose each input is (none: unassigned). */
+static void input_computers_json(cJSON *o, const kb_view_input *row)
+{
+    cJSON *a = cJSON_AddArrayToObject(o, "computers");
+    for (size_t k = 0; k < row->ncomputers; k++)
+        cJSON_AddItemToArray(a, name_json(row->computers[k]->name));
+}
+
+/* "SRV01\nWIN-OLD" as ["SRV01", "WIN-OLD"]. */
+static cJSON *lines_json(const char *text)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (const char *p = text; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = kb_strndup(p, len);
+        cJSON_AddItemToArray(a, clean_string(line));
+        free(line);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return a;
+}
+
 /* Explains every error code (0x + eight hex digits) in a field's value:
  * one {"field","value","name","meaning"} per code, raw value kept in
  * "fields" as it was. */
@@ -134,6 +165,8 @@ static cJSON *evidence_json(const kb_view_evidence *row)
         cJSON_AddStringToObject(o, "context_before", f->before);
     if (f->after)
         cJSON_AddStringToObject(o, "context_after", f->after);
+    add_string_or_null(o, "say", row->evidence->say);
+    add_string_or_null(o, "explained_by", row->evidence->explained_by ? row->evidence->explained_by->id : NULL);
     cJSON *fields = cJSON_AddObjectToObject(o, "fields");
     cJSON *codes = cJSON_CreateArray();
     for (size_t i = 0; i < row->nvalues; i++) {
@@ -153,6 +186,7 @@ static const char *why_name(kb_unknown_why why)
     case KB_WHY_MISSING: return "missing";
     case KB_WHY_DAMAGED: return "damaged";
     case KB_WHY_INPUT_SAYS: return "input_says";
+    case KB_WHY_UNREADABLE: return "unreadable_here";
     case KB_WHY_NONE: break;
     }
     return NULL;
@@ -252,16 +286,44 @@ static cJSON *remedy_json(const kb_view *v, const kb_remedy_result *rem)
     return o;
 }
 
-static cJSON *rule_json(const kb_view *v, const kb_view_rule *vr)
+static cJSON *references_json(const kb_rule *rule)
+{
+    cJSON *refs = cJSON_CreateArray();
+    for (size_t i = 0; i < rule->nreferences; i++) {
+        cJSON *ref = cJSON_CreateObject();
+        cJSON_AddStringToObject(ref, "title", rule->references[i].title);
+        add_string_or_null(ref, "url", rule->references[i].url);
+        add_string_or_null(ref, "kb", rule->references[i].kb);
+        cJSON_AddItemToArray(refs, ref);
+    }
+    return refs;
+}
+
+static cJSON *name_json(const char *name);
+
+/* A rule's result; of a computer among several, naming it first. */
+static cJSON *rule_json(const kb_view *v, const kb_view_rule *vr, const kb_view_computer *of)
 {
     const kb_rule_result *res = vr->result;
     const kb_rule *rule = res->rule;
     cJSON *o = cJSON_CreateObject();
+    if (of)
+        cJSON_AddItemToObject(o, "computer", name_json(of->name));
     cJSON_AddStringToObject(o, "id", rule->id);
     cJSON_AddNumberToObject(o, "version", rule->version);
     cJSON_AddStringToObject(o, "title", kb_i18n_get(&rule->title, v->lang));
     cJSON_AddStringToObject(o, "verdict", kb_verdict_name(res->verdict));
     cJSON_AddItemToObject(o, "near_miss", near_miss_json(vr));
+    cJSON_AddStringToObject(o, "outcome", kb_outcome_name(rule->outcome));
+    cJSON_AddStringToObject(o, "severity", kb_severity_name(res->severity));
+    cJSON_AddBoolToObject(o, "quiet", res->quiet);
+    if (res->nexplained_by) {
+        cJSON *by = cJSON_AddArrayToObject(o, "explained_by");
+        for (size_t i = 0; i < res->nexplained_by; i++)
+            cJSON_AddItemToArray(by, cJSON_CreateString(res->explained_by[i]->id));
+    } else {
+        cJSON_AddNullToObject(o, "explained_by");
+    }
     cJSON *cps = cJSON_AddArrayToObject(o, "checkpoints");
     for (size_t i = 0; i < vr->ncheckpoints; i++)
         cJSON_AddItemToArray(cps, checkpoint_json(v, &vr->checkpoints[i]));
@@ -271,13 +333,7 @@ static cJSON *rule_json(const kb_view *v, const kb_view_rule *vr)
     cJSON *collect = cJSON_AddArrayToObject(o, "collect");
     for (size_t i = 0; i < vr->ncollect; i++)
         cJSON_AddItemToArray(collect, collect_json(v, vr->collect[i]));
-    cJSON *refs = cJSON_AddArrayToObject(o, "references");
-    for (size_t i = 0; i < rule->nreferences; i++) {
-        cJSON *ref = cJSON_CreateObject();
-        cJSON_AddStringToObject(ref, "title", rule->references[i].title);
-        add_string_or_null(ref, "url", rule->references[i].url);
-        cJSON_AddItemToArray(refs, ref);
-    }
+    cJSON_AddItemToObject(o, "references", references_json(rule));
     const char *base = rule->path ? strrchr(rule->path, '/') : NULL;
     add_string_or_null(o, "file", base ? base + 1 : rule->path);
     return o;
@@ -331,8 +387,11 @@ static cJSON *coverage_finding_json(const kb_report *r, const kb_cov_finding *f)
     add_string_or_null(o, "rule", f->rule ? f->rule->id : NULL);
     add_string_or_null(o, "checkpoint", f->checkpoint ? f->checkpoint->id : NULL);
     add_string_or_null(o, "reason", f->checkpoint ? why_name(f->why) : NULL);
-    add_string_or_null(o, "file", f->checkpoint ? f->checkpoint->collect.file : NULL);
-    add_string_or_null(o, "command", f->checkpoint ? f->checkpoint->collect.command : NULL);
+    /* What to ask the customer for; nothing when the file is there but
+     * this machine could not read it. */
+    const kb_checkpoint *ask = f->checkpoint && f->ask ? f->checkpoint : NULL;
+    add_string_or_null(o, "file", ask ? ask->collect.file : NULL);
+    add_string_or_null(o, "command", ask ? ask->collect.command : NULL);
     add_string_or_null(o, "say", f->say);
     return o;
 }
@@ -350,7 +409,10 @@ static cJSON *coverage_json(const kb_view *v, const kb_view_coverage *cov)
         const kb_cov_feed *feed = &cov->feeds[i];
         cJSON *f = cJSON_CreateObject();
         cJSON_AddStringToObject(f, "feed", feed->feed);
-        cJSON_AddBoolToObject(f, "present", feed->present);
+        if (feed->unreadable) /* not known: it may be in a file this machine could not read */
+            cJSON_AddNullToObject(f, "present");
+        else
+            cJSON_AddBoolToObject(f, "present", feed->present);
         add_string_or_null(f, "file", feed->collect ? feed->collect->collect.file : NULL);
         add_string_or_null(f, "command", feed->collect ? feed->collect->collect.command : NULL);
         cJSON_AddItemToArray(feeds, f);
@@ -379,7 +441,36 @@ static void run_json(cJSON *root, const kb_report *r)
     add_time(analysis, "until", r->until);
 }
 
-static void summary_json(cJSON *root, const kb_report *r, const kb_view_computer *c)
+/* A known harmless finding: the rule, how many events or facts it saw,
+ * why they are harmless (its summary) and where that is written. */
+static cJSON *harmless_json(const kb_view *v, const kb_rule_result *res)
+{
+    const kb_rule *rule = res->rule;
+    size_t count = 0;
+    for (size_t k = 0; k < rule->ncheckpoints; k++)
+        if (!rule->checkpoints[k].context && res->checkpoints[k].state == KB_CP_MET)
+            count += res->checkpoints[k].count;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "rule", rule->id);
+    cJSON_AddStringToObject(o, "title", kb_i18n_get(&rule->title, v->lang));
+    cJSON_AddStringToObject(o, "severity", kb_severity_name(res->severity));
+    cJSON_AddNumberToObject(o, "count", (double)count);
+    const char *why = kb_i18n_get(&rule->summary, v->lang);
+    add_string_or_null(o, "reason", *why ? why : NULL);
+    cJSON_AddItemToObject(o, "references", references_json(rule));
+    return o;
+}
+
+/* A computer's known harmless findings, in rule order. */
+static cJSON *harmless_list_json(const kb_view *v, const kb_view_computer *c)
+{
+    cJSON *harmless = cJSON_CreateArray();
+    for (size_t i = 0; i < c->nharmless; i++)
+        cJSON_AddItemToArray(harmless, harmless_json(v, c->harmless[i]->result));
+    return harmless;
+}
+
+static void summary_json(cJSON *root, const kb_view *v, const kb_report *r, const kb_view_computer *c)
 {
     cJSON *summary = cJSON_AddObjectToObject(root, "summary");
     add_string_or_null(summary, "computer", c->name);
@@ -388,20 +479,100 @@ static void summary_json(cJSON *root, const kb_report *r, const kb_view_computer
     add_time(summary, "first_time", c->first_time);
     add_time(summary, "last_time", c->last_time);
     cJSON_AddNumberToObject(summary, "exit_status", r->exit_status);
+    cJSON_AddItemToObject(summary, "known_harmless", harmless_list_json(v, c));
 }
 
 static void inputs_json(cJSON *root, const kb_view *v)
 {
     cJSON *inputs = cJSON_AddArrayToObject(root, "inputs");
-    for (size_t i = 0; i < v->ninputs; i++)
-        cJSON_AddItemToArray(inputs, input_json(&v->inputs[i]));
+    for (size_t i = 0; i < v->ninputs; i++) {
+        cJSON *o = input_json(&v->inputs[i]);
+        if (v->several)
+            input_computers_json(o, &v->inputs[i]);
+        cJSON_AddItemToArray(inputs, o);
+    }
 }
 
+/* One computer's rules; every computer's (each result naming its
+ * computer) for a bundle of several. */
 static void rules_json(cJSON *root, const kb_view *v, const kb_view_computer *c)
 {
     cJSON *rules = cJSON_AddArrayToObject(root, "rules");
-    for (size_t i = 0; i < c->nrules; i++)
-        cJSON_AddItemToArray(rules, rule_json(v, &c->rules[i]));
+    size_t n = c ? 1 : v->ncomputers;
+    for (size_t k = 0; k < n; k++) {
+        const kb_view_computer *of = c ? c : &v->computers[k];
+        for (size_t i = 0; i < of->nrules; i++)
+            cJSON_AddItemToArray(rules, rule_json(v, &of->rules[i], c ? NULL : of));
+    }
+}
+
+/* A bundle of several: the run's summary, its computers' names. */
+static void run_summary_json(cJSON *root, const kb_view *v)
+{
+    const kb_report *r = v->report;
+    cJSON *summary = cJSON_AddObjectToObject(root, "summary");
+    cJSON_AddNullToObject(summary, "computer");
+    cJSON_AddNullToObject(summary, "os");
+    cJSON_AddNullToObject(summary, "virtualization");
+    add_time(summary, "first_time", r->first_time);
+    add_time(summary, "last_time", r->last_time);
+    cJSON_AddNumberToObject(summary, "exit_status", r->exit_status);
+    /* every computer's, each naming it */
+    cJSON *harmless = cJSON_AddArrayToObject(summary, "known_harmless");
+    for (size_t k = 0; k < v->ncomputers; k++)
+        for (size_t i = 0; i < v->computers[k].nharmless; i++) {
+            cJSON *o = harmless_json(v, v->computers[k].harmless[i]->result);
+            cJSON_AddItemToObject(o, "computer", name_json(v->computers[k].name));
+            cJSON_AddItemToArray(harmless, o);
+        }
+    cJSON *names = cJSON_AddArrayToObject(summary, "computers");
+    for (size_t k = 0; k < v->ncomputers; k++)
+        cJSON_AddItemToArray(names, name_json(v->computers[k].name));
+}
+
+static cJSON *computer_json(const kb_view *v, const kb_view_computer *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "computer", name_json(c->name));
+    cJSON_AddItemToObject(o, "also_named", lines_json(c->also_named));
+    add_string_or_null(o, "os", c->os);
+    add_string_or_null(o, "virtualization", c->virtualization);
+    add_time(o, "first_time", c->first_time);
+    add_time(o, "last_time", c->last_time);
+    cJSON_AddNumberToObject(o, "exit_status", c->exit_status);
+    cJSON_AddItemToObject(o, "known_harmless", harmless_list_json(v, c));
+    cJSON *inputs = cJSON_AddArrayToObject(o, "inputs");
+    for (size_t m = 0; m < c->ninputs; m++) {
+        cJSON *in = cJSON_CreateObject();
+        add_string_or_null(in, "path", v->report->inputs->items[c->inputs[m].input].path);
+        add_string_or_null(in, "by", c->inputs[m].by);
+        add_string_or_null(in, "basis", c->inputs[m].basis);
+        cJSON_AddItemToArray(inputs, in);
+    }
+    cJSON_AddItemToObject(o, "coverage", coverage_json(v, &c->coverage));
+    return o;
+}
+
+static void computers_json(cJSON *root, const kb_view *v)
+{
+    cJSON *a = cJSON_AddArrayToObject(root, "computers");
+    for (size_t k = 0; k < v->ncomputers; k++)
+        cJSON_AddItemToArray(a, computer_json(v, &v->computers[k]));
+}
+
+static void unassigned_json(cJSON *root, const kb_view *v)
+{
+    cJSON *a = cJSON_AddArrayToObject(root, "unassigned");
+    for (size_t u = 0; u < v->nunassigned; u++) {
+        const kb_view_unassigned *row = &v->unassigned[u];
+        cJSON *o = cJSON_CreateObject();
+        add_string_or_null(o, "path", row->input->path);
+        add_string_or_null(o, "folder", row->folder);
+        cJSON *names = cJSON_AddArrayToObject(o, "computers");
+        for (size_t k = 0; k < row->ncomputers; k++)
+            cJSON_AddItemToArray(names, name_json(row->computers[k]));
+        cJSON_AddItemToArray(a, o);
+    }
 }
 
 static cJSON *report_json(const kb_view *v)
@@ -413,11 +584,21 @@ static cJSON *report_json(const kb_view *v)
         const kb_view_computer *c = s->computer < v->ncomputers ? &v->computers[s->computer] : NULL;
         switch (s->kind) {
         case KB_SECTION_RUN: run_json(root, r); break;
-        case KB_SECTION_SUMMARY: summary_json(root, r, c); break;
+        case KB_SECTION_SUMMARY:
+            if (c)
+                summary_json(root, v, r, c);
+            else
+                run_summary_json(root, v);
+            break;
         case KB_SECTION_INPUTS: inputs_json(root, v); break;
-        case KB_SECTION_COVERAGE: cJSON_AddItemToObject(root, "coverage", coverage_json(v, &c->coverage)); break;
+        case KB_SECTION_COVERAGE:
+            cJSON_AddItemToObject(root, "coverage", c ? coverage_json(v, &c->coverage) : cJSON_CreateNull());
+            break;
         case KB_SECTION_RULES: rules_json(root, v, c); break;
+        case KB_SECTION_COMPUTERS: computers_json(root, v); break;
+        case KB_SECTION_UNASSIGNED: unassigned_json(root, v); break;
         case KB_SECTION_VERDICTS: break; /* each rule object holds its verdict */
+        case KB_SECTION_HARMLESS: break; /* the summary lists them */
         }
     }
     return root;

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "engine/computers.h"
 #include "engine/coverage.h"
 #include "engine/engine.h"
 #include "core/input.h"
@@ -32,6 +33,11 @@ typedef struct kb_report {
     const char *virtualization;
     int64_t first_time, last_time;
     const kb_coverage *coverage; /* what the bundle covers and lacks (coverage.h) */
+    /* The computers of the bundle (computers.h), or NULL. With one (or
+     * none given), the report is the one computer's: results, coverage
+     * and the summary above; with several, each computer's own are
+     * reported, and results and coverage above are the first's. */
+    const kb_computers *computers;
 } kb_report;
 
 /* Fills the bundle summary fields of r from the inputs and the derived
@@ -43,9 +49,6 @@ int kb_report_write_json(FILE *out, const kb_report *r);
 int kb_report_write_text(FILE *out, const kb_report *r, int color);
 int kb_report_write_html(FILE *out, const kb_report *r);
 
-/* Exit status for a run: 1 a known issue matched, 3 none matched but some
- * rule cannot tell, 0 otherwise. */
-int kb_results_exit_status(const kb_results *results);
 
 /* Report wording in the report language. */
 typedef enum kb_msg {
@@ -59,6 +62,12 @@ typedef enum kb_msg {
     KB_MSG_NEAR_MISS, KB_MSG_NEAR_DEFAULT,
     KB_MSG_COVERAGE, KB_MSG_LOGS, KB_MSG_OUTPUTS, KB_MSG_TAKEN, KB_MSG_TAKEN_UNKNOWN,
     KB_MSG_NOT_IN_BUNDLE, KB_MSG_RECORDS, KB_MSG_COVERAGE_OK, KB_MSG_FIRST_EVENT, KB_MSG_LAST_EVENT,
+    KB_MSG_HARMLESS, KB_MSG_KNOWN_HARMLESS, KB_MSG_EXPLAINED_BY, KB_MSG_NOT_MATCHED_LIST,
+    KB_MSG_QUIET_LIST, KB_MSG_REFERENCES, KB_MSG_SEVERITY,
+    KB_MSG_UNREADABLE, KB_MSG_READ_HERE, KB_MSG_READ_AGAIN, KB_MSG_UNREADABLE_FILES,
+    KB_MSG_COMPUTERS, KB_MSG_ALSO_NAMED, KB_MSG_UNASSIGNED, KB_MSG_UNASSIGNED_WHY, KB_MSG_UNNAMED,
+    KB_MSG_SEVERAL_COMPUTERS, KB_MSG_AMONG_THEM,
+    KB_MSG_OF, KB_MSG_NO_COMPUTER, KB_MSG_CLOSE_FACTS,
     KB_MSG_COUNT
 } kb_msg;
 

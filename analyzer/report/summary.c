@@ -1,6 +1,5 @@
 /* summary.c: the bundle summary at the top of every report (computer, OS,
- * time range), from the derived host fact and the inputs, and the exit
- * status of a run. */
+ * time range), from the derived host fact and the inputs. */
 #include "report/report.h"
 #include "core/derived.h"
 
@@ -33,15 +32,4 @@ void kb_report_summarise(kb_report *r, const kb_factlist *facts)
         r->virtualization = nonempty(f, "virtualization");
         break;
     }
-}
-
-int kb_results_exit_status(const kb_results *results)
-{
-    int cannot_tell = 0;
-    for (size_t i = 0; i < results->n; i++) {
-        if (results->rules[i].verdict == KB_VERDICT_MATCHED)
-            return 1;
-        cannot_tell |= results->rules[i].verdict == KB_VERDICT_CANNOT_TELL;
-    }
-    return cannot_tell ? 3 : 0;
 }

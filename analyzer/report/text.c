@@ -57,9 +57,33 @@ static void indented(const out *o, const char *text, int indent)
     indented_with(o, text, prefix);
 }
 
-static int verdict_color(kb_verdict v)
+static int verdict_color(const kb_rule_result *res)
 {
+    if (kb_result_harmless(res) || res->nexplained_by)
+        return C_DIM;
+    kb_verdict v = res->verdict;
     return v == KB_VERDICT_MATCHED ? C_RED : v == KB_VERDICT_CANNOT_TELL ? C_YELLOW : C_GREEN;
+}
+
+/* "KB2009550 <url>" or the title and url of each reference. */
+static void print_references(const out *o, const kb_rule *rule, const char *indent)
+{
+    if (!rule->nreferences)
+        return;
+    fprintf(o->fp, "%s%s:\n", indent, kb_msg_text(o->lang, KB_MSG_REFERENCES));
+    for (size_t i = 0; i < rule->nreferences; i++) {
+        const kb_reference *ref = &rule->references[i];
+        fprintf(o->fp, "%s  - ", indent);
+        if (ref->kb)
+            fprintf(o->fp, "%s ", ref->kb);
+        put(o, ref->title);
+        if (ref->url) {
+            fputs(" <", o->fp);
+            put(o, ref->url);
+            fputc('>', o->fp);
+        }
+        fputc('\n', o->fp);
+    }
 }
 
 static void print_run(const out *o, const kb_report *r)
@@ -73,11 +97,35 @@ static void print_run(const out *o, const kb_report *r)
     fputc('\n', o->fp);
 }
 
-static void print_summary(const out *o, const kb_view_computer *c)
+/* "SRV01, WIN-OLD": the lines of a list of names, on one line. */
+static void put_lines(const out *o, const char *lines)
+{
+    for (const char *p = lines; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        char *name = kb_strndup(p, nl ? (size_t)(nl - p) : strlen(p));
+        put(o, name);
+        free(name);
+        if (!nl)
+            break;
+        fputs(", ", o->fp);
+        p = nl + 1;
+    }
+}
+
+static void print_summary(const out *o, const kb_view *v, const kb_view_computer *c)
 {
     char first[40], last[40];
-    fprintf(o->fp, "%s: ", kb_msg_text(o->lang, KB_MSG_COMPUTER));
+    if (v->several)
+        fprintf(o->fp, "%s %zu %s %zu: ", kb_msg_text(o->lang, KB_MSG_COMPUTER), c->number,
+                kb_msg_text(o->lang, KB_MSG_OF), v->ncomputers);
+    else
+        fprintf(o->fp, "%s: ", kb_msg_text(o->lang, KB_MSG_COMPUTER));
     put(o, c->name ? c->name : "-");
+    if (c->also_named) {
+        fprintf(o->fp, " (%s ", kb_msg_text(o->lang, KB_MSG_ALSO_NAMED));
+        put_lines(o, c->also_named);
+        fputc(')', o->fp);
+    }
     if (c->os) {
         fprintf(o->fp, "   %s: ", kb_msg_text(o->lang, KB_MSG_OS));
         put(o, c->os);
@@ -127,7 +175,17 @@ static void print_evidence(const out *o, const kb_view_rows *rows)
                 put(o, val->annotation);
             }
         }
+        if (row->evidence->explained_by) {
+            fprintf(o->fp, " (%s ", kb_msg_text(o->lang, KB_MSG_EXPLAINED_BY));
+            put(o, row->evidence->explained_by->id);
+            fputc(')', o->fp);
+        }
         fputc('\n', o->fp);
+        if (row->evidence->say) {
+            fputs("          - ", o->fp);
+            indented(o, row->evidence->say, 12);
+            fputc('\n', o->fp);
+        }
         if (f->text && !row->event) {
             fprintf(o->fp, "          | ");
             indented_with(o, f->text, "          | ");
@@ -136,6 +194,13 @@ static void print_evidence(const out *o, const kb_view_rows *rows)
     }
     if (rows->more)
         fprintf(o->fp, "        (+%zu %s)\n", rows->more, kb_msg_text(o->lang, KB_MSG_MORE_EVIDENCE));
+}
+
+/* ": could not be read on this machine: Permission denied". */
+static void print_unreadable_why(const out *o, const kb_input *in)
+{
+    fprintf(o->fp, ": %s: ", kb_msg_text(o->lang, KB_MSG_READ_HERE));
+    put(o, in->local_error);
 }
 
 static void print_checkpoint(const out *o, const kb_view_checkpoint *vc)
@@ -157,6 +222,8 @@ static void print_checkpoint(const out *o, const kb_view_checkpoint *vc)
     for (size_t i = 0; i < vc->ndamaged; i++) {
         fprintf(o->fp, "          - ");
         put(o, vc->damaged[i]->path);
+        if (vc->unreadable)
+            print_unreadable_why(o, vc->damaged[i]);
         fputc('\n', o->fp);
     }
     if (vc->ask)
@@ -217,6 +284,12 @@ static void print_collect(const out *o, const kb_view_rule *vr)
             fprintf(o->fp, ": %s", cp->collect.command);
         fputc('\n', o->fp);
     }
+    for (size_t i = 0; i < vr->nunreadable; i++) {
+        fprintf(o->fp, "      - ");
+        put(o, vr->unreadable[i]->path);
+        print_unreadable_why(o, vr->unreadable[i]);
+        fprintf(o->fp, "; %s\n", kb_msg_text(o->lang, KB_MSG_READ_AGAIN));
+    }
 }
 
 /* Checkpoint ids, comma-separated. */
@@ -227,17 +300,23 @@ static void print_ids(const out *o, const kb_view_ids *ids)
 }
 
 /* A near miss: which deciding checkpoints are met, which are not, and the
- * closest facts of each that is not. */
+ * closest facts of each that is not; or, in another rule not matched, the
+ * closest events of its checkpoints not met. */
 static void print_near_miss(const out *o, const kb_view_rule *vr)
 {
-    if (!vr->near_miss)
+    if (!vr->near_miss && !vr->close_facts)
         return;
     fprintf(o->fp, "    ");
-    paint(o, C_YELLOW, kb_msg_text(o->lang, KB_MSG_NEAR_MISS));
-    fprintf(o->fp, ": %s: ", kb_msg_text(o->lang, KB_MSG_MET));
-    print_ids(o, &vr->near_ids[KB_CP_MET]);
-    fprintf(o->fp, "; %s: ", kb_msg_text(o->lang, KB_MSG_NOT_MET));
-    print_ids(o, &vr->near_ids[KB_CP_NOT_MET]);
+    if (vr->near_miss) {
+        paint(o, C_YELLOW, kb_msg_text(o->lang, KB_MSG_NEAR_MISS));
+        fprintf(o->fp, ": %s: ", kb_msg_text(o->lang, KB_MSG_MET));
+        print_ids(o, &vr->near_ids[KB_CP_MET]);
+        fprintf(o->fp, "; %s: ", kb_msg_text(o->lang, KB_MSG_NOT_MET));
+        print_ids(o, &vr->near_ids[KB_CP_NOT_MET]);
+    } else {
+        paint(o, C_YELLOW, kb_msg_text(o->lang, KB_MSG_CLOSE_FACTS));
+        fputc(':', o->fp);
+    }
     fputc('\n', o->fp);
     for (size_t i = 0; i < vr->ncheckpoints; i++) {
         const kb_view_checkpoint *vc = &vr->checkpoints[i];
@@ -253,19 +332,78 @@ static void print_near_miss(const out *o, const kb_view_rule *vr)
     }
 }
 
-static void print_rule(const out *o, const kb_view_rule *vr)
+/* The rule's verdict line: "MATCHED      id  [error]", and the rules that
+ * explain it. */
+static void print_rule_head(const out *o, const kb_view_rule *vr)
 {
     const kb_rule_result *res = vr->result;
     char tag[64];
     snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, vr->verdict));
-    paint(o, verdict_color(res->verdict), tag);
-    fprintf(o->fp, " %s\n", res->rule->id);
+    paint(o, verdict_color(res), tag);
+    fprintf(o->fp, " %s", res->rule->id);
+    if (vr->severity_shown)
+        fprintf(o->fp, "  [%s]", kb_severity_name(res->severity));
+    for (size_t i = 0; i < res->nexplained_by; i++) {
+        fprintf(o->fp, "%s", i ? ", " : "  ");
+        if (!i)
+            fprintf(o->fp, "%s ", kb_msg_text(o->lang, KB_MSG_EXPLAINED_BY));
+        put(o, res->explained_by[i]->id);
+    }
+    fputc('\n', o->fp);
+}
+
+static void print_rule(const out *o, const kb_view_rule *vr)
+{
+    const kb_rule_result *res = vr->result;
+    if (vr->show != KB_SHOW_BLOCK)
+        return;
+    print_rule_head(o, vr);
     fprintf(o->fp, "    %s\n", kb_i18n_get(&res->rule->title, o->lang));
     for (size_t i = 0; i < vr->ncheckpoints; i++)
         print_checkpoint(o, &vr->checkpoints[i]);
     print_near_miss(o, vr);
-    print_remedies(o, res);
+    if (!res->nexplained_by) /* the explaining rule's remedies apply */
+        print_remedies(o, res);
     print_collect(o, vr);
+    if (res->verdict == KB_VERDICT_MATCHED)
+        print_references(o, res->rule, "    ");
+    fputc('\n', o->fp);
+}
+
+/* One line naming the rules of a list: "Not matched: a, b, c". */
+static void print_rule_list(const out *o, kb_msg title, const kb_view_rule *const *rules, size_t n)
+{
+    if (!n)
+        return;
+    fprintf(o->fp, "%s (%zu): ", kb_msg_text(o->lang, title), n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(o->fp, "%s%s", i ? ", " : "", rules[i]->result->rule->id);
+    fputs("\n\n", o->fp);
+}
+
+/* Known harmless findings: what was seen, why it is harmless, and where
+ * that is written down. */
+static void print_harmless(const out *o, const kb_view_computer *c)
+{
+    paint(o, C_BOLD, kb_msg_text(o->lang, KB_MSG_KNOWN_HARMLESS));
+    fputs(":\n", o->fp);
+    for (size_t i = 0; i < c->nharmless; i++) {
+        const kb_rule_result *res = c->harmless[i]->result;
+        size_t count = 0;
+        for (size_t k = 0; k < res->rule->ncheckpoints; k++)
+            if (!res->rule->checkpoints[k].context && res->checkpoints[k].state == KB_CP_MET)
+                count += res->checkpoints[k].count;
+        fputs("  - ", o->fp);
+        put(o, kb_i18n_get(&res->rule->title, o->lang));
+        fprintf(o->fp, " (%s, %zu)\n", res->rule->id, count);
+        const char *why = kb_i18n_get(&res->rule->summary, o->lang);
+        if (*why) {
+            fputs("    ", o->fp);
+            indented(o, why, 4);
+            fputc('\n', o->fp);
+        }
+        print_references(o, res->rule, "    ");
+    }
     fputc('\n', o->fp);
 }
 
@@ -275,7 +413,7 @@ static void print_verdicts(const out *o, const kb_view_computer *c)
     for (size_t i = 0; i < c->nrules; i++) {
         char tag[64];
         snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, c->rules[i].verdict));
-        paint(o, verdict_color(c->rules[i].result->verdict), tag);
+        paint(o, verdict_color(c->rules[i].result), tag);
         fprintf(o->fp, " %s\n", c->rules[i].result->rule->id);
     }
     fputc('\n', o->fp);
@@ -285,6 +423,8 @@ static void print_rules(const out *o, const kb_view_computer *c)
 {
     for (size_t i = 0; i < c->nrules; i++)
         print_rule(o, &c->rules[i]);
+    print_rule_list(o, KB_MSG_NOT_MATCHED_LIST, c->not_matched, c->nnot_matched);
+    print_rule_list(o, KB_MSG_QUIET_LIST, c->quiet, c->nquiet);
 }
 
 /* " [System, 46 records, 2 used]": the counts the input's source shows
@@ -302,6 +442,19 @@ static void print_counts(const out *o, const kb_input *in)
         fprintf(o->fp, "%s%llu %s", k ? ", " : "", (unsigned long long)in->counts[shown[k]],
                 in->count_decls[shown[k]].word);
     fputc(']', o->fp);
+}
+
+/* Several computers: whose the input is. */
+static void print_input_computers(const out *o, const kb_view_input *row)
+{
+    fputs("  (", o->fp);
+    if (!row->ncomputers)
+        fputs(kb_msg_text(o->lang, KB_MSG_NO_COMPUTER), o->fp);
+    for (size_t k = 0; k < row->ncomputers; k++) {
+        fputs(k ? ", " : "", o->fp);
+        put(o, row->computers[k]->name ? row->computers[k]->name : kb_msg_text(o->lang, KB_MSG_UNNAMED));
+    }
+    fputc(')', o->fp);
 }
 
 static void print_inputs(const out *o, const kb_view *v)
@@ -324,6 +477,8 @@ static void print_inputs(const out *o, const kb_view *v)
             fprintf(o->fp, " [%s%s%s]", in->encoding, in->locale ? ", " : "",
                     in->locale ? in->locale : "");
         print_counts(o, in);
+        if (v->several)
+            print_input_computers(o, row);
         fputc('\n', o->fp);
         if (in->message) {
             fputs("                    ", o->fp);
@@ -396,6 +551,14 @@ static void print_coverage(const out *o, const kb_view_coverage *cov)
             fprintf(o->fp, " (%s)", feed->collect->collect.command);
         fputc('\n', o->fp);
     }
+    if (cov->nunreadable)
+        fprintf(o->fp, "  %s:\n", kb_msg_text(o->lang, KB_MSG_UNREADABLE_FILES));
+    for (size_t i = 0; i < cov->nunreadable; i++) {
+        fputs("    ", o->fp);
+        put(o, cov->unreadable[i]->path);
+        print_unreadable_why(o, cov->unreadable[i]);
+        fputc('\n', o->fp);
+    }
     for (size_t i = 0; i < cov->nfindings; i++) {
         fputs("  ", o->fp);
         paint(o, C_YELLOW, "!");
@@ -405,6 +568,47 @@ static void print_coverage(const out *o, const kb_view_coverage *cov)
     }
     if (!cov->nfindings)
         fprintf(o->fp, "  %s\n", kb_msg_text(o->lang, KB_MSG_COVERAGE_OK));
+    fputc('\n', o->fp);
+}
+
+/* Several computers: each with its outcome, before each in full. */
+static void print_computers(const out *o, const kb_view *v)
+{
+    paint(o, C_BOLD, kb_msg_text(o->lang, KB_MSG_COMPUTERS));
+    fprintf(o->fp, ": %zu\n", v->ncomputers);
+    for (size_t k = 0; k < v->ncomputers; k++) {
+        const kb_view_computer *c = &v->computers[k];
+        char tag[64];
+        snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, c->outcome));
+        fprintf(o->fp, "  %zu. ", c->number);
+        paint(o, c->exit_status == 1 ? C_RED : c->exit_status == 3 ? C_YELLOW : C_GREEN, tag);
+        fputc(' ', o->fp);
+        put(o, c->name ? c->name : kb_msg_text(o->lang, KB_MSG_UNNAMED));
+        fputc('\n', o->fp);
+    }
+    if (v->nunassigned)
+        fprintf(o->fp, "  %s: %zu\n", kb_msg_text(o->lang, KB_MSG_UNASSIGNED), v->nunassigned);
+    fputc('\n', o->fp);
+}
+
+/* The inputs whose computer cannot be told, and the folder that says so. */
+static void print_unassigned(const out *o, const kb_view *v)
+{
+    fprintf(o->fp, "%s:\n", kb_msg_text(o->lang, KB_MSG_UNASSIGNED));
+    for (size_t u = 0; u < v->nunassigned; u++) {
+        const kb_view_unassigned *row = &v->unassigned[u];
+        fputs("  ", o->fp);
+        put(o, row->input->path);
+        fputs(": ", o->fp);
+        put(o, *row->folder ? row->folder : ".");
+        fprintf(o->fp, " %s (", kb_msg_text(o->lang, KB_MSG_SEVERAL_COMPUTERS));
+        for (size_t k = 0; k < row->ncomputers; k++) {
+            fputs(k ? ", " : "", o->fp);
+            put(o, row->computers[k] ? row->computers[k] : kb_msg_text(o->lang, KB_MSG_UNNAMED));
+        }
+        fprintf(o->fp, " %s); %s\n", kb_msg_text(o->lang, KB_MSG_AMONG_THEM),
+                kb_msg_text(o->lang, KB_MSG_UNASSIGNED_WHY));
+    }
     fputc('\n', o->fp);
 }
 
@@ -421,11 +625,14 @@ int kb_report_write_text(FILE *fp, const kb_report *r, int color)
         const kb_view_computer *c = s->computer < v.ncomputers ? &v.computers[s->computer] : NULL;
         switch (s->kind) {
         case KB_SECTION_RUN: print_run(&o, r); break;
-        case KB_SECTION_SUMMARY: print_summary(&o, c); break;
+        case KB_SECTION_SUMMARY: print_summary(&o, &v, c); break;
         case KB_SECTION_COVERAGE: print_coverage(&o, &c->coverage); break;
+        case KB_SECTION_HARMLESS: print_harmless(&o, c); break;
         case KB_SECTION_RULES: print_rules(&o, c); break;
         case KB_SECTION_INPUTS: print_inputs(&o, &v); break;
         case KB_SECTION_VERDICTS: print_verdicts(&o, c); break;
+        case KB_SECTION_COMPUTERS: print_computers(&o, &v); break;
+        case KB_SECTION_UNASSIGNED: print_unassigned(&o, &v); break;
         }
     }
     kb_view_free(&v);

@@ -34,15 +34,55 @@ static void add_section(builder *b, kb_view_section_kind kind, size_t computer)
     v->sections[v->nsections++] = (kb_view_section){.kind = kind, .computer = computer};
 }
 
+/* Several computers: each one's outcome first, then each in full (JSON:
+ * the computers with their coverage, then every computer's rules, each
+ * naming its computer), then the inputs no computer could be told for. */
+static void choose_several(builder *b)
+{
+    kb_view *v = b->view;
+    if (b->format == KB_VIEW_JSON) {
+        add_section(b, KB_SECTION_RUN, KB_VIEW_EVERY);
+        add_section(b, KB_SECTION_SUMMARY, KB_VIEW_EVERY);
+        add_section(b, KB_SECTION_INPUTS, KB_VIEW_EVERY);
+        add_section(b, KB_SECTION_COMPUTERS, KB_VIEW_EVERY);
+        add_section(b, KB_SECTION_UNASSIGNED, KB_VIEW_EVERY);
+        add_section(b, KB_SECTION_COVERAGE, KB_VIEW_EVERY); /* null: each computer has its own */
+        add_section(b, KB_SECTION_RULES, KB_VIEW_EVERY);
+        return;
+    }
+    if (b->format == KB_VIEW_TEXT)
+        add_section(b, KB_SECTION_RUN, KB_VIEW_EVERY);
+    add_section(b, KB_SECTION_COMPUTERS, KB_VIEW_EVERY);
+    for (size_t c = 0; c < v->ncomputers; c++) {
+        add_section(b, KB_SECTION_SUMMARY, c);
+        if (v->computers[c].coverage.known)
+            add_section(b, KB_SECTION_COVERAGE, c);
+        if (v->computers[c].nharmless)
+            add_section(b, KB_SECTION_HARMLESS, c);
+        if (b->format == KB_VIEW_HTML)
+            add_section(b, KB_SECTION_VERDICTS, c);
+        add_section(b, KB_SECTION_RULES, c);
+    }
+    if (v->nunassigned)
+        add_section(b, KB_SECTION_UNASSIGNED, KB_VIEW_EVERY);
+    add_section(b, KB_SECTION_INPUTS, KB_VIEW_EVERY);
+    if (b->format == KB_VIEW_HTML)
+        add_section(b, KB_SECTION_RUN, KB_VIEW_EVERY);
+}
+
 /* The order of a report, per format. Text and HTML read top to bottom:
  * what the bundle covers, then the verdicts, then the inputs; JSON follows
  * its schema (docs/report-format.md). */
 static void choose_sections(builder *b)
 {
     kb_view *v = b->view;
-    v->sections = alloc(b, 8 + 4 * v->ncomputers, sizeof *v->sections);
+    v->sections = alloc(b, 8 + 5 * v->ncomputers, sizeof *v->sections);
     if (!v->sections)
         return;
+    if (v->several) {
+        choose_several(b);
+        return;
+    }
     switch (b->format) {
     case KB_VIEW_TEXT:
         add_section(b, KB_SECTION_RUN, KB_VIEW_EVERY);
@@ -50,6 +90,8 @@ static void choose_sections(builder *b)
             add_section(b, KB_SECTION_SUMMARY, c);
             if (v->computers[c].coverage.known)
                 add_section(b, KB_SECTION_COVERAGE, c);
+            if (v->computers[c].nharmless)
+                add_section(b, KB_SECTION_HARMLESS, c);
             add_section(b, KB_SECTION_RULES, c);
         }
         add_section(b, KB_SECTION_INPUTS, KB_VIEW_EVERY);
@@ -59,6 +101,8 @@ static void choose_sections(builder *b)
             add_section(b, KB_SECTION_SUMMARY, c);
             if (v->computers[c].coverage.known)
                 add_section(b, KB_SECTION_COVERAGE, c);
+            if (v->computers[c].nharmless)
+                add_section(b, KB_SECTION_HARMLESS, c);
             add_section(b, KB_SECTION_VERDICTS, c);
             add_section(b, KB_SECTION_RULES, c);
         }
@@ -136,17 +180,47 @@ static void evidence_rows(builder *b, const kb_checkpoint *cp, const kb_cp_resul
 
 /* ---- rules ------------------------------------------------------------------------ */
 
-static kb_msg verdict_msg(kb_verdict v)
+static kb_msg verdict_msg(const kb_rule_result *res)
 {
+    if (kb_result_harmless(res))
+        return KB_MSG_HARMLESS;
+    kb_verdict v = res->verdict;
     return v == KB_VERDICT_MATCHED ? KB_MSG_MATCHED
          : v == KB_VERDICT_NOT_MATCHED ? KB_MSG_NOT_MATCHED : KB_MSG_CANNOT_TELL;
 }
 
-/* The inputs of an unknown checkpoint that are damaged or unreadable. */
+/* Whether a rule that did not match has closest facts to tell (the same
+ * event with another value, engine.c): then it is worth its block. */
+static int has_close_facts(const kb_rule_result *res)
+{
+    for (size_t c = 0; c < res->rule->ncheckpoints; c++)
+        if (res->checkpoints[c].near)
+            return 1;
+    return 0;
+}
+
+/* A text report gives a block to what is worth reading: a match, a known
+ * harmless finding, a near miss or closest facts, a cannot tell with a
+ * symptom seen; the other rules are named in one line each kind. HTML and
+ * JSON show every rule. */
+static kb_view_show how_shown(const builder *b, const kb_rule_result *res)
+{
+    if (b->format != KB_VIEW_TEXT)
+        return KB_SHOW_BLOCK;
+    if (res->verdict == KB_VERDICT_CANNOT_TELL)
+        return res->quiet ? KB_SHOW_QUIET : KB_SHOW_BLOCK;
+    if (res->verdict == KB_VERDICT_NOT_MATCHED && !res->near_miss && !has_close_facts(res))
+        return KB_SHOW_NOT_MATCHED;
+    return KB_SHOW_BLOCK;
+}
+
+/* The inputs of an unknown checkpoint that are damaged or unreadable, or
+ * the files this machine could not read that it may need. */
 static void damaged_inputs(builder *b, const kb_cp_result *res, kb_view_checkpoint *vc)
 {
-    if (res->state != KB_CP_UNKNOWN || res->why != KB_WHY_DAMAGED)
+    if (res->state != KB_CP_UNKNOWN || (res->why != KB_WHY_DAMAGED && res->why != KB_WHY_UNREADABLE))
         return;
+    vc->unreadable = res->why == KB_WHY_UNREADABLE;
     vc->damaged = alloc(b, res->ninputs, sizeof *vc->damaged);
     for (size_t i = 0; i < res->ninputs && vc->damaged; i++) {
         const kb_input *in = &b->r->inputs->items[res->inputs[i]];
@@ -160,7 +234,8 @@ static void damaged_inputs(builder *b, const kb_cp_result *res, kb_view_checkpoi
  * those with a command, text not for context checkpoints. */
 static int asks(const builder *b, const kb_cp_result *res)
 {
-    if (res->state != KB_CP_UNKNOWN)
+    /* A file this machine could not read is not the customer's to send again. */
+    if (res->state != KB_CP_UNKNOWN || res->why == KB_WHY_UNREADABLE)
         return 0;
     if (b->format == KB_VIEW_JSON)
         return 1;
@@ -189,7 +264,8 @@ static void build_checkpoint(builder *b, const kb_cp_result *res, kb_view_checkp
     vc->state_class = cp->context ? "context" : classes[res->state];
     vc->summary = res->summary && *res->summary ? res->summary : NULL;
     vc->why = res->state == KB_CP_UNKNOWN && res->why != KB_WHY_INPUT_SAYS;
-    vc->why_msg = res->why == KB_WHY_MISSING ? KB_MSG_MISSING : KB_MSG_DAMAGED;
+    vc->why_msg = res->why == KB_WHY_MISSING ? KB_MSG_MISSING
+                : res->why == KB_WHY_UNREADABLE ? KB_MSG_UNREADABLE : KB_MSG_DAMAGED;
     damaged_inputs(b, res, vc);
     vc->ask = asks(b, res);
     evidence_rows(b, cp, res, res->nevidence, &vc->rows);
@@ -212,33 +288,77 @@ static void near_ids(builder *b, const kb_rule_result *res, kb_view_rule *vr)
     }
 }
 
-/* What would settle a rule that cannot tell: its unknown deciding checkpoints. */
+static void add_unreadable(const kb_input *in, const kb_input **list, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (list[i] == in)
+            return;
+    list[(*n)++] = in;
+}
+
+/* What would settle a rule that cannot tell: its unknown deciding
+ * checkpoints, the customer's to collect, and the files this machine
+ * could not read, to make readable here. */
 static void what_to_collect(builder *b, const kb_rule_result *res, kb_view_rule *vr)
 {
     if (res->verdict != KB_VERDICT_CANNOT_TELL)
         return;
     vr->collect_shown = 1;
     vr->collect = alloc(b, res->rule->ncheckpoints, sizeof *vr->collect);
-    for (size_t i = 0; i < res->rule->ncheckpoints && vr->collect; i++)
-        if (res->checkpoints[i].state == KB_CP_UNKNOWN && !res->rule->checkpoints[i].context)
+    vr->unreadable = alloc(b, b->r->inputs->n, sizeof *vr->unreadable);
+    for (size_t i = 0; i < res->rule->ncheckpoints && vr->collect && vr->unreadable; i++) {
+        const kb_cp_result *cr = &res->checkpoints[i];
+        if (cr->state != KB_CP_UNKNOWN || res->rule->checkpoints[i].context)
+            continue;
+        if (cr->why != KB_WHY_UNREADABLE) {
             vr->collect[vr->ncollect++] = &res->rule->checkpoints[i];
+            continue;
+        }
+        for (size_t k = 0; k < cr->ninputs; k++)
+            add_unreadable(&b->r->inputs->items[cr->inputs[k]], vr->unreadable, &vr->nunreadable);
+    }
 }
 
-static void build_rule(builder *b, size_t index, kb_view_rule *vr)
+/* Rule index of results, numbered from first for anchors that are unique
+ * over the computers. */
+static void build_rule(builder *b, const kb_results *results, size_t index, size_t first, kb_view_rule *vr)
 {
-    const kb_rule_result *res = &b->r->results->rules[index];
+    const kb_rule_result *res = &results->rules[index];
     vr->result = res;
-    vr->index = index;
-    vr->verdict = verdict_msg(res->verdict);
+    vr->index = first + index;
+    vr->verdict = verdict_msg(res);
+    vr->show = how_shown(b, res);
+    vr->harmless = kb_result_harmless(res);
+    vr->severity_shown = res->verdict == KB_VERDICT_MATCHED;
     vr->checkpoints = alloc(b, res->rule->ncheckpoints, sizeof *vr->checkpoints);
     for (size_t c = 0; c < res->rule->ncheckpoints && vr->checkpoints; c++) {
         build_checkpoint(b, &res->checkpoints[c], &vr->checkpoints[c]);
         vr->ncheckpoints++;
+        vr->close_facts |= !res->near_miss && res->checkpoints[c].near;
         /* Only HTML draws a timeline: of the checkpoints' events, if any. */
         vr->timeline |= b->format == KB_VIEW_HTML && res->checkpoints[c].ntimes > 0;
     }
     near_ids(b, res, vr);
-    what_to_collect(b, res, vr);
+    /* a quiet rule asks nothing of its own: the coverage names the feeds absent */
+    if (!res->quiet)
+        what_to_collect(b, res, vr);
+}
+
+/* The known harmless findings and the rules named in one line. */
+static void sort_rules(builder *b, kb_view_computer *c)
+{
+    c->harmless = alloc(b, c->nrules, sizeof *c->harmless);
+    c->not_matched = alloc(b, c->nrules, sizeof *c->not_matched);
+    c->quiet = alloc(b, c->nrules, sizeof *c->quiet);
+    for (size_t i = 0; i < c->nrules && c->harmless && c->not_matched && c->quiet; i++) {
+        const kb_view_rule *vr = &c->rules[i];
+        if (vr->harmless)
+            c->harmless[c->nharmless++] = vr;
+        if (vr->show == KB_SHOW_NOT_MATCHED)
+            c->not_matched[c->nnot_matched++] = vr;
+        if (vr->show == KB_SHOW_QUIET)
+            c->quiet[c->nquiet++] = vr;
+    }
 }
 
 /* ---- coverage ------------------------------------------------------------------- */
@@ -264,9 +384,8 @@ static void coverage_row(builder *b, const kb_coverage *cov, size_t i, kb_view_c
         kb_cov_format_taken(cov, i, row->taken, sizeof row->taken);
 }
 
-static void build_coverage(builder *b, kb_view_coverage *vc)
+static void build_coverage(builder *b, const kb_coverage *cov, kb_view_coverage *vc)
 {
-    const kb_coverage *cov = b->r->coverage;
     const kb_inputs *inputs = b->r->inputs;
     if (!cov)
         return;
@@ -275,10 +394,13 @@ static void build_coverage(builder *b, kb_view_coverage *vc)
     vc->logs = alloc(b, inputs->n, sizeof *vc->logs);
     vc->outputs = alloc(b, inputs->n, sizeof *vc->outputs);
     vc->absent = alloc(b, cov->nfeeds, sizeof *vc->absent);
-    if (!vc->rows || !vc->logs || !vc->outputs || !vc->absent)
+    vc->unreadable = alloc(b, inputs->n, sizeof *vc->unreadable);
+    if (!vc->rows || !vc->logs || !vc->outputs || !vc->absent || !vc->unreadable)
         return;
     for (size_t i = 0; i < inputs->n; i++) {
-        if (!inputs->items[i].kind)
+        if (inputs->items[i].local_error && kb_cov_in_scope(cov, i))
+            vc->unreadable[vc->nunreadable++] = &inputs->items[i];
+        if (!inputs->items[i].kind || !kb_cov_in_scope(cov, i))
             continue; /* not recognised: no coverage to speak of */
         kb_view_cov_row *row = &vc->rows[vc->nrows++];
         coverage_row(b, cov, i, row);
@@ -290,7 +412,7 @@ static void build_coverage(builder *b, kb_view_coverage *vc)
     vc->feeds = cov->feeds;
     vc->nfeeds = cov->nfeeds;
     for (size_t i = 0; i < cov->nfeeds; i++)
-        if (!cov->feeds[i].present)
+        if (!cov->feeds[i].present && !cov->feeds[i].unreadable)
             vc->absent[vc->nabsent++] = &cov->feeds[i];
     vc->findings = cov->findings;
     vc->nfindings = cov->n;
@@ -298,8 +420,31 @@ static void build_coverage(builder *b, kb_view_coverage *vc)
 
 /* ---- computers and inputs --------------------------------------------------------- */
 
-/* The one computer of a run today: the bundle summary (summary.c). */
-static void build_computers(builder *b)
+/* JSON gives the virtualisation as found; text shows one when there is
+ * one, HTML next to the OS. */
+static const char *shown_virtualization(const builder *b, const char *virt, const char *os)
+{
+    int shown = virt && strcmp(virt, "none") != 0;
+    return b->format == KB_VIEW_JSON ? virt
+         : b->format == KB_VIEW_HTML ? (shown && os ? virt : NULL)
+         : shown ? virt : NULL;
+}
+
+static kb_msg outcome_of(int exit_status)
+{
+    return exit_status == 1 ? KB_MSG_MATCHED : exit_status == 3 ? KB_MSG_CANNOT_TELL : KB_MSG_NOT_MATCHED;
+}
+
+static void build_rules(builder *b, const kb_results *results, size_t first, kb_view_computer *c)
+{
+    c->rules = alloc(b, results->n, sizeof *c->rules);
+    for (size_t i = 0; i < results->n && c->rules; i++)
+        build_rule(b, results, i, first, &c->rules[c->nrules++]);
+    sort_rules(b, c);
+}
+
+/* The one computer of a bundle: the bundle summary (summary.c). */
+static void build_one_computer(builder *b)
 {
     kb_view *v = b->view;
     const kb_report *r = b->r;
@@ -307,20 +452,79 @@ static void build_computers(builder *b)
     if (!v->computers)
         return;
     kb_view_computer *c = &v->computers[v->ncomputers++];
+    const kb_computers *all = r->computers;
+    c->number = 1;
     c->name = r->computer;
+    c->also_named = all && all->n ? all->items[0].also_named : NULL;
     c->os = r->os;
-    /* JSON gives the value as found; text shows a virtualisation when there
-     * is one, HTML next to the OS. */
-    int shown = r->virtualization && strcmp(r->virtualization, "none") != 0;
-    c->virtualization = b->format == KB_VIEW_JSON ? r->virtualization
-                      : b->format == KB_VIEW_HTML ? (shown && r->os ? r->virtualization : NULL)
-                      : shown ? r->virtualization : NULL;
+    c->virtualization = shown_virtualization(b, r->virtualization, r->os);
     c->first_time = r->first_time;
     c->last_time = r->last_time;
-    build_coverage(b, &c->coverage);
-    c->rules = alloc(b, r->results->n, sizeof *c->rules);
-    for (size_t i = 0; i < r->results->n && c->rules; i++)
-        build_rule(b, i, &c->rules[c->nrules++]);
+    c->exit_status = kb_results_exit_status(r->results);
+    c->outcome = outcome_of(c->exit_status);
+    build_coverage(b, r->coverage, &c->coverage);
+    build_rules(b, r->results, 0, c);
+}
+
+/* Each computer of a bundle of several, with its own coverage and rules. */
+static void build_several(builder *b)
+{
+    kb_view *v = b->view;
+    const kb_computers *all = b->r->computers;
+    v->several = 1;
+    v->computers = alloc(b, all->n, sizeof *v->computers);
+    for (size_t k = 0; k < all->n && v->computers; k++) {
+        const kb_computer *src = &all->items[k];
+        kb_view_computer *c = &v->computers[v->ncomputers++];
+        c->number = k + 1;
+        c->name = src->name;
+        c->also_named = src->also_named;
+        c->os = src->os;
+        c->virtualization = shown_virtualization(b, src->virtualization, src->os);
+        c->first_time = src->first_time;
+        c->last_time = src->last_time;
+        c->exit_status = src->exit_status;
+        c->outcome = outcome_of(src->exit_status);
+        c->inputs = src->inputs;
+        c->ninputs = src->ninputs;
+        build_coverage(b, &src->coverage, &c->coverage);
+        build_rules(b, &src->results, k * src->results.n, c);
+    }
+    v->unassigned = alloc(b, all->nunassigned, sizeof *v->unassigned);
+    for (size_t u = 0; u < all->nunassigned && v->unassigned; u++) {
+        const kb_unassigned *src = &all->unassigned[u];
+        kb_view_unassigned *row = &v->unassigned[v->nunassigned++];
+        row->input = &b->r->inputs->items[src->input];
+        row->folder = src->folder;
+        for (int n = 0; n < 2; n++)
+            if (src->computers[n] < all->n)
+                row->computers[row->ncomputers++] = all->items[src->computers[n]].name;
+    }
+}
+
+static void build_computers(builder *b)
+{
+    if (b->r->computers && b->r->computers->n > 1)
+        build_several(b);
+    else
+        build_one_computer(b);
+}
+
+/* Whose each input is, when there are several computers. */
+static void inputs_computers(builder *b)
+{
+    kb_view *v = b->view;
+    for (size_t k = 0; k < v->ncomputers; k++)
+        for (size_t m = 0; m < v->computers[k].ninputs; m++) {
+            size_t i = v->computers[k].inputs[m].input;
+            kb_view_input *row = i < v->ninputs ? &v->inputs[i] : NULL;
+            if (!row)
+                continue;
+            if (!row->computers)
+                row->computers = alloc(b, v->ncomputers, sizeof *row->computers);
+            if (row->computers && row->ncomputers < v->ncomputers)
+                row->computers[row->ncomputers++] = &v->computers[k];
+        }
 }
 
 static void build_inputs(builder *b)
@@ -339,6 +543,8 @@ static void build_inputs(builder *b)
         row->nnotes = in->nnotes < limit ? in->nnotes : limit;
         row->hidden = in->nnotes - row->nnotes + in->notes_dropped;
     }
+    if (v->several)
+        inputs_computers(b);
 }
 
 kb_status kb_view_build(const kb_report *r, kb_view_format format, kb_view *view)
@@ -348,8 +554,8 @@ kb_status kb_view_build(const kb_report *r, kb_view_format format, kb_view *view
     view->format = format;
     view->report = r;
     view->lang = r->lang;
-    view->title = r->computer ? r->computer : r->npaths ? r->paths[0] : "bundle";
     build_computers(&b);
+    view->title = r->computer && !view->several ? r->computer : r->npaths ? r->paths[0] : "bundle";
     build_inputs(&b);
     if (!b.failed)
         choose_sections(&b);
@@ -379,6 +585,7 @@ static void free_rule(kb_view_rule *vr)
     for (int s = 0; s < 3; s++)
         free(vr->near_ids[s].ids);
     free(vr->collect);
+    free(vr->unreadable);
 }
 
 void kb_view_free(kb_view *view)
@@ -392,9 +599,16 @@ void kb_view_free(kb_view *view)
         free(comp->coverage.logs);
         free(comp->coverage.outputs);
         free(comp->coverage.absent);
+        free(comp->harmless);
+        free(comp->not_matched);
+        free(comp->quiet);
+        free(comp->coverage.unreadable);
     }
     free(view->computers);
+    for (size_t i = 0; i < view->ninputs; i++)
+        free(view->inputs[i].computers);
     free(view->inputs);
+    free(view->unassigned);
     free(view->sections);
     memset(view, 0, sizeof *view);
 }

@@ -5,10 +5,11 @@
  * what to collect, and the inputs. The text, JSON and HTML writers only
  * format a view: none of them decides what to show.
  *
- * A report is about computers: the view holds a list of them (one per run
- * today) and each section names the computer it is about, so that a report
- * per computer, or a summary of every computer before the details, is a
- * change of the builder, not of the writers. */
+ * A report is about computers: the view holds a list of them and each
+ * section names the computer it is about. A bundle of one computer is
+ * reported as that computer's; a bundle of several (engine/computers.h)
+ * lists them first, then each with its own coverage and verdicts, then the
+ * inputs whose computer cannot be told. */
 #ifndef KB_VIEW_H
 #define KB_VIEW_H
 
@@ -20,9 +21,13 @@ typedef enum kb_view_section_kind {
     KB_SECTION_RUN,       /* the run: kbscan version, paths, rules, when, how long */
     KB_SECTION_SUMMARY,   /* a computer: name, OS, virtualisation, event time range */
     KB_SECTION_COVERAGE,  /* a computer's logs, outputs, feeds absent, findings */
+    KB_SECTION_HARMLESS,  /* a computer's known harmless findings, with why and a reference */
     KB_SECTION_VERDICTS,  /* a computer's verdicts, one per rule, with what to collect */
-    KB_SECTION_RULES,     /* a computer's rules in full */
-    KB_SECTION_INPUTS     /* every input: state, counts, notes */
+    KB_SECTION_RULES,     /* a computer's rules in full (JSON, several computers: every
+                             computer's, each naming it) */
+    KB_SECTION_INPUTS,    /* every input: state, counts, notes */
+    KB_SECTION_COMPUTERS, /* several computers: each with its outcome (JSON: in full) */
+    KB_SECTION_UNASSIGNED /* several computers: the inputs whose computer cannot be told */
 } kb_view_section_kind;
 
 #define KB_VIEW_EVERY ((size_t)-1)  /* a section about the whole run, not one computer */
@@ -63,13 +68,15 @@ typedef struct kb_view_checkpoint {
     const char *state_class;   /* the same as a name: "context", "met", "not_met", "unknown" */
     const char *summary;       /* NULL when there is none */
     int why;                   /* say why it is unknown: then why_msg */
-    kb_msg why_msg;            /* KB_MSG_MISSING or KB_MSG_DAMAGED */
-    const kb_input **damaged;  /* the damaged inputs it names */
+    kb_msg why_msg;            /* KB_MSG_MISSING, KB_MSG_DAMAGED or KB_MSG_UNREADABLE */
+    const kb_input **damaged;  /* the damaged inputs it names, or the unreadable ones */
     size_t ndamaged;
+    int unreadable;            /* they are files this machine could not read (local_error) */
     int ask;                   /* say here what to ask the customer for */
     kb_view_rows rows;
     int event_span;            /* say how many events, from when to when */
-    /* A near miss's closest facts for this checkpoint, or near NULL. */
+    /* The closest facts for this checkpoint (a near miss's, or events of a
+     * rule not matched), or near NULL. */
     const kb_cp_result *near;
     const char *near_say;      /* NULL: the default wording, with near->count */
     kb_view_rows near_rows;
@@ -80,17 +87,30 @@ typedef struct kb_view_ids {
     size_t n;
 } kb_view_ids;
 
+/* How much of a rule a text or HTML report shows: the whole block (a
+ * match, a known harmless finding, a cannot tell worth a request, a near
+ * miss, a rule explained by another), or its id in one line of the rules
+ * not matched or of those that cannot tell but saw no symptom. JSON lists
+ * every rule in full. */
+typedef enum kb_view_show { KB_SHOW_BLOCK = 0, KB_SHOW_NOT_MATCHED, KB_SHOW_QUIET } kb_view_show;
+
 typedef struct kb_view_rule {
     const kb_rule_result *result;
     size_t index;                   /* in the run's results (anchors) */
-    kb_msg verdict;                 /* KB_MSG_MATCHED, _NOT_MATCHED, _CANNOT_TELL */
+    kb_msg verdict;                 /* KB_MSG_MATCHED, _NOT_MATCHED, _CANNOT_TELL, _HARMLESS */
+    kb_view_show show;
+    int harmless;                   /* a known harmless finding (a benign rule matched) */
+    int severity_shown;             /* say its severity (a match) */
     kb_view_checkpoint *checkpoints; /* every checkpoint, in rule order */
     size_t ncheckpoints;
     int near_miss;
     kb_view_ids near_ids[3];        /* deciding checkpoint ids met, not met, unknown */
+    int close_facts;                /* no near miss, yet some checkpoint has closest events */
     int collect_shown;              /* it cannot tell: say what to collect next */
-    const kb_checkpoint **collect;  /* its unknown deciding checkpoints */
+    const kb_checkpoint **collect;  /* its unknown deciding checkpoints, but the unreadable */
     size_t ncollect;
+    const kb_input **unreadable;    /* the files to make readable here instead, once each */
+    size_t nunreadable;
     int timeline;                   /* draw its events over time */
 } kb_view_rule;
 
@@ -116,21 +136,44 @@ typedef struct kb_view_coverage {
     size_t noutputs;
     const kb_cov_feed *feeds;           /* every feed the loaded rules use */
     size_t nfeeds;
-    const kb_cov_feed **absent;         /* those no input feeds */
+    const kb_cov_feed **absent;         /* those no input feeds (but those that may be in a
+                                           file this machine could not read) */
     size_t nabsent;
+    const kb_input **unreadable;        /* files of the bundle this machine could not read */
+    size_t nunreadable;
     const kb_cov_finding *findings;
     size_t nfindings;
 } kb_view_coverage;
 
 typedef struct kb_view_computer {
+    size_t number;                  /* 1-based, in the order of the bundle */
     const char *name;               /* NULL when no input names it */
+    const char *also_named;         /* other names its inputs give, one a line, or NULL */
     const char *os;                 /* NULL when unknown */
     const char *virtualization;     /* as shown; NULL when not shown */
     int64_t first_time, last_time;  /* of its inputs' events */
     kb_view_coverage coverage;
     kb_view_rule *rules;
     size_t nrules;
+    const kb_view_rule **harmless;  /* its known harmless findings, in rule order */
+    size_t nharmless;
+    const kb_view_rule **not_matched; /* rules shown in the one line of those not matched */
+    size_t nnot_matched;
+    const kb_view_rule **quiet;     /* ... and of those that cannot tell, no symptom seen */
+    size_t nquiet;
+    int exit_status;                /* its own: 0, 1 or 3 */
+    kb_msg outcome;                 /* its worst verdict: KB_MSG_MATCHED, _CANNOT_TELL, _NOT_MATCHED */
+    const kb_computer_input *inputs;  /* several computers: its inputs, and how they were told */
+    size_t ninputs;
 } kb_view_computer;
+
+/* An input whose computer cannot be told, and why. */
+typedef struct kb_view_unassigned {
+    const kb_input *input;
+    const char *folder;             /* the folder that holds several computers' files */
+    const char *computers[2];       /* two of them (NULL: unnamed) */
+    size_t ncomputers;              /* how many of those are given */
+} kb_view_unassigned;
 
 typedef struct kb_view_input {
     const kb_input *input;
@@ -138,6 +181,8 @@ typedef struct kb_view_input {
     int counts_lines;     /* it counts lines (a decoded text) */
     size_t nnotes;        /* notes shown, the first ones */
     size_t hidden;        /* notes not shown (past those, or dropped at the limit) */
+    const kb_view_computer **computers;  /* several computers: whose it is (none: unassigned) */
+    size_t ncomputers;
 } kb_view_input;
 
 typedef struct kb_view {
@@ -149,8 +194,11 @@ typedef struct kb_view {
     size_t nsections;
     kb_view_computer *computers;
     size_t ncomputers;
+    int several;                    /* several computers, each reported on its own */
     kb_view_input *inputs;          /* every input, in input order */
     size_t ninputs;
+    kb_view_unassigned *unassigned;
+    size_t nunassigned;
 } kb_view;
 
 /* Builds the view of r for one format. KB_OK, or KB_ERR_NOMEM (then

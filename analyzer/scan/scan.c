@@ -234,9 +234,17 @@ static void analyse_handle(const scan_state *st, size_t slot, scan_job *job, kb_
     }
     size_t len = 0;
     unsigned char *copy = NULL;
+    errno = 0;
     const unsigned char *data = kb_handle_bytes(h, &len, &copy);
     if (!data) {
         job->nomem = 1;
+        return;
+    }
+    /* A short read is this machine's I/O error (or the file shrank while
+     * it was read), never text that ends early. */
+    if (len < h->size) {
+        kb_input_fail_local(in, "cannot read", errno ? errno : EIO);
+        free(copy);
         return;
     }
     analyse_text(st, job, in, data, len);
@@ -250,7 +258,8 @@ static void analyse_file(const scan_state *st, size_t slot, scan_job *job, kb_in
     int fd = open(job->fs_path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     struct stat sb;
     if (fd < 0 || fstat(fd, &sb) != 0) {
-        kb_input_fail(in, KB_INPUT_ERROR, "cannot open: %s", strerror(errno));
+        /* The file is in the bundle; this machine cannot read it. */
+        kb_input_fail_local(in, "cannot open", errno);
         if (fd >= 0)
             close(fd);
         return;
@@ -309,9 +318,10 @@ static void walk_dir(scan_state *st, const char *fs_path, const char *shown, int
     DIR *d = opendir(fs_path);
     if (!d) {
         size_t index;
+        int err = errno;
         kb_input *in = new_input(st, shown, &index);
         if (in)
-            kb_input_fail(in, KB_INPUT_ERROR, "cannot open the folder: %s", strerror(errno));
+            kb_input_fail_local(in, "cannot open the folder", err);
         return;
     }
     kb_strlist names = {0};
@@ -349,10 +359,15 @@ static void walk(scan_state *st, const char *fs_path, const char *shown, int dep
 {
     struct stat sb;
     if (lstat(fs_path, &sb) != 0) {
+        int err = errno;
         size_t index;
         kb_input *in = new_input(st, shown, &index);
-        if (in)
-            kb_input_fail(in, KB_INPUT_ERROR, "cannot read: %s", strerror(errno));
+        /* An operand that does not exist is a mistake on the command line
+         * (exit status 2), not a file this machine cannot read. */
+        if (in && depth == 0 && err == ENOENT)
+            kb_input_fail(in, KB_INPUT_ERROR, "cannot read: %s", strerror(err));
+        else if (in)
+            kb_input_fail_local(in, "cannot read", err);
         return;
     }
     /* Links inside a bundle are not followed: they could loop or lead out

@@ -10,9 +10,20 @@
  * reads the fuzz targets from these lines, so keep one per line. */
 #define KB_SOURCES(X) \
     X(vssadmin)       \
+    X(vssadmin_providers) \
     X(tasklist)       \
     X(systeminfo)     \
     X(sc)             \
+    X(vssadmin_shadows) \
+    X(vssadmin_shadowstorage) \
+    X(vssadmin_volumes) \
+    X(reg_query)      \
+    X(reg_export)     \
+    X(wbadmin)        \
+    X(wsb_log)        \
+    X(sc_sdshow)      \
+    X(fsutil_dirty)   \
+    X(diskshadow)     \
     X(evtx)
 
 #define DECLARE(name) extern const kb_source kb_source_##name;

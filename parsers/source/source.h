@@ -15,9 +15,11 @@
  * Adding a text input kind:
  *   1. its parser, parsers/text/<name>.c, ending in `const kb_source
  *      kb_source_<name> = {...}` (designated initialisers, as the others);
- *   2. its test data: real outputs in tests/fuzz/seeds/<name>/ (every file
- *      there must be recognised as this kind; they seed and replay its fuzz
- *      target) and its parser's unit test;
+ *   2. its test data: cases tests/cases/<kind>/<case>.txt with the facts
+ *      expected next to them (<case>.facts, written by `make update-cases`
+ *      for review), and real outputs in tests/fuzz/seeds/<name>/ (every
+ *      file there must be recognised as this kind; they seed and replay its
+ *      fuzz target);
  *   3. one line in the registry, X(<name>) in parsers/source/registry.c;
  *   4. its docs: a row of the inputs table in README.md (in registry
  *      order) and a section "(kind `...`, feed `...`)" in docs/facts.md
@@ -60,6 +62,8 @@ typedef struct kb_parse_ctx {
     kb_decode_stage *stage;       /* where EVTX decoding is, or NULL (see below) */
     kb_worker_pool *workers;      /* isolated decoding (isolation.h), or NULL: in this process */
     size_t worker_slot;           /* the calling thread's launcher in the pool */
+    int own_code_only;            /* no third-party decoder is asked (EVTX: libevtx), what kbscan's
+                                     own code cannot read fails: fuzz targets exercise kbscan's code */
 } kb_parse_ctx;
 
 typedef enum kb_source_form {
@@ -86,6 +90,11 @@ typedef struct kb_source {
     int (*sniff)(const kb_text *text);
     const char *(*locale)(const kb_text *text);
     kb_status (*parse)(const kb_text *text, kb_parse_ctx *ctx);
+    /* Set when its files, in a legacy single-byte code page, are in
+     * Windows' ANSI page and not the console's OEM one (regedit writes
+     * REGEDIT4 exports so): read.c then decodes them as the ANSI page of
+     * the OEM page chosen (CP437 -> Windows-1252). */
+    int ansi_text;
 
     /* Binary sources: the same over the first bytes (at most
      * KB_SNIFF_BYTES) and over the input handle. parse_input adds its feeds

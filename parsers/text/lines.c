@@ -111,8 +111,7 @@ int kb_contains_nocase(const char *haystack, const char *needle)
     return n == 0;
 }
 
-/* Lines first..last (1-based, clamped) joined with newlines, or NULL. */
-static char *join_lines(const kb_text *text, size_t first, size_t last)
+char *kb_text_join_lines(const kb_text *text, size_t first, size_t last)
 {
     if (first < 1)
         first = 1;
@@ -142,11 +141,11 @@ kb_fact *kb_text_fact(kb_parse_ctx *ctx, const char *type, const kb_text *text,
             last = text->nlines;
         f->line = (uint32_t)first;
         f->line_end = (uint32_t)last;
-        f->text = join_lines(text, first, last);
+        f->text = kb_text_join_lines(text, first, last);
         if (first > 1)
-            f->before = join_lines(text, first > KB_CONTEXT_LINES ? first - KB_CONTEXT_LINES : 1,
+            f->before = kb_text_join_lines(text, first > KB_CONTEXT_LINES ? first - KB_CONTEXT_LINES : 1,
                                    first - 1);
-        f->after = join_lines(text, last + 1, last + KB_CONTEXT_LINES);
+        f->after = kb_text_join_lines(text, last + 1, last + KB_CONTEXT_LINES);
     }
     if (kb_factlist_add(ctx->facts, f) != 0)
         return NULL;

@@ -24,6 +24,10 @@ int kb_contains_nocase(const char *haystack, const char *needle);
 /* 1 when the line is a command prompt echo such as C:\Windows\system32>... */
 int kb_is_prompt(const char *line);
 
+/* Lines first..last (1-based, clamped) joined with newlines, or NULL: a
+ * text fact's evidence and context. */
+char *kb_text_join_lines(const kb_text *text, size_t first, size_t last);
+
 /* Adds a fact with the common provenance fields set for a text line range
  * (first..last, 1-based: its text and the lines around it); counts it on
  * ctx->input. NULL when out of memory. */

@@ -6,11 +6,13 @@
  *
  * FILE is read as `kbscan FILE` reads it (kb_scan: the decoding, the choice
  * of the surest parser, the parse, the damage marking); KIND is the parser
- * the case is for (its folder), whose sniff() score is printed too.
+ * the case is for (its folder), whose sniff() score is printed too, or
+ * "none" for an output no parser may read (the best score of all then).
  * tests/cases/cases.sh compares the output with FILE's .facts file. */
 #include "scan/scan.h"
 #include "core/strbuf.h"
 #include "source/source.h"
+#include "text/lines.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +116,15 @@ static void put_input(kb_buf *b, const kb_input *in, const char *kind, int score
         kb_buf_printf(b, "state: %s\n", kb_input_state_name(in->state));
         put_value(b, "", "message", in->message);
     }
+    /* The feeds, when they are not just the source's own (a vssadmin file
+     * of several sub-commands feeds each). */
+    const kb_source *src = in->kind ? kb_source_of_kind(in->kind) : NULL;
+    if (in->nfeeds > 1 || (in->nfeeds == 1 && (!src || strcmp(in->feeds[0], src->feed) != 0))) {
+        kb_buf_puts(b, "feeds:");
+        for (size_t i = 0; i < in->nfeeds; i++)
+            kb_buf_printf(b, "%s %s", i ? "," : "", in->feeds[i]);
+        kb_buf_putc(b, '\n');
+    }
     if (in->computer)
         put_value(b, "", "computer", in->computer);
     if (in->first_time != KB_TIME_NONE || in->last_time != KB_TIME_NONE)
@@ -134,26 +145,6 @@ static void put_input(kb_buf *b, const kb_input *in, const char *kind, int score
 
 /* ---- the facts --------------------------------------------------------------------- */
 
-/* Lines first..last of the text (clamped) joined with newlines, or NULL:
- * what a text fact's evidence and context are unless its parser says
- * otherwise. */
-static char *join_lines(const kb_text *text, size_t first, size_t last)
-{
-    if (first < 1)
-        first = 1;
-    if (last > text->nlines)
-        last = text->nlines;
-    if (first > last)
-        return NULL;
-    kb_buf b = KB_BUF_INIT;
-    for (size_t i = first; i <= last; i++) {
-        if (i > first)
-            kb_buf_putc(&b, '\n');
-        kb_buf_puts(&b, text->lines[i - 1]);
-    }
-    return kb_buf_take(&b);
-}
-
 static int same(const char *a, const char *b)
 {
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
@@ -166,10 +157,10 @@ static void put_evidence(kb_buf *b, const kb_fact *f, const kb_text *text)
     char *text_lines = NULL, *before = NULL, *after = NULL;
     if (f->line) {
         size_t first = f->line, last = f->line_end ? f->line_end : f->line;
-        text_lines = join_lines(text, first, last);
+        text_lines = kb_text_join_lines(text, first, last);
         if (first > 1)
-            before = join_lines(text, first > KB_CONTEXT_LINES ? first - KB_CONTEXT_LINES : 1, first - 1);
-        after = join_lines(text, last + 1, last + KB_CONTEXT_LINES);
+            before = kb_text_join_lines(text, first > KB_CONTEXT_LINES ? first - KB_CONTEXT_LINES : 1, first - 1);
+        after = kb_text_join_lines(text, last + 1, last + KB_CONTEXT_LINES);
     }
     if (!same(f->text, text_lines))
         put_value(b, "  ", "text", f->text);
@@ -254,8 +245,10 @@ int main(int argc, char **argv)
         fputs("usage: case-facts KIND FILE\n", stderr);
         return 2;
     }
-    const kb_source *parser = parser_of(argv[1]);
-    if (!parser) {
+    /* "none": an output no source reads (tests/cases/none/). */
+    int none = strcmp(argv[1], "none") == 0;
+    const kb_source *parser = none ? NULL : parser_of(argv[1]);
+    if (!parser && !none) {
         fprintf(stderr, "case-facts: no parser of kind %s\n", argv[1]);
         return 2;
     }
@@ -272,7 +265,10 @@ int main(int argc, char **argv)
     kb_text empty = {0};
     int decoded = kb_text_read(bytes, len, &read, err, sizeof err) == KB_OK;
     const kb_text *text = decoded ? &read.text : &empty;
-    int score = decoded ? parser->sniff(text) : 0;
+    int score = decoded && parser ? parser->sniff(text) : 0;
+    for (const kb_source *const *s = kb_sources(); none && decoded && *s; s++)
+        if ((*s)->form == KB_FORM_TEXT && (*s)->sniff(text) > score)
+            score = (*s)->sniff(text); /* the surest of all, for an output none should read */
     free(bytes);
 
     kb_interest interest = {0};
@@ -289,7 +285,7 @@ int main(int argc, char **argv)
         status = 2;
     } else {
         kb_buf out = KB_BUF_INIT;
-        put_input(&out, &inputs.items[0], parser->kind, score);
+        put_input(&out, &inputs.items[0], parser ? parser->kind : "none", score);
         for (size_t i = 0; i < facts.n; i++)
             put_fact(&out, facts.items[i], text);
         fputs(kb_buf_str(&out), stdout);

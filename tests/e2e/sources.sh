@@ -50,6 +50,11 @@ report, kind = json.load(open(sys.argv[1])), sys.argv[2]
 wrong = [(i["path"], i["kind"]) for i in report["inputs"] if i["kind"] != kind]
 assert report["inputs"] and not wrong, wrong
 EOF
+  # ... and a text source has parser cases: inputs next to the facts expected.
+  if [ "$form" = text ]; then
+    n=$(ls tests/cases/"$kind"/*.facts 2>/dev/null | wc -l)
+    tap_check "$name: parser cases in tests/cases/$kind ($n)" [ "$n" -gt 0 ]
+  fi
 done < "$tmp/fields"
 [ -n "$(ls -A tests/fuzz/seeds/textdecode 2>/dev/null)" ]
 tap_check "textdecode: test data in tests/fuzz/seeds/textdecode" [ $? -eq 0 ]
@@ -91,14 +96,16 @@ json.dump(rule("unknown", unknown), open(sys.argv[2] + "/unknown.json", "w"))
 EOF
 "$KBSCAN" rules check "$tmp/rules/known.json" > "$tmp/known" 2>&1
 "$KBSCAN" rules check "$tmp/rules/unknown.json" > "$tmp/unknown" 2>&1
-feeds=$(cut -f4 "$tmp/rows" | paste -sd',' | sed 's/,/, /g')
-types=$(cut -f7 "$tmp/rows" | paste -sd',' | sed 's/,/, /g')
+# Each once, in registry order: sources may share a feed (diskshadow feeds
+# vssadmin_writers) and declare the same fact types.
+feeds=$(cut -f4 "$tmp/rows" | awk '!seen[$0]++' | paste -sd',' | sed 's/,/, /g')
+types=$(cut -f7 "$tmp/rows" | tr ',' '\n' | awk '!seen[$0]++' | paste -sd',' | sed 's/,/, /g')
 tap_check "rules check: every source's feed and fact types are known" \
   bash -c "! grep -E 'no parser produces|never from|names no' '$tmp/known'"
 # ... then the combiners' input and fact types (derived facts).
 tap_check "rules check: an unknown input is told with the registry's feeds" \
   grep -qF "(inputs: $feeds, derived)" "$tmp/unknown"
 tap_check "rules check: unknown facts are told with the registry's fact types" \
-  grep -qF "(facts: $types, host, log.cleared, log.coverage)" "$tmp/unknown"
+  grep -qF "(facts: $types, host, host.input, host.unassigned, log.cleared, log.coverage)" "$tmp/unknown"
 
 tap_done

@@ -450,7 +450,8 @@ static void test_no_near_miss(void **state)
     assert_false(w.results.rules[0].near_miss);
     world_free(&w);
     /* Nothing met (writers listed, no VSS errors, EventSystem alone): not a
-     * near miss, and no closest facts are looked for. */
+     * near miss, and command outputs' closest facts are not kept (their
+     * not-met summaries say what they show). */
     load_test_rule(&w);
     size_t vss = add_input(&w, "vssadmin.txt", "vssadmin_writers");
     size_t task = add_input(&w, "tasklist.txt", "tasklist_svc");
@@ -465,6 +466,42 @@ static void test_no_near_miss(void **state)
     assert_false(w.results.rules[0].near_miss);
     assert_null(cp(&w, "empty")->near);
     assert_null(cp(&w, "shared")->near);
+    world_free(&w);
+}
+
+/* Events of the same provider and id with another hr are told for the
+ * checkpoint they miss, whatever the other checkpoints say: an Application
+ * log alone (the others unknown) is not matched, yet not silent. */
+static void test_close_events_without_near_miss(void **state)
+{
+    (void)state;
+    world w;
+    load_test_rule(&w);
+    size_t app = add_input(&w, "Application.evtx", "eventlog:Application");
+    vss_event(&w, app, "13", "", "0x8007045b", 1538395219000000LL);
+    vss_event(&w, app, "8193", "System Writer", "0x8007045b", 1538395219100000LL);
+    vss_event(&w, app, "8224", "", "0x8007045b", 1538395221000000LL); /* another id: not close */
+    evaluate(&w);
+    const kb_rule_result *r = &w.results.rules[0];
+    assert_int_equal(r->verdict, KB_VERDICT_NOT_MATCHED);
+    assert_false(r->near_miss);
+    assert_int_equal(cp(&w, "empty")->state, KB_CP_UNKNOWN);
+    const kb_cp_result *errors = cp(&w, "errors");
+    assert_int_equal(errors->state, KB_CP_NOT_MET);
+    assert_non_null(errors->near);
+    assert_int_equal(errors->near->count, 2);
+    assert_string_equal(errors->near->summary, "VSS 13, 8193 2 times, hr 0x8007045b, Object is not registered.");
+    world_free(&w);
+    /* In a near miss (writers gone), as before. */
+    load_test_rule(&w);
+    size_t vss = add_input(&w, "vssadmin.txt", "vssadmin_writers");
+    app = add_input(&w, "Application.evtx", "eventlog:Application");
+    zero_writers(&w, vss);
+    vss_event(&w, app, "8193", "System Writer", "0x8007045b", 1538395219100000LL);
+    evaluate(&w);
+    assert_int_equal(w.results.rules[0].verdict, KB_VERDICT_NOT_MATCHED);
+    assert_true(w.results.rules[0].near_miss);
+    assert_non_null(cp(&w, "errors")->near);
     world_free(&w);
 }
 
@@ -513,7 +550,7 @@ static void test_near_interest(void **state)
                             "\"where\":[{\"field\":\"provider\",\"equals\":\"P\"},{\"field\":\"event_id\",\"equals\":1}],"
                             "\"near\":{\"where\":[{\"field\":\"provider\",\"equals\":\"Q\"},{\"field\":\"event_id\",\"equals\":2}]}}",
                             "\"a\"");
-    kb_ruleset set = {calloc(1, sizeof(kb_rule)), 1, NULL};
+    kb_ruleset set = {.rules = calloc(1, sizeof(kb_rule)), .n = 1};
     kb_buf errors = KB_BUF_INIT;
     assert_int_equal(load_text(json, &set.rules[0], &errors), 0);
     kb_interest interest = {0};
@@ -544,6 +581,7 @@ int main(void)
         cmocka_unit_test(test_near_miss_other_hr),
         cmocka_unit_test(test_near_miss_eventsystem_alone),
         cmocka_unit_test(test_no_near_miss),
+        cmocka_unit_test(test_close_events_without_near_miss),
         cmocka_unit_test(test_near_default_all_but_one),
         cmocka_unit_test(test_near_rule_errors),
         cmocka_unit_test(test_near_interest),

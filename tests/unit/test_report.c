@@ -131,7 +131,7 @@ static void build_with(world *w, kb_lang lang, int kinds)
     kb_report r = {"9.9.9", paths, 1, "rules", &w->rules, &w->inputs, &w->results, lang,
                    KB_TIME_NONE, KB_TIME_NONE, 1538395300000000LL, 1234000,
                    kb_results_exit_status(&w->results), NULL, NULL, NULL, KB_TIME_NONE, KB_TIME_NONE,
-                   NULL};
+                   NULL, NULL};
     w->report = r;
     kb_report_summarise(&w->report, &w->facts);
 }

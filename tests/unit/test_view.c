@@ -3,7 +3,7 @@
  * coverage rows (logs, outputs, feeds absent), and per rule the checkpoint
  * tags, what to ask for, the damaged inputs named, the evidence values a
  * format shows, the closest facts of a near miss, what to collect, and the
- * notes of each input. Small inline rules and facts. */
+ * notes of each input; a bundle of several computers. Small inline rules and facts. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "combiners/combiners.h"
+#include "engine/computers.h"
 #include "report/view.h"
 #include "log_fact.h"
 
@@ -393,6 +394,87 @@ static void test_input_notes(void **state)
     destroy(&w);
 }
 
+/* Several computers: their list first, each with its own coverage and
+ * rules, the inputs no computer could be told for; JSON: the computers
+ * with their coverage, then every computer's rules; each input whose. */
+static void test_several_computers(void **state)
+{
+    (void)state;
+    world w;
+    memset(&w, 0, sizeof w);
+    w.rules.rules = calloc(1, sizeof(kb_rule));
+    load_rule(&w.rules.rules[0], RULE_NEAR_MISS);
+    w.rules.n = 1;
+    size_t a = input(&w, "b/SRV01/Application.evtx", "evtx", "eventlog:Application");
+    w.inputs.items[a].computer = kb_strdup("SRV01");
+    w.inputs.items[a].channel = kb_strdup("Application");
+    size_t c = input(&w, "b/SRV02/Application.evtx", "evtx", "eventlog:Application");
+    w.inputs.items[c].computer = kb_strdup("SRV02");
+    w.inputs.items[c].channel = kb_strdup("Application");
+    size_t loose = input(&w, "b/vssadmin.txt", "vssadmin_writers", "vssadmin_writers");
+    event(&w, a, "1", 1);
+    event(&w, a, "2", 2); /* SRV01 matches, SRV02 has one of the two */
+    event(&w, c, "1", 1);
+    kb_eval_opts opts = {KB_LANG_EN, 20};
+    kb_computers computers;
+    assert_int_equal(kb_combine(&w.inputs, &w.facts), KB_OK);
+    kb_computers_build(&w.inputs, &w.facts, &computers);
+    assert_int_equal(kb_computers_evaluate(&computers, &w.rules, &w.inputs, &opts), KB_OK);
+    static const char *const paths[] = {"b"};
+    w.report = (kb_report){
+        .version = "9.9.9", .paths = paths, .npaths = 1, .rules = &w.rules, .inputs = &w.inputs,
+        .results = &computers.items[0].results, .lang = KB_LANG_EN, .since = KB_TIME_NONE,
+        .until = KB_TIME_NONE, .exit_status = kb_computers_exit_status(&computers),
+        .coverage = &computers.items[0].coverage, .computers = &computers,
+    };
+    kb_report_summarise(&w.report, &w.facts);
+    kb_view v;
+    view_of(&w, KB_VIEW_TEXT, &v);
+    assert_true(v.several);
+    assert_int_equal(v.ncomputers, 2);
+    assert_string_equal(v.title, "b");
+    static const kb_view_section_kind text[] = {
+        KB_SECTION_RUN, KB_SECTION_COMPUTERS, KB_SECTION_SUMMARY, KB_SECTION_COVERAGE, KB_SECTION_RULES,
+        KB_SECTION_SUMMARY, KB_SECTION_COVERAGE, KB_SECTION_RULES, KB_SECTION_UNASSIGNED, KB_SECTION_INPUTS};
+    assert_int_equal(v.nsections, 10);
+    for (size_t i = 0; i < 10; i++)
+        assert_int_equal(v.sections[i].kind, text[i]);
+    assert_int_equal(v.sections[5].computer, 1);
+    const kb_view_computer *srv01 = &v.computers[0], *srv02 = &v.computers[1];
+    assert_string_equal(srv01->name, "SRV01");
+    assert_int_equal(srv01->outcome, KB_MSG_MATCHED);
+    assert_int_equal(srv02->outcome, KB_MSG_NOT_MATCHED);
+    assert_true(srv02->rules[0].near_miss);
+    assert_int_equal(srv01->rules[0].index, 0);
+    assert_int_equal(srv02->rules[0].index, 1); /* anchors unique over the computers */
+    /* Each computer's coverage rows are its own inputs. */
+    assert_int_equal(srv01->coverage.nrows, 1);
+    assert_int_equal(srv01->coverage.rows[0].index, a);
+    assert_int_equal(srv02->coverage.rows[0].index, c);
+    assert_int_equal(v.nunassigned, 1);
+    assert_true(v.unassigned[0].input == &w.inputs.items[loose]);
+    assert_int_equal(v.unassigned[0].ncomputers, 2);
+    assert_string_equal(v.unassigned[0].computers[1], "SRV02");
+    assert_int_equal(v.inputs[a].ncomputers, 1);
+    assert_true(v.inputs[a].computers[0] == srv01);
+    assert_int_equal(v.inputs[loose].ncomputers, 0);
+    kb_view_free(&v);
+    view_of(&w, KB_VIEW_JSON, &v);
+    static const kb_view_section_kind json[] = {KB_SECTION_RUN, KB_SECTION_SUMMARY, KB_SECTION_INPUTS,
+                                                KB_SECTION_COMPUTERS, KB_SECTION_UNASSIGNED,
+                                                KB_SECTION_COVERAGE, KB_SECTION_RULES};
+    assert_int_equal(v.nsections, 7);
+    for (size_t i = 0; i < 7; i++) {
+        assert_int_equal(v.sections[i].kind, json[i]);
+        assert_true(v.sections[i].computer == KB_VIEW_EVERY);
+    }
+    kb_view_free(&v);
+    kb_computers_free(&computers);
+    kb_factlist_free(&w.facts);
+    kb_inputs_free(&w.inputs);
+    kb_ruleset_free(&w.rules);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,6 +485,7 @@ int main(void)
         cmocka_unit_test(test_damaged_inputs_named),
         cmocka_unit_test(test_near_miss),
         cmocka_unit_test(test_input_notes),
+        cmocka_unit_test(test_several_computers),
     };
     return cmocka_run_group_tests_name("view", tests, NULL, NULL);
 }
