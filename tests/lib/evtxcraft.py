@@ -622,14 +622,21 @@ def drop_chunk(f, i, sync_header=True):
     return Effect("chunk %d dropped" % i, "ok", set(f.ids()), most=len(findable_records(f)), unseen=gone)
 
 
-def zero_chunk(f, i):
-    """Chunk i overwritten with zeros (an unused chunk, as Windows leaves
-    them, or a chunk skipped in a shadow copy). A correct reader: "ok" with
-    a note (a zeroed chunk skipped), every other record read (issue 19)."""
+def zero_chunk(f, i, counted=True):
+    """Chunk i overwritten with zeros. When the (intact) file header counts
+    it among its chunks, what it held is lost: a correct reader says
+    damaged, naming the chunk. When the header does not (counted=False:
+    its chunk count set to i, as a log copied while open leaves it, or an
+    unused chunk past a shadow copy's end), it is a chunk not yet written:
+    "ok" with a note (issue 19), every other record read."""
     gone = set(f.chunks[i].ids())
     f.chunks[i].data[:] = bytes(CHUNK_SIZE)
-    return Effect("chunk %d zeroed" % i, "ok", set(f.ids()), most=len(findable_records(f)), unseen=gone,
-                  note=bool(gone))
+    if counted:
+        return Effect("chunk %d zeroed" % i, "damaged", set(f.ids()), most=len(findable_records(f)),
+                      unseen=gone, chunks={i}, named=())
+    f.chunk_count = i
+    return Effect("chunk %d zeroed, the header counting %d chunks" % (i, i), "ok", set(f.ids()),
+                  most=len(findable_records(f)), unseen=gone, note=True)
 
 
 def swap_ids(f, chunk, a, b):
@@ -666,7 +673,8 @@ def cut_walk(f, chunk, index, how="signature"):
     breaks that record's "**" signature; how="size" makes its size field
     point inside itself (the next record's signature is not found there);
     how="free" moves the free-space offset into the middle of that record.
-    That record and the chunk's later ones are lost: a correct reader says
+    That record (unreadable when cut by its size) and the chunk's later
+    ones are lost: a correct reader says
     damaged, naming the chunk and their ids."""
     c = f.chunks[chunk]
     recs = c.records()
@@ -680,8 +688,10 @@ def cut_walk(f, chunk, index, how="signature"):
         c.free_offset = r.offset + r.size // 2
     else:
         raise ValueError(how)
+    # A size that cuts the record's own end leaves it unreadable too (its
+    # size copy is not where the size says).
     return _checked(f, "chunk %d: walk cut at record %d (id %d) by its %s" % (chunk, index, r.id, how),
-                    lost=lost, chunks={chunk})
+                    lost=lost, unreadable={r.id} if how == "size" else (), chunks={chunk})
 
 
 def set_free_offset(f, chunk, value=CHUNK_SIZE + 8):

@@ -105,9 +105,12 @@ def names_chunk(entry, chunks):
 
 
 def names_id(entry, ids):
-    """Whether the notes name the lowest of the record ids (as a number of
-    their own); true when there is none to name."""
+    """Whether the notes name one of the record ids concerned (as a number
+    of their own); true when there is none to name. One, not the lowest: a
+    reader names the first wrong id it meets in file order (ids renumbered
+    out of the chunk's range, 900000), while the lowest may be a record
+    that merely follows them (1301, out of order only after 900002)."""
     if not ids:
         return True
     numbers = {int(n) for n in re.findall(r"\d+", notes_text(entry))}
-    return min(ids) in numbers
+    return bool(numbers & set(ids))
