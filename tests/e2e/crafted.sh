@@ -5,7 +5,7 @@
 # behind valid checksums, hostile offsets, a flipped file signature, live
 # copies, cuts at any byte); kbscan must not crash or hang, must call
 # damaged what lost records and ok what did not, and must leave the rest of
-# the bundle as it was. Checks today's kbscan fails print "# TODO".
+# the bundle as it was.
 . "$(dirname "$0")/../lib/tap.sh"
 cd "$repo_root" || exit 1
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
