@@ -21,7 +21,9 @@ What is checked, per case:
                          rule finds are between what must be read and what
                          the file holds
   vss                    the seed rule's VSS error count (duplicates once)
-  others                 the other inputs of the bundle unchanged
+  others                 the other inputs of the bundle unchanged: their
+                         report entries, and every rule checkpoint that
+                         draws on them alone (what their facts decide)
   kept                   a kept fuzz regression file is what its case
                          crafts (--write-kept makes it so)
 """
@@ -195,7 +197,8 @@ def main():
             tap.line(False, "base %s: kbscan reads the unmodified bundle" % key, diag=[r.describe() for r in runs])
             tap.done()
             return 1
-        baseline[key] = [kbrun.other_inputs(r.report, "Application.evtx") for r in runs]
+        baseline[key] = [(kbrun.other_inputs(r.report, "Application.evtx"),
+                          kbrun.other_checkpoints(r.report, "Application.evtx", folder)) for r in runs]
 
     for case in CASES:
         if args.only and args.only not in case.name:
@@ -238,9 +241,23 @@ def check_case(tap, case, effect, folder, run, every, seed_rules, baseline):
              % (case.name, seed.describe(), seed.seconds))
     if not full.crashed and not seed.crashed:
         same = [kbrun.other_inputs(r.report, "Application.evtx") for r in (full, seed)]
-        changed = sorted(k for b, s in zip(baseline, same) for k in set(b) | set(s) if b.get(k) != s.get(k))
+        changed = sorted(k for (b, _), s in zip(baseline, same) for k in set(b) | set(s) if b.get(k) != s.get(k))
         tap.line(not changed, "%s: the other inputs of the bundle unchanged" % case.name,
                  diag="changed: %s" % ", ".join(changed))
+        # What their facts made of the rules: every checkpoint that draws
+        # on them alone (the healthy System log, vssadmin, tasklist) is as
+        # in the undamaged bundle, with every rule and with the seed rules.
+        # A log whose channel cannot be read (no record left) may be any
+        # log, a second System log too: the System log's checkpoints then
+        # draw on it as well (cannot tell, damaged), and only those leave
+        # the comparison.
+        same = [kbrun.other_checkpoints(r.report, "Application.evtx", folder) for r in (full, seed)]
+        unknown = [(kbrun.inputs_by_name(r.report).get("Application.evtx") or {}).get("channel") is None
+                   for r in (full, seed)]
+        changed = sorted(k for (_, b), s, u in zip(baseline, same, unknown) for k in set(b) | set(s)
+                         if b.get(k) != s.get(k) and not (u and k not in s))
+        tap.line(not changed and same[1], "%s: the rules' checkpoints on the other inputs unchanged (%d)"
+                 % (case.name, sum(map(len, same))), diag="changed: %s" % ", ".join(changed[:8]))
     if not seed.crashed:
         plain = run(folder, seed_rules, "noprefilter", ["--no-prefilter"])
         a = kbrun.inputs_by_name(seed.report).get("Application.evtx")

@@ -81,6 +81,22 @@ def other_inputs(report, skip):
     return out
 
 
+def other_checkpoints(report, skip, folder):
+    """Every rule's checkpoints that draw on none of the file `skip` (a
+    file name), as JSON with the bundle's folder reduced to "B", keyed
+    "rule/checkpoint": what the other inputs' facts made of each rule, for
+    comparison with a baseline run. (The facts themselves show in the
+    report only through them: their evidence, counts and states.)"""
+    out = {}
+    for r in report.get("rules", []):
+        for c in r.get("checkpoints", []):
+            if any(os.path.basename(p) == skip for p in c.get("inputs") or []):
+                continue
+            text = json.dumps(c, sort_keys=True).replace(os.path.abspath(folder), "B").replace(folder, "B")
+            out["%s/%s" % (r["id"], c["id"])] = text
+    return out
+
+
 def checkpoint_count(report, rule, checkpoint):
     for r in report.get("rules", []):
         if r["id"] == rule:
