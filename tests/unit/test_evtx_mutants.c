@@ -45,8 +45,9 @@ static log_file logs[3];
 
 static const char *kind_name(kb_evtx_mutation k)
 {
-    static const char *names[] = {"bytes", "word", "chunk field", "record field", "copy range",
-                                  "file header", "copy chunk", "dup chunk", "zero record"};
+    static const char *names[] = {"bytes",      "word",       "chunk field", "record field",
+                                  "copy range", "file header", "template",   "chunk gone",
+                                  "copy chunk", "dup chunk",  "zero record", "swap ids"};
     return k < KB_MUT_KINDS ? names[k] : "?";
 }
 
@@ -93,17 +94,24 @@ static void done(parsed *r)
 }
 
 /* The record headers the chunks hold, as a walk of the sizes finds them
- * (up to each chunk's free space offset, or its end). */
+ * (up to each chunk's free space offset, or its end; in a chunk the file
+ * cuts, up to the cut). */
 static uint64_t records_found(const uint8_t *b, size_t n)
 {
     uint64_t found = 0;
-    for (size_t i = 0; i < kb_mut_chunks(n); i++) {
+    size_t slots = kb_mut_chunks(n) + (n > KB_EVTX_HEADER_SIZE && (n - KB_EVTX_HEADER_SIZE) % KB_EVTX_CHUNK_SIZE);
+    for (size_t i = 0; i < slots; i++) {
         const uint8_t *c = b + KB_EVTX_HEADER_SIZE + i * (size_t)KB_EVTX_CHUNK_SIZE;
-        if (memcmp(c, "ElfChnk", 8) != 0)
+        size_t have = n - KB_EVTX_HEADER_SIZE - i * (size_t)KB_EVTX_CHUNK_SIZE;
+        if (have > KB_EVTX_CHUNK_SIZE)
+            have = KB_EVTX_CHUNK_SIZE;
+        if (have < KB_EVTX_CHUNK_HEADER || memcmp(c, "ElfChnk", 8) != 0)
             continue;
         size_t end = kb_mut_le32(c + 48);
         if (end < KB_EVTX_CHUNK_HEADER || end > KB_EVTX_CHUNK_SIZE)
             end = KB_EVTX_CHUNK_SIZE;
+        if (end > have)
+            end = have;
         for (size_t off = KB_EVTX_CHUNK_HEADER; end - off >= KB_EVTX_RECORD_MIN && kb_mut_le32(c + off) == 0x2a2a;) {
             size_t sz = kb_mut_le32(c + off + 4);
             found++;
