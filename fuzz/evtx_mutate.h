@@ -4,8 +4,10 @@
  * flips break a chunk's checksums first, so they never reach kbscan's own
  * walk and decoder past the checksum checks; these mutate what the format
  * gives meaning to (a chunk header's ids and offsets, its string and
- * template tables, a record's size, id and BinXml tokens, whole chunks
- * copied over others or appended twice), and kb_evtx_mutate_fix then
+ * template tables, a record's size, id and BinXml tokens, its template
+ * instance and definition, string table names, offsets that wrap 32-bit
+ * additions, ids swapped, whole chunks copied over others, appended twice,
+ * dropped or zeroed, the file cut), and kb_evtx_mutate_fix then
  * recomputes every checksum as a writer would. A seeded generator, so a
  * mutant is reproducible from its seed. It lives in a header (static
  * inline) so that the fuzzer and the unit test build it without a library
@@ -43,10 +45,14 @@ typedef enum kb_evtx_mutation {
     KB_MUT_RECORD_FIELD,  /* a record's size, id, time, size copy or a BinXml byte */
     KB_MUT_COPY_RANGE,    /* bytes of a chunk copied elsewhere in it */
     KB_MUT_FILE_HEADER,   /* a field of the file header */
+    KB_MUT_TEMPLATE,      /* a template instance's definition offset, value count or descriptor; a
+                             definition's next offset or data size; a string table name's */
+    KB_MUT_CHUNK_GONE,    /* a chunk dropped or zeroed, or the file cut anywhere */
     KB_MUT_LOSES,         /* (the kinds below lose or double records) */
     KB_MUT_COPY_CHUNK = KB_MUT_LOSES, /* a chunk copied over another */
     KB_MUT_DUP_CHUNK,     /* a chunk appended a second time */
     KB_MUT_ZERO_RECORD,   /* a record's signature zeroed */
+    KB_MUT_SWAP_IDS,      /* two records of a chunk exchange their ids (out of order) */
     KB_MUT_KINDS
 } kb_evtx_mutation;
 
@@ -84,6 +90,16 @@ static inline uint32_t kb_mut_value(kb_mut_rng *r, uint32_t was)
     }
 }
 
+/* An offset or size stored at chunk offset pos: kb_mut_value's, or one
+ * that makes "pos + 4 + value" wrap to just below 4 GiB (what the
+ * prefilter's unchecked additions crashed on). */
+static inline uint32_t kb_mut_offset(kb_mut_rng *r, size_t pos, uint32_t was)
+{
+    if (kb_mut_below(r, 3) == 0)
+        return 0xfffffffbu - (uint32_t)pos - 4 + kb_mut_below(r, 8);
+    return kb_mut_value(r, was);
+}
+
 /* The offset of a random record of a chunk (walking the sizes), or 0. */
 static inline size_t kb_mut_record(kb_mut_rng *r, const uint8_t *c, size_t *size)
 {
@@ -100,6 +116,67 @@ static inline size_t kb_mut_record(kb_mut_rng *r, const uint8_t *c, size_t *size
     size_t off = offs[kb_mut_below(r, (uint32_t)n)];
     *size = kb_mut_le32(c + off + 4);
     return off;
+}
+
+/* One edit of a record's template instance (its BinXml starts with a
+ * fragment header and a template instance token, the definition offset
+ * at body + 10, inline or elsewhere in the chunk, then the value count and
+ * the values' descriptors), of the definition it points at, or of a
+ * string table name. 0 when the chunk has none to edit. */
+static inline int kb_mut_template(kb_mut_rng *r, uint8_t *c)
+{
+    size_t sz = 0, off = kb_mut_record(r, c, &sz);
+    if (!off || sz < 24 + 4 + 18 || memcmp(c + off + 24, "\x0f\x01\x01\x00\x0c", 5) != 0)
+        return 0;
+    size_t body = off + 24, end = off + sz - 4, after = body + 14;
+    uint32_t def = kb_mut_le32(c + body + 10);
+    int inline_def = def == after;
+    if (inline_def && end - after >= 24) {
+        uint32_t data = kb_mut_le32(c + after + 20);
+        after = data <= end - after - 24 ? after + 24 + data : end;
+    }
+    switch (kb_mut_below(r, 5)) {
+    case 0: /* the definition offset: another record's, or hostile */
+        kb_mut_put32(c + body + 10, kb_mut_offset(r, body + 10, def));
+        break;
+    case 1: /* the value count */
+        if (end - after >= 4)
+            kb_mut_put32(c + after, kb_mut_offset(r, after, kb_mut_le32(c + after)));
+        break;
+    case 2: { /* a value's descriptor: its size, or its type (0x80: the array flag) */
+        if (end - after < 8)
+            break;
+        size_t fit = (end - after - 4) / 4, count = kb_mut_le32(c + after);
+        uint8_t *d = c + after + 4 + 4 * kb_mut_below(r, (uint32_t)(count < fit ? count : fit));
+        if (kb_mut_below(r, 2)) {
+            uint16_t v = kb_mut_below(r, 2) ? 0xffff : (uint16_t)kb_mut_next(r);
+            d[0] = (uint8_t)v;
+            d[1] = (uint8_t)(v >> 8);
+        } else {
+            d[2] = kb_mut_below(r, 2) ? (uint8_t)kb_mut_next(r) : (uint8_t)(d[2] ^ 0x80);
+        }
+        break;
+    }
+    case 3: /* the definition's next offset (itself: a loop) or data size */
+        if (def >= KB_EVTX_CHUNK_HEADER && def <= KB_EVTX_CHUNK_SIZE - 24) {
+            size_t at = kb_mut_below(r, 2) ? def : def + 20;
+            kb_mut_put32(c + at, kb_mut_below(r, 2) ? def : kb_mut_offset(r, at, kb_mut_le32(c + at)));
+        }
+        break;
+    default: { /* a string table name: its next offset (itself: a loop) or its length */
+        size_t pos = 128 + 4 * (size_t)kb_mut_below(r, 64);
+        uint32_t name = kb_mut_le32(c + pos);
+        if (name >= KB_EVTX_CHUNK_HEADER && name <= KB_EVTX_CHUNK_SIZE - 8 && kb_mut_below(r, 2)) {
+            if (kb_mut_below(r, 2))
+                kb_mut_put32(c + name, kb_mut_below(r, 2) ? name : kb_mut_offset(r, name, kb_mut_le32(c + name)));
+            else
+                c[name + 6] = c[name + 7] = 0xff;
+        } else {
+            kb_mut_put32(c + pos, kb_mut_offset(r, pos, name));
+        }
+    }
+    }
+    return 1;
 }
 
 /* One mutation of the file in data (size bytes, room for max): the new
@@ -176,6 +253,41 @@ static inline size_t kb_evtx_mutate(uint8_t *data, size_t size, size_t max, kb_m
         } else {
             kb_mut_put32(data + off, v);
         }
+        break;
+    }
+    case KB_MUT_TEMPLATE:
+        if (!kb_mut_template(r, c)) {
+            *kind = KB_MUT_WORD;
+            kb_mut_put32(c + 48, kb_mut_offset(r, 48, kb_mut_le32(c + 48)));
+        }
+        break;
+    case KB_MUT_CHUNK_GONE:
+        switch (kb_mut_below(r, 3)) {
+        case 0: /* dropped: the chunks after it move up */
+            if (n > 1) {
+                memmove(c, c + KB_EVTX_CHUNK_SIZE, size - KB_EVTX_HEADER_SIZE - (a + 1) * (size_t)KB_EVTX_CHUNK_SIZE);
+                size -= KB_EVTX_CHUNK_SIZE;
+                break;
+            }
+            /* fall through */
+        case 1: /* zeroed */
+            memset(c, 0, KB_EVTX_CHUNK_SIZE);
+            break;
+        default: /* cut anywhere */
+            size = kb_mut_below(r, (uint32_t)size);
+        }
+        break;
+    case KB_MUT_SWAP_IDS: {
+        size_t sa = 0, sb = 0, ra = kb_mut_record(r, c, &sa), rb = kb_mut_record(r, c, &sb);
+        if (!ra || !rb || memcmp(c + ra + 8, c + rb + 8, 8) == 0) {
+            *kind = KB_MUT_BYTES;
+            c[kb_mut_below(r, KB_EVTX_CHUNK_SIZE)] ^= 0x01;
+            break;
+        }
+        uint8_t t[8];
+        memcpy(t, c + ra + 8, 8);
+        memcpy(c + ra + 8, c + rb + 8, 8);
+        memcpy(c + rb + 8, t, 8);
         break;
     }
     case KB_MUT_COPY_CHUNK:

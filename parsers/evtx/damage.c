@@ -405,6 +405,21 @@ static void note_slots(kb_input *in, const kb_evtx_reading *r, const kb_evtx_dup
     }
 }
 
+/* Whether an intact file header counts more chunks than the file holds
+ * (the last slot counted even when cut): the file was cut short, and what
+ * the missing chunks held is lost. A header never runs ahead of what was
+ * written (a live copy's lags), so this is damage, not a note. */
+static int cut_short(kb_input *in, const kb_evtx_reading *r)
+{
+    const kb_evtx_file_header *hd = &r->header;
+    if (!hd->signature_ok || !(hd->crc_ok || (hd->flags & KB_EVTX_FLAG_NO_CRC)) || hd->chunk_count <= r->nchunks)
+        return 0;
+    if (in)
+        kb_input_note(in, "file header", "it counts %u chunks, the file ends after %zu: the file was cut short and "
+                      "the records of the missing chunks are lost", (unsigned)hd->chunk_count, r->nchunks);
+    return 1;
+}
+
 void kb_evtx_judge(kb_input *in, const kb_evtx_reading *r, const kb_evtx_dup_result *dups, const char *worker,
                    kb_evtx_judgement *out)
 {
@@ -416,10 +431,10 @@ void kb_evtx_judge(kb_input *in, const kb_evtx_reading *r, const kb_evtx_dup_res
                                                       &out->lost);
     for (size_t i = 0; i < r->npending; i++)
         out->failed += r->pending[i].failed != 0;
-    int header = header_damage(in, &r->header);
+    int header = header_damage(in, &r->header), shorter = cut_short(in, r);
     note_live_copy(in, r, out);
     note_slots(in, r, dups);
-    if (header || worker || out->chunks_damaged || out->failed || (dups && dups->unchecked))
+    if (header || shorter || worker || out->chunks_damaged || out->failed || (dups && dups->unchecked))
         note_id_gaps(in, r);
     if (header)
         kb_input_fail(in, KB_INPUT_DAMAGED, "%s",
@@ -427,6 +442,8 @@ void kb_evtx_judge(kb_input *in, const kb_evtx_reading *r, const kb_evtx_dup_res
     if (out->chunks_damaged)
         kb_input_fail(in, KB_INPUT_DAMAGED, "%llu of %llu chunk(s) damaged", (unsigned long long)out->chunks_damaged,
                       (unsigned long long)out->slots);
+    if (shorter)
+        kb_input_fail(in, KB_INPUT_DAMAGED, "the file is shorter than its header says: records lost");
     if (worker)
         kb_input_fail(in, KB_INPUT_DAMAGED, "%s", worker);
     if (out->failed)

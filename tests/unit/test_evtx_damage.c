@@ -527,6 +527,30 @@ static void test_zeroed_chunk(void **state)
     free(f.b);
 }
 
+/* A file cut at a chunk boundary, its header intact: the chunks the
+ * header counts past the end are lost (a header never runs ahead of what
+ * was written), so the log is damaged; the chunks before are read. */
+static void test_cut_at_chunk_boundary(void **state)
+{
+    (void)state;
+    file f = load(many);
+    size_t n = chunks(&f);
+    assert_true(n >= 2);
+    size_t lost = records_in(chunk(&f, n - 1));
+    f.n -= CHUNK;
+    parsed r;
+    parse(&r, &f, &all);
+    assert_int_equal(r.in->state, KB_INPUT_DAMAGED);
+    expect_note(r.in, "the file was cut short and the records of the missing chunks are lost");
+    assert_int_equal(count(&r, "records"), 400 - lost);
+    done(&r);
+    f.n = 4096; /* the file header alone */
+    parse(&r, &f, &all);
+    assert_int_equal(r.in->state, KB_INPUT_DAMAGED);
+    done(&r);
+    free(f.b);
+}
+
 /* A log that keeps no checksums (flag 0x4 in the file and chunk headers). */
 static void test_no_checksums(void **state)
 {
@@ -571,6 +595,7 @@ int main(void)
         cmocka_unit_test(test_header_signature_damaged),
         cmocka_unit_test(test_live_copy_is_a_note),
         cmocka_unit_test(test_zeroed_chunk),
+        cmocka_unit_test(test_cut_at_chunk_boundary),
         cmocka_unit_test(test_no_checksums),
     };
     return cmocka_run_group_tests_name("evtx_damage", tests, setup, teardown);
