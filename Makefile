@@ -143,7 +143,9 @@ bench: deps
 
 # `make fuzz`: libFuzzer targets (clang): fuzz_textdecode and one per source
 # of the registry (fuzz_vssadmin, ..., fuzz_evtx: the X(name) lines of
-# parsers/source/registry.c), all built from fuzz/fuzz_source.c; each runs
+# parsers/source/registry.c), all built from fuzz/fuzz_source.c, then
+# fuzz_evtx_struct (fuzz_evtx's work, with a structure-aware mutator that
+# recomputes the checksums: fuzz/fuzz_evtx_struct.c); each runs
 # FUZZ_SECONDS, seeded with tests/fuzz/seeds/<target>/, the samples, and,
 # for evtx, evtxgen's damaged files and the corpus when present
 # (`tools/fuzz.sh BUILD SECONDS [TARGET...]` runs some only). Inputs that
@@ -162,7 +164,7 @@ fuzz:
 	@tools/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 .PHONY: fuzz-bins fuzz-targets
-fuzz-bins: $(FUZZ_BINS) $(BUILD)/fuzz_binxml $(BUILD)/evtxgen $(KBSCAN)
+fuzz-bins: $(FUZZ_BINS) $(BUILD)/fuzz_binxml $(BUILD)/fuzz_evtx_struct $(BUILD)/evtxgen $(KBSCAN)
 
 fuzz-targets:
 	@echo $(FUZZ_TARGETS)
@@ -175,6 +177,11 @@ $(FUZZ_BINS): $(BUILD)/fuzz_%: $(BUILD)/obj/fuzz/target-%.o $(FUZZ_SHARED) $(LIB
 	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 $(BUILD)/fuzz_binxml: $(BUILD)/obj/fuzz/fuzz_binxml.o $(LIB_OBJ)
+	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+# fuzz_evtx_struct: fuzz_evtx's work with a structure-aware mutator that
+# recomputes the checksums (fuzz/fuzz_evtx_struct.c).
+$(BUILD)/fuzz_evtx_struct: $(BUILD)/obj/fuzz/fuzz_evtx_struct.o $(BUILD)/obj/fuzz/evtx_craft.o $(FUZZ_SHARED) $(LIB_OBJ)
 	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
 install: $(KBSCAN)

@@ -7,6 +7,10 @@
 # reproducers; a text target also with the sample bundles' text files, a
 # binary one with the sample files named as its kind's usually are (.evtx),
 # and evtx with evtxgen's damaged files and the real corpus when present.
+# Then evtx_struct (fuzz/fuzz_evtx_struct.c; not a registry target, so not in
+# --list): evtx's work with a structure-aware mutator that recomputes the
+# checksums, seeded like evtx, its reproducers kept with evtx's
+# (tests/fuzz/regressions/evtx/).
 # New inputs go to BUILD/corpus-<target>; an input that crashes is saved as
 # BUILD/<target>/crash-* and the run fails. Each run ends with libFuzzer's
 # final stats (stat::number_of_executed_units is the executions).
@@ -28,11 +32,17 @@ build=${1:?usage: fuzz.sh BUILD SECONDS [TARGET...]}
 seconds=${2:-60}
 shift 2 || shift $#
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || mapfile -t targets < <("$0" --list "$build")
+if [ ${#targets[@]} -eq 0 ]; then
+    mapfile -t targets < <("$0" --list "$build")
+    targets+=(evtx_struct)
+fi
 export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0"
 corpus=${KBSCAN_CORPUS:-../shared/corpus/evtx}
 
-form_of() { sources "$build" | awk -v t="$1" '$1 == t { print $2 " " $3 }'; }
+# The target whose seeds and reproducers a target shares (its own, but evtx
+# for evtx_struct).
+kept_as() { if [ "$1" = evtx_struct ]; then echo evtx; else echo "$1"; fi; }
+form_of() { sources "$build" | awk -v t="$(kept_as "$1")" '$1 == t { print $2 " " $3 }'; }
 
 seed_kept() {
     local dir=$1 target=$2 kept
@@ -73,19 +83,19 @@ for target in "${targets[@]}"; do
     seeds=$build/seeds/$target
     work=$build/$target
     rm -rf "$seeds"; mkdir -p "$seeds" "$build/corpus-$target" "$work"
-    seed_kept "$seeds" "$target"
+    seed_kept "$seeds" "$(kept_as "$target")"
     read -r form hint <<<"$(form_of "$target")" || true
     if [ "${form:-text}" = binary ]; then
         seed_binary "$seeds" "$hint"; max_len=2097152
     else
         seed_text "$seeds"; max_len=65536
     fi
-    if declare -F "extra_seeds_$target" >/dev/null; then "extra_seeds_$target" "$seeds"; fi
+    if declare -F "extra_seeds_$(kept_as "$target")" >/dev/null; then "extra_seeds_$(kept_as "$target")" "$seeds"; fi
     echo "== fuzz_$target for $seconds s"
     (cd "$work" && "../fuzz_$target" -max_total_time="$seconds" -max_len=$max_len -rss_limit_mb=2048 \
         -timeout=20 -print_final_stats=1 "../corpus-$target" "../seeds/$target" 2>&1 | tail -n 16) || true
     if ls "$work"/crash-* "$work"/timeout-* "$work"/oom-* "$work"/leak-* >/dev/null 2>&1; then
-        echo "fuzz: findings for $target in $work (keep them in tests/fuzz/regressions/$target/ and fix)"
+        echo "fuzz: findings for $target in $work (keep them in tests/fuzz/regressions/$(kept_as "$target")/ and fix)"
         found=1
     fi
 done
