@@ -4,9 +4,10 @@
 # after the other. The targets are textdecode and one per source of the
 # registry, as BUILD/kbscan lists them (`fuzz.sh --list BUILD` prints them).
 # Every target is seeded with tests/fuzz/seeds/<target>/ and the kept
-# reproducers; a text target also with the sample bundles' text files, a
-# binary one with the sample files named as its kind's usually are (.evtx),
-# and evtx with evtxgen's damaged files and the real corpus when present.
+# reproducers; a text target also with the sample bundles' text files and
+# the parser cases' inputs (tests/cases), a binary one with the sample
+# files named as its kind's usually are (.evtx), and evtx with evtxgen's
+# damaged files and the real corpus when present.
 # Then evtx_struct (fuzz/fuzz_evtx_struct.c; not a registry target, so not in
 # --list): evtx's work with a structure-aware mutator that recomputes the
 # checksums, seeded like evtx, its reproducers kept with evtx's
@@ -53,7 +54,8 @@ seed_kept() {
 }
 
 seed_text() {
-    find samples/bundles samples/src -type f ! -name '*.evtx' ! -name '*.json' -exec cp {} "$1/" \; 2>/dev/null || true
+    find samples/bundles samples/src tests/cases -type f ! -name '*.evtx' ! -name '*.json' ! -name '*.facts' \
+        ! -name '*.md' ! -name '*.sh' ! -name '*.c' -exec cp {} "$1/" \; 2>/dev/null || true
 }
 
 seed_binary() {

@@ -11,7 +11,7 @@ const kb_feed_catalogue *kb_cli_catalogue(void)
     if (catalogue.n)
         return &catalogue;
     for (const kb_source *const *s = kb_sources(); *s && catalogue.n < MAX_SOURCES; s++)
-        if ((*s)->collect.file || (*s)->collect.command)
+        if (((*s)->collect.file || (*s)->collect.command) && kb_source_of_feed((*s)->feed) == *s)
             entries[catalogue.n++] = (kb_feed_entry){.feed = (*s)->feed, .advice = &(*s)->collect};
     return &catalogue;
 }

@@ -9,8 +9,11 @@
 
 #include "core/feeds.h"
 
-/* One entry per source that says what to collect. Static: the registry's
- * own strings, built on first use (before the scan's threads). */
+/* One entry per feed whose source says what to collect; a feed several
+ * sources provide (vssadmin_writers: vssadmin and diskshadow) has the
+ * advice of the first of them in the registry, the feed's source
+ * (kb_source_of_feed). Static: the registry's own strings, built on first
+ * use (before the scan's threads). */
 const kb_feed_catalogue *kb_cli_catalogue(void);
 
 /* The registry, tab-separated with a header row: name, kind, form, feed,

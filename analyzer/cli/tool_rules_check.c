@@ -89,6 +89,29 @@ static const kb_fact_decl *find_type(const kb_fact_decl *decls, const char *type
     return NULL;
 }
 
+/* Whether src's inputs provide feed (a computed feed: any of its values). */
+static int source_feeds(const kb_source *src, const char *feed)
+{
+    size_t n;
+    const char *prefix = kb_source_feed_prefix(src, &n);
+    return prefix ? strncmp(feed, prefix, n) == 0 : strcmp(feed, src->feed) == 0;
+}
+
+/* The declaration of a fact type among the sources that provide feed
+ * (several sources may feed one input: reg query output and .reg exports
+ * feed "registry"); NULL when none declares it. */
+static const kb_fact_decl *find_type_in_feed(const char *feed, const char *type)
+{
+    if (strcmp(feed, KB_FEED_DERIVED) == 0)
+        return find_type(kb_derived_facts(), type);
+    for (const kb_source *const *s = kb_sources(); *s; s++) {
+        const kb_fact_decl *d = source_feeds(*s, feed) ? find_type((*s)->facts, type) : NULL;
+        if (d)
+            return d;
+    }
+    return NULL;
+}
+
 /* The declaration of a fact type, from whichever source produces it, and
  * the input that brings it; NULL when no source produces the type. */
 static const kb_fact_decl *find_type_anywhere(const char *type, const char **feed)
@@ -111,16 +134,26 @@ static const kb_fact_decl *find_type_anywhere(const char *type, const char **fee
 
 #define MAX_NAMES 128
 
-/* Every input, or every fact type, NULL-terminated (for messages and
- * "did you mean"); the strings are the sources' own. */
+static int listed(const char *const *names, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Every input, or every fact type, once each, NULL-terminated (for
+ * messages and "did you mean"; several sources may feed one input or make
+ * one fact type); the strings are the sources' own. */
 static void known_names(const char **out, int types)
 {
     size_t n = 0;
     for (const kb_source *const *s = kb_sources(); *s && n < MAX_NAMES - 2; s++) {
-        if (!types)
+        if (!types && !listed(out, n, (*s)->feed))
             out[n++] = (*s)->feed;
         for (const kb_fact_decl *d = (*s)->facts; types && d && d->type && n < MAX_NAMES - 1; d++)
-            out[n++] = d->type;
+            if (!listed(out, n, d->type))
+                out[n++] = d->type;
     }
     for (const kb_fact_decl *d = kb_derived_facts(); types && d->type && n < MAX_NAMES - 1; d++)
         out[n++] = d->type;
@@ -384,7 +417,7 @@ static const kb_fact_decl *decl_of(const kb_checkpoint *cp)
     const char *feed;
     if (!cp->feed || !cp->fact_type)
         return NULL;
-    const kb_fact_decl *decl = find_type(facts_of_feed(cp->feed), cp->fact_type);
+    const kb_fact_decl *decl = find_type_in_feed(cp->feed, cp->fact_type);
     return decl ? decl : find_type_anywhere(cp->fact_type, &feed);
 }
 
@@ -397,7 +430,7 @@ static void check_source(checker *ck, const char *path, const kb_checkpoint *cp)
     check_input(ck, where, cp);
     snprintf(where, sizeof where, "%s.facts", path);
     const kb_fact_decl *feed_decls = facts_of_feed(cp->feed);
-    if (find_type(feed_decls, cp->fact_type))
+    if (find_type_in_feed(cp->feed, cp->fact_type))
         return;
     const char *other_feed;
     if (find_type_anywhere(cp->fact_type, &other_feed)) {

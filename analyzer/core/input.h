@@ -29,7 +29,9 @@ typedef struct kb_note {
     char *message;
 } kb_note;
 
-#define KB_MAX_FEEDS 4
+/* Feeds one input may provide: an event log one, a vssadmin output holding
+ * several sub-commands one per sub-command (parsers/text/vssadmin_runs.h). */
+#define KB_MAX_FEEDS 8
 
 /* What an input covers in time. */
 typedef enum kb_coverage_class {

@@ -14,6 +14,16 @@
     X(tasklist)       \
     X(systeminfo)     \
     X(sc)             \
+    X(vssadmin_shadows) \
+    X(vssadmin_shadowstorage) \
+    X(vssadmin_volumes) \
+    X(reg_query)      \
+    X(reg_export)     \
+    X(wbadmin)        \
+    X(wsb_log)        \
+    X(sc_sdshow)      \
+    X(fsutil_dirty)   \
+    X(diskshadow)     \
     X(evtx)
 
 #define DECLARE(name) extern const kb_source kb_source_##name;

@@ -88,6 +88,11 @@ typedef struct kb_source {
     int (*sniff)(const kb_text *text);
     const char *(*locale)(const kb_text *text);
     kb_status (*parse)(const kb_text *text, kb_parse_ctx *ctx);
+    /* Set when its files, in a legacy single-byte code page, are in
+     * Windows' ANSI page and not the console's OEM one (regedit writes
+     * REGEDIT4 exports so): read.c then decodes them as the ANSI page of
+     * the OEM page chosen (CP437 -> Windows-1252). */
+    int ansi_text;
 
     /* Binary sources: the same over the first bytes (at most
      * KB_SNIFF_BYTES) and over the input handle. parse_input adds its feeds

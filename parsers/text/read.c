@@ -28,6 +28,21 @@ static const char *home_page(const char *locale)
     return NULL;
 }
 
+/* The ANSI code page of the locales whose OEM page this is, or NULL (the
+ * double-byte pages are both). */
+static const char *ansi_page(const char *oem)
+{
+    static const struct {
+        const char *oem, *ansi;
+    } pages[] = {
+        {"CP437", "WINDOWS-1252"}, {"CP850", "WINDOWS-1252"}, {"CP852", "WINDOWS-1250"}, {"CP866", "WINDOWS-1251"},
+    };
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
+        if (strcmp(pages[i].oem, oem) == 0)
+            return pages[i].ansi;
+    return NULL;
+}
+
 typedef struct judgement {
     const kb_source *parser;
     int sniff;
@@ -100,6 +115,26 @@ kb_status kb_text_read(const unsigned char *bytes, size_t len, kb_text_reading *
     }
     if (best < 0)
         return last;
+    /* A kind written in the ANSI page: its text as that page, when the
+     * same kind still reads it (a byte that page lacks keeps the OEM one). */
+    const char *ansi = seen[best].parser && seen[best].parser->ansi_text ? ansi_page(pages[best]) : NULL;
+    int as_ansi = 0;
+    if (ansi) {
+        kb_text t;
+        char why[256];
+        if (kb_text_decode_as(bytes, len, ansi, &t, why, sizeof why) == KB_OK) {
+            judgement j = judge(&t);
+            as_ansi = j.parser == seen[best].parser;
+            if (as_ansi) {
+                kb_text_free(&r->text);
+                r->text = t;
+                seen[best] = j;
+                pages[best] = ansi;
+            } else {
+                kb_text_free(&t);
+            }
+        }
+    }
     set_result(r, &seen[best]);
     /* Other pages that show the same kind with known labels fit as well. */
     size_t fits = 0, used = 0;
@@ -118,7 +153,9 @@ kb_status kb_text_read(const unsigned char *bytes, size_t len, kb_text_reading *
         snprintf(r->encoding, sizeof r->encoding, "%s", pages[best]);
     else
         snprintf(r->encoding, sizeof r->encoding, "%s (assumed)", pages[best]);
-    if (fits)
+    if (as_ansi && r->text.encoding_assumed)
+        snprintf(r->why, sizeof r->why, "such files are written in Windows' ANSI code page, which they do not record");
+    else if (fits)
         snprintf(r->why, sizeof r->why, "the same labels show when decoded as %s", also);
     else if (r->text.encoding_assumed)
         snprintf(r->why, sizeof r->why, "no code page shows labels kbscan knows (%zu fit the bytes)", n);

@@ -455,6 +455,16 @@ static int looks_like_row(const char *line)
     return ok;
 }
 
+/* A LIST label ("PID:", "Nom de l'image:"): no '"' or '=' before its
+ * colon, which `"Type"=dword:00000010` lines of a .reg export have. */
+static int label_before(const char *line, const char *value)
+{
+    for (const char *p = line; p < value; p++)
+        if (*p == '"' || *p == '=')
+            return 0;
+    return 1;
+}
+
 static layout detect(const kb_text *t)
 {
     column cols[8];
@@ -478,7 +488,7 @@ static layout detect(const kb_text *t)
         const char *img = kb_after_colon(line, &il);
         const char *svc = i + 2 < t->nlines ? kb_after_colon(t->lines[i + 2], &sl) : NULL;
         if (img && il && pid && all_digits(pid, pl) && svc && !kb_is_blank(line) && line[0] != ' ' &&
-            t->lines[i + 1][0] != ' ')
+            t->lines[i + 1][0] != ' ' && label_before(line, img) && label_before(t->lines[i + 1], pid))
             list++;
         rows += looks_like_row(line);
         info |= is_info(line) != 0;

@@ -6,7 +6,8 @@
  *
  * FILE is read as `kbscan FILE` reads it (kb_scan: the decoding, the choice
  * of the surest parser, the parse, the damage marking); KIND is the parser
- * the case is for (its folder), whose sniff() score is printed too.
+ * the case is for (its folder), whose sniff() score is printed too, or
+ * "none" for an output no parser may read (the best score of all then).
  * tests/cases/cases.sh compares the output with FILE's .facts file. */
 #include "scan/scan.h"
 #include "core/strbuf.h"
@@ -114,6 +115,15 @@ static void put_input(kb_buf *b, const kb_input *in, const char *kind, int score
     if (in->state != KB_INPUT_OK) {
         kb_buf_printf(b, "state: %s\n", kb_input_state_name(in->state));
         put_value(b, "", "message", in->message);
+    }
+    /* The feeds, when they are not just the source's own (a vssadmin file
+     * of several sub-commands feeds each). */
+    const kb_source *src = in->kind ? kb_source_of_kind(in->kind) : NULL;
+    if (in->nfeeds > 1 || (in->nfeeds == 1 && (!src || strcmp(in->feeds[0], src->feed) != 0))) {
+        kb_buf_puts(b, "feeds:");
+        for (size_t i = 0; i < in->nfeeds; i++)
+            kb_buf_printf(b, "%s %s", i ? "," : "", in->feeds[i]);
+        kb_buf_putc(b, '\n');
     }
     if (in->computer)
         put_value(b, "", "computer", in->computer);
@@ -235,8 +245,10 @@ int main(int argc, char **argv)
         fputs("usage: case-facts KIND FILE\n", stderr);
         return 2;
     }
-    const kb_source *parser = parser_of(argv[1]);
-    if (!parser) {
+    /* "none": an output no source reads (tests/cases/none/). */
+    int none = strcmp(argv[1], "none") == 0;
+    const kb_source *parser = none ? NULL : parser_of(argv[1]);
+    if (!parser && !none) {
         fprintf(stderr, "case-facts: no parser of kind %s\n", argv[1]);
         return 2;
     }
@@ -253,7 +265,10 @@ int main(int argc, char **argv)
     kb_text empty = {0};
     int decoded = kb_text_read(bytes, len, &read, err, sizeof err) == KB_OK;
     const kb_text *text = decoded ? &read.text : &empty;
-    int score = decoded ? parser->sniff(text) : 0;
+    int score = decoded && parser ? parser->sniff(text) : 0;
+    for (const kb_source *const *s = kb_sources(); none && decoded && *s; s++)
+        if ((*s)->form == KB_FORM_TEXT && (*s)->sniff(text) > score)
+            score = (*s)->sniff(text); /* the surest of all, for an output none should read */
     free(bytes);
 
     kb_interest interest = {0};
@@ -270,7 +285,7 @@ int main(int argc, char **argv)
         status = 2;
     } else {
         kb_buf out = KB_BUF_INIT;
-        put_input(&out, &inputs.items[0], parser->kind, score);
+        put_input(&out, &inputs.items[0], parser ? parser->kind : "none", score);
         for (size_t i = 0; i < facts.n; i++)
             put_fact(&out, facts.items[i], text);
         fputs(kb_buf_str(&out), stdout);

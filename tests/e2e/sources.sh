@@ -96,8 +96,10 @@ json.dump(rule("unknown", unknown), open(sys.argv[2] + "/unknown.json", "w"))
 EOF
 "$KBSCAN" rules check "$tmp/rules/known.json" > "$tmp/known" 2>&1
 "$KBSCAN" rules check "$tmp/rules/unknown.json" > "$tmp/unknown" 2>&1
-feeds=$(cut -f4 "$tmp/rows" | paste -sd',' | sed 's/,/, /g')
-types=$(cut -f7 "$tmp/rows" | paste -sd',' | sed 's/,/, /g')
+# Each once, in registry order: sources may share a feed (diskshadow feeds
+# vssadmin_writers) and declare the same fact types.
+feeds=$(cut -f4 "$tmp/rows" | awk '!seen[$0]++' | paste -sd',' | sed 's/,/, /g')
+types=$(cut -f7 "$tmp/rows" | tr ',' '\n' | awk '!seen[$0]++' | paste -sd',' | sed 's/,/, /g')
 tap_check "rules check: every source's feed and fact types are known" \
   bash -c "! grep -E 'no parser produces|never from|names no' '$tmp/known'"
 # ... then the combiners' input and fact types (derived facts).

@@ -38,7 +38,8 @@ static void pad(kb_buf *b, const char *s, size_t width)
 
 static void vss_banner(kb_buf *b, const locale_row *r)
 {
-    kb_buf_printf(b, "vssadmin 1.1 - %s\n(C) Copyright 2001-2013 Microsoft Corp.\n\n", r->vss_tool);
+    kb_buf_printf(b, "%s 1.1 - %s\n(C) Copyright 2001-2013 Microsoft Corp.\n\n", r->vss_name ? r->vss_name : "vssadmin",
+                  r->vss_tool);
 }
 
 static void vss_block(kb_buf *b, const locale_row *r, const char *name, const char *id, const char *inst,

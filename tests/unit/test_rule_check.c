@@ -149,6 +149,14 @@ static void test_sources(void **state)
     expect_clean(RULE(CP("eventlog:Security", "event", ""), ""));
     expect_problem(RULE(CP("eventlog:", "event", ""), ""), "names no event log channel");
     expect_problem(RULE(CP("eventlog:*", "event", ""), ""), "names no event log channel");
+    /* Two parsers feed "registry" (reg query, .reg exports): the facts of
+     * either come from it. */
+    expect_clean(RULE(CP("registry", "reg.export", ""), ""));
+    expect_clean(RULE(CP("registry", "reg.query", ""), ""));
+    expect_clean(RULE(CP("registry", "reg.value", ",\"where\":{\"field\":\"path_problem\",\"equals\":\"relative\"}"), ""));
+    expect_problem(RULE(CP("vssadmin_shadows", "vssadmin.shadowstorage", ""), ""),
+                   "facts \"vssadmin.shadowstorage\" come from the input \"vssadmin_shadowstorage\", never from "
+                   "\"vssadmin_shadows\"");
 }
 
 /* A collect that says again what the source of its feed says is told;

@@ -35,6 +35,11 @@ static void test_sniff_rejects_other_text(void **state)
         "SERVICE_NAME: EventSystem\r\n"
         "        TYPE               : 20  WIN32_SHARE_PROCESS\r\n"
         "        BINARY_PATH_NAME   : C:\\Windows\\system32\\svchost.exe -k LocalService\r\n",
+        /* Regression: three dword lines of a .reg export once read as a
+         * /FO LIST record (a label, a PID with digits, a label). */
+        "\"Start\"=dword:00000003\r\n"
+        "\"Type\"=dword:00000010\r\n"
+        "\"DependOnService\"=hex(7):52,00,50,00,43,00,53,00,53,00,00,00,00,00\r\n",
     };
     assert_sniff_rejects(others, sizeof others / sizeof others[0]);
 }

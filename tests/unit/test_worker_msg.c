@@ -325,10 +325,11 @@ static void test_more_rejections(void **state)
     end_with_input(&msg, 0);
     expect_rejected(&msg, "more notes than a file may have");
     kb_buf_reset(&msg);
-    static const char feeds[] = "\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"
-                                "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
-                                "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
-                                "\x05";
+    char feeds[] = "\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"
+                   "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+                   "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+                   "?";
+    feeds[sizeof feeds - 2] = KB_MAX_FEEDS + 1; /* the count of feeds: one too many */
     put_record(&msg, 'I', feeds, sizeof feeds - 1);
     kb_worker_msg_put_end(&msg, KB_OK);
     expect_rejected(&msg, "too many feeds");
