@@ -59,7 +59,7 @@ r, records, want = json.load(open(sys.argv[1])), int(sys.argv[2]), int(sys.argv[
 log = [i for i in r["inputs"] if i["kind"] == "evtx"][0]
 assert log["status"] == "ok" and log["counts"]["records"] == records, (log["status"], log["counts"])
 assert "computers" not in r, "one computer expected"
-rule = r["rules"][0]
+rule = [x for x in r["rules"] if x["id"] == "vss-writers-missing-eventsystem-shared"][0]
 vss = [c for c in rule["checkpoints"] if c["id"] == "vss-errors"][0]
 assert rule["verdict"] == "matched" and vss["count"] == want, (rule["verdict"], vss["count"], want)
 print("ok, %d records; seed rule matched on %d VSS errors" % (records, want))
