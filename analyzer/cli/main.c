@@ -8,6 +8,7 @@
 #include "report/report.h"
 #include "scan/scan.h"
 #include "cli/sources.h"
+#include "cli/list_rules.h"
 #include "cli/tool_rules.h"
 
 #include <errno.h>
@@ -86,14 +87,6 @@ static void show_progress(void *ctx, const kb_scan_progress *p)
             (double)p->bytes_total / 1048576.0, p->facts, visible ? visible : "");
     free(visible);
     fflush(stderr);
-}
-
-static void list_rules(const kb_ruleset *rules, kb_lang lang)
-{
-    printf("%s\n", rules->dir);
-    for (size_t i = 0; i < rules->n; i++)
-        printf("  %-44s v%-3d %s\n", rules->rules[i].id, rules->rules[i].version,
-               kb_i18n_get(&rules->rules[i].title, lang));
 }
 
 static int use_color(const kb_cli *cli, FILE *out)
@@ -282,8 +275,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "kbscan: out of memory\n");
         status = 2;
     } else if (cli.list_rules) {
-        list_rules(&rules, cli.lang);
-        status = 0;
+        status = kb_list_rules(stdout, &rules, cli.lang, cli.format == KB_FORMAT_JSON) == 0 ? 0 : 2;
     } else {
         status = analyse(&cli, &rules, rules_dir);
     }

@@ -103,6 +103,13 @@ static size_t load_rules(const kb_strlist *files, kb_ruleset *set, kb_buf *probl
     size_t failed = 0;
     for (size_t i = 0; i < files->n; i++)
         failed += kb_rule_load_file(files->items[i], &set->rules[set->n++], problems) != 0;
+    /* The tables beside the (first) rule file, as kbscan loads them beside its rules. */
+    const char *first = files->n ? files->items[0] : ".";
+    const char *slash = strrchr(first, '/');
+    char *dir = slash ? kb_strndup(first, (size_t)(slash - first)) : kb_strdup(".");
+    if (kb_rules_link_tables(set, dir, problems) != 0)
+        failed++;
+    free(dir);
     return failed;
 }
 
@@ -126,6 +133,7 @@ static int run_check(const kb_strlist *files, const tool_opts *opts)
         if (!r->id || !r->ncheckpoints || !r->verdict)
             continue; /* did not load far enough to check more */
         kb_rule_check(r, &problems);
+        kb_rules_check_set(&set, r, &problems);
         for (size_t j = 0; j < i; j++)
             if (set.rules[j].id && strcmp(set.rules[j].id, r->id) == 0)
                 kb_buf_printf(&problems, "%s: id: \"%s\" is also the id of %s\n", r->path, r->id,
@@ -157,6 +165,9 @@ typedef struct fixture_run {
     int done;
     kb_verdict verdict;
     kb_cp_state *states;  /* one per checkpoint of the rule */
+    kb_severity severity;
+    int quiet;
+    kb_strlist explained_by; /* the ids of the rules explaining it */
 } fixture_run;
 
 static void scan_opts_for(kb_scan_opts *opts, const kb_interest *interest)
@@ -183,6 +194,10 @@ static void record_outcome(fixture_run *runs, size_t nruns, size_t first, const 
         }
         const kb_rule_result *rr = &res->rules[run->rule_index];
         run->verdict = rr->verdict;
+        run->severity = rr->severity;
+        run->quiet = rr->quiet;
+        for (size_t k = 0; k < rr->nexplained_by; k++)
+            kb_strlist_add(&run->explained_by, rr->explained_by[k]->id);
         run->states = kb_xcalloc(run->rule->ncheckpoints + 1, sizeof *run->states);
         for (size_t c = 0; c < run->rule->ncheckpoints; c++)
             run->states[c] = rr->checkpoints[c].state;
@@ -257,6 +272,33 @@ static fixture_run *plan_runs(const kb_ruleset *set, const char *fixtures_dir, s
     return runs;
 }
 
+/* What a fixture says beyond the verdict and the states: the severity,
+ * whether the rule is quiet, which rule explains it. 1 when one differs. */
+static int report_more(const fixture_run *run, const kb_fixture *fx, kb_buf *line)
+{
+    int failed = 0;
+    if (fx->severity >= 0 && (int)run->severity != fx->severity) {
+        kb_buf_printf(line, "; severity: expected %s, got %s", kb_severity_name((kb_severity)fx->severity),
+                      kb_severity_name(run->severity));
+        failed = 1;
+    }
+    if (fx->quiet >= 0 && run->quiet != fx->quiet) {
+        kb_buf_printf(line, "; expected %squiet, got %squiet", fx->quiet ? "" : "not ", run->quiet ? "" : "not ");
+        failed = 1;
+    }
+    if (fx->explained_by && !kb_strlist_has(&run->explained_by, fx->explained_by)) {
+        kb_buf_printf(line, "; expected explained by %s, got %s", fx->explained_by,
+                      run->explained_by.n ? run->explained_by.items[0] : "none");
+        failed = 1;
+    }
+    if (!fx->explained_by && run->explained_by.n) {
+        kb_buf_printf(line, "; explained by %s, which the fixture does not expect (give \"explained_by\")",
+                      run->explained_by.items[0]);
+        failed = 1;
+    }
+    return failed;
+}
+
 /* One line: what the fixture expected and got; 1 when it failed. */
 static int report_run(const fixture_run *run, const tool_opts *opts)
 {
@@ -283,6 +325,7 @@ static int report_run(const fixture_run *run, const tool_opts *opts)
                           kb_cp_state_name(want->state), kb_cp_state_name(got));
             failed = 1;
         }
+        failed |= report_more(run, fx, &line);
     }
     if (!failed) {
         kb_buf_reset(&line);
@@ -341,6 +384,7 @@ static int run_test(const kb_strlist *files, const tool_opts *opts)
         free(runs[i].where);
         free(runs[i].error);
         free(runs[i].states);
+        kb_strlist_free(&runs[i].explained_by);
     }
     free(runs);
     kb_interest_free(&interest);

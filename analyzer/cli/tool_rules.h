@@ -21,6 +21,10 @@ int kb_tool_rules(int argc, char **argv, const char *default_dir);
  * problems and returns how many it found. */
 size_t kb_rule_check(const kb_rule *rule, kb_buf *problems);
 
+/* The checks of a rule against the other rules checked with it: its
+ * "explains" entries and its fixtures' "explained_by". */
+size_t kb_rules_check_set(const kb_ruleset *set, const kb_rule *rule, kb_buf *problems);
+
 /* Where a fixture's bundle is: a "bundle" taken relative to the folder of
  * the rule file (an absolute path stays as it is); a "fixture" where
  * tools/build-fixtures.sh builds it, fixtures_dir/<rule id>/<name> (NULL

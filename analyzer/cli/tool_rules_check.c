@@ -206,6 +206,16 @@ typedef struct scope {
     kb_strlist extracted;
 } scope;
 
+/* The names a checkpoint's evidence has beyond its facts' fields: what its
+ * extract patterns set and the columns its lookups add. */
+static void add_lookup_names(scope *sc)
+{
+    for (size_t i = 0; i < sc->cp->nlookups; i++)
+        for (size_t k = 0; k < sc->cp->lookups[i].nadd; k++)
+            if (!kb_strlist_has(&sc->extracted, sc->cp->lookups[i].add[k]))
+                kb_strlist_add(&sc->extracted, sc->cp->lookups[i].add[k]);
+}
+
 static void add_extracted_names(scope *sc)
 {
     for (size_t i = 0; i < sc->cp->nextracts; i++) {
@@ -426,8 +436,19 @@ static void check_source(checker *ck, const char *path, const kb_checkpoint *cp)
     char where[96];
     if (!cp->feed || !cp->fact_type)
         return;
-    snprintf(where, sizeof where, "%s.input", path);
-    check_input(ck, where, cp);
+    for (size_t k = 0; k < cp->nfeeds; k++) {
+        /* each feed of a list is checked as if it stood alone */
+        kb_checkpoint one = *cp;
+        one.feed = cp->feeds[k];
+        if (cp->nfeeds > 1)
+            snprintf(where, sizeof where, "%s.input[%zu]", path, k);
+        else
+            snprintf(where, sizeof where, "%s.input", path);
+        check_input(ck, where, &one);
+        const kb_fact_decl *decls = facts_of_feed(one.feed);
+        if (k && decls && !find_type(decls, cp->fact_type))
+            problem(ck, where, "the input \"%s\" gives no facts \"%s\"", one.feed, cp->fact_type);
+    }
     snprintf(where, sizeof where, "%s.facts", path);
     const kb_fact_decl *feed_decls = facts_of_feed(cp->feed);
     if (find_type_in_feed(cp->feed, cp->fact_type))
@@ -482,6 +503,36 @@ static int count_never_holds(const kb_checkpoint *cp)
     }
 }
 
+/* The keys of load_more.c: the fields a join, a lookup, a count and a
+ * say_each name; a relation to facts of no time. */
+static void check_checkpoint_more(checker *ck, const char *path, const scope *scopes, size_t i)
+{
+    const scope *sc = &scopes[i];
+    const kb_checkpoint *cp = sc->cp;
+    char sub[160];
+    for (size_t k = 0; k < cp->nlookups; k++)
+        for (size_t f = 0; f < cp->lookups[k].nkeys; f++) {
+            snprintf(sub, sizeof sub, "%s.lookup[%zu].key", path, k);
+            check_field(ck, sub, sc, cp->lookups[k].fields[f], 1);
+        }
+    if (cp->same.set) {
+        snprintf(sub, sizeof sub, "%s.same.field", path);
+        check_field(ck, sub, sc, cp->same.field, 1);
+        snprintf(sub, sizeof sub, "%s.same.other_field", path);
+        check_field(ck, sub, &scopes[cp->same.checkpoint], cp->same.other_field, 1);
+    }
+    if (cp->related.set && cp->related.before_us == 0 && cp->related.after_us == 0) {
+        snprintf(sub, sizeof sub, "%s.related.within_minutes", path);
+        problem(ck, sub, "\"before\" and \"after\" are both 0: only facts of the very same instant would relate");
+    }
+    snprintf(sub, sizeof sub, "%s.count.group_by", path);
+    check_field(ck, sub, sc, cp->group_by, 1);
+    snprintf(sub, sizeof sub, "%s.count.distinct", path);
+    check_field(ck, sub, sc, cp->distinct, 1);
+    snprintf(sub, sizeof sub, "%s.say_each", path);
+    check_text(ck, sub, scopes, sc, &cp->say_each);
+}
+
 static void check_checkpoint(checker *ck, size_t i, const scope *scopes)
 {
     const scope *sc = &scopes[i];
@@ -517,6 +568,7 @@ static void check_checkpoint(checker *ck, size_t i, const scope *scopes)
     check_text(ck, sub, scopes, sc, &cp->near_say);
     snprintf(sub, sizeof sub, "%s.collect", path);
     check_collect(ck, sub, cp);
+    check_checkpoint_more(ck, path, scopes, i);
 }
 
 static void mark_used(const kb_logic *l, char *used, size_t n)
@@ -546,6 +598,20 @@ static void check_verdict_uses(checker *ck)
     free(used);
 }
 
+/* A condition over evidence (a remedy's when.where): fields, extracted
+ * and looked-up names. */
+static void check_evidence_cond(checker *ck, const char *path, const scope *sc, const kb_cond *c)
+{
+    if (!c)
+        return;
+    if (c->kind == KB_COND_TEST) {
+        check_field(ck, path, sc, c->field, 1);
+        return;
+    }
+    for (size_t i = 0; i < c->nchildren; i++)
+        check_evidence_cond(ck, path, sc, c->children[i]);
+}
+
 static void check_remedies(checker *ck, const scope *scopes)
 {
     const kb_rule *rule = ck->rule;
@@ -567,6 +633,10 @@ static void check_remedies(checker *ck, const scope *scopes)
         for (size_t k = 0; k < r->nnotes; k++) {
             snprintf(path, sizeof path, "remedies[%zu].notes[%zu].text", i, k);
             check_text(ck, path, scopes, NULL, &r->notes[k].text);
+        }
+        if (r->when.set && r->when.where) {
+            snprintf(path, sizeof path, "remedies[%zu].when.where", i);
+            check_evidence_cond(ck, path, &scopes[r->when.checkpoint], r->when.where);
         }
     }
 }
@@ -638,6 +708,7 @@ size_t kb_rule_check(const kb_rule *rule, kb_buf *problems)
         scopes[i].cp = &rule->checkpoints[i];
         scopes[i].decl = decl_of(scopes[i].cp);
         add_extracted_names(&scopes[i]);
+        add_lookup_names(&scopes[i]);
     }
     for (size_t i = 0; i < rule->ncheckpoints; i++)
         check_checkpoint(&ck, i, scopes);
@@ -647,5 +718,64 @@ size_t kb_rule_check(const kb_rule *rule, kb_buf *problems)
     for (size_t i = 0; i < rule->ncheckpoints; i++)
         kb_strlist_free(&scopes[i].extracted);
     free(scopes);
+    return ck.n;
+}
+
+/* ---- across the rule set ------------------------------------------------------ */
+
+/* An "explains" entry: the other rule, when it is among the rules checked
+ * (a partial set is fine), has that checkpoint, and "by" selects facts of
+ * the same type (else no fact can be shared); no two rules explain each
+ * other. */
+static void check_explains(checker *ck, const kb_ruleset *set)
+{
+    const kb_rule *rule = ck->rule;
+    for (size_t e = 0; e < rule->nexplains; e++) {
+        const kb_explains *ex = &rule->explains[e];
+        char path[64];
+        snprintf(path, sizeof path, "explains[%zu]", e);
+        const kb_rule *other = kb_ruleset_find(set, ex->rule);
+        if (!other)
+            continue;
+        long c = ex->checkpoint ? kb_rule_find_checkpoint(other, ex->checkpoint) : -1;
+        if (c < 0) {
+            problem(ck, path, "rule \"%s\" has no checkpoint \"%s\"", ex->rule, ex->checkpoint ? ex->checkpoint : "?");
+            continue;
+        }
+        const kb_checkpoint *target = &other->checkpoints[c];
+        const kb_checkpoint *by = ex->by < rule->ncheckpoints ? &rule->checkpoints[ex->by] : NULL;
+        if (by && by->fact_type && target->fact_type && strcmp(by->fact_type, target->fact_type) != 0)
+            problem(ck, path, "\"by\" selects facts \"%s\", %s.%s facts \"%s\": they can share none",
+                    by->fact_type, ex->rule, ex->checkpoint, target->fact_type);
+        for (size_t k = 0; k < other->nexplains; k++)
+            if (other->explains[k].rule && rule->id && strcmp(other->explains[k].rule, rule->id) == 0)
+                problem(ck, path, "\"%s\" explains this rule too: one of the two is the specific one", ex->rule);
+    }
+}
+
+/* A fixture's explained_by names a rule that explains this one. */
+static void check_fixture_rules(checker *ck, const kb_ruleset *set)
+{
+    const kb_rule *rule = ck->rule;
+    for (size_t i = 0; i < rule->nfixtures; i++) {
+        const char *by = rule->fixtures[i].explained_by;
+        if (!by)
+            continue;
+        char path[64];
+        snprintf(path, sizeof path, "fixtures[%zu].explained_by", i);
+        const kb_rule *other = kb_ruleset_find(set, by);
+        int explains = 0;
+        for (size_t k = 0; other && k < other->nexplains; k++)
+            explains |= other->explains[k].rule && strcmp(other->explains[k].rule, rule->id) == 0;
+        if (other && !explains)
+            problem(ck, path, "rule \"%s\" has no \"explains\" entry for this rule", by);
+    }
+}
+
+size_t kb_rules_check_set(const kb_ruleset *set, const kb_rule *rule, kb_buf *problems)
+{
+    checker ck = {rule, problems, 0};
+    check_explains(&ck, set);
+    check_fixture_rules(&ck, set);
     return ck.n;
 }

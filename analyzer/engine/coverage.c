@@ -158,31 +158,42 @@ static void find_taken_times(const kb_inputs *inputs, kb_coverage *cov)
 
 /* ---- the feeds the rules use -------------------------------------------------- */
 
+/* Feed f of a checkpoint, once; its advice is the checkpoint's collect,
+ * which is about the checkpoint's first feed (the others get theirs from
+ * a checkpoint that reads them first). */
+static void add_feed(const kb_inputs *inputs, kb_coverage *cov, const kb_checkpoint *cp, size_t f)
+{
+    const char *name = cp->feeds[f];
+    kb_cov_feed *feed = NULL;
+    for (size_t k = 0; k < cov->nfeeds && !feed; k++)
+        if (strcmp(cov->feeds[k].feed, name) == 0)
+            feed = &cov->feeds[k];
+    if (!feed) {
+        feed = &cov->feeds[cov->nfeeds++];
+        feed->feed = name;
+        for (size_t i = 0; i < inputs->n && !feed->present; i++)
+            feed->present = kb_cov_in_scope(cov, i) && kb_input_has_feed(&inputs->items[i], name);
+        for (size_t i = 0; i < inputs->n && !feed->present && !feed->unreadable; i++)
+            feed->unreadable = kb_cov_in_scope(cov, i) && inputs->items[i].local_error;
+    }
+    if (!feed->collect && f == 0 && cp->collect.command)
+        feed->collect = cp;
+}
+
 static void find_feeds(const kb_inputs *inputs, const kb_ruleset *rules, kb_coverage *cov)
 {
     size_t total = 0;
     for (size_t r = 0; r < rules->n; r++)
-        total += rules->rules[r].ncheckpoints;
+        for (size_t c = 0; c < rules->rules[r].ncheckpoints; c++)
+            total += rules->rules[r].checkpoints[c].nfeeds;
     cov->feeds = calloc(total + 1, sizeof *cov->feeds);
     if (!cov->feeds)
         return;
     for (size_t r = 0; r < rules->n; r++)
         for (size_t c = 0; c < rules->rules[r].ncheckpoints; c++) {
             const kb_checkpoint *cp = &rules->rules[r].checkpoints[c];
-            kb_cov_feed *feed = NULL;
-            for (size_t k = 0; k < cov->nfeeds && !feed; k++)
-                if (strcmp(cov->feeds[k].feed, cp->feed) == 0)
-                    feed = &cov->feeds[k];
-            if (!feed) {
-                feed = &cov->feeds[cov->nfeeds++];
-                feed->feed = cp->feed;
-                for (size_t i = 0; i < inputs->n && !feed->present; i++)
-                    feed->present = kb_cov_in_scope(cov, i) && kb_input_has_feed(&inputs->items[i], cp->feed);
-                for (size_t i = 0; i < inputs->n && !feed->present && !feed->unreadable; i++)
-                    feed->unreadable = kb_cov_in_scope(cov, i) && inputs->items[i].local_error;
-            }
-            if (!feed->collect && cp->collect.command)
-                feed->collect = cp;
+            for (size_t f = 0; f < cp->nfeeds; f++)
+                add_feed(inputs, cov, cp, f);
         }
 }
 
@@ -286,6 +297,8 @@ static problem_window problems_elsewhere(const kb_inputs *inputs, const kb_resul
     problem_window p = {KB_TIME_NONE, KB_TIME_NONE, -1, -1, NULL, NULL};
     for (size_t r = 0; r < results->n; r++) {
         const kb_rule_result *res = &results->rules[r];
+        if (res->rule->outcome == KB_OUTCOME_BENIGN)
+            continue; /* a harmless event is no problem whose time the logs must cover */
         for (size_t c = 0; c < res->rule->ncheckpoints; c++) {
             const kb_cp_result *cr = &res->checkpoints[c];
             /* A log's own events show its own coverage; a damaged input
@@ -595,7 +608,9 @@ static void check_missing(const kb_inputs *inputs, const kb_results *results, kb
 {
     for (size_t r = 0; r < results->n; r++) {
         const kb_rule_result *res = &results->rules[r];
-        if (res->verdict != KB_VERDICT_CANNOT_TELL)
+        /* A quiet rule (no symptom seen) asks nothing of its own: the feeds
+         * absent are listed once, with their commands. */
+        if (res->verdict != KB_VERDICT_CANNOT_TELL || res->quiet)
             continue;
         for (size_t c = 0; c < res->rule->ncheckpoints; c++) {
             const kb_checkpoint *cp = &res->rule->checkpoints[c];

@@ -3,6 +3,8 @@
  * decided on evidence that could not be kept. */
 #include "engine/engine.h"
 #include "core/alloc.h"
+#include "engine/precedence.h"
+#include "engine/relations.h"
 #include "rules/template.h"
 
 #include <stdio.h>
@@ -34,6 +36,7 @@ typedef struct lookup_ctx {
     const kb_rule_result *rule;    /* for "checkpoint-id.name" */
     const kb_cp_result *cp;        /* for bare names */
     const kb_fact *fact;           /* unknown_when: the fact that made it unknown */
+    const kb_evidence *ev;         /* say_each: the piece of evidence it is said of */
 } lookup_ctx;
 
 static void add_time(kb_strlist *out, int64_t t)
@@ -70,6 +73,14 @@ static int lookup_cp(const kb_cp_result *cp, const char *name, kb_strlist *out)
 static int lookup(void *vctx, const char *name, kb_strlist *out)
 {
     const lookup_ctx *ctx = vctx;
+    if (ctx->ev) {
+        /* said of one piece of evidence: its own values, never another's */
+        const char *v = kb_evidence_get(ctx->ev, name);
+        if (v)
+            kb_strlist_add(out, v);
+        if (v || !(strchr(name, '.') || strcmp(name, "count") == 0 || strstr(name, "_time")))
+            return 0;
+    }
     if (ctx->fact) {
         const char *v = kb_fact_get(ctx->fact, name);
         if (v) {
@@ -133,8 +144,12 @@ static void find_inputs(const kb_checkpoint *cp, const kb_inputs *inputs, const 
 {
     res->inputs = kb_xcalloc(inputs->n + 1, sizeof *res->inputs);
     for (size_t i = 0; i < inputs->n; i++)
-        if (in_scope(scope, i) && kb_input_has_feed(&inputs->items[i], cp->feed))
-            res->inputs[res->ninputs++] = i;
+        if (in_scope(scope, i))
+            for (size_t k = 0; k < cp->nfeeds; k++)
+                if (kb_input_has_feed(&inputs->items[i], cp->feeds[k])) {
+                    res->inputs[res->ninputs++] = i;
+                    break;
+                }
 }
 
 /* The files this machine could not read: any may be the input a
@@ -197,6 +212,9 @@ static void extract(const kb_checkpoint *cp, kb_evidence *ev)
     }
 }
 
+/* Counts f among the selected facts and keeps it as a piece of evidence
+ * (with its extracted and looked-up values) while fewer than max are
+ * kept, or always when the checkpoint keeps them all. */
 static void keep_evidence(const kb_checkpoint *cp, kb_cp_result *res, const kb_fact *f,
                           size_t max)
 {
@@ -211,11 +229,56 @@ static void keep_evidence(const kb_checkpoint *cp, kb_cp_result *res, const kb_f
         if (res->last_time == KB_TIME_NONE || f->time > res->last_time)
             res->last_time = f->time;
     }
-    if (res->nevidence >= max)
+    int all = kb_cp_keeps_all(cp);
+    if (res->nitems >= max && !all)
         return;
-    kb_evidence *ev = &res->evidence[res->nevidence++];
+    if (all && res->nitems >= max) {
+        if (!res->capitems)
+            res->capitems = max + 1; /* what evaluate_checkpoint allocated */
+        res->evidence = kb_grow(res->evidence, &res->capitems, res->nitems + 1, sizeof *res->evidence, 64);
+    }
+    kb_evidence *ev = &res->evidence[res->nitems++];
+    memset(ev, 0, sizeof *ev);
     ev->fact = f;
     extract(cp, ev);
+    kb_lookups_apply(cp, ev);
+    res->nevidence = res->nitems < max ? res->nitems : max;
+}
+
+/* The say_each text of each piece of evidence shown. */
+static void say_each(const kb_checkpoint *cp, kb_cp_result *res, kb_lang lang, kb_rule_result *rule_res)
+{
+    const char *t = kb_i18n_get(&cp->say_each, lang);
+    for (size_t i = 0; t && *t && i < res->nevidence; i++) {
+        lookup_ctx ctx = {rule_res, res, NULL, &res->evidence[i]};
+        res->evidence[i].say = kb_template_fill(t, lookup, &ctx);
+    }
+}
+
+/* After selection: a relation to another checkpoint, a join, a count per
+ * window or over distinct values (relations.h). Returns the state, or -1
+ * when the plain count decides. */
+static int relate(const kb_checkpoint *cp, kb_rule_result *rule_res, kb_cp_result *res, size_t max)
+{
+    if (!kb_cp_keeps_all(cp))
+        return -1;
+    kb_cp_state state;
+    kb_unknown_why why;
+    if (kb_relations_filter(rule_res, cp, res, &state, &why)) {
+        /* decided by the other checkpoint: none of these facts is evidence */
+        for (size_t i = 0; i < res->nitems; i++)
+            kb_evidence_clear(&res->evidence[i]);
+        res->nitems = res->nevidence = 0;
+        kb_evidence_recount(res);
+        res->why = why;
+        return (int)state;
+    }
+    kb_evidence_recount(res);
+    res->nevidence = res->nitems < max ? res->nitems : max;
+    int held = kb_count_holds(cp, res);
+    if (held < 0)
+        return count_ok(cp, res->count) ? KB_CP_MET : KB_CP_NOT_MET;
+    return held ? KB_CP_MET : KB_CP_NOT_MET;
 }
 
 static int input_damaged(const kb_inputs *inputs, const kb_cp_result *res)
@@ -270,8 +333,15 @@ static void evaluate_checkpoint(const kb_checkpoint *cp, const kb_factlist *fact
             damaged_evidence |= f->damaged;
         }
     }
-    res->state = count_ok(cp, res->count) ? KB_CP_MET : KB_CP_NOT_MET;
-    lookup_ctx ctx = {rule_res, res, NULL};
+    int related = relate(cp, rule_res, res, opts->max_evidence);
+    if (related == KB_CP_UNKNOWN) {
+        res->state = KB_CP_UNKNOWN; /* the checkpoint it relates to cannot tell */
+        return;
+    }
+    res->state = related >= 0 ? (kb_cp_state)related
+               : count_ok(cp, res->count) ? KB_CP_MET : KB_CP_NOT_MET;
+    say_each(cp, res, opts->lang, rule_res);
+    lookup_ctx ctx = {rule_res, res, NULL, NULL};
     const kb_fact *says = res->state == KB_CP_NOT_MET ? unknown_fact(cp, facts, res) : NULL;
     if (says && says->damaged) {
         damaged_evidence = 1; /* damaged lines do not speak for the input either */
@@ -296,24 +366,36 @@ static void evaluate_checkpoint(const kb_checkpoint *cp, const kb_factlist *fact
 
 /* ---- near misses ------------------------------------------------------------ */
 
+/* A test of which event it is: its provider or its id. */
+static int names_the_event(const kb_cond *test)
+{
+    return test->kind == KB_COND_TEST && test->field &&
+           (strcmp(test->field, "provider") == 0 || strcmp(test->field, "event_id") == 0);
+}
+
 /* The default closeness: the fact fails exactly one test of a top-level
- * "all" (one field off, e.g. the same event with another error code). */
-static int all_but_one(const kb_cond *where, const kb_fact *f)
+ * "all" (one field off, e.g. the same event with another error code).
+ * same_event: that test may not be the provider's or the id's (close
+ * events outside a near miss are the same event with other values, not
+ * another event: a successful backup is not close to a failed one). */
+static int all_but_one(const kb_cond *where, const kb_fact *f, int same_event)
 {
     if (!where || where->kind != KB_COND_ALL || where->nchildren < 2)
         return 0;
     size_t failed = 0;
     for (size_t i = 0; i < where->nchildren; i++)
-        if (!kb_cond_eval(where->children[i], f) && ++failed > 1)
-            return 0;
+        if (!kb_cond_eval(where->children[i], f)) {
+            if (++failed > 1 || (same_event && names_the_event(where->children[i])))
+                return 0;
+        }
     return failed == 1;
 }
 
-static int is_near(const kb_checkpoint *cp, const kb_fact *f)
+static int is_near(const kb_checkpoint *cp, const kb_fact *f, int events_only)
 {
     if (kb_cond_eval(cp->where, f))
         return 0; /* selected by the checkpoint itself: evidence, not a near fact */
-    return cp->near_where ? kb_cond_eval(cp->near_where, f) : all_but_one(cp->where, f);
+    return cp->near_where ? kb_cond_eval(cp->near_where, f) : all_but_one(cp->where, f, events_only);
 }
 
 static void free_cp_result(kb_cp_result *cp);
@@ -331,6 +413,13 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
     near->cp = cp;
     near->first_time = near->last_time = KB_TIME_NONE;
     near->evidence = kb_xcalloc(opts->max_evidence + 1, sizeof *near->evidence);
+    /* closest facts are listed, never joined on: the first max of them */
+    kb_checkpoint plain = *cp;
+    plain.keep_all = 0;
+    plain.related.set = plain.same.set = 0;
+    plain.window_us = 0;
+    plain.distinct = NULL;
+    cp = &plain;
     int64_t start = window_start(cp, inputs, res);
     for (size_t i = 0; i < facts->n; i++) {
         const kb_fact *f = facts->items[i];
@@ -338,7 +427,7 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
             continue;
         if (start != KB_TIME_NONE && f->time != KB_TIME_NONE && f->time < start)
             continue;
-        if ((!events_only || f->record) && is_near(cp, f))
+        if ((!events_only || f->record) && is_near(cp, f, events_only))
             keep_evidence(cp, near, f, opts->max_evidence);
     }
     if (!near->count) {
@@ -346,7 +435,7 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
         free(near);
         return;
     }
-    lookup_ctx ctx = {rule_res, near, NULL};
+    lookup_ctx ctx = {rule_res, near, NULL, NULL};
     near->summary = fill(&cp->near_say, opts->lang, &ctx);
     res->near = near;
     res->near_default = by_default;
@@ -362,11 +451,19 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
 static void find_close_facts(const kb_rule *rule, const kb_factlist *facts, const kb_inputs *inputs,
                              const kb_eval_opts *opts, kb_rule_result *res)
 {
-    if (res->verdict == KB_VERDICT_MATCHED)
+    /* A harmless event that is not quite there is nothing to show. */
+    if (res->verdict == KB_VERDICT_MATCHED || rule->outcome == KB_OUTCOME_BENIGN)
         return;
     for (size_t i = 0; i < rule->ncheckpoints && res->verdict == KB_VERDICT_NOT_MATCHED; i++)
         if (!rule->checkpoints[i].context && res->checkpoints[i].state == KB_CP_MET)
             res->near_miss = 1;
+    /* With symptoms named, only a symptom seen makes it close: a met
+     * precondition (a writer listing was saved) alone does not. */
+    if (res->near_miss && rule->has_symptoms) {
+        res->near_miss = 0;
+        for (size_t i = 0; i < rule->nsymptoms; i++)
+            res->near_miss |= res->checkpoints[rule->symptoms[i]].state == KB_CP_MET;
+    }
     for (size_t i = 0; i < rule->ncheckpoints; i++)
         if (!rule->checkpoints[i].context && res->checkpoints[i].state == KB_CP_NOT_MET)
             find_near(&rule->checkpoints[i], facts, inputs, opts, !res->near_miss, res, &res->checkpoints[i]);
@@ -421,9 +518,11 @@ static void fill_list(char *const *templates, size_t n, const lookup_ctx *ctx, k
 static void fill_remedies(const kb_rule *rule, kb_rule_result *res, kb_lang lang)
 {
     res->remedies = kb_xcalloc(rule->nremedies + 1, sizeof *res->remedies);
-    lookup_ctx ctx = {res, NULL, NULL};
+    lookup_ctx ctx = {res, NULL, NULL, NULL};
     for (size_t i = 0; i < rule->nremedies; i++) {
         const kb_remedy *r = &rule->remedies[i];
+        if (!kb_remedy_applies(r, res))
+            continue;
         kb_remedy_result *out = &res->remedies[res->nremedies++];
         out->remedy = r;
         out->text = fill(&r->text, lang, &ctx);
@@ -458,9 +557,11 @@ kb_status kb_evaluate_for(const kb_ruleset *rules, const kb_factlist *facts, con
         kb_rule_result *res = &out->rules[out->n++];
         res->rule = rule;
         res->checkpoints = kb_xcalloc(rule->ncheckpoints + 1, sizeof *res->checkpoints);
-        for (size_t j = 0; j < rule->ncheckpoints; j++)
-            evaluate_checkpoint(&rule->checkpoints[j], facts, inputs, scope, opts, res,
-                                &res->checkpoints[j]);
+        for (size_t j = 0; j < rule->ncheckpoints; j++) {
+            size_t c = rule->order ? rule->order[j] : j; /* related and same after what they read */
+            evaluate_checkpoint(&rule->checkpoints[c], facts, inputs, scope, opts, res,
+                                &res->checkpoints[c]);
+        }
         kb_cp_state s = logic_eval(rule->verdict, res);
         res->verdict = s == KB_CP_MET ? KB_VERDICT_MATCHED
                      : s == KB_CP_NOT_MET ? KB_VERDICT_NOT_MATCHED : KB_VERDICT_CANNOT_TELL;
@@ -468,18 +569,14 @@ kb_status kb_evaluate_for(const kb_ruleset *rules, const kb_factlist *facts, con
             fill_remedies(rule, res, opts->lang);
         find_close_facts(rule, facts, inputs, opts, res);
     }
+    kb_precedence_apply(rules, out);
     return KB_OK;
 }
 
 static void free_cp_result(kb_cp_result *cp)
 {
-    for (size_t i = 0; i < cp->nevidence; i++) {
-        for (size_t j = 0; j < cp->evidence[i].nextra; j++) {
-            free(cp->evidence[i].extra[j].name);
-            free(cp->evidence[i].extra[j].value);
-        }
-        free(cp->evidence[i].extra);
-    }
+    for (size_t i = 0; i < cp->nitems; i++)
+        kb_evidence_clear(&cp->evidence[i]);
     free(cp->evidence);
     free(cp->times);
     free(cp->summary);
@@ -505,15 +602,20 @@ void kb_results_free(kb_results *results)
             kb_strlist_free(&r->remedies[j].notes);
         }
         free(r->remedies);
+        free(r->explained_by);
     }
     free(results->rules);
     memset(results, 0, sizeof *results);
 }
 
+/* Known harmless findings, rules another rule explains and quiet "cannot
+ * tell"s (no symptom seen) do not count (kb_result_counts). */
 int kb_results_exit_status(const kb_results *results)
 {
     int cannot_tell = 0;
     for (size_t i = 0; i < results->n; i++) {
+        if (!kb_result_counts(&results->rules[i]))
+            continue;
         if (results->rules[i].verdict == KB_VERDICT_MATCHED)
             return 1;
         cannot_tell |= results->rules[i].verdict == KB_VERDICT_CANNOT_TELL;

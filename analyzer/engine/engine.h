@@ -31,8 +31,11 @@ typedef enum kb_verdict {
 
 typedef struct kb_evidence {
     const kb_fact *fact;
-    kb_field *extra;      /* values the checkpoint's extract patterns pulled out */
+    kb_field *extra;      /* values the checkpoint's extract patterns pulled out, and
+                             the columns its lookups added */
     size_t nextra;
+    char *say;            /* the checkpoint's say_each filled for it, or NULL */
+    const kb_rule *explained_by; /* the matched rule that explains this fact, or NULL */
 } kb_evidence;
 
 typedef enum kb_unknown_why {
@@ -54,6 +57,11 @@ typedef struct kb_cp_result {
     size_t count;             /* facts selected */
     kb_evidence *evidence;    /* the first max_evidence of them */
     size_t nevidence;
+    size_t nitems;            /* facts held in evidence[]: nevidence, or every selected
+                                 fact when the checkpoint keeps them all (joins,
+                                 relations, precedence: kb_cp_keeps_all) */
+    size_t capitems;
+    size_t explained;         /* selected facts another rule explains (precedence) */
     int64_t first_time;       /* over all selected facts */
     int64_t last_time;
     int64_t *times;           /* times of the selected facts (for timelines), */
@@ -81,6 +89,11 @@ typedef struct kb_remedy_result {
 typedef struct kb_rule_result {
     const kb_rule *rule;
     kb_verdict verdict;
+    kb_severity severity;       /* the rule's, or its severity_when's */
+    int quiet;                  /* cannot tell, but no symptom seen (or a benign rule):
+                                   not worth a request of its own */
+    const kb_rule **explained_by; /* matched rules explaining all its deciding evidence */
+    size_t nexplained_by;
     kb_cp_result *checkpoints;  /* one per rule checkpoint, same order */
     kb_remedy_result *remedies; /* filled when the rule matched */
     size_t nremedies;
@@ -116,5 +129,12 @@ const char *kb_cp_state_name(kb_cp_state state);   /* "met", "not_met", "unknown
 const char *kb_verdict_name(kb_verdict verdict);   /* "matched", ... */
 /* The value of a field of a piece of evidence: extracted values first. */
 const char *kb_evidence_get(const kb_evidence *ev, const char *name);
+
+/* Whether a rule result counts for the exit status and the summary: a
+ * failure that matched (or cannot tell, and is not quiet) and that no other
+ * rule explains. */
+int kb_result_counts(const kb_rule_result *res);
+/* A matched benign rule: a known harmless finding. */
+int kb_result_harmless(const kb_rule_result *res);
 
 #endif

@@ -27,6 +27,8 @@ static const char css[] =
     ".verdict.matched{border-left-color:var(--red);background:var(--redbg)}"
     ".verdict.not_matched{border-left-color:var(--green);background:var(--greenbg)}"
     ".verdict.cannot_tell{border-left-color:var(--amber);background:var(--amberbg)}"
+    ".verdict.harmless,.verdict.explained{border-left-color:var(--muted);background:var(--soft)}"
+    ".harmless .badge,.explained .badge{color:var(--muted)}"
     ".badge{display:inline-block;font-weight:700;font-size:.8em;letter-spacing:.04em;padding:1px 8px;"
     "border-radius:10px;border:1px solid currentColor;margin-right:6px;white-space:nowrap}"
     ".matched .badge,.badge.met{color:var(--red)}.not_matched .badge,.badge.not_met{color:var(--green)}"
@@ -211,13 +213,36 @@ static void unreadable_why(html *h, const kb_input *in)
     E(h->b, in->local_error);
 }
 
+/* " [error]" after a match's badge, and the rules that explain it. */
+static void severity_and_explained(html *h, const kb_view_rule *vr)
+{
+    const kb_rule_result *res = vr->result;
+    if (vr->severity_shown)
+        kb_buf_printf(h->b, "<span class=\"errcode\">[%s]</span> ", kb_severity_name(res->severity));
+    for (size_t i = 0; i < res->nexplained_by; i++) {
+        kb_buf_puts(h->b, i ? ", " : "<span class=\"errcode\">");
+        if (!i)
+            kb_buf_printf(h->b, "%s ", msg(h, KB_MSG_EXPLAINED_BY));
+        E(h->b, res->explained_by[i]->id);
+        if (i + 1 == res->nexplained_by)
+            kb_buf_puts(h->b, "</span> ");
+    }
+}
+
+static const char *card_class(const kb_view_rule *vr)
+{
+    return vr->harmless ? "harmless" : vr->result->nexplained_by ? "explained" : kb_verdict_name(vr->result->verdict);
+}
+
 static void verdict_cards(html *h, const kb_view_computer *c)
 {
     for (size_t i = 0; i < c->nrules; i++) {
         const kb_view_rule *vr = &c->rules[i];
         const kb_rule_result *res = vr->result;
-        kb_buf_printf(h->b, "<section class=\"verdict %s\" id=\"verdict-%zu\">\n<p><span class=\"badge\">%s</span><b>",
-                      kb_verdict_name(res->verdict), vr->index, msg(h, vr->verdict));
+        kb_buf_printf(h->b, "<section class=\"verdict %s\" id=\"verdict-%zu\">\n<p><span class=\"badge\">%s</span>",
+                      card_class(vr), vr->index, msg(h, vr->verdict));
+        severity_and_explained(h, vr);
+        kb_buf_puts(h->b, "<b>");
         E(h->b, kb_i18n_get(&res->rule->title, h->lang));
         kb_buf_puts(h->b, "</b></p>\n<p class=\"summary\">");
         E(h->b, kb_i18n_get(&res->rule->summary, h->lang));
@@ -328,6 +353,30 @@ static void event_table(html *h, const kb_checkpoint *cp, const kb_view_rows *ro
     kb_buf_puts(h->b, "</table></div>\n");
 }
 
+/* What the rule says of each piece of evidence, and which are explained
+ * by another rule. */
+static void evidence_says(html *h, const kb_view_rows *rows)
+{
+    int open = 0;
+    for (size_t i = 0; i < rows->n; i++) {
+        const kb_evidence *ev = rows->items[i].evidence;
+        if (!ev->say && !ev->explained_by)
+            continue;
+        kb_buf_puts(h->b, open ? "<li>" : "<ul><li>");
+        open = 1;
+        if (ev->say)
+            E(h->b, ev->say);
+        if (ev->explained_by) {
+            kb_buf_printf(h->b, " <span class=\"errcode\">(%s ", msg(h, KB_MSG_EXPLAINED_BY));
+            E(h->b, ev->explained_by->id);
+            kb_buf_puts(h->b, ")</span>");
+        }
+        kb_buf_puts(h->b, "</li>\n");
+    }
+    if (open)
+        kb_buf_puts(h->b, "</ul>\n");
+}
+
 /* Text evidence where it stands, then the events in one table. */
 static void evidence(html *h, const kb_checkpoint *cp, const kb_view_rows *rows, int event_span,
                      const kb_cp_result *res)
@@ -350,6 +399,7 @@ static void evidence(html *h, const kb_checkpoint *cp, const kb_view_rows *rows,
         }
         event_table(h, cp, rows);
     }
+    evidence_says(h, rows);
     if (rows->more)
         kb_buf_printf(h->b, "<p class=\"src\">+%zu %s</p>\n", rows->more, msg(h, KB_MSG_MORE_EVIDENCE));
 }
@@ -593,21 +643,28 @@ static void rule_detail(html *h, const kb_view_computer *c, const kb_view_rule *
 {
     const kb_rule_result *res = vr->result;
     kb_buf_printf(h->b, "<section id=\"rule-%zu\">\n<h2><span class=\"badge %s\">%s</span>", vr->index,
-                  res->verdict == KB_VERDICT_MATCHED ? "met"
+                  vr->harmless || res->nexplained_by ? "context"
+                  : res->verdict == KB_VERDICT_MATCHED ? "met"
                   : res->verdict == KB_VERDICT_NOT_MATCHED ? "not_met" : "unknown",
                   msg(h, vr->verdict));
+    severity_and_explained(h, vr);
     E(h->b, res->rule->id);
     kb_buf_puts(h->b, "</h2>\n");
     for (size_t i = 0; i < vr->ncheckpoints; i++)
         checkpoint(h, &vr->checkpoints[i]);
     near_miss(h, vr);
-    remedies(h, res);
+    if (!res->nexplained_by) /* the explaining rule's remedies apply */
+        remedies(h, res);
     if (vr->timeline)
         timeline(h, c, res);
     if (res->rule->nreferences) {
         kb_buf_puts(h->b, "<p class=\"src\">");
         for (size_t i = 0; i < res->rule->nreferences; i++) {
             const kb_reference *ref = &res->rule->references[i];
+            if (ref->kb) {
+                E(h->b, ref->kb);
+                kb_buf_puts(h->b, " ");
+            }
             E(h->b, ref->title);
             if (ref->url) {
                 kb_buf_puts(h->b, " &lt;");
@@ -619,6 +676,32 @@ static void rule_detail(html *h, const kb_view_computer *c, const kb_view_rule *
         kb_buf_puts(h->b, "</p>\n");
     }
     kb_buf_puts(h->b, "</section>\n");
+}
+
+/* Known harmless findings: what, how many, why harmless, the reference. */
+static void harmless(html *h, const kb_view_computer *c)
+{
+    kb_buf_printf(h->b, "<section class=\"verdict harmless\" id=\"harmless\">\n<h3>%s</h3>\n<ul>\n",
+                  msg(h, KB_MSG_KNOWN_HARMLESS));
+    for (size_t i = 0; i < c->nharmless; i++) {
+        const kb_view_rule *vr = c->harmless[i];
+        const kb_rule *rule = vr->result->rule;
+        kb_buf_printf(h->b, "<li><a href=\"#rule-%zu\"><b>", vr->index);
+        E(h->b, kb_i18n_get(&rule->title, h->lang));
+        kb_buf_puts(h->b, "</b></a><br>");
+        E(h->b, kb_i18n_get(&rule->summary, h->lang));
+        for (size_t k = 0; k < rule->nreferences; k++) {
+            kb_buf_puts(h->b, "<br><span class=\"src\">");
+            if (rule->references[k].kb) {
+                E(h->b, rule->references[k].kb);
+                kb_buf_puts(h->b, " ");
+            }
+            E(h->b, rule->references[k].url ? rule->references[k].url : rule->references[k].title);
+            kb_buf_puts(h->b, "</span>");
+        }
+        kb_buf_puts(h->b, "</li>\n");
+    }
+    kb_buf_puts(h->b, "</ul>\n</section>\n");
 }
 
 static void rules(html *h, const kb_view_computer *c)
@@ -816,6 +899,7 @@ static void sections(html *h)
         case KB_SECTION_SUMMARY: summary(h, c); break;
         case KB_SECTION_COVERAGE: coverage(h, &c->coverage); break;
         case KB_SECTION_VERDICTS: verdict_cards(h, c); break;
+        case KB_SECTION_HARMLESS: harmless(h, c); break;
         case KB_SECTION_RULES: rules(h, c); break;
         case KB_SECTION_INPUTS: inputs_table(h); break;
         case KB_SECTION_RUN: footer(h); break;

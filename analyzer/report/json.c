@@ -165,6 +165,8 @@ static cJSON *evidence_json(const kb_view_evidence *row)
         cJSON_AddStringToObject(o, "context_before", f->before);
     if (f->after)
         cJSON_AddStringToObject(o, "context_after", f->after);
+    add_string_or_null(o, "say", row->evidence->say);
+    add_string_or_null(o, "explained_by", row->evidence->explained_by ? row->evidence->explained_by->id : NULL);
     cJSON *fields = cJSON_AddObjectToObject(o, "fields");
     cJSON *codes = cJSON_CreateArray();
     for (size_t i = 0; i < row->nvalues; i++) {
@@ -284,6 +286,19 @@ static cJSON *remedy_json(const kb_view *v, const kb_remedy_result *rem)
     return o;
 }
 
+static cJSON *references_json(const kb_rule *rule)
+{
+    cJSON *refs = cJSON_CreateArray();
+    for (size_t i = 0; i < rule->nreferences; i++) {
+        cJSON *ref = cJSON_CreateObject();
+        cJSON_AddStringToObject(ref, "title", rule->references[i].title);
+        add_string_or_null(ref, "url", rule->references[i].url);
+        add_string_or_null(ref, "kb", rule->references[i].kb);
+        cJSON_AddItemToArray(refs, ref);
+    }
+    return refs;
+}
+
 static cJSON *name_json(const char *name);
 
 /* A rule's result; of a computer among several, naming it first. */
@@ -299,6 +314,16 @@ static cJSON *rule_json(const kb_view *v, const kb_view_rule *vr, const kb_view_
     cJSON_AddStringToObject(o, "title", kb_i18n_get(&rule->title, v->lang));
     cJSON_AddStringToObject(o, "verdict", kb_verdict_name(res->verdict));
     cJSON_AddItemToObject(o, "near_miss", near_miss_json(vr));
+    cJSON_AddStringToObject(o, "outcome", kb_outcome_name(rule->outcome));
+    cJSON_AddStringToObject(o, "severity", kb_severity_name(res->severity));
+    cJSON_AddBoolToObject(o, "quiet", res->quiet);
+    if (res->nexplained_by) {
+        cJSON *by = cJSON_AddArrayToObject(o, "explained_by");
+        for (size_t i = 0; i < res->nexplained_by; i++)
+            cJSON_AddItemToArray(by, cJSON_CreateString(res->explained_by[i]->id));
+    } else {
+        cJSON_AddNullToObject(o, "explained_by");
+    }
     cJSON *cps = cJSON_AddArrayToObject(o, "checkpoints");
     for (size_t i = 0; i < vr->ncheckpoints; i++)
         cJSON_AddItemToArray(cps, checkpoint_json(v, &vr->checkpoints[i]));
@@ -308,13 +333,7 @@ static cJSON *rule_json(const kb_view *v, const kb_view_rule *vr, const kb_view_
     cJSON *collect = cJSON_AddArrayToObject(o, "collect");
     for (size_t i = 0; i < vr->ncollect; i++)
         cJSON_AddItemToArray(collect, collect_json(v, vr->collect[i]));
-    cJSON *refs = cJSON_AddArrayToObject(o, "references");
-    for (size_t i = 0; i < rule->nreferences; i++) {
-        cJSON *ref = cJSON_CreateObject();
-        cJSON_AddStringToObject(ref, "title", rule->references[i].title);
-        add_string_or_null(ref, "url", rule->references[i].url);
-        cJSON_AddItemToArray(refs, ref);
-    }
+    cJSON_AddItemToObject(o, "references", references_json(rule));
     const char *base = rule->path ? strrchr(rule->path, '/') : NULL;
     add_string_or_null(o, "file", base ? base + 1 : rule->path);
     return o;
@@ -422,7 +441,36 @@ static void run_json(cJSON *root, const kb_report *r)
     add_time(analysis, "until", r->until);
 }
 
-static void summary_json(cJSON *root, const kb_report *r, const kb_view_computer *c)
+/* A known harmless finding: the rule, how many events or facts it saw,
+ * why they are harmless (its summary) and where that is written. */
+static cJSON *harmless_json(const kb_view *v, const kb_rule_result *res)
+{
+    const kb_rule *rule = res->rule;
+    size_t count = 0;
+    for (size_t k = 0; k < rule->ncheckpoints; k++)
+        if (!rule->checkpoints[k].context && res->checkpoints[k].state == KB_CP_MET)
+            count += res->checkpoints[k].count;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "rule", rule->id);
+    cJSON_AddStringToObject(o, "title", kb_i18n_get(&rule->title, v->lang));
+    cJSON_AddStringToObject(o, "severity", kb_severity_name(res->severity));
+    cJSON_AddNumberToObject(o, "count", (double)count);
+    const char *why = kb_i18n_get(&rule->summary, v->lang);
+    add_string_or_null(o, "reason", *why ? why : NULL);
+    cJSON_AddItemToObject(o, "references", references_json(rule));
+    return o;
+}
+
+/* A computer's known harmless findings, in rule order. */
+static cJSON *harmless_list_json(const kb_view *v, const kb_view_computer *c)
+{
+    cJSON *harmless = cJSON_CreateArray();
+    for (size_t i = 0; i < c->nharmless; i++)
+        cJSON_AddItemToArray(harmless, harmless_json(v, c->harmless[i]->result));
+    return harmless;
+}
+
+static void summary_json(cJSON *root, const kb_view *v, const kb_report *r, const kb_view_computer *c)
 {
     cJSON *summary = cJSON_AddObjectToObject(root, "summary");
     add_string_or_null(summary, "computer", c->name);
@@ -431,6 +479,7 @@ static void summary_json(cJSON *root, const kb_report *r, const kb_view_computer
     add_time(summary, "first_time", c->first_time);
     add_time(summary, "last_time", c->last_time);
     cJSON_AddNumberToObject(summary, "exit_status", r->exit_status);
+    cJSON_AddItemToObject(summary, "known_harmless", harmless_list_json(v, c));
 }
 
 static void inputs_json(cJSON *root, const kb_view *v)
@@ -468,6 +517,14 @@ static void run_summary_json(cJSON *root, const kb_view *v)
     add_time(summary, "first_time", r->first_time);
     add_time(summary, "last_time", r->last_time);
     cJSON_AddNumberToObject(summary, "exit_status", r->exit_status);
+    /* every computer's, each naming it */
+    cJSON *harmless = cJSON_AddArrayToObject(summary, "known_harmless");
+    for (size_t k = 0; k < v->ncomputers; k++)
+        for (size_t i = 0; i < v->computers[k].nharmless; i++) {
+            cJSON *o = harmless_json(v, v->computers[k].harmless[i]->result);
+            cJSON_AddItemToObject(o, "computer", name_json(v->computers[k].name));
+            cJSON_AddItemToArray(harmless, o);
+        }
     cJSON *names = cJSON_AddArrayToObject(summary, "computers");
     for (size_t k = 0; k < v->ncomputers; k++)
         cJSON_AddItemToArray(names, name_json(v->computers[k].name));
@@ -483,6 +540,7 @@ static cJSON *computer_json(const kb_view *v, const kb_view_computer *c)
     add_time(o, "first_time", c->first_time);
     add_time(o, "last_time", c->last_time);
     cJSON_AddNumberToObject(o, "exit_status", c->exit_status);
+    cJSON_AddItemToObject(o, "known_harmless", harmless_list_json(v, c));
     cJSON *inputs = cJSON_AddArrayToObject(o, "inputs");
     for (size_t m = 0; m < c->ninputs; m++) {
         cJSON *in = cJSON_CreateObject();
@@ -528,7 +586,7 @@ static cJSON *report_json(const kb_view *v)
         case KB_SECTION_RUN: run_json(root, r); break;
         case KB_SECTION_SUMMARY:
             if (c)
-                summary_json(root, r, c);
+                summary_json(root, v, r, c);
             else
                 run_summary_json(root, v);
             break;
@@ -540,6 +598,7 @@ static cJSON *report_json(const kb_view *v)
         case KB_SECTION_COMPUTERS: computers_json(root, v); break;
         case KB_SECTION_UNASSIGNED: unassigned_json(root, v); break;
         case KB_SECTION_VERDICTS: break; /* each rule object holds its verdict */
+        case KB_SECTION_HARMLESS: break; /* the summary lists them */
         }
     }
     return root;

@@ -33,4 +33,3 @@ void kb_report_summarise(kb_report *r, const kb_factlist *facts)
         break;
     }
 }
-

@@ -57,9 +57,33 @@ static void indented(const out *o, const char *text, int indent)
     indented_with(o, text, prefix);
 }
 
-static int verdict_color(kb_verdict v)
+static int verdict_color(const kb_rule_result *res)
 {
+    if (kb_result_harmless(res) || res->nexplained_by)
+        return C_DIM;
+    kb_verdict v = res->verdict;
     return v == KB_VERDICT_MATCHED ? C_RED : v == KB_VERDICT_CANNOT_TELL ? C_YELLOW : C_GREEN;
+}
+
+/* "KB2009550 <url>" or the title and url of each reference. */
+static void print_references(const out *o, const kb_rule *rule, const char *indent)
+{
+    if (!rule->nreferences)
+        return;
+    fprintf(o->fp, "%s%s:\n", indent, kb_msg_text(o->lang, KB_MSG_REFERENCES));
+    for (size_t i = 0; i < rule->nreferences; i++) {
+        const kb_reference *ref = &rule->references[i];
+        fprintf(o->fp, "%s  - ", indent);
+        if (ref->kb)
+            fprintf(o->fp, "%s ", ref->kb);
+        put(o, ref->title);
+        if (ref->url) {
+            fputs(" <", o->fp);
+            put(o, ref->url);
+            fputc('>', o->fp);
+        }
+        fputc('\n', o->fp);
+    }
 }
 
 static void print_run(const out *o, const kb_report *r)
@@ -151,7 +175,17 @@ static void print_evidence(const out *o, const kb_view_rows *rows)
                 put(o, val->annotation);
             }
         }
+        if (row->evidence->explained_by) {
+            fprintf(o->fp, " (%s ", kb_msg_text(o->lang, KB_MSG_EXPLAINED_BY));
+            put(o, row->evidence->explained_by->id);
+            fputc(')', o->fp);
+        }
         fputc('\n', o->fp);
+        if (row->evidence->say) {
+            fputs("          - ", o->fp);
+            indented(o, row->evidence->say, 12);
+            fputc('\n', o->fp);
+        }
         if (f->text && !row->event) {
             fprintf(o->fp, "          | ");
             indented_with(o, f->text, "          | ");
@@ -298,19 +332,78 @@ static void print_near_miss(const out *o, const kb_view_rule *vr)
     }
 }
 
-static void print_rule(const out *o, const kb_view_rule *vr)
+/* The rule's verdict line: "MATCHED      id  [error]", and the rules that
+ * explain it. */
+static void print_rule_head(const out *o, const kb_view_rule *vr)
 {
     const kb_rule_result *res = vr->result;
     char tag[64];
     snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, vr->verdict));
-    paint(o, verdict_color(res->verdict), tag);
-    fprintf(o->fp, " %s\n", res->rule->id);
+    paint(o, verdict_color(res), tag);
+    fprintf(o->fp, " %s", res->rule->id);
+    if (vr->severity_shown)
+        fprintf(o->fp, "  [%s]", kb_severity_name(res->severity));
+    for (size_t i = 0; i < res->nexplained_by; i++) {
+        fprintf(o->fp, "%s", i ? ", " : "  ");
+        if (!i)
+            fprintf(o->fp, "%s ", kb_msg_text(o->lang, KB_MSG_EXPLAINED_BY));
+        put(o, res->explained_by[i]->id);
+    }
+    fputc('\n', o->fp);
+}
+
+static void print_rule(const out *o, const kb_view_rule *vr)
+{
+    const kb_rule_result *res = vr->result;
+    if (vr->show != KB_SHOW_BLOCK)
+        return;
+    print_rule_head(o, vr);
     fprintf(o->fp, "    %s\n", kb_i18n_get(&res->rule->title, o->lang));
     for (size_t i = 0; i < vr->ncheckpoints; i++)
         print_checkpoint(o, &vr->checkpoints[i]);
     print_near_miss(o, vr);
-    print_remedies(o, res);
+    if (!res->nexplained_by) /* the explaining rule's remedies apply */
+        print_remedies(o, res);
     print_collect(o, vr);
+    if (res->verdict == KB_VERDICT_MATCHED)
+        print_references(o, res->rule, "    ");
+    fputc('\n', o->fp);
+}
+
+/* One line naming the rules of a list: "Not matched: a, b, c". */
+static void print_rule_list(const out *o, kb_msg title, const kb_view_rule *const *rules, size_t n)
+{
+    if (!n)
+        return;
+    fprintf(o->fp, "%s (%zu): ", kb_msg_text(o->lang, title), n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(o->fp, "%s%s", i ? ", " : "", rules[i]->result->rule->id);
+    fputs("\n\n", o->fp);
+}
+
+/* Known harmless findings: what was seen, why it is harmless, and where
+ * that is written down. */
+static void print_harmless(const out *o, const kb_view_computer *c)
+{
+    paint(o, C_BOLD, kb_msg_text(o->lang, KB_MSG_KNOWN_HARMLESS));
+    fputs(":\n", o->fp);
+    for (size_t i = 0; i < c->nharmless; i++) {
+        const kb_rule_result *res = c->harmless[i]->result;
+        size_t count = 0;
+        for (size_t k = 0; k < res->rule->ncheckpoints; k++)
+            if (!res->rule->checkpoints[k].context && res->checkpoints[k].state == KB_CP_MET)
+                count += res->checkpoints[k].count;
+        fputs("  - ", o->fp);
+        put(o, kb_i18n_get(&res->rule->title, o->lang));
+        fprintf(o->fp, " (%s, %zu)\n", res->rule->id, count);
+        const char *why = kb_i18n_get(&res->rule->summary, o->lang);
+        if (*why) {
+            fputs("    ", o->fp);
+            indented(o, why, 4);
+            fputc('\n', o->fp);
+        }
+        print_references(o, res->rule, "    ");
+    }
     fputc('\n', o->fp);
 }
 
@@ -320,7 +413,7 @@ static void print_verdicts(const out *o, const kb_view_computer *c)
     for (size_t i = 0; i < c->nrules; i++) {
         char tag[64];
         snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, c->rules[i].verdict));
-        paint(o, verdict_color(c->rules[i].result->verdict), tag);
+        paint(o, verdict_color(c->rules[i].result), tag);
         fprintf(o->fp, " %s\n", c->rules[i].result->rule->id);
     }
     fputc('\n', o->fp);
@@ -330,6 +423,8 @@ static void print_rules(const out *o, const kb_view_computer *c)
 {
     for (size_t i = 0; i < c->nrules; i++)
         print_rule(o, &c->rules[i]);
+    print_rule_list(o, KB_MSG_NOT_MATCHED_LIST, c->not_matched, c->nnot_matched);
+    print_rule_list(o, KB_MSG_QUIET_LIST, c->quiet, c->nquiet);
 }
 
 /* " [System, 46 records, 2 used]": the counts the input's source shows
@@ -532,6 +627,7 @@ int kb_report_write_text(FILE *fp, const kb_report *r, int color)
         case KB_SECTION_RUN: print_run(&o, r); break;
         case KB_SECTION_SUMMARY: print_summary(&o, &v, c); break;
         case KB_SECTION_COVERAGE: print_coverage(&o, &c->coverage); break;
+        case KB_SECTION_HARMLESS: print_harmless(&o, c); break;
         case KB_SECTION_RULES: print_rules(&o, c); break;
         case KB_SECTION_INPUTS: print_inputs(&o, &v); break;
         case KB_SECTION_VERDICTS: print_verdicts(&o, c); break;

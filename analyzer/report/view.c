@@ -57,6 +57,8 @@ static void choose_several(builder *b)
         add_section(b, KB_SECTION_SUMMARY, c);
         if (v->computers[c].coverage.known)
             add_section(b, KB_SECTION_COVERAGE, c);
+        if (v->computers[c].nharmless)
+            add_section(b, KB_SECTION_HARMLESS, c);
         if (b->format == KB_VIEW_HTML)
             add_section(b, KB_SECTION_VERDICTS, c);
         add_section(b, KB_SECTION_RULES, c);
@@ -74,7 +76,7 @@ static void choose_several(builder *b)
 static void choose_sections(builder *b)
 {
     kb_view *v = b->view;
-    v->sections = alloc(b, 8 + 4 * v->ncomputers, sizeof *v->sections);
+    v->sections = alloc(b, 8 + 5 * v->ncomputers, sizeof *v->sections);
     if (!v->sections)
         return;
     if (v->several) {
@@ -88,6 +90,8 @@ static void choose_sections(builder *b)
             add_section(b, KB_SECTION_SUMMARY, c);
             if (v->computers[c].coverage.known)
                 add_section(b, KB_SECTION_COVERAGE, c);
+            if (v->computers[c].nharmless)
+                add_section(b, KB_SECTION_HARMLESS, c);
             add_section(b, KB_SECTION_RULES, c);
         }
         add_section(b, KB_SECTION_INPUTS, KB_VIEW_EVERY);
@@ -97,6 +101,8 @@ static void choose_sections(builder *b)
             add_section(b, KB_SECTION_SUMMARY, c);
             if (v->computers[c].coverage.known)
                 add_section(b, KB_SECTION_COVERAGE, c);
+            if (v->computers[c].nharmless)
+                add_section(b, KB_SECTION_HARMLESS, c);
             add_section(b, KB_SECTION_VERDICTS, c);
             add_section(b, KB_SECTION_RULES, c);
         }
@@ -174,10 +180,38 @@ static void evidence_rows(builder *b, const kb_checkpoint *cp, const kb_cp_resul
 
 /* ---- rules ------------------------------------------------------------------------ */
 
-static kb_msg verdict_msg(kb_verdict v)
+static kb_msg verdict_msg(const kb_rule_result *res)
 {
+    if (kb_result_harmless(res))
+        return KB_MSG_HARMLESS;
+    kb_verdict v = res->verdict;
     return v == KB_VERDICT_MATCHED ? KB_MSG_MATCHED
          : v == KB_VERDICT_NOT_MATCHED ? KB_MSG_NOT_MATCHED : KB_MSG_CANNOT_TELL;
+}
+
+/* Whether a rule that did not match has closest facts to tell (the same
+ * event with another value, engine.c): then it is worth its block. */
+static int has_close_facts(const kb_rule_result *res)
+{
+    for (size_t c = 0; c < res->rule->ncheckpoints; c++)
+        if (res->checkpoints[c].near)
+            return 1;
+    return 0;
+}
+
+/* A text report gives a block to what is worth reading: a match, a known
+ * harmless finding, a near miss or closest facts, a cannot tell with a
+ * symptom seen; the other rules are named in one line each kind. HTML and
+ * JSON show every rule. */
+static kb_view_show how_shown(const builder *b, const kb_rule_result *res)
+{
+    if (b->format != KB_VIEW_TEXT)
+        return KB_SHOW_BLOCK;
+    if (res->verdict == KB_VERDICT_CANNOT_TELL)
+        return res->quiet ? KB_SHOW_QUIET : KB_SHOW_BLOCK;
+    if (res->verdict == KB_VERDICT_NOT_MATCHED && !res->near_miss && !has_close_facts(res))
+        return KB_SHOW_NOT_MATCHED;
+    return KB_SHOW_BLOCK;
 }
 
 /* The inputs of an unknown checkpoint that are damaged or unreadable, or
@@ -292,7 +326,10 @@ static void build_rule(builder *b, const kb_results *results, size_t index, size
     const kb_rule_result *res = &results->rules[index];
     vr->result = res;
     vr->index = first + index;
-    vr->verdict = verdict_msg(res->verdict);
+    vr->verdict = verdict_msg(res);
+    vr->show = how_shown(b, res);
+    vr->harmless = kb_result_harmless(res);
+    vr->severity_shown = res->verdict == KB_VERDICT_MATCHED;
     vr->checkpoints = alloc(b, res->rule->ncheckpoints, sizeof *vr->checkpoints);
     for (size_t c = 0; c < res->rule->ncheckpoints && vr->checkpoints; c++) {
         build_checkpoint(b, &res->checkpoints[c], &vr->checkpoints[c]);
@@ -302,7 +339,26 @@ static void build_rule(builder *b, const kb_results *results, size_t index, size
         vr->timeline |= b->format == KB_VIEW_HTML && res->checkpoints[c].ntimes > 0;
     }
     near_ids(b, res, vr);
-    what_to_collect(b, res, vr);
+    /* a quiet rule asks nothing of its own: the coverage names the feeds absent */
+    if (!res->quiet)
+        what_to_collect(b, res, vr);
+}
+
+/* The known harmless findings and the rules named in one line. */
+static void sort_rules(builder *b, kb_view_computer *c)
+{
+    c->harmless = alloc(b, c->nrules, sizeof *c->harmless);
+    c->not_matched = alloc(b, c->nrules, sizeof *c->not_matched);
+    c->quiet = alloc(b, c->nrules, sizeof *c->quiet);
+    for (size_t i = 0; i < c->nrules && c->harmless && c->not_matched && c->quiet; i++) {
+        const kb_view_rule *vr = &c->rules[i];
+        if (vr->harmless)
+            c->harmless[c->nharmless++] = vr;
+        if (vr->show == KB_SHOW_NOT_MATCHED)
+            c->not_matched[c->nnot_matched++] = vr;
+        if (vr->show == KB_SHOW_QUIET)
+            c->quiet[c->nquiet++] = vr;
+    }
 }
 
 /* ---- coverage ------------------------------------------------------------------- */
@@ -384,6 +440,7 @@ static void build_rules(builder *b, const kb_results *results, size_t first, kb_
     c->rules = alloc(b, results->n, sizeof *c->rules);
     for (size_t i = 0; i < results->n && c->rules; i++)
         build_rule(b, results, i, first, &c->rules[c->nrules++]);
+    sort_rules(b, c);
 }
 
 /* The one computer of a bundle: the bundle summary (summary.c). */
@@ -542,6 +599,9 @@ void kb_view_free(kb_view *view)
         free(comp->coverage.logs);
         free(comp->coverage.outputs);
         free(comp->coverage.absent);
+        free(comp->harmless);
+        free(comp->not_matched);
+        free(comp->quiet);
         free(comp->coverage.unreadable);
     }
     free(view->computers);

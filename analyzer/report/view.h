@@ -21,6 +21,7 @@ typedef enum kb_view_section_kind {
     KB_SECTION_RUN,       /* the run: kbscan version, paths, rules, when, how long */
     KB_SECTION_SUMMARY,   /* a computer: name, OS, virtualisation, event time range */
     KB_SECTION_COVERAGE,  /* a computer's logs, outputs, feeds absent, findings */
+    KB_SECTION_HARMLESS,  /* a computer's known harmless findings, with why and a reference */
     KB_SECTION_VERDICTS,  /* a computer's verdicts, one per rule, with what to collect */
     KB_SECTION_RULES,     /* a computer's rules in full (JSON, several computers: every
                              computer's, each naming it) */
@@ -86,10 +87,20 @@ typedef struct kb_view_ids {
     size_t n;
 } kb_view_ids;
 
+/* How much of a rule a text or HTML report shows: the whole block (a
+ * match, a known harmless finding, a cannot tell worth a request, a near
+ * miss, a rule explained by another), or its id in one line of the rules
+ * not matched or of those that cannot tell but saw no symptom. JSON lists
+ * every rule in full. */
+typedef enum kb_view_show { KB_SHOW_BLOCK = 0, KB_SHOW_NOT_MATCHED, KB_SHOW_QUIET } kb_view_show;
+
 typedef struct kb_view_rule {
     const kb_rule_result *result;
     size_t index;                   /* in the run's results (anchors) */
-    kb_msg verdict;                 /* KB_MSG_MATCHED, _NOT_MATCHED, _CANNOT_TELL */
+    kb_msg verdict;                 /* KB_MSG_MATCHED, _NOT_MATCHED, _CANNOT_TELL, _HARMLESS */
+    kb_view_show show;
+    int harmless;                   /* a known harmless finding (a benign rule matched) */
+    int severity_shown;             /* say its severity (a match) */
     kb_view_checkpoint *checkpoints; /* every checkpoint, in rule order */
     size_t ncheckpoints;
     int near_miss;
@@ -144,6 +155,12 @@ typedef struct kb_view_computer {
     kb_view_coverage coverage;
     kb_view_rule *rules;
     size_t nrules;
+    const kb_view_rule **harmless;  /* its known harmless findings, in rule order */
+    size_t nharmless;
+    const kb_view_rule **not_matched; /* rules shown in the one line of those not matched */
+    size_t nnot_matched;
+    const kb_view_rule **quiet;     /* ... and of those that cannot tell, no symptom seen */
+    size_t nquiet;
     int exit_status;                /* its own: 0, 1 or 3 */
     kb_msg outcome;                 /* its worst verdict: KB_MSG_MATCHED, _CANNOT_TELL, _NOT_MATCHED */
     const kb_computer_input *inputs;  /* several computers: its inputs, and how they were told */

@@ -41,9 +41,9 @@ static int pattern_matches(const kb_cond *c, const char *value)
     return rc >= 0;
 }
 
-static int test(const kb_cond *c, const kb_fact *f)
+static int test(const kb_cond *c, kb_field_getter get, const void *ctx)
 {
-    const char *value = kb_fact_get(f, c->field);
+    const char *value = get(ctx, c->field);
     if (c->op == KB_OP_EXISTS)
         return (value != NULL) == c->flag;
     if (!value)
@@ -70,27 +70,37 @@ static int test(const kb_cond *c, const kb_fact *f)
     return 0;
 }
 
-int kb_cond_eval(const kb_cond *c, const kb_fact *f)
+int kb_cond_eval_with(const kb_cond *c, kb_field_getter get, const void *ctx)
 {
     if (!c)
         return 1;
     switch (c->kind) {
     case KB_COND_ALL:
         for (size_t i = 0; i < c->nchildren; i++)
-            if (!kb_cond_eval(c->children[i], f))
+            if (!kb_cond_eval_with(c->children[i], get, ctx))
                 return 0;
         return 1;
     case KB_COND_ANY:
         for (size_t i = 0; i < c->nchildren; i++)
-            if (kb_cond_eval(c->children[i], f))
+            if (kb_cond_eval_with(c->children[i], get, ctx))
                 return 1;
         return 0;
     case KB_COND_NOT:
-        return c->nchildren ? !kb_cond_eval(c->children[0], f) : 1;
+        return c->nchildren ? !kb_cond_eval_with(c->children[0], get, ctx) : 1;
     case KB_COND_TEST:
-        return test(c, f);
+        return test(c, get, ctx);
     }
     return 0;
+}
+
+static const char *fact_field(const void *fact, const char *name)
+{
+    return kb_fact_get(fact, name);
+}
+
+int kb_cond_eval(const kb_cond *c, const kb_fact *f)
+{
+    return kb_cond_eval_with(c, fact_field, f);
 }
 
 /* ---- interest -------------------------------------------------------------

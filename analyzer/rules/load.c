@@ -1,7 +1,8 @@
 /* load.c: reads the rules directory (one JSON file per rule) into kb_rule (rule.h), checking every key
  * and value so that a broken rule is named with the file and JSON path of
- * the problem instead of being half-applied. */
+ * the kb_ld_problem instead of being half-applied. */
 #include "core/alloc.h"
+#include "rules/loader.h"
 #include "rules/rule.h"
 
 #include <cJSON.h>
@@ -11,19 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Where in the JSON the loader is, for messages like
- * "rules/x.json: checkpoints[2].where.any[0]: unknown key \"fild\"". */
-typedef struct loader {
-    const char *file;
-    kb_buf *errors;
-    int nerrors;
-    char path[256];
-} loader;
-
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void problem(loader *ld, const char *fmt, ...)
+void kb_ld_problem(kb_loader *ld, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -35,7 +27,7 @@ static void problem(loader *ld, const char *fmt, ...)
 }
 
 /* Pushes a path component; returns the old length to pop back to. */
-static size_t enter(loader *ld, const char *key, int index)
+size_t kb_ld_enter(kb_loader *ld, const char *key, int index)
 {
     size_t len = strlen(ld->path);
     if (index >= 0)
@@ -46,9 +38,9 @@ static size_t enter(loader *ld, const char *key, int index)
     return len;
 }
 
-static void leave(loader *ld, size_t len) { ld->path[len] = '\0'; }
+void kb_ld_leave(kb_loader *ld, size_t len) { ld->path[len] = '\0'; }
 
-static void check_keys(loader *ld, const cJSON *obj, const char *const *allowed)
+void kb_ld_check_keys(kb_loader *ld, const cJSON *obj, const char *const *allowed)
 {
     for (const cJSON *item = obj->child; item; item = item->next) {
         int ok = 0;
@@ -58,52 +50,52 @@ static void check_keys(loader *ld, const cJSON *obj, const char *const *allowed)
             continue;
         const char *near = kb_closest_word(item->string, allowed);
         if (near)
-            problem(ld, "unknown key \"%s\" (did you mean \"%s\"?)", item->string, near);
+            kb_ld_problem(ld, "unknown key \"%s\" (did you mean \"%s\"?)", item->string, near);
         else
-            problem(ld, "unknown key \"%s\"", item->string);
+            kb_ld_problem(ld, "unknown key \"%s\"", item->string);
     }
 }
 
-static char *get_string(loader *ld, const cJSON *obj, const char *key, int required)
+char *kb_ld_string(kb_loader *ld, const cJSON *obj, const char *key, int required)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!v) {
         if (required)
-            problem(ld, "missing \"%s\"", key);
+            kb_ld_problem(ld, "missing \"%s\"", key);
         return NULL;
     }
     if (!cJSON_IsString(v)) {
-        problem(ld, "\"%s\" must be a string", key);
+        kb_ld_problem(ld, "\"%s\" must be a string", key);
         return NULL;
     }
     return kb_strdup(v->valuestring);
 }
 
-static void get_i18n(loader *ld, const cJSON *obj, const char *key, int required, kb_i18n *out)
+void kb_ld_i18n(kb_loader *ld, const cJSON *obj, const char *key, int required, kb_i18n *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!v) {
         if (required)
-            problem(ld, "missing \"%s\"", key);
+            kb_ld_problem(ld, "missing \"%s\"", key);
         return;
     }
     if (cJSON_IsString(v)) {
         out->en = kb_strdup(v->valuestring);
         return;
     }
-    size_t mark = enter(ld, key, -1);
+    size_t mark = kb_ld_enter(ld, key, -1);
     if (!cJSON_IsObject(v)) {
-        problem(ld, "must be a string or {\"en\": ..., \"ja\": ...}");
+        kb_ld_problem(ld, "must be a string or {\"en\": ..., \"ja\": ...}");
     } else {
         static const char *const keys[] = {"en", "ja", NULL};
-        check_keys(ld, v, keys);
-        out->en = get_string(ld, v, "en", 1);
-        out->ja = get_string(ld, v, "ja", 0);
+        kb_ld_check_keys(ld, v, keys);
+        out->en = kb_ld_string(ld, v, "en", 1);
+        out->ja = kb_ld_string(ld, v, "ja", 0);
     }
-    leave(ld, mark);
+    kb_ld_leave(ld, mark);
 }
 
-static void free_i18n(kb_i18n *t)
+void kb_ld_free_i18n(kb_i18n *t)
 {
     free(t->en);
     free(t->ja);
@@ -116,20 +108,20 @@ const char *kb_i18n_get(const kb_i18n *t, kb_lang lang)
     return t->en ? t->en : "";
 }
 
-static char **get_string_array(loader *ld, const cJSON *obj, const char *key, size_t *n)
+char **kb_ld_strings(kb_loader *ld, const cJSON *obj, const char *key, size_t *n)
 {
     *n = 0;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     if (!v)
         return NULL;
     if (cJSON_IsString(v)) { /* a single string is a one-element list */
-        char **list = kb_xcalloc(1, sizeof *list);
+        char **list = kb_xcalloc(2, sizeof *list); /* NULL-terminated too */
         if (list && (list[0] = kb_strdup(v->valuestring)))
             *n = 1;
         return list;
     }
     if (!cJSON_IsArray(v)) {
-        problem(ld, "\"%s\" must be a list of strings", key);
+        kb_ld_problem(ld, "\"%s\" must be a list of strings", key);
         return NULL;
     }
     int size = cJSON_GetArraySize(v);
@@ -139,9 +131,9 @@ static char **get_string_array(loader *ld, const cJSON *obj, const char *key, si
     int i = 0;
     for (const cJSON *item = v->child; item; item = item->next, i++) {
         if (!cJSON_IsString(item)) {
-            size_t mark = enter(ld, key, i);
-            problem(ld, "must be a string");
-            leave(ld, mark);
+            size_t mark = kb_ld_enter(ld, key, i);
+            kb_ld_problem(ld, "must be a string");
+            kb_ld_leave(ld, mark);
             continue;
         }
         list[(*n)++] = kb_strdup(item->valuestring);
@@ -149,7 +141,7 @@ static char **get_string_array(loader *ld, const cJSON *obj, const char *key, si
     return list;
 }
 
-static void free_strings(char **list, size_t n)
+void kb_ld_free_strings(char **list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         free(list[i]);
@@ -158,7 +150,7 @@ static void free_strings(char **list, size_t n)
 
 /* ---- conditions ---------------------------------------------------------- */
 
-static pcre2_code *compile_pattern(loader *ld, const char *pattern, int ignore_case)
+pcre2_code *kb_ld_pattern(kb_loader *ld, const char *pattern, int ignore_case)
 {
     int errcode;
     PCRE2_SIZE erroffset;
@@ -169,7 +161,7 @@ static pcre2_code *compile_pattern(loader *ld, const char *pattern, int ignore_c
     if (!re) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(errcode, msg, sizeof msg);
-        problem(ld, "bad pattern \"%s\" at offset %zu: %s", pattern, (size_t)erroffset,
+        kb_ld_problem(ld, "bad pattern \"%s\" at offset %zu: %s", pattern, (size_t)erroffset,
                 (const char *)msg);
         return NULL;
     }
@@ -177,9 +169,9 @@ static pcre2_code *compile_pattern(loader *ld, const char *pattern, int ignore_c
     return re;
 }
 
-static kb_cond *parse_cond(loader *ld, const cJSON *v);
+kb_cond *kb_ld_cond(kb_loader *ld, const cJSON *v);
 
-static kb_cond *parse_group(loader *ld, const cJSON *list, kb_cond_kind kind, const char *key)
+static kb_cond *parse_group(kb_loader *ld, const cJSON *list, kb_cond_kind kind, const char *key)
 {
     kb_cond *c = kb_xcalloc(1, sizeof *c);
     if (!c)
@@ -187,26 +179,26 @@ static kb_cond *parse_group(loader *ld, const cJSON *list, kb_cond_kind kind, co
     c->kind = kind;
     if (kind == KB_COND_NOT) {
         c->children = kb_xcalloc(1, sizeof *c->children);
-        size_t mark = enter(ld, key, -1);
-        if (c->children && (c->children[0] = parse_cond(ld, list)))
+        size_t mark = kb_ld_enter(ld, key, -1);
+        if (c->children && (c->children[0] = kb_ld_cond(ld, list)))
             c->nchildren = 1;
-        leave(ld, mark);
+        kb_ld_leave(ld, mark);
         return c;
     }
     if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) == 0) {
-        size_t mark = enter(ld, key, -1);
-        problem(ld, "must be a non-empty list of conditions");
-        leave(ld, mark);
+        size_t mark = kb_ld_enter(ld, key, -1);
+        kb_ld_problem(ld, "must be a non-empty list of conditions");
+        kb_ld_leave(ld, mark);
         return c;
     }
     c->children = kb_xcalloc((size_t)cJSON_GetArraySize(list), sizeof *c->children);
     int i = 0;
     for (const cJSON *item = list->child; item && c->children; item = item->next, i++) {
-        size_t mark = enter(ld, key, i);
-        kb_cond *child = parse_cond(ld, item);
+        size_t mark = kb_ld_enter(ld, key, i);
+        kb_cond *child = kb_ld_cond(ld, item);
         if (child)
             c->children[c->nchildren++] = child;
-        leave(ld, mark);
+        kb_ld_leave(ld, mark);
     }
     return c;
 }
@@ -238,30 +230,30 @@ static int count_test_ops(const cJSON *v)
     return n;
 }
 
-static int parse_test_op(loader *ld, const cJSON *v, kb_cond *c)
+static int parse_test_op(kb_loader *ld, const cJSON *v, kb_cond *c)
 {
     const cJSON *x;
     int found = count_test_ops(v);
     if (found != 1)
-        return found; /* the caller names the problem */
+        return found; /* the caller names the kb_ld_problem */
     if ((x = cJSON_GetObjectItemCaseSensitive(v, "equals"))) {
         c->op = KB_OP_EQUALS;
         c->values = kb_xcalloc(1, sizeof *c->values);
         if (c->values && (c->values[0] = scalar_text(x)))
             c->nvalues = 1;
         else
-            problem(ld, "\"equals\" takes a string or a number");
+            kb_ld_problem(ld, "\"equals\" takes a string or a number");
     }
     if ((x = cJSON_GetObjectItemCaseSensitive(v, "in"))) {
         c->op = KB_OP_IN;
         if (!cJSON_IsArray(x) || !cJSON_GetArraySize(x)) {
-            problem(ld, "\"in\" takes a non-empty list");
+            kb_ld_problem(ld, "\"in\" takes a non-empty list");
         } else {
             c->values = kb_xcalloc((size_t)cJSON_GetArraySize(x), sizeof *c->values);
             for (const cJSON *item = x->child; item && c->values; item = item->next) {
                 char *s = scalar_text(item);
                 if (!s)
-                    problem(ld, "\"in\" takes strings or numbers");
+                    kb_ld_problem(ld, "\"in\" takes strings or numbers");
                 else
                     c->values[c->nvalues++] = s;
             }
@@ -270,25 +262,25 @@ static int parse_test_op(loader *ld, const cJSON *v, kb_cond *c)
     if ((x = cJSON_GetObjectItemCaseSensitive(v, "matches"))) {
         c->op = KB_OP_MATCHES;
         if (!cJSON_IsString(x)) {
-            problem(ld, "\"matches\" takes a pattern string");
+            kb_ld_problem(ld, "\"matches\" takes a pattern string");
         } else {
             c->pattern = kb_strdup(x->valuestring);
-            size_t mark = enter(ld, "matches", -1);
-            c->re = compile_pattern(ld, x->valuestring, c->ignore_case);
-            leave(ld, mark);
+            size_t mark = kb_ld_enter(ld, "matches", -1);
+            c->re = kb_ld_pattern(ld, x->valuestring, c->ignore_case);
+            kb_ld_leave(ld, mark);
         }
     }
     if ((x = cJSON_GetObjectItemCaseSensitive(v, "exists"))) {
         c->op = KB_OP_EXISTS;
         if (!cJSON_IsBool(x))
-            problem(ld, "\"exists\" takes true or false");
+            kb_ld_problem(ld, "\"exists\" takes true or false");
         c->flag = cJSON_IsTrue(x);
     }
     for (size_t i = 0; i < sizeof numeric_ops / sizeof numeric_ops[0]; i++) {
         if ((x = cJSON_GetObjectItemCaseSensitive(v, numeric_ops[i].key))) {
                 c->op = numeric_ops[i].op;
             if (!cJSON_IsNumber(x))
-                problem(ld, "\"%s\" takes a number", numeric_ops[i].key);
+                kb_ld_problem(ld, "\"%s\" takes a number", numeric_ops[i].key);
             else
                 c->number = x->valuedouble;
         }
@@ -296,31 +288,31 @@ static int parse_test_op(loader *ld, const cJSON *v, kb_cond *c)
     return found;
 }
 
-static kb_cond *parse_test(loader *ld, const cJSON *v)
+static kb_cond *parse_test(kb_loader *ld, const cJSON *v)
 {
     static const char *const keys[] = {"field", "equals", "in", "matches", "exists", "ignore_case",
                                        "<", "<=", ">", ">=", "==", "!=", NULL};
-    check_keys(ld, v, keys);
+    kb_ld_check_keys(ld, v, keys);
     kb_cond *c = kb_xcalloc(1, sizeof *c);
     if (!c)
         return NULL;
     c->kind = KB_COND_TEST;
-    c->field = get_string(ld, v, "field", 1);
+    c->field = kb_ld_string(ld, v, "field", 1);
     const cJSON *ic = cJSON_GetObjectItemCaseSensitive(v, "ignore_case");
     c->ignore_case = cJSON_IsTrue(ic);
     int found = parse_test_op(ld, v, c);
     if (found != 1)
-        problem(ld, found ? "one test per condition (equals, in, matches, exists, <, <=, >, >=, ==, !=)"
+        kb_ld_problem(ld, found ? "one test per condition (equals, in, matches, exists, <, <=, >, >=, ==, !=)"
                           : "no test (equals, in, matches, exists, <, <=, >, >=, ==, !=)");
     return c;
 }
 
-static kb_cond *parse_cond(loader *ld, const cJSON *v)
+kb_cond *kb_ld_cond(kb_loader *ld, const cJSON *v)
 {
     if (cJSON_IsArray(v))
         return parse_group(ld, v, KB_COND_ALL, "");
     if (!cJSON_IsObject(v)) {
-        problem(ld, "a condition must be an object");
+        kb_ld_problem(ld, "a condition must be an object");
         return NULL;
     }
     static const struct {
@@ -331,7 +323,7 @@ static kb_cond *parse_cond(loader *ld, const cJSON *v)
         const cJSON *x = cJSON_GetObjectItemCaseSensitive(v, groups[i].key);
         if (x) {
             if (cJSON_GetArraySize(v) != 1)
-                problem(ld, "\"%s\" stands alone in its object", groups[i].key);
+                kb_ld_problem(ld, "\"%s\" stands alone in its object", groups[i].key);
             return parse_group(ld, x, groups[i].kind, groups[i].key);
         }
     }
@@ -346,7 +338,7 @@ void kb_cond_free(kb_cond *c)
         kb_cond_free(c->children[i]);
     free(c->children);
     free(c->field);
-    free_strings(c->values, c->nvalues);
+    kb_ld_free_strings(c->values, c->nvalues);
     free(c->pattern);
     pcre2_code_free(c->re);
     free(c);
@@ -354,217 +346,266 @@ void kb_cond_free(kb_cond *c)
 
 /* ---- checkpoints ---------------------------------------------------------- */
 
-static void parse_count(loader *ld, const cJSON *v, kb_checkpoint *cp)
+int kb_ld_numeric_op(const char *key)
+{
+    for (size_t i = 0; i < sizeof numeric_ops / sizeof numeric_ops[0]; i++)
+        if (strcmp(key, numeric_ops[i].key) == 0)
+            return (int)numeric_ops[i].op;
+    return -1;
+}
+
+/* "count": one comparison, optionally counted per window of time, per
+ * group, or over distinct values (the keys of load_more.c). */
+static void parse_count(kb_loader *ld, const cJSON *v, kb_checkpoint *cp)
 {
     cp->count_op = KB_OP_GE;
     cp->count_value = 1;
     if (!v)
         return;
-    size_t mark = enter(ld, "count", -1);
-    if (!cJSON_IsObject(v) || cJSON_GetArraySize(v) != 1) {
-        problem(ld, "must be one comparison, e.g. {\">=\": 1}");
-    } else {
-        int ok = 0;
-        for (size_t i = 0; i < sizeof numeric_ops / sizeof numeric_ops[0]; i++)
-            if (strcmp(v->child->string, numeric_ops[i].key) == 0 && cJSON_IsNumber(v->child)) {
-                cp->count_op = numeric_ops[i].op;
-                cp->count_value = v->child->valuedouble;
-                ok = 1;
-            }
-        if (!ok)
-            problem(ld, "must be one comparison, e.g. {\">=\": 1}");
+    size_t mark = kb_ld_enter(ld, "count", -1);
+    int ncompare = 0;
+    for (const cJSON *item = v ? v->child : NULL; cJSON_IsObject(v) && item; item = item->next) {
+        int op = kb_ld_numeric_op(item->string);
+        if (op < 0)
+            continue;
+        ncompare++;
+        if (!cJSON_IsNumber(item)) {
+            ncompare = 99;
+            continue;
+        }
+        cp->count_op = (kb_cond_op)op;
+        cp->count_value = item->valuedouble;
     }
-    leave(ld, mark);
+    if (!cJSON_IsObject(v) || ncompare != 1) {
+        kb_ld_problem(ld, "must be one comparison, e.g. {\">=\": 1}");
+    } else {
+        static const char *const keys[] = {"<", "<=", ">", ">=", "==", "!=", "window_minutes",
+                                           "group_by", "distinct", NULL};
+        kb_ld_check_keys(ld, v, keys);
+        const cJSON *w = cJSON_GetObjectItemCaseSensitive(v, "window_minutes");
+        if (w && (!cJSON_IsNumber(w) || w->valuedouble <= 0))
+            kb_ld_problem(ld, "\"window_minutes\" takes a positive number");
+        else if (w)
+            cp->window_us = (int64_t)(w->valuedouble * 60e6);
+        cp->group_by = kb_ld_string(ld, v, "group_by", 0);
+        cp->distinct = kb_ld_string(ld, v, "distinct", 0);
+        if (cp->group_by && !cp->window_us)
+            kb_ld_problem(ld, "\"group_by\" counts per window: give \"window_minutes\" too");
+        if (cp->distinct && cp->window_us)
+            kb_ld_problem(ld, "\"distinct\" counts over every fact: not with \"window_minutes\"");
+        if (cp->window_us && cp->count_op != KB_OP_GE && cp->count_op != KB_OP_GT)
+            kb_ld_problem(ld, "a count per window is \">=\" or \">\" (some window holds that many)");
+    }
+    kb_ld_leave(ld, mark);
 }
 
-static void parse_extracts(loader *ld, const cJSON *v, kb_checkpoint *cp)
+static void parse_extracts(kb_loader *ld, const cJSON *v, kb_checkpoint *cp)
 {
     if (!v)
         return;
-    size_t mark = enter(ld, "extract", -1);
+    size_t mark = kb_ld_enter(ld, "extract", -1);
     if (!cJSON_IsArray(v)) {
-        problem(ld, "must be a list of {\"field\", \"pattern\"}");
-        leave(ld, mark);
+        kb_ld_problem(ld, "must be a list of {\"field\", \"pattern\"}");
+        kb_ld_leave(ld, mark);
         return;
     }
-    leave(ld, mark);
+    kb_ld_leave(ld, mark);
     cp->extracts = kb_xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *cp->extracts);
     int i = 0;
     for (const cJSON *item = v->child; item && cp->extracts; item = item->next, i++) {
-        mark = enter(ld, "extract", i);
+        mark = kb_ld_enter(ld, "extract", i);
         static const char *const keys[] = {"field", "pattern", NULL};
         if (!cJSON_IsObject(item)) {
-            problem(ld, "must be {\"field\", \"pattern\"}");
+            kb_ld_problem(ld, "must be {\"field\", \"pattern\"}");
         } else {
-            check_keys(ld, item, keys);
+            kb_ld_check_keys(ld, item, keys);
             kb_extract *x = &cp->extracts[cp->nextracts++];
-            x->field = get_string(ld, item, "field", 1);
-            x->pattern = get_string(ld, item, "pattern", 1);
+            x->field = kb_ld_string(ld, item, "field", 1);
+            x->pattern = kb_ld_string(ld, item, "pattern", 1);
             if (x->pattern) {
-                size_t pmark = enter(ld, "pattern", -1);
-                x->re = compile_pattern(ld, x->pattern, 0);
-                leave(ld, pmark);
+                size_t pmark = kb_ld_enter(ld, "pattern", -1);
+                x->re = kb_ld_pattern(ld, x->pattern, 0);
+                kb_ld_leave(ld, pmark);
                 uint32_t names = 0;
                 if (x->re)
                     pcre2_pattern_info(x->re, PCRE2_INFO_NAMECOUNT, &names);
                 if (x->re && names == 0)
-                    problem(ld, "the pattern names no group, e.g. (?<writer>...)");
+                    kb_ld_problem(ld, "the pattern names no group, e.g. (?<writer>...)");
             }
         }
-        leave(ld, mark);
+        kb_ld_leave(ld, mark);
     }
 }
 
 /* "collect" (optional): the rule's own advice, replacing the source's
  * (rule.h, kb_collect): a file and its command together, or a "why" alone
  * that keeps the source's file and command. */
-static void parse_collect(loader *ld, const cJSON *v, kb_collect *out)
+static void parse_collect(kb_loader *ld, const cJSON *v, kb_collect *out)
 {
     if (!v)
         return;
-    size_t mark = enter(ld, "collect", -1);
+    size_t mark = kb_ld_enter(ld, "collect", -1);
     static const char *const keys[] = {"file", "command", "why", NULL};
     if (!cJSON_IsObject(v)) {
-        problem(ld, "must be {\"file\", \"command\", \"why\"}");
+        kb_ld_problem(ld, "must be {\"file\", \"command\", \"why\"}");
     } else {
-        check_keys(ld, v, keys);
-        out->file = get_string(ld, v, "file", 0);
-        out->command = get_string(ld, v, "command", 0);
-        get_i18n(ld, v, "why", 0, &out->why);
+        kb_ld_check_keys(ld, v, keys);
+        out->file = kb_ld_string(ld, v, "file", 0);
+        out->command = kb_ld_string(ld, v, "command", 0);
+        kb_ld_i18n(ld, v, "why", 0, &out->why);
         if (!out->file != !out->command)
-            problem(ld, "give \"file\" and \"command\" together (or neither: the source's are used)");
+            kb_ld_problem(ld, "give \"file\" and \"command\" together (or neither: the source's are used)");
         else if (!out->file && !out->why.en)
-            problem(ld, "says nothing: give \"file\" and \"command\", or \"why\", or leave \"collect\" out "
+            kb_ld_problem(ld, "says nothing: give \"file\" and \"command\", or \"why\", or kb_ld_leave \"collect\" out "
                         "(the source of the input says what to collect)");
     }
-    leave(ld, mark);
+    kb_ld_leave(ld, mark);
 }
 
 /* "near": {"where": condition, "say": template}: which facts of the
  * checkpoint's type come closest when it is not met (engine.h, near misses). */
-static void parse_near(loader *ld, const cJSON *v, kb_checkpoint *cp)
+static void parse_near(kb_loader *ld, const cJSON *v, kb_checkpoint *cp)
 {
     if (!v)
         return;
-    size_t mark = enter(ld, "near", -1);
+    size_t mark = kb_ld_enter(ld, "near", -1);
     static const char *const keys[] = {"where", "say", NULL};
     if (!cJSON_IsObject(v)) {
-        problem(ld, "must be {\"where\": ..., \"say\": ...}");
+        kb_ld_problem(ld, "must be {\"where\": ..., \"say\": ...}");
     } else {
-        check_keys(ld, v, keys);
+        kb_ld_check_keys(ld, v, keys);
         const cJSON *w = cJSON_GetObjectItemCaseSensitive(v, "where");
         if (!w) {
-            problem(ld, "missing \"where\"");
+            kb_ld_problem(ld, "missing \"where\"");
         } else {
-            size_t wmark = enter(ld, "where", -1);
-            cp->near_where = parse_cond(ld, w);
-            leave(ld, wmark);
+            size_t wmark = kb_ld_enter(ld, "where", -1);
+            cp->near_where = kb_ld_cond(ld, w);
+            kb_ld_leave(ld, wmark);
         }
-        get_i18n(ld, v, "say", 0, &cp->near_say);
+        kb_ld_i18n(ld, v, "say", 0, &cp->near_say);
     }
-    leave(ld, mark);
+    kb_ld_leave(ld, mark);
 }
 
-static void parse_checkpoint(loader *ld, const cJSON *v, kb_checkpoint *cp)
+static void parse_checkpoint(kb_loader *ld, const cJSON *v, kb_checkpoint *cp)
 {
     static const char *const keys[] = {"id", "title", "description", "role", "input", "facts",
                                        "where", "count", "unknown_when", "within_days",
-                                       "extract", "show", "say", "collect", "near", NULL};
+                                       "extract", "show", "say", "collect", "near",
+                                       "related", "same", "lookup", "say_each", NULL};
     if (!cJSON_IsObject(v)) {
-        problem(ld, "a checkpoint must be an object");
+        kb_ld_problem(ld, "a checkpoint must be an object");
         return;
     }
-    check_keys(ld, v, keys);
-    cp->id = get_string(ld, v, "id", 1);
-    get_i18n(ld, v, "title", 1, &cp->title);
-    get_i18n(ld, v, "description", 0, &cp->description);
-    char *role = get_string(ld, v, "role", 0);
+    kb_ld_check_keys(ld, v, keys);
+    cp->id = kb_ld_string(ld, v, "id", 1);
+    kb_ld_i18n(ld, v, "title", 1, &cp->title);
+    kb_ld_i18n(ld, v, "description", 0, &cp->description);
+    char *role = kb_ld_string(ld, v, "role", 0);
     if (role && strcmp(role, "context") == 0)
         cp->context = 1;
     else if (role && strcmp(role, "decides") != 0)
-        problem(ld, "\"role\" is \"decides\" or \"context\", not \"%s\"", role);
+        kb_ld_problem(ld, "\"role\" is \"decides\" or \"context\", not \"%s\"", role);
     free(role);
-    cp->feed = get_string(ld, v, "input", 1);
-    cp->fact_type = get_string(ld, v, "facts", 1);
+    /* "input": one feed, or a list of feeds read alike (the backup events
+     * of the Application log and of Windows Server Backup's own). */
+    const cJSON *input = cJSON_GetObjectItemCaseSensitive(v, "input");
+    if (cJSON_IsArray(input)) {
+        cp->feeds = kb_ld_strings(ld, v, "input", &cp->nfeeds);
+        if (!cp->nfeeds)
+            kb_ld_problem(ld, "\"input\" lists no feed");
+        else
+            cp->feed = kb_strdup(cp->feeds[0]);
+    } else {
+        cp->feed = kb_ld_string(ld, v, "input", 1);
+        if (cp->feed) {
+            cp->feeds = kb_xcalloc(1, sizeof *cp->feeds);
+            cp->feeds[cp->nfeeds++] = kb_strdup(cp->feed);
+        }
+    }
+    cp->fact_type = kb_ld_string(ld, v, "facts", 1);
     const cJSON *where = cJSON_GetObjectItemCaseSensitive(v, "where");
     if (where) {
-        size_t mark = enter(ld, "where", -1);
-        cp->where = parse_cond(ld, where);
-        leave(ld, mark);
+        size_t mark = kb_ld_enter(ld, "where", -1);
+        cp->where = kb_ld_cond(ld, where);
+        kb_ld_leave(ld, mark);
     }
     parse_count(ld, cJSON_GetObjectItemCaseSensitive(v, "count"), cp);
     const cJSON *uw = cJSON_GetObjectItemCaseSensitive(v, "unknown_when");
     if (uw) {
-        size_t mark = enter(ld, "unknown_when", -1);
+        size_t mark = kb_ld_enter(ld, "unknown_when", -1);
         static const char *const ukeys[] = {"where", "say", NULL};
         if (!cJSON_IsObject(uw)) {
-            problem(ld, "must be {\"where\": ..., \"say\": ...}");
+            kb_ld_problem(ld, "must be {\"where\": ..., \"say\": ...}");
         } else {
-            check_keys(ld, uw, ukeys);
+            kb_ld_check_keys(ld, uw, ukeys);
             const cJSON *w = cJSON_GetObjectItemCaseSensitive(uw, "where");
             if (!w)
-                problem(ld, "missing \"where\"");
+                kb_ld_problem(ld, "missing \"where\"");
             else
-                cp->unknown_when = parse_cond(ld, w);
-            get_i18n(ld, uw, "say", 1, &cp->unknown_say);
+                cp->unknown_when = kb_ld_cond(ld, w);
+            kb_ld_i18n(ld, uw, "say", 1, &cp->unknown_say);
         }
-        leave(ld, mark);
+        kb_ld_leave(ld, mark);
     }
     const cJSON *days = cJSON_GetObjectItemCaseSensitive(v, "within_days");
     if (days) {
         if (!cJSON_IsNumber(days) || days->valuedouble <= 0)
-            problem(ld, "\"within_days\" takes a positive number");
+            kb_ld_problem(ld, "\"within_days\" takes a positive number");
         else
             cp->within_us = (int64_t)(days->valuedouble * 86400.0 * 1e6);
     }
     parse_extracts(ld, cJSON_GetObjectItemCaseSensitive(v, "extract"), cp);
-    cp->show = get_string_array(ld, v, "show", &cp->nshow);
+    cp->show = kb_ld_strings(ld, v, "show", &cp->nshow);
     const cJSON *say = cJSON_GetObjectItemCaseSensitive(v, "say");
     if (say) {
-        size_t mark = enter(ld, "say", -1);
+        size_t mark = kb_ld_enter(ld, "say", -1);
         static const char *const skeys[] = {"met", "not_met", NULL};
         if (!cJSON_IsObject(say)) {
-            problem(ld, "must be {\"met\": ..., \"not_met\": ...}");
+            kb_ld_problem(ld, "must be {\"met\": ..., \"not_met\": ...}");
         } else {
-            check_keys(ld, say, skeys);
-            get_i18n(ld, say, "met", 0, &cp->met_say);
-            get_i18n(ld, say, "not_met", 0, &cp->not_met_say);
+            kb_ld_check_keys(ld, say, skeys);
+            kb_ld_i18n(ld, say, "met", 0, &cp->met_say);
+            kb_ld_i18n(ld, say, "not_met", 0, &cp->not_met_say);
         }
-        leave(ld, mark);
+        kb_ld_leave(ld, mark);
     }
     parse_collect(ld, cJSON_GetObjectItemCaseSensitive(v, "collect"), &cp->collect);
     parse_near(ld, cJSON_GetObjectItemCaseSensitive(v, "near"), cp);
+    kb_ld_checkpoint_more(ld, v, cp);
 }
 
 static void free_checkpoint(kb_checkpoint *cp)
 {
     free(cp->id);
-    free_i18n(&cp->title);
-    free_i18n(&cp->description);
+    kb_ld_free_i18n(&cp->title);
+    kb_ld_free_i18n(&cp->description);
     free(cp->feed);
+    kb_ld_free_strings(cp->feeds, cp->nfeeds);
     free(cp->fact_type);
     kb_cond_free(cp->where);
     kb_cond_free(cp->unknown_when);
-    free_i18n(&cp->unknown_say);
+    kb_ld_free_i18n(&cp->unknown_say);
     for (size_t i = 0; i < cp->nextracts; i++) {
         free(cp->extracts[i].field);
         free(cp->extracts[i].pattern);
         pcre2_code_free(cp->extracts[i].re);
     }
     free(cp->extracts);
-    free_strings(cp->show, cp->nshow);
-    free_i18n(&cp->met_say);
-    free_i18n(&cp->not_met_say);
+    kb_ld_free_strings(cp->show, cp->nshow);
+    kb_ld_free_i18n(&cp->met_say);
+    kb_ld_free_i18n(&cp->not_met_say);
     free(cp->collect.file);
     free(cp->collect.command);
-    free_i18n(&cp->collect.why);
+    kb_ld_free_i18n(&cp->collect.why);
     kb_cond_free(cp->near_where);
-    free_i18n(&cp->near_say);
+    kb_ld_free_i18n(&cp->near_say);
+    kb_ld_free_checkpoint_more(cp);
 }
 
 /* ---- verdict formula ------------------------------------------------------ */
 
-static long find_checkpoint(const kb_rule *rule, const char *id)
+long kb_rule_find_checkpoint(const kb_rule *rule, const char *id)
 {
     for (size_t i = 0; i < rule->ncheckpoints; i++)
         if (rule->checkpoints[i].id && strcmp(rule->checkpoints[i].id, id) == 0)
@@ -572,18 +613,18 @@ static long find_checkpoint(const kb_rule *rule, const char *id)
     return -1;
 }
 
-static kb_logic *parse_logic(loader *ld, const cJSON *v, const kb_rule *rule)
+static kb_logic *parse_logic(kb_loader *ld, const cJSON *v, const kb_rule *rule)
 {
     kb_logic *l = kb_xcalloc(1, sizeof *l);
     if (!l)
         return NULL;
     if (cJSON_IsString(v)) {
         l->kind = KB_COND_TEST;
-        long i = find_checkpoint(rule, v->valuestring);
+        long i = kb_rule_find_checkpoint(rule, v->valuestring);
         if (i < 0)
-            problem(ld, "no checkpoint \"%s\"", v->valuestring);
+            kb_ld_problem(ld, "no checkpoint \"%s\"", v->valuestring);
         else if (rule->checkpoints[i].context)
-            problem(ld, "checkpoint \"%s\" has role context and cannot decide", v->valuestring);
+            kb_ld_problem(ld, "checkpoint \"%s\" has role context and cannot decide", v->valuestring);
         l->checkpoint = i < 0 ? 0 : (size_t)i;
         return l;
     }
@@ -592,7 +633,7 @@ static kb_logic *parse_logic(loader *ld, const cJSON *v, const kb_rule *rule)
         kb_cond_kind kind;
     } groups[] = {{"all", KB_COND_ALL}, {"any", KB_COND_ANY}, {"not", KB_COND_NOT}};
     if (!cJSON_IsObject(v) || cJSON_GetArraySize(v) != 1) {
-        problem(ld, "must be a checkpoint id or {\"all\"|\"any\": [...]} or {\"not\": ...}");
+        kb_ld_problem(ld, "must be a checkpoint id or {\"all\"|\"any\": [...]} or {\"not\": ...}");
         return l;
     }
     for (size_t g = 0; g < 3; g++) {
@@ -602,28 +643,28 @@ static kb_logic *parse_logic(loader *ld, const cJSON *v, const kb_rule *rule)
         l->kind = groups[g].kind;
         if (l->kind == KB_COND_NOT) {
             l->children = kb_xcalloc(1, sizeof *l->children);
-            size_t mark = enter(ld, "not", -1);
+            size_t mark = kb_ld_enter(ld, "not", -1);
             if (l->children && (l->children[0] = parse_logic(ld, x, rule)))
                 l->nchildren = 1;
-            leave(ld, mark);
+            kb_ld_leave(ld, mark);
             return l;
         }
         if (!cJSON_IsArray(x) || !cJSON_GetArraySize(x)) {
-            problem(ld, "\"%s\" takes a non-empty list", groups[g].key);
+            kb_ld_problem(ld, "\"%s\" takes a non-empty list", groups[g].key);
             return l;
         }
         l->children = kb_xcalloc((size_t)cJSON_GetArraySize(x), sizeof *l->children);
         int i = 0;
         for (const cJSON *item = x->child; item && l->children; item = item->next, i++) {
-            size_t mark = enter(ld, groups[g].key, i);
+            size_t mark = kb_ld_enter(ld, groups[g].key, i);
             kb_logic *child = parse_logic(ld, item, rule);
             if (child)
                 l->children[l->nchildren++] = child;
-            leave(ld, mark);
+            kb_ld_leave(ld, mark);
         }
         return l;
     }
-    problem(ld, "must be a checkpoint id or {\"all\"|\"any\": [...]} or {\"not\": ...}");
+    kb_ld_problem(ld, "must be a checkpoint id or {\"all\"|\"any\": [...]} or {\"not\": ...}");
     return l;
 }
 
@@ -641,88 +682,90 @@ static void free_logic(kb_logic *l)
 
 static const char *const cp_state_names[] = {"met", "not_met", "unknown"};
 
-static void parse_remedy_notes(loader *ld, const cJSON *v, const kb_rule *rule, kb_remedy *r)
+static void parse_remedy_notes(kb_loader *ld, const cJSON *v, const kb_rule *rule, kb_remedy *r)
 {
     if (!v)
         return;
     if (!cJSON_IsArray(v)) {
-        problem(ld, "\"notes\" must be a list");
+        kb_ld_problem(ld, "\"notes\" must be a list");
         return;
     }
     r->notes = kb_xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *r->notes);
     int i = 0;
     for (const cJSON *item = v->child; item && r->notes; item = item->next, i++) {
-        size_t mark = enter(ld, "notes", i);
+        size_t mark = kb_ld_enter(ld, "notes", i);
         static const char *const keys[] = {"when", "text", NULL};
         static const char *const wkeys[] = {"checkpoint", "state", NULL};
         kb_remedy_note *note = &r->notes[r->nnotes++];
         const cJSON *when = cJSON_GetObjectItemCaseSensitive(item, "when");
         if (!cJSON_IsObject(item) || !cJSON_IsObject(when)) {
-            problem(ld, "must be {\"when\": {\"checkpoint\", \"state\"}, \"text\"}");
+            kb_ld_problem(ld, "must be {\"when\": {\"checkpoint\", \"state\"}, \"text\"}");
         } else {
-            check_keys(ld, item, keys);
-            check_keys(ld, when, wkeys);
-            char *cp = get_string(ld, when, "checkpoint", 1);
-            char *state = get_string(ld, when, "state", 1);
-            long idx = cp ? find_checkpoint(rule, cp) : -1;
+            kb_ld_check_keys(ld, item, keys);
+            kb_ld_check_keys(ld, when, wkeys);
+            char *cp = kb_ld_string(ld, when, "checkpoint", 1);
+            char *state = kb_ld_string(ld, when, "state", 1);
+            long idx = cp ? kb_rule_find_checkpoint(rule, cp) : -1;
             if (cp && idx < 0)
-                problem(ld, "no checkpoint \"%s\"", cp);
+                kb_ld_problem(ld, "no checkpoint \"%s\"", cp);
             note->checkpoint = idx < 0 ? 0 : (size_t)idx;
             note->state = -1;
             for (int s = 0; s < 3 && state; s++)
                 if (strcmp(state, cp_state_names[s]) == 0)
                     note->state = s;
             if (state && note->state < 0)
-                problem(ld, "\"state\" is met, not_met or unknown");
+                kb_ld_problem(ld, "\"state\" is met, not_met or unknown");
             free(cp);
             free(state);
-            get_i18n(ld, item, "text", 1, &note->text);
+            kb_ld_i18n(ld, item, "text", 1, &note->text);
         }
-        leave(ld, mark);
+        kb_ld_leave(ld, mark);
     }
 }
 
-static void parse_remedy(loader *ld, const cJSON *v, const kb_rule *rule, kb_remedy *r)
+static void parse_remedy(kb_loader *ld, const cJSON *v, const kb_rule *rule, kb_remedy *r)
 {
     static const char *const keys[] = {"id", "title", "text", "commands", "verify", "lasting",
-                                       "notes", NULL};
+                                       "notes", "when", NULL};
     if (!cJSON_IsObject(v)) {
-        problem(ld, "a remedy must be an object");
+        kb_ld_problem(ld, "a remedy must be an object");
         return;
     }
-    check_keys(ld, v, keys);
-    r->id = get_string(ld, v, "id", 1);
-    get_i18n(ld, v, "title", 1, &r->title);
-    get_i18n(ld, v, "text", 0, &r->text);
-    r->commands = get_string_array(ld, v, "commands", &r->ncommands);
+    kb_ld_check_keys(ld, v, keys);
+    r->id = kb_ld_string(ld, v, "id", 1);
+    kb_ld_i18n(ld, v, "title", 1, &r->title);
+    kb_ld_i18n(ld, v, "text", 0, &r->text);
+    r->commands = kb_ld_strings(ld, v, "commands", &r->ncommands);
     const cJSON *verify = cJSON_GetObjectItemCaseSensitive(v, "verify");
     if (verify) {
-        size_t mark = enter(ld, "verify", -1);
+        size_t mark = kb_ld_enter(ld, "verify", -1);
         static const char *const vkeys[] = {"text", "commands", NULL};
         if (!cJSON_IsObject(verify)) {
-            problem(ld, "must be {\"text\", \"commands\"}");
+            kb_ld_problem(ld, "must be {\"text\", \"commands\"}");
         } else {
-            check_keys(ld, verify, vkeys);
-            get_i18n(ld, verify, "text", 0, &r->verify_text);
-            r->verify_commands = get_string_array(ld, verify, "commands", &r->nverify);
+            kb_ld_check_keys(ld, verify, vkeys);
+            kb_ld_i18n(ld, verify, "text", 0, &r->verify_text);
+            r->verify_commands = kb_ld_strings(ld, verify, "commands", &r->nverify);
         }
-        leave(ld, mark);
+        kb_ld_leave(ld, mark);
     }
     r->lasting = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "lasting"));
     parse_remedy_notes(ld, cJSON_GetObjectItemCaseSensitive(v, "notes"), rule, r);
+    kb_ld_remedy_more(ld, v, rule, r);
 }
 
 static void free_remedy(kb_remedy *r)
 {
     free(r->id);
-    free_i18n(&r->title);
-    free_i18n(&r->text);
-    free_strings(r->commands, r->ncommands);
-    free_i18n(&r->verify_text);
-    free_strings(r->verify_commands, r->nverify);
+    kb_ld_free_i18n(&r->title);
+    kb_ld_free_i18n(&r->text);
+    kb_ld_free_strings(r->commands, r->ncommands);
+    kb_ld_free_i18n(&r->verify_text);
+    kb_ld_free_strings(r->verify_commands, r->nverify);
     for (size_t i = 0; i < r->nnotes; i++)
-        free_i18n(&r->notes[i].text);
+        kb_ld_free_i18n(&r->notes[i].text);
     free(r->notes);
+    kb_cond_free(r->when.where);
 }
 
 /* ---- fixtures -------------------------------------------------------------- */
@@ -737,156 +780,166 @@ static int name_index(const char *const *names, int n, const char *name)
     return -1;
 }
 
-static void parse_fixture_states(loader *ld, const cJSON *v, const kb_rule *rule, kb_fixture *fx)
+static void parse_fixture_states(kb_loader *ld, const cJSON *v, const kb_rule *rule, kb_fixture *fx)
 {
-    size_t mark = enter(ld, "checkpoints", -1);
+    size_t mark = kb_ld_enter(ld, "checkpoints", -1);
     if (!cJSON_IsObject(v)) {
-        problem(ld, "must be {\"checkpoint id\": \"met\" | \"not_met\" | \"unknown\", ...}");
-        leave(ld, mark);
+        kb_ld_problem(ld, "must be {\"checkpoint id\": \"met\" | \"not_met\" | \"unknown\", ...}");
+        kb_ld_leave(ld, mark);
         return;
     }
     fx->states = kb_xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof *fx->states);
     for (const cJSON *item = v->child; item && fx->states; item = item->next) {
-        size_t imark = enter(ld, item->string, -1);
-        long cp = find_checkpoint(rule, item->string);
+        size_t imark = kb_ld_enter(ld, item->string, -1);
+        long cp = kb_rule_find_checkpoint(rule, item->string);
         int state = name_index(cp_state_names, 3, cJSON_IsString(item) ? item->valuestring : NULL);
         if (cp < 0)
-            problem(ld, "no checkpoint \"%s\"", item->string);
+            kb_ld_problem(ld, "no checkpoint \"%s\"", item->string);
         else if (state < 0)
-            problem(ld, "the state is \"met\", \"not_met\" or \"unknown\"");
+            kb_ld_problem(ld, "the state is \"met\", \"not_met\" or \"unknown\"");
         else
             fx->states[fx->nstates++] = (kb_fixture_state){(size_t)cp, state};
-        leave(ld, imark);
+        kb_ld_leave(ld, imark);
     }
-    leave(ld, mark);
+    kb_ld_leave(ld, mark);
 }
 
-static void fixture_item(loader *ld, const cJSON *v, void *item, const kb_rule *rule)
+static void fixture_item(kb_loader *ld, const cJSON *v, void *item, const kb_rule *rule)
 {
     kb_fixture *fx = item;
-    static const char *const keys[] = {"bundle", "fixture", "expect", "why", "checkpoints", NULL};
+    static const char *const keys[] = {"bundle", "fixture", "expect", "why", "checkpoints",
+                                       "explained_by", "quiet", "severity", NULL};
     fx->expect = -1;
     if (!cJSON_IsObject(v)) {
-        problem(ld, "a fixture must be {\"bundle\" or \"fixture\", \"expect\", \"why\"}");
+        kb_ld_problem(ld, "a fixture must be {\"bundle\" or \"fixture\", \"expect\", \"why\"}");
         return;
     }
-    check_keys(ld, v, keys);
+    kb_ld_check_keys(ld, v, keys);
     int named = cJSON_HasObjectItem(v, "fixture");
     if (named && cJSON_HasObjectItem(v, "bundle"))
-        problem(ld, "\"bundle\" or \"fixture\", not both");
+        kb_ld_problem(ld, "\"bundle\" or \"fixture\", not both");
     if (named) {
         /* A folder of the rule's own: tests/<rule id>/<name>. */
-        fx->fixture = get_string(ld, v, "fixture", 1);
+        fx->fixture = kb_ld_string(ld, v, "fixture", 1);
         if (fx->fixture && (!*fx->fixture || strchr(fx->fixture, '/') || fx->fixture[0] == '.'))
-            problem(ld, "\"fixture\" is the name of a folder in tests/%s/, not \"%s\"",
+            kb_ld_problem(ld, "\"fixture\" is the name of a folder in tests/%s/, not \"%s\"",
                     rule->id ? rule->id : "<rule id>", fx->fixture);
     } else {
-        fx->bundle = get_string(ld, v, "bundle", 1);
+        fx->bundle = kb_ld_string(ld, v, "bundle", 1);
         if (fx->bundle && !*fx->bundle)
-            problem(ld, "\"bundle\" is empty");
+            kb_ld_problem(ld, "\"bundle\" is empty");
     }
-    char *expect = get_string(ld, v, "expect", 1);
+    char *expect = kb_ld_string(ld, v, "expect", 1);
     fx->expect = name_index(verdict_names, 3, expect);
     if (expect && fx->expect < 0)
-        problem(ld, "\"expect\" is \"matched\", \"not_matched\" or \"cannot_tell\", not \"%s\"",
+        kb_ld_problem(ld, "\"expect\" is \"matched\", \"not_matched\" or \"cannot_tell\", not \"%s\"",
                 expect);
     free(expect);
-    fx->why = get_string(ld, v, "why", 1);
+    fx->why = kb_ld_string(ld, v, "why", 1);
     const cJSON *states = cJSON_GetObjectItemCaseSensitive(v, "checkpoints");
     if (states)
         parse_fixture_states(ld, states, rule, fx);
+    kb_ld_fixture_more(ld, v, fx);
 }
 
 /* ---- rule ------------------------------------------------------------------ */
 
-typedef void (*item_parser)(loader *, const cJSON *, void *item, const kb_rule *);
+typedef void (*item_parser)(kb_loader *, const cJSON *, void *item, const kb_rule *);
 
-static void *parse_list(loader *ld, const cJSON *root, const char *key, size_t size, size_t *n,
+static void *parse_list(kb_loader *ld, const cJSON *root, const char *key, size_t size, size_t *n,
                         int required, item_parser parse, const kb_rule *rule)
 {
     *n = 0;
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, key);
     if (!list) {
         if (required)
-            problem(ld, "missing \"%s\"", key);
+            kb_ld_problem(ld, "missing \"%s\"", key);
         return NULL;
     }
     if (!cJSON_IsArray(list) || (required && !cJSON_GetArraySize(list))) {
-        problem(ld, "\"%s\" must be a%s list", key, required ? " non-empty" : "");
+        kb_ld_problem(ld, "\"%s\" must be a%s list", key, required ? " non-empty" : "");
         return NULL;
     }
     char *items = kb_xcalloc((size_t)cJSON_GetArraySize(list) + 1, size);
     int i = 0;
     for (const cJSON *item = list->child; item && items; item = item->next, i++) {
-        size_t mark = enter(ld, key, i);
+        size_t mark = kb_ld_enter(ld, key, i);
         parse(ld, item, items + size * (*n)++, rule);
-        leave(ld, mark);
+        kb_ld_leave(ld, mark);
     }
     return items;
 }
 
-static void checkpoint_item(loader *ld, const cJSON *v, void *item, const kb_rule *rule)
+static void checkpoint_item(kb_loader *ld, const cJSON *v, void *item, const kb_rule *rule)
 {
     (void)rule;
     parse_checkpoint(ld, v, item);
 }
 
-static void remedy_item(loader *ld, const cJSON *v, void *item, const kb_rule *rule)
+static void remedy_item(kb_loader *ld, const cJSON *v, void *item, const kb_rule *rule)
 {
     parse_remedy(ld, v, rule, item);
 }
 
-static void reference_item(loader *ld, const cJSON *v, void *item, const kb_rule *rule)
+static void reference_item(kb_loader *ld, const cJSON *v, void *item, const kb_rule *rule)
 {
     (void)rule;
     kb_reference *ref = item;
-    static const char *const keys[] = {"title", "url", NULL};
+    static const char *const keys[] = {"title", "url", "kb", NULL};
     if (!cJSON_IsObject(v)) {
-        problem(ld, "a reference must be {\"title\", \"url\"}");
+        kb_ld_problem(ld, "a reference must be {\"title\", \"url\", \"kb\"}");
         return;
     }
-    check_keys(ld, v, keys);
-    ref->title = get_string(ld, v, "title", 1);
-    ref->url = get_string(ld, v, "url", 0);
+    kb_ld_check_keys(ld, v, keys);
+    ref->title = kb_ld_string(ld, v, "title", 1);
+    ref->url = kb_ld_string(ld, v, "url", 0);
+    ref->kb = kb_ld_string(ld, v, "kb", 0);
+    /* A KB number is how support engineers look an article up: KB and digits. */
+    if (ref->kb && (strncmp(ref->kb, "KB", 2) != 0 || !ref->kb[2] ||
+                    strspn(ref->kb + 2, "0123456789") != strlen(ref->kb + 2)))
+        kb_ld_problem(ld, "\"kb\" is KB and the article's number, e.g. \"KB2009550\", not \"%s\"", ref->kb);
 }
 
-static void check_unique_ids(loader *ld, const kb_rule *rule)
+static void check_unique_ids(kb_loader *ld, const kb_rule *rule)
 {
     for (size_t i = 0; i < rule->ncheckpoints; i++)
         for (size_t j = i + 1; j < rule->ncheckpoints; j++)
             if (rule->checkpoints[i].id && rule->checkpoints[j].id &&
                 strcmp(rule->checkpoints[i].id, rule->checkpoints[j].id) == 0)
-                problem(ld, "checkpoint id \"%s\" is used twice", rule->checkpoints[i].id);
+                kb_ld_problem(ld, "checkpoint id \"%s\" is used twice", rule->checkpoints[i].id);
 }
 
-static void parse_rule(loader *ld, const cJSON *root, kb_rule *rule)
+static void parse_rule(kb_loader *ld, const cJSON *root, kb_rule *rule)
 {
     static const char *const keys[] = {"$comment", "id", "version", "title", "summary",
                                        "checkpoints", "verdict", "remedies", "references",
-                                       "fixtures", NULL};
+                                       "fixtures", "outcome", "severity", "severity_when",
+                                       "symptoms", "explains", NULL};
     if (!cJSON_IsObject(root)) {
-        problem(ld, "a rule file holds one JSON object");
+        kb_ld_problem(ld, "a rule file holds one JSON object");
         return;
     }
-    check_keys(ld, root, keys);
-    rule->id = get_string(ld, root, "id", 1);
+    kb_ld_check_keys(ld, root, keys);
+    rule->id = kb_ld_string(ld, root, "id", 1);
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(root, "version");
     if (!cJSON_IsNumber(version) || version->valuedouble < 1)
-        problem(ld, "\"version\" must be a positive whole number");
+        kb_ld_problem(ld, "\"version\" must be a positive whole number");
     else
         rule->version = version->valueint;
-    get_i18n(ld, root, "title", 1, &rule->title);
-    get_i18n(ld, root, "summary", 0, &rule->summary);
+    kb_ld_i18n(ld, root, "title", 1, &rule->title);
+    kb_ld_i18n(ld, root, "summary", 0, &rule->summary);
     rule->checkpoints = parse_list(ld, root, "checkpoints", sizeof(kb_checkpoint),
                                    &rule->ncheckpoints, 1, checkpoint_item, rule);
     check_unique_ids(ld, rule);
+    kb_ld_rule_more(ld, root, rule);
+    kb_ld_link_rule(ld, root, rule);
     const cJSON *verdict = cJSON_GetObjectItemCaseSensitive(root, "verdict");
     if (!verdict) {
-        problem(ld, "missing \"verdict\"");
+        kb_ld_problem(ld, "missing \"verdict\"");
     } else {
-        size_t mark = enter(ld, "verdict", -1);
+        size_t mark = kb_ld_enter(ld, "verdict", -1);
         rule->verdict = parse_logic(ld, verdict, rule);
-        leave(ld, mark);
+        kb_ld_leave(ld, mark);
     }
     rule->remedies = parse_list(ld, root, "remedies", sizeof(kb_remedy), &rule->nremedies, 0,
                                 remedy_item, rule);
@@ -923,12 +976,12 @@ int kb_rule_load_file(const char *path, kb_rule *rule, kb_buf *errors)
 {
     memset(rule, 0, sizeof *rule);
     rule->path = kb_strdup(path);
-    loader ld = {path, errors, 0, ""};
+    kb_loader ld = {path, errors, 0, ""};
     char err[256];
     size_t len = 0;
     char *text = read_file(path, &len, err, sizeof err);
     if (!text) {
-        problem(&ld, "cannot read: %s", err);
+        kb_ld_problem(&ld, "cannot read: %s", err);
         return -1;
     }
     const char *end = NULL;
@@ -938,7 +991,7 @@ int kb_rule_load_file(const char *path, kb_rule *rule, kb_buf *errors)
         size_t line = 1;
         for (size_t i = 0; i < offset && i < len; i++)
             line += text[i] == '\n';
-        problem(&ld, "not valid JSON (near line %zu, byte %zu)", line, offset);
+        kb_ld_problem(&ld, "not valid JSON (near line %zu, byte %zu)", line, offset);
         free(text);
         return -1;
     }
@@ -952,8 +1005,8 @@ void kb_rule_free(kb_rule *rule)
 {
     free(rule->path);
     free(rule->id);
-    free_i18n(&rule->title);
-    free_i18n(&rule->summary);
+    kb_ld_free_i18n(&rule->title);
+    kb_ld_free_i18n(&rule->summary);
     for (size_t i = 0; i < rule->ncheckpoints; i++)
         free_checkpoint(&rule->checkpoints[i]);
     free(rule->checkpoints);
@@ -964,6 +1017,7 @@ void kb_rule_free(kb_rule *rule)
     for (size_t i = 0; i < rule->nreferences; i++) {
         free(rule->references[i].title);
         free(rule->references[i].url);
+        free(rule->references[i].kb);
     }
     free(rule->references);
     for (size_t i = 0; i < rule->nfixtures; i++) {
@@ -971,8 +1025,10 @@ void kb_rule_free(kb_rule *rule)
         free(rule->fixtures[i].fixture);
         free(rule->fixtures[i].why);
         free(rule->fixtures[i].states);
+        free(rule->fixtures[i].explained_by);
     }
     free(rule->fixtures);
+    kb_ld_free_rule_more(rule);
     memset(rule, 0, sizeof *rule);
 }
 
@@ -1024,6 +1080,8 @@ kb_status kb_rules_load_dir(const char *dir, kb_ruleset *set, kb_buf *errors)
             bad = 1;
         set->n++;
     }
+    if (!bad && kb_rules_link_tables(set, dir, errors) != 0)
+        bad = 1;
     for (size_t i = 0; i < set->n && !bad; i++)
         for (size_t j = i + 1; j < set->n; j++)
             if (set->rules[i].id && set->rules[j].id &&
@@ -1032,13 +1090,13 @@ kb_status kb_rules_load_dir(const char *dir, kb_ruleset *set, kb_buf *errors)
                               set->rules[j].path, set->rules[j].id, set->rules[i].path);
                 bad = 1;
             }
-    free_strings(files, n);
+    kb_ld_free_strings(files, n);
     return bad ? KB_ERR_RULES : KB_OK;
 }
 
 void kb_rule_files_free(char **files, size_t n)
 {
-    free_strings(files, n);
+    kb_ld_free_strings(files, n);
 }
 
 void kb_ruleset_free(kb_ruleset *set)
@@ -1047,5 +1105,6 @@ void kb_ruleset_free(kb_ruleset *set)
         kb_rule_free(&set->rules[i]);
     free(set->rules);
     free(set->dir);
+    kb_tables_free(set->tables, set->ntables);
     memset(set, 0, sizeof *set);
 }

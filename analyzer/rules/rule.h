@@ -25,6 +25,19 @@ typedef enum kb_lang { KB_LANG_EN = 0, KB_LANG_JA } kb_lang;
 
 const char *kb_i18n_get(const kb_i18n *text, kb_lang lang);
 
+/* What a rule's match means (docs/rules.md, "Outcome and severity"): a
+ * failure to fix, or a known harmless event ("benign": listed apart, never
+ * the run's exit status 1). */
+typedef enum kb_outcome { KB_OUTCOME_FAILURE = 0, KB_OUTCOME_BENIGN } kb_outcome;
+
+/* How bad a match is, in the order reports sort by. */
+typedef enum kb_severity {
+    KB_SEVERITY_INFO = 0, KB_SEVERITY_WARNING, KB_SEVERITY_ERROR, KB_SEVERITY_CRITICAL
+} kb_severity;
+
+const char *kb_outcome_name(kb_outcome outcome);    /* "failure", "benign" */
+const char *kb_severity_name(kb_severity severity); /* "info", ... "critical" */
+
 /* A condition on one fact. */
 typedef enum kb_cond_kind { KB_COND_ALL, KB_COND_ANY, KB_COND_NOT, KB_COND_TEST } kb_cond_kind;
 
@@ -70,16 +83,66 @@ typedef struct kb_collect {
     kb_i18n why;
 } kb_collect;
 
+/* "related": only facts within a time window around the facts of another
+ * checkpoint of the rule (docs/rules.md, "Time relations"). */
+typedef enum kb_edge { KB_EDGE_EACH = 0, KB_EDGE_FIRST, KB_EDGE_LAST } kb_edge;
+
+typedef struct kb_related {
+    int set;
+    size_t checkpoint;        /* the other checkpoint (index in the rule) */
+    int64_t before_us;        /* how long before one of its facts; -1: unbounded */
+    int64_t after_us;         /* how long after; -1: unbounded */
+    kb_edge edge;             /* relate to each of its facts, or its first or last only */
+} kb_related;
+
+/* "same": only facts whose field holds one of the values another
+ * checkpoint's facts hold (a join: the writer an event names is one of the
+ * failed writers). */
+typedef struct kb_same {
+    int set;
+    size_t checkpoint;
+    char *field;              /* of this checkpoint's facts (extracted or looked up too) */
+    char *other_field;        /* of the other checkpoint's facts */
+    int ignore_case;
+    int suffix;               /* field ends in "\" + the value (DOMAIN\name vs name) */
+} kb_same;
+
+/* "lookup": fields added to each piece of evidence from a table of
+ * rules/tables/ (a writer's hosting service, what a last error means). */
+typedef struct kb_table kb_table;
+
+typedef struct kb_lookup {
+    char *table;
+    char **fields;            /* the evidence fields matched, in priority order ... */
+    char **columns;           /* ... against these columns of the table */
+    size_t nkeys;
+    char **add;               /* the columns added to the evidence */
+    size_t nadd;
+    char *missing;            /* the value every added column gets on a miss, or NULL */
+    const kb_table *resolved; /* set when the rule set's tables are linked */
+} kb_lookup;
+
 typedef struct kb_checkpoint {
     char *id;
     kb_i18n title;
     kb_i18n description;
     int context;           /* shown, never decides the verdict */
-    char *feed;            /* the input it needs, e.g. "tasklist_svc" */
+    char *feed;            /* the input it needs, e.g. "tasklist_svc" (the first, when several) */
+    char **feeds;          /* every input it reads: "input" may list several */
+    size_t nfeeds;
     char *fact_type;       /* the facts it selects */
     kb_cond *where;        /* NULL = every fact of the type */
     kb_cond_op count_op;   /* the count test; default >= 1 */
     double count_value;
+    int64_t window_us;     /* count within a sliding window of this length; 0 = over all */
+    char *group_by;        /* count per value of this field (window counts) */
+    char *distinct;        /* count distinct values of this field instead of facts */
+    kb_related related;
+    kb_same same;
+    kb_lookup *lookups;
+    size_t nlookups;
+    kb_i18n say_each;      /* template rendered for each piece of evidence */
+    int keep_all;          /* keep every selected fact (a join or a precedence reads them) */
     kb_cond *unknown_when; /* a selected-or-not fact that makes it unknown */
     kb_i18n unknown_say;
     int64_t within_us;     /* only facts this close to the newest input time; 0 = all */
@@ -108,6 +171,15 @@ typedef struct kb_remedy_note {
     kb_i18n text;              /* template */
 } kb_remedy_note;
 
+/* "when" of a remedy: shown only when that checkpoint is in that state
+ * (and, with where, when some of its evidence passes the condition). */
+typedef struct kb_remedy_when {
+    int set;
+    size_t checkpoint;
+    int state;                 /* a kb_cp_state */
+    kb_cond *where;            /* over the evidence, extracted and looked-up fields too */
+} kb_remedy_when;
+
 typedef struct kb_remedy {
     char *id;
     kb_i18n title;
@@ -120,12 +192,32 @@ typedef struct kb_remedy {
     int lasting;               /* 1 when the fix is permanent */
     kb_remedy_note *notes;
     size_t nnotes;
+    kb_remedy_when when;
 } kb_remedy;
 
 typedef struct kb_reference {
     char *title;
     char *url;
+    char *kb;                  /* "KB2009550", or NULL */
 } kb_reference;
+
+/* "severity_when": the first entry that holds sets the rule's severity. */
+typedef struct kb_severity_when {
+    size_t checkpoint;
+    int state;                 /* a kb_cp_state */
+    kb_severity severity;
+} kb_severity_when;
+
+/* "explains" (precedence): when this rule matches, the facts of another
+ * rule's checkpoint that this rule's checkpoint "by" also selected (all of
+ * them without "by") are explained by this rule; a rule all of whose
+ * deciding evidence is explained is reported under the rule explaining it. */
+typedef struct kb_explains {
+    char *rule;                /* the other rule's id */
+    char *checkpoint;          /* its checkpoint's id */
+    size_t by;                 /* this rule's checkpoint, or (size_t)-1: every fact */
+    int near;                  /* mark the other rule's near-miss facts instead */
+} kb_explains;
 
 /* A bundle the rule is tested against (`kbscan rules test`): the verdict
  * it must give, and optionally the state some checkpoints must be in. The
@@ -144,12 +236,25 @@ typedef struct kb_fixture {
     char *why;                 /* what the fixture proves */
     kb_fixture_state *states;
     size_t nstates;
+    char *explained_by;        /* the rule expected to explain it, or NULL */
+    int quiet;                 /* 1: expected quiet (cannot tell, no symptom seen); -1 not said */
+    int severity;              /* expected kb_severity, or -1 */
 } kb_fixture;
 
 typedef struct kb_rule {
     char *path;
     char *id;
     int version;
+    kb_outcome outcome;
+    kb_severity severity;
+    kb_severity_when *severity_when;
+    size_t nseverity_when;
+    size_t *symptoms;          /* checkpoints whose being met makes a "cannot tell" worth saying */
+    size_t nsymptoms;
+    int has_symptoms;          /* "symptoms" given (else every cannot tell is said) */
+    kb_explains *explains;
+    size_t nexplains;
+    size_t *order;             /* checkpoints in evaluation order (related and same first) */
     kb_i18n title;
     kb_i18n summary;
     kb_checkpoint *checkpoints;
@@ -163,10 +268,22 @@ typedef struct kb_rule {
     size_t nfixtures;
 } kb_rule;
 
+/* A lookup table: rows of named string cells (rules/tables/<name>.json). */
+struct kb_table {
+    char *name;
+    char *path;
+    char **columns;
+    size_t ncolumns;
+    char **cells;              /* nrows x ncolumns, NULL where a row has no value */
+    size_t nrows;
+};
+
 typedef struct kb_ruleset {
     kb_rule *rules;
     size_t n;
     char *dir;
+    kb_table *tables;          /* the tables beside the rules (tables/NAME.json) */
+    size_t ntables;
 } kb_ruleset;
 
 /* Loads every .json file in dir, in name order. Problems are appended to errors
@@ -182,6 +299,21 @@ int kb_rule_load_file(const char *path, kb_rule *out, kb_buf *errors);
 void kb_rule_free(kb_rule *rule);
 void kb_ruleset_free(kb_ruleset *set);
 
+/* Links a loaded rule set: loads the tables of dir/tables (none is fine)
+ * and resolves every rule's lookups, and marks what other rules' "explains"
+ * read; problems (a bad table, a lookup naming no table or column) are
+ * appended to errors. 0, or -1 after a problem. kb_rules_load_dir does it. */
+int kb_rules_link_tables(kb_ruleset *set, const char *dir, kb_buf *errors);
+const kb_table *kb_table_find(const kb_ruleset *set, const char *name);
+long kb_table_column(const kb_table *t, const char *column);
+/* The cell of row r, column c (NULL when the row has no value there). */
+const char *kb_table_cell(const kb_table *t, size_t r, size_t c);
+void kb_tables_free(kb_table *tables, size_t n);
+
+/* The rule of set with this id, or NULL. */
+const kb_rule *kb_ruleset_find(const kb_ruleset *set, const char *id);
+long kb_rule_find_checkpoint(const kb_rule *rule, const char *id);
+
 /* Gives every checkpoint the catalogue's advice for its feed where its rule
  * says none of its own (see kb_collect). 0, or -1 out of memory. */
 int kb_rules_apply_catalogue(kb_ruleset *set, const kb_feed_catalogue *catalogue);
@@ -193,6 +325,9 @@ int kb_rules_interest(const kb_ruleset *set, kb_interest *out);
 /* Evaluates a condition on one fact's fields. */
 struct kb_fact;
 int kb_cond_eval(const kb_cond *cond, const struct kb_fact *fact);
+/* The same over any named values: get(ctx, name) gives a field's value or NULL. */
+typedef const char *(*kb_field_getter)(const void *ctx, const char *name);
+int kb_cond_eval_with(const kb_cond *cond, kb_field_getter get, const void *ctx);
 void kb_cond_free(kb_cond *cond);
 
 #endif

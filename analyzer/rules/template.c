@@ -85,9 +85,44 @@ static void filter_explain(kb_strlist *items)
     kb_strlist out = {0};
     for (size_t i = 0; i < items->n; i++) {
         uint32_t value;
-        char *described = kb_code_parse(items->items[i], &value) == 0 ? kb_code_describe(value) : NULL;
+        /* "%%N": an insertion of system message N (Service Control Manager,
+         * Windows Server Backup), a Win32 error or an HRESULT in decimal. */
+        const char *code = strncmp(items->items[i], "%%", 2) == 0 ? items->items[i] + 2 : items->items[i];
+        char *described = kb_code_parse(code, &value) == 0 ? kb_code_describe(value) : NULL;
         kb_strlist_add(&out, described ? described : items->items[i]);
         free(described);
+    }
+    kb_strlist_free(items);
+    *items = out;
+}
+
+/* Each item that is a number (decimal, or %%N) as 0x and eight hex digits:
+ * Windows Server Backup writes its HRESULTs in decimal (2155348226). */
+static void filter_hex(kb_strlist *items)
+{
+    kb_strlist out = {0};
+    for (size_t i = 0; i < items->n; i++) {
+        uint32_t value;
+        const char *code = strncmp(items->items[i], "%%", 2) == 0 ? items->items[i] + 2 : items->items[i];
+        char *hex = kb_code_parse(code, &value) == 0 ? kb_strprintf("0x%08x", (unsigned)value) : NULL;
+        kb_strlist_add(&out, hex ? hex : items->items[i]);
+        free(hex);
+    }
+    kb_strlist_free(items);
+    *items = out;
+}
+
+/* A SQL Server instance name as its service's name: the default instance
+ * is MSSQLSERVER, a named one MSSQL$NAME. */
+static void filter_sql_service(kb_strlist *items)
+{
+    kb_strlist out = {0};
+    for (size_t i = 0; i < items->n; i++) {
+        const char *name = items->items[i];
+        char *service = strcasecmp(name, "MSSQLSERVER") == 0 || strncasecmp(name, "MSSQL$", 6) == 0
+                        ? kb_strdup(name) : kb_strprintf("MSSQL$%s", name);
+        kb_strlist_add(&out, service ? service : name);
+        free(service);
     }
     kb_strlist_free(items);
     *items = out;
@@ -106,8 +141,8 @@ static char *join(const kb_strlist *items, const char *sep)
 }
 
 /* The filters expand() knows; kb_template_filters() lists them for rule checks. */
-static const char *const filter_names[] = {"split", "except", "unique", "first",
-                                           "psquote", "explain", "join", NULL};
+static const char *const filter_names[] = {"split", "except", "unique", "first", "psquote",
+                                           "explain", "hex", "default", "sql_service", "join", NULL};
 
 const char *const *kb_template_filters(void)
 {
@@ -144,6 +179,14 @@ static char *expand(const char *expr, kb_template_lookup lookup, void *ctx)
             filter_psquote(&items);
         else if (strcmp(f, "explain") == 0)
             filter_explain(&items);
+        else if (strcmp(f, "hex") == 0)
+            filter_hex(&items);
+        else if (strcmp(f, "sql_service") == 0)
+            filter_sql_service(&items);
+        else if (strcmp(f, "default") == 0) {
+            if (!items.n) /* nothing found: say what stands instead */
+                kb_strlist_add(&items, arg ? arg : "");
+        }
         else if (strcmp(f, "join") == 0)
             sep = arg ? arg : "";
         else

@@ -9,6 +9,10 @@
  *   psquote     quote each item as a PowerShell literal: 'it''s'
  *   explain     an item that is one error code gets its name and meaning:
  *               0x800401fb (CO_E_OBJNOTREG: Object is not registered)
+ *               (also %%N, the insertion of system message N, and decimal)
+ *   hex         a number (decimal, %%N) as 0x and eight hex digits
+ *   default:T   T when there is no value (a checkpoint without evidence)
+ *   sql_service a SQL Server instance as its service: MSSQLSERVER, MSSQL$NAME
  *   join:SEP    join items with SEP (the default join is ", ")
  * A name that cannot be resolved stays as written, visibly. */
 #ifndef KB_TEMPLATE_H

@@ -93,6 +93,8 @@ EOF
 while IFS=$'\t' read -r rule_file id name cwd target; do
   mkdir -p "$tmp/alone/$id"
   cp "$rule_file" "$tmp/alone/$id/"
+  # The rule alone still reads the lookup tables beside it (rules/tables).
+  [ -d "$rules_abs/tables" ] && [ ! -e "$tmp/alone/$id/tables" ] && ln -s "$rules_abs/tables" "$tmp/alone/$id/tables"
   golden "rules/$id/$name" "$golden_dir/rules/$id/$name.json" "$tmp/alone/$id" "$cwd" "$target"
 done <"$tmp/plan"
 
@@ -111,6 +113,7 @@ if [ -z "${GOLDEN_SELF_TEST_DONE:-}" ] && [ -z "${UPDATE_GOLDEN:-}" ] && [ "$tap
   mkdir -p "$tmp/probe/rules"
   cp "$rules_dir"/*.json "$tmp/probe/rules/"
   ln -s "$rules_abs/tests" "$tmp/probe/rules/tests"
+  [ -d "$rules_abs/tables" ] && ln -s "$rules_abs/tables" "$tmp/probe/rules/tables"
   ln -s "$repo_root/samples" "$tmp/probe/samples"
   cat >"$tmp/probe/rules/golden-probe.json" <<'EOF'
 {

@@ -37,11 +37,15 @@ done
 cp -r "$b/two-folders" "$b/unassigned"
 cp "$b/two-folders/SRV01/tasklist_svc.txt" "$b/unassigned/tasklist_svc.txt"
 
+# The seed rule alone: the computers' verdicts and golden files stay as they
+# are when rules are added (their own goldens are tests/e2e/golden.sh's).
+seed_rules=$tmp/seed-rules
+mkdir -p "$seed_rules" && cp rules/vss-writers-missing-eventsystem-shared.json "$seed_rules/"
 for bundle in two-folders two-flat unassigned; do
-  (cd "$b" && "$KBSCAN" --rules "$repo_root/rules" --format json -o "$tmp/$bundle.json" \
+  (cd "$b" && "$KBSCAN" --rules "$seed_rules" --format json -o "$tmp/$bundle.json" \
      --html "$tmp/$bundle.html" "$bundle" >"$tmp/$bundle.txt" 2>"$tmp/$bundle.err")
   rc=$?
-  (cd "$b" && "$KBSCAN" --rules "$repo_root/rules" --color never "$bundle" >"$tmp/$bundle.txt" 2>/dev/null)
+  (cd "$b" && "$KBSCAN" --rules "$seed_rules" --color never "$bundle" >"$tmp/$bundle.txt" 2>/dev/null)
   tap_check "$bundle: exit status 1, the worst over the computers (was $rc)" [ "$rc" -eq 1 ]
   tap_check "$bundle: SRV01 matched, SRV02 not matched, each with its own inputs and evidence" \
     $PY - "$tmp/$bundle.json" "$bundle" <<'EOF'
@@ -102,6 +106,21 @@ EOF
 done
 tap_check "unassigned: the text report lists the loose output and why" \
   grep -q "^  unassigned/tasklist_svc.txt: unassigned holds files of several computers" "$tmp/unassigned.txt"
+
+# Every rule, several computers, SRV02 with the LLDP driver's CAPI2 513 (the
+# capi2-513-lldp-benign rule's matching fixture): a known harmless finding of
+# SRV02's own, in its computer entry, in the run's summary naming it, and
+# in its section of the text report; SRV01 has none.
+mkdir -p "$tmp/harmless-src/two-folders"
+cp -r "$src/two-folders/"* "$tmp/harmless-src/two-folders/"
+cp rules/tests/capi2-513-lldp-benign/r06-lldp/Application.json "$tmp/harmless-src/two-folders/SRV02/CAPI2.json"
+tools/build-bundles.sh "$EVTXGEN" "$tmp/harmless" "$tmp/harmless-src" >/dev/null 2>&1
+(cd "$tmp/harmless" && "$KBSCAN" --rules "$repo_root/rules" --format json -o "$tmp/all.json" two-folders >/dev/null 2>&1)
+(cd "$tmp/harmless" && "$KBSCAN" --rules "$repo_root/rules" --color never two-folders >"$tmp/all.txt" 2>/dev/null)
+tap_check "several computers, a harmless finding on SRV02: its own known_harmless, and the summary's naming it" \
+  $PY -c 'import json,sys; r=json.load(open(sys.argv[1])); h={c["computer"]: [x["rule"] for x in c["known_harmless"]] for c in r["computers"]}; assert h == {"SRV01.contoso.local": [], "SRV02": ["capi2-513-lldp-benign"]}, h; s=[(x["computer"], x["rule"]) for x in r["summary"]["known_harmless"]]; assert s == [("SRV02", "capi2-513-lldp-benign")], s' "$tmp/all.json"
+tap_check "... and the text report shows it in SRV02's part" \
+  bash -c "sed -n '/^Computer 2 of 2/,\$p' '$tmp/all.txt' | grep -q '^Known harmless' && ! sed -n '/^Computer 1 of 2/,/^Computer 2 of 2/p' '$tmp/all.txt' | grep -q '^Known harmless'"
 
 # A bundle of one computer reads as before: no list of computers.
 "$KBSCAN" --rules rules --format json -o "$tmp/one.json" samples/bundles/seed-ja 2>/dev/null

@@ -42,9 +42,10 @@ for b in base["inputs"]:
     name = b["path"].rsplit("/", 1)[1]
     if name != "Application.evtx":
         assert inputs[name] == b, (name, inputs[name], b)
-rule = got["rules"][0]
+SEED = "vss-writers-missing-eventsystem-shared"  # the rule the seed bundle is about
+rule = [x for x in got["rules"] if x["id"] == SEED][0]
 states = {c["id"]: c["state"] for c in rule["checkpoints"]}
-base_states = {c["id"]: c["state"] for c in base["rules"][0]["checkpoints"]}
+base_states = {c["id"]: c["state"] for c in [x for x in base["rules"] if x["id"] == SEED][0]["checkpoints"]}
 assert rule["verdict"] == "cannot_tell", rule["verdict"]
 assert states["vss-errors"] == "unknown", states
 for cp in ("no-writers", "eventsystem-shared", "environment"):

@@ -550,7 +550,7 @@ static void test_near_interest(void **state)
                             "\"where\":[{\"field\":\"provider\",\"equals\":\"P\"},{\"field\":\"event_id\",\"equals\":1}],"
                             "\"near\":{\"where\":[{\"field\":\"provider\",\"equals\":\"Q\"},{\"field\":\"event_id\",\"equals\":2}]}}",
                             "\"a\"");
-    kb_ruleset set = {calloc(1, sizeof(kb_rule)), 1, NULL};
+    kb_ruleset set = {.rules = calloc(1, sizeof(kb_rule)), .n = 1};
     kb_buf errors = KB_BUF_INIT;
     assert_int_equal(load_text(json, &set.rules[0], &errors), 0);
     kb_interest interest = {0};
