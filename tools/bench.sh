@@ -91,6 +91,7 @@ broad_rules=$dir/rules-broad
 rm -rf "$broad_rules"
 mkdir -p "$broad_rules"
 cp rules/*.json tools/bench/rules/*.json "$broad_rules/"
+[ -d rules/tables ] && cp -r rules/tables "$broad_rules/"
 
 mbytes() { awk -v b="$(cat "$@" | wc -c)" 'BEGIN { printf "%.1f", b / 1e6 }'; }
 evtx_files=("$bundle"/*.evtx)
