@@ -22,7 +22,7 @@ Q         := @
 quiet      = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-PKGS      := libevtx libbfio libpcre2-8 libcjson zlib
+PKGS      := libevtx libbfio libpcre2-8 libcjson zlib libdeflate
 WARN      := -Wall -Wextra -Wpedantic -Werror
 DEFS      := -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 \
              -DKBSCAN_VERSION='"$(VERSION)"' \
@@ -142,6 +142,7 @@ evtmsg:
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@tools/bench.sh $(KBSCAN) $(EVTXGEN)
+	@tools/bench_batch.sh $(KBSCAN) $(EVTXGEN)
 
 # `make fuzz`: libFuzzer targets (clang): fuzz_textdecode and one per source
 # of the registry (fuzz_vssadmin, ..., fuzz_evtx: the X(name) lines of
@@ -177,6 +178,9 @@ $(BUILD)/obj/fuzz/target-%.o: fuzz/fuzz_source.c
 
 $(FUZZ_BINS): $(BUILD)/fuzz_%: $(BUILD)/obj/fuzz/target-%.o $(FUZZ_SHARED) $(LIB_OBJ)
 	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+# fuzz_evtx also gets the structure-aware mutator (fuzz/evtx_mutator.c).
+$(BUILD)/fuzz_evtx: $(BUILD)/obj/fuzz/evtx_mutator.o
 
 $(BUILD)/fuzz_binxml: $(BUILD)/obj/fuzz/fuzz_binxml.o $(LIB_OBJ)
 	$(Q)$(call quiet,LD,$@)$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)

@@ -4,7 +4,8 @@
  * (the last one zero-padded), at most four, decoded in order with one
  * decoder context, so that templates cached from one chunk meet the next;
  * in each chunk every record header from offset 0x200 on is decoded in
- * full and through the cheap path. It lives in a header (static inline)
+ * full, through the cheap path, and both ways as a record whose end was
+ * overwritten. It lives in a header (static inline)
  * so that both the fuzzer and the unit tests build it without a library
  * of their own. */
 #ifndef KB_FUZZ_BINXML_H
@@ -42,6 +43,12 @@ static inline void kb_fuzz_binxml_chunk(kb_binxml_ctx *ctx, const uint8_t *chunk
                 (void)r.binary[r.binary_len - 1];
         }
         kb_binxml_peek(ctx, chunk, KB_FUZZ_BINXML_CHUNK, off, size, &r);
+        /* The path for a record whose end was overwritten, both ways. */
+        if (kb_binxml_decode_cut(ctx, chunk, KB_FUZZ_BINXML_CHUNK, off, size, &r, 0) == KB_OK)
+            for (size_t i = 0; i < r.nfields; i++)
+                if (strlen(r.fields[i].value) != r.fields[i].value_len)
+                    abort();
+        kb_binxml_decode_cut(ctx, chunk, KB_FUZZ_BINXML_CHUNK, off, size, &r, 1);
         off += size;
     }
 }

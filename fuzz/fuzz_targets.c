@@ -10,9 +10,11 @@
 static kb_parse_ctx fuzz_ctx(kb_inputs *inputs, long i, kb_factlist *facts, const kb_interest *interest,
                              int no_prefilter, size_t threads)
 {
+    /* kbscan's own code only: libevtx, which a scan runs in isolated
+     * workers, is Debian's, not fuzzed here. */
     kb_parse_ctx ctx = {.input = &inputs->items[i], .input_index = (size_t)i, .facts = facts,
                         .interest = interest, .since = KB_TIME_NONE, .until = KB_TIME_NONE,
-                        .no_prefilter = no_prefilter, .threads = threads};
+                        .no_prefilter = no_prefilter, .threads = threads, .own_code_only = 1};
     return ctx;
 }
 

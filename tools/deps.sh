@@ -8,7 +8,7 @@ set -euo pipefail
 # python-evtx) used to check evtxgen's output.
 packages=(
   gcc make pkg-config
-  libevtx-dev libbfio-dev libpcre2-dev libcjson-dev libcmocka-dev zlib1g-dev
+  libevtx-dev libbfio-dev libpcre2-dev libcjson-dev libcmocka-dev zlib1g-dev libdeflate-dev
   libevtx-utils python3-evtx python3-libevtx time
 )
 # Wanted but not required: the browser test of the HTML report counts as

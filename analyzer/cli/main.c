@@ -1,6 +1,8 @@
 /* main.c: kbscan's entry point: parse the command line, load the rules,
  * scan the bundle, derive facts, evaluate, write the reports, exit with the
  * verdict. */
+#include "cli/batch.h"
+#include "cli/batch_index.h"
 #include "cli/options.h"
 #include "cli/outputs.h"
 #include "combiners/combiners.h"
@@ -147,7 +149,9 @@ static int missing_operands(const kb_cli *cli)
     return missing;
 }
 
-static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules_dir)
+/* Analyses cli's paths as one bundle and writes its reports; in a batch's
+ * child (result_fd >= 0), also sends the parent its computers' lines. */
+static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules_dir, int result_fd)
 {
     int64_t started = now_wall(), t0 = now_mono();
     kb_interest interest = {0};
@@ -226,11 +230,159 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
         status = 2;
     if (cli->html_file && write_report_file(cli->html_file, &r, KB_FORMAT_HTML, cli) != 0)
         status = 2;
+    if (result_fd >= 0 && kb_batch_send(result_fd, &computers) != 0) {
+        fprintf(stderr, "kbscan: cannot send the bundle's outcome: %s\n", strerror(errno));
+        status = 2;
+    }
 done:
     kb_computers_free(&computers);
     kb_factlist_free(&facts);
     kb_inputs_free(&inputs);
     kb_interest_free(&interest);
+    return status;
+}
+
+/* The rules, loaded once: a batch's children share them. 0, or 2 after
+ * saying why. */
+static int load_rules(const kb_cli *cli, kb_ruleset *rules, char **rules_dir)
+{
+    *rules_dir = cli->rules_dir ? kb_strdup(cli->rules_dir) : default_rules_dir();
+    kb_buf errors = KB_BUF_INIT;
+    int status = 0;
+    if (kb_rules_load_dir(*rules_dir, rules, &errors) != KB_OK) {
+        fprintf(stderr, "%s", kb_buf_str(&errors));
+        fprintf(stderr, "kbscan: the rules in %s are unusable\n", *rules_dir);
+        kb_ruleset_free(rules);
+        status = 2;
+    } else if (kb_rules_apply_catalogue(rules, kb_cli_catalogue()) != 0) {
+        /* what to collect: the sources' advice where a rule says none */
+        fprintf(stderr, "kbscan: out of memory\n");
+        kb_ruleset_free(rules);
+        status = 2;
+    }
+    kb_buf_free(&errors);
+    if (status)
+        free(*rules_dir);
+    return status;
+}
+
+typedef struct batch_ctx {
+    const kb_cli *cli;
+    const kb_ruleset *rules;
+    const char *rules_dir;
+    int color;
+} batch_ctx;
+
+/* In a batch's child: one bundle, as `kbscan -q -o T --json J --html H -j N BUNDLE`. */
+static int run_bundle(void *ctx, const kb_batch_job *job)
+{
+    const batch_ctx *bc = ctx;
+    kb_cli one = *bc->cli;
+    one.batch = 0;
+    one.out_dir = NULL;
+    one.paths = &job->bundle;
+    one.npaths = 1;
+    one.format = KB_FORMAT_TEXT;
+    one.output = job->text_file;
+    one.json_file = job->json_file;
+    one.html_file = job->html_file;
+    one.quiet = 1;
+    one.color = KB_COLOR_NEVER;
+    one.jobs = job->threads;
+    return analyse(&one, bc->rules, bc->rules_dir, job->result_fd);
+}
+
+/* In the parent, as each bundle ends: its index lines. */
+static void bundle_done(void *ctx, const kb_batch_bundle *bundle)
+{
+    const batch_ctx *bc = ctx;
+    if (bc->cli->quiet)
+        return;
+    if (bc->cli->format == KB_FORMAT_JSON)
+        kb_batch_write_json_lines(stdout, bundle, bc->cli->out_dir);
+    else
+        kb_batch_write_text_lines(stdout, bundle, bc->cli->lang, bc->color);
+    fflush(stdout);
+}
+
+static int write_index_page(const char *out_dir, const kb_batch *batch, int status, kb_lang lang)
+{
+    char *path = kb_strprintf("%s/index.html", out_dir);
+    FILE *out = fopen(path, "w");
+    int rc = out ? kb_batch_write_html(out, batch, status, lang, KBSCAN_VERSION) : -1;
+    if (out && fclose(out) != 0)
+        rc = -1;
+    if (rc != 0)
+        fprintf(stderr, "kbscan: %s: cannot write the index: %s\n", path, strerror(errno));
+    free(path);
+    return rc;
+}
+
+/* The output folder, made when missing. 0, or 2 after saying why. */
+static int make_out_dir(const char *dir)
+{
+    if (mkdir(dir, 0777) == 0 || (errno == EEXIST && is_dir(dir)))
+        return 0;
+    char *shown = kb_text_visible(dir);
+    fprintf(stderr, "kbscan: %s: cannot make the output folder: %s\n", shown,
+            errno == EEXIST ? "it exists and is not a folder" : strerror(errno));
+    free(shown);
+    return 2;
+}
+
+/* `kbscan batch`: each bundle on its own, in child processes; the index. */
+static int batch_main(int argc, char **argv)
+{
+    kb_cli cli;
+    if (kb_cli_parse_batch(argc, argv, &cli) != 0)
+        return 2;
+    if (cli.show_help) {
+        kb_cli_batch_usage(stdout);
+        return 0;
+    }
+    if (cli.show_version) {
+        printf("kbscan %s\n", KBSCAN_VERSION);
+        return 0;
+    }
+    const char *outputs[] = {cli.out_dir};
+    if (kb_outputs_check(outputs, 1, cli.paths, cli.npaths) != 0)
+        return 2;
+    if (cli.out_dir && make_out_dir(cli.out_dir) != 0)
+        return 2;
+    kb_ruleset rules;
+    char *rules_dir;
+    if (load_rules(&cli, &rules, &rules_dir) != 0)
+        return 2;
+    if (cli.list_rules) {
+        int listed = kb_list_rules(stdout, &rules, cli.lang, cli.format == KB_FORMAT_JSON);
+        kb_ruleset_free(&rules);
+        free(rules_dir);
+        return listed == 0 ? 0 : 2;
+    }
+    kb_batch batch;
+    kb_batch_list(cli.paths, cli.npaths, &batch);
+    if (batch.n == 0)
+        fprintf(stderr, "kbscan: no bundle in the paths given\n");
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    batch_ctx ctx = {&cli, &rules, rules_dir, use_color(&cli, stdout)};
+    kb_batch_opts opts = {
+        .out_dir = cli.out_dir,
+        .jobs = cli.jobs ? cli.jobs : cores > 0 ? (size_t)(cores < KB_MAX_JOBS ? cores : KB_MAX_JOBS) : 1,
+        .progress = !cli.quiet && isatty(STDERR_FILENO),
+        .run = run_bundle,
+        .done = bundle_done,
+        .ctx = &ctx,
+    };
+    int status = kb_batch_run(&batch, &opts);
+    if (!cli.quiet && cli.format != KB_FORMAT_JSON && batch.n)
+        kb_batch_write_summary(stdout, &batch, status, cli.lang);
+    if (cli.out_dir && write_index_page(cli.out_dir, &batch, status, cli.lang) != 0)
+        status = 2;
+    if (fflush(stdout) != 0)
+        status = 2;
+    kb_batch_free(&batch);
+    kb_ruleset_free(&rules);
+    free(rules_dir);
     return status;
 }
 
@@ -244,6 +396,10 @@ int main(int argc, char **argv)
         free(dir);
         return status;
     }
+    /* `kbscan batch DIR...`: many bundles (a bundle folder named "batch"
+     * is analysed as ./batch). */
+    if (argc > 1 && strcmp(argv[1], "batch") == 0)
+        return batch_main(argc - 1, argv + 1);
     kb_cli cli;
     if (kb_cli_parse(argc, argv, &cli) != 0)
         return 2;
@@ -262,24 +418,13 @@ int main(int argc, char **argv)
     const char *outputs[] = {cli.output, cli.json_file, cli.html_file};
     if (kb_outputs_check(outputs, 3, cli.paths, cli.npaths) != 0)
         return 2;
-    char *rules_dir = cli.rules_dir ? kb_strdup(cli.rules_dir) : default_rules_dir();
     kb_ruleset rules;
-    kb_buf errors = KB_BUF_INIT;
-    int status;
-    if (kb_rules_load_dir(rules_dir, &rules, &errors) != KB_OK) {
-        fprintf(stderr, "%s", kb_buf_str(&errors));
-        fprintf(stderr, "kbscan: the rules in %s are unusable\n", rules_dir);
-        status = 2;
-    } else if (kb_rules_apply_catalogue(&rules, kb_cli_catalogue()) != 0) {
-        /* what to collect: the sources' advice where a rule says none */
-        fprintf(stderr, "kbscan: out of memory\n");
-        status = 2;
-    } else if (cli.list_rules) {
-        status = kb_list_rules(stdout, &rules, cli.lang, cli.format == KB_FORMAT_JSON) == 0 ? 0 : 2;
-    } else {
-        status = analyse(&cli, &rules, rules_dir);
-    }
-    kb_buf_free(&errors);
+    char *rules_dir;
+    if (load_rules(&cli, &rules, &rules_dir) != 0)
+        return 2;
+    int status = cli.list_rules
+        ? (kb_list_rules(stdout, &rules, cli.lang, cli.format == KB_FORMAT_JSON) == 0 ? 0 : 2)
+        : analyse(&cli, &rules, rules_dir, -1);
     kb_ruleset_free(&rules);
     free(rules_dir);
     return status;

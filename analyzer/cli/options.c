@@ -33,6 +33,7 @@ static void list_inputs(FILE *out)
 void kb_cli_usage(FILE *out)
 {
     fputs("Usage: kbscan [OPTIONS] PATH...\n"
+          "       kbscan batch [OPTIONS] DIR|FILE...       (see kbscan batch --help)\n"
           "       kbscan rules check|test [DIR|FILE...]   (see kbscan rules --help)\n"
           "Analyses a Windows support bundle (a folder, walked recursively, or single\n"
           "files; see Inputs below) against the known-issue rules, and reports\n"
@@ -79,8 +80,50 @@ void kb_cli_usage(FILE *out)
           "unusable rules, a report file that is an input or inside one,\n"
           "or nothing recognised in the paths.\n"
           "\n"
+          "Many bundles at once: 'kbscan batch -o DIR FOLDER...' analyses each bundle\n"
+          "of each FOLDER on its own and writes an index (kbscan batch --help).\n"
+          "\n"
           "Rule authors: 'kbscan rules check' validates rule files, 'kbscan rules test'\n"
           "runs each rule over its fixture bundles (docs/rules.md, \"Testing a rule\").\n",
+          out);
+}
+
+void kb_cli_batch_usage(FILE *out)
+{
+    fputs("Usage: kbscan batch [OPTIONS] DIR|FILE...\n"
+          "Analyses many bundles, each on its own as 'kbscan BUNDLE' would: every entry\n"
+          "of each DIR (a bundle folder, or a file: an archive, a single log; hidden\n"
+          "entries are left out) and each FILE given is one bundle. Prints an index on\n"
+          "stdout, one line per bundle and computer (outcome, exit status, the rules\n"
+          "that matched or cannot tell), as each bundle ends, in bundle order.\n"
+          "\n"
+          "Options:\n"
+          "  -o, --output DIR       write each bundle's reports there, NAME.txt, NAME.json\n"
+          "                         and NAME.html (NAME: its entry's name, made unique),\n"
+          "                         and the index page DIR/index.html; created if missing,\n"
+          "                         refused inside a PATH (without -o: the index only)\n"
+          "  -f, --format FORMAT    the index on stdout: text (default) or json (JSON\n"
+          "                         Lines, one object per bundle and computer)\n"
+          "  -j, --jobs N           bundles analysed at once, each in its own process\n"
+          "                         (default: the number of cores; memory is that of N\n"
+          "                         bundles, however many there are; fewer bundles than\n"
+          "                         N share the N threads out)\n"
+          "  -q, --quiet            no index on stdout and no progress; exit status only\n"
+          "      --rules DIR, --since TIME, --until TIME, --lang LANG, --color WHEN,\n"
+          "      --max-evidence N, --no-prefilter, --worker-cpu-seconds N,\n"
+          "      --worker-memory-mib N, --no-isolation\n"
+          "                         as for a single bundle (kbscan --help)\n"
+          "  -h, --help             show this help and exit\n"
+          "\n"
+          "Progress on stderr only when it is a terminal; a bundle's messages on stderr\n"
+          "are prefixed with its name. A bundle folder named 'batch' is analysed with\n"
+          "'kbscan ./batch'.\n"
+          "\n"
+          "Exit status: the worst over the bundles: 2 when one could not be analysed\n"
+          "(a PATH that does not exist, nothing recognised, a report not written), else\n"
+          "1 when a known issue matched on one, else 3 when a rule cannot tell on one,\n"
+          "else 0; 2 also for a usage error, unusable rules, an output folder inside a\n"
+          "PATH, or no bundle at all.\n",
           out);
 }
 
@@ -89,6 +132,14 @@ static int usage_error(const char *fmt, const char *arg)
     fputs("kbscan: ", stderr);
     fprintf(stderr, fmt, arg);
     fputs("\nTry 'kbscan --help'.\n", stderr);
+    return 2;
+}
+
+static int batch_usage_error(const char *fmt, const char *arg)
+{
+    fputs("kbscan batch: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nTry 'kbscan batch --help'.\n", stderr);
     return 2;
 }
 
@@ -102,8 +153,33 @@ static int parse_time_arg(const char *opt, const char *arg, int64_t *out)
     return 0;
 }
 
+/* What `kbscan batch` reads differently, or refuses. 1 when it is not one
+ * of those (parse_option reads it). */
+static int parse_batch_option(int c, const char *arg, kb_cli *cli)
+{
+    switch (c) {
+    case 'o': cli->out_dir = arg; return 0;
+    case 'f':
+        if (strcmp(arg, "html") == 0)
+            return batch_usage_error("--format: '%s' is not an index on stdout (text or json); "
+                                     "the HTML index is written to DIR/index.html with -o DIR", arg);
+        return 1;
+    case OPT_JSON:
+    case OPT_HTML:
+        return batch_usage_error("%s: each bundle's reports are written with -o DIR",
+                                 c == OPT_JSON ? "--json" : "--html");
+    default:
+        return 1;
+    }
+}
+
 static int parse_option(int c, const char *arg, kb_cli *cli)
 {
+    if (cli->batch) {
+        int rc = parse_batch_option(c, arg, cli);
+        if (rc != 1)
+            return rc;
+    }
     switch (c) {
     case 'f':
         if (strcmp(arg, "text") == 0)
@@ -183,12 +259,12 @@ static int parse_option(int c, const char *arg, kb_cli *cli)
         return 0;
     }
     default:
-        fputs("Try 'kbscan --help'.\n", stderr);
+        fputs(cli->batch ? "Try 'kbscan batch --help'.\n" : "Try 'kbscan --help'.\n", stderr);
         return 2;
     }
 }
 
-int kb_cli_parse(int argc, char **argv, kb_cli *cli)
+static int parse(int argc, char **argv, kb_cli *cli, int batch)
 {
     static const struct option options[] = {
         {"format", required_argument, NULL, 'f'},
@@ -215,6 +291,7 @@ int kb_cli_parse(int argc, char **argv, kb_cli *cli)
         {NULL, 0, NULL, 0},
     };
     memset(cli, 0, sizeof *cli);
+    cli->batch = batch;
     cli->since = cli->until = KB_TIME_NONE;
     cli->max_evidence = 20;
     optind = 1;
@@ -228,9 +305,21 @@ int kb_cli_parse(int argc, char **argv, kb_cli *cli)
     cli->npaths = (size_t)(argc - optind);
     if (cli->show_help || cli->show_version || cli->list_rules || cli->list_sources)
         return 0;
+    if (cli->npaths == 0 && batch)
+        return batch_usage_error("%s", "no DIR or FILE given: name a folder of bundles");
     if (cli->npaths == 0)
         return usage_error("%s", "no PATH given: name a bundle folder or files");
     if (cli->since != KB_TIME_NONE && cli->until != KB_TIME_NONE && cli->since > cli->until)
         return usage_error("%s", "--since is after --until");
     return 0;
+}
+
+int kb_cli_parse(int argc, char **argv, kb_cli *cli)
+{
+    return parse(argc, argv, cli, 0);
+}
+
+int kb_cli_parse_batch(int argc, char **argv, kb_cli *cli)
+{
+    return parse(argc, argv, cli, 1);
 }

@@ -30,6 +30,8 @@ typedef struct kb_cli {
     size_t jobs;               /* -j N; 0 = the number of cores */
     int no_isolation;          /* decode event logs in kbscan's own process */
     unsigned worker_cpu_seconds, worker_memory_mib;  /* 0 = the defaults */
+    int batch;                 /* `kbscan batch`: each entry of each PATH is a bundle */
+    const char *out_dir;       /* batch: -o DIR, where the reports and the index go */
     const char *const *paths;
     size_t npaths;
 } kb_cli;
@@ -37,5 +39,10 @@ typedef struct kb_cli {
 /* Parses argv. Returns 0, or 2 after printing a usage error to stderr. */
 int kb_cli_parse(int argc, char **argv, kb_cli *cli);
 void kb_cli_usage(FILE *out);
+/* The same for `kbscan batch ...` (argv[0] is "batch"): -o names the
+ * output folder; --json and --html are refused (each bundle gets all three
+ * reports there). */
+int kb_cli_parse_batch(int argc, char **argv, kb_cli *cli);
+void kb_cli_batch_usage(FILE *out);
 
 #endif

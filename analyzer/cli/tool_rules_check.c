@@ -189,6 +189,9 @@ static int field_declared(const kb_fact_decl *d, const char *name)
             const char *num = name + n - 1;
             if (strncmp(name, *f, n - 1) == 0 && *num && strspn(num, "0123456789") == strlen(num))
                 return 1;
+        } else if (n && (*f)[n - 1] == '*') {
+            if (strncmp(name, *f, n - 1) == 0 && name[n - 1])
+                return 1;
         } else if (strcmp(name, *f) == 0) {
             return 1;
         }
@@ -238,16 +241,18 @@ static void unknown_field(checker *ck, const char *path, const scope *sc, const 
     size_t n = 0, nfields = 0;
     while (sc->decl->fields[nfields])
         nfields++;
-    /* Suggestions are names as written; "data#" is listed as data<N>. */
+    /* Suggestions are names as written; "data#" is listed as data<N>,
+     * "data:*" as data:<Name>. */
     const char **words = kb_xcalloc(nfields + sc->extracted.n + 1, sizeof *words);
     kb_buf list = KB_BUF_INIT;
     kb_buf_puts(&list, "");
     for (size_t i = 0; words && i < nfields; i++) {
         const char *f = sc->decl->fields[i];
         size_t len = strlen(f);
-        kb_buf_printf(&list, "%s%.*s%s", i ? ", " : "", (int)(len && f[len - 1] == '#' ? len - 1 : len),
-                      f, len && f[len - 1] == '#' ? "<N>" : "");
-        if (!len || f[len - 1] != '#')
+        int family = len && (f[len - 1] == '#' || f[len - 1] == '*');
+        kb_buf_printf(&list, "%s%.*s%s", i ? ", " : "", (int)(family ? len - 1 : len), f,
+                      !family ? "" : f[len - 1] == '#' ? "<N>" : "<Name>");
+        if (!family)
             words[n++] = f;
     }
     for (size_t i = 0; words && with_extracted && i < sc->extracted.n; i++) {

@@ -6,12 +6,15 @@
  * Both events carry their data as UserData <LogFileCleared>: for 1102
  * SubjectUserSid, SubjectUserName, SubjectDomainName, SubjectLogonId (and,
  * on newer Windows, ClientProcessId, ClientProcessStartKey); for 104
- * SubjectUserName, SubjectDomainName, Channel, BackupPath. Where the event
- * fact has these named fields they are read by name; where it has only its
- * strings in order (data1..dataN), by position, and only when their number
- * and shape are those of LogFileCleared. Anything else (a 104 logged as
- * <ProcessingErrorData>: ErrorCode, DataItemName, EventPayload) is
- * undecoded, said so, and never read as a user or a log name. */
+ * SubjectUserName, SubjectDomainName, Channel, BackupPath. The EVTX parser
+ * names them (data:SubjectUserName, ..., docs/facts.md; evtxgen writes
+ * them as named EventData) and says where the values are (payload): they
+ * are read by name. An event with only its
+ * strings in order (data1..dataN: one libevtx had to read) is read by
+ * position, and only when their number and shape are those of
+ * LogFileCleared. Anything else (a 104 logged as <ProcessingErrorData>:
+ * ErrorCode, DataItemName, EventPayload) is undecoded, said so, and never
+ * read as a user or a log name. */
 #include "combiners/combiners.h"
 
 #include <stdlib.h>
@@ -41,9 +44,16 @@ typedef struct clearing {
     const char *read_from;                /* "names", "positions", or "" */
 } clearing;
 
+/* Where the event's values are, when the parser says (payload). */
+static int payload_is(const kb_fact *f, const char *where)
+{
+    const char *p = kb_fact_get(f, "payload");
+    return p && strcmp(p, where) == 0;
+}
+
 static int has_names(const kb_fact *f)
 {
-    return kb_fact_get(f, "SubjectUserName") != NULL;
+    return kb_fact_get(f, "data:SubjectUserName") != NULL;
 }
 
 /* The number of data strings the event has, or -1 when it does not say. */
@@ -58,10 +68,17 @@ static long string_count(const kb_fact *f)
 static clearing read_clearing(const kb_fact *f, long id)
 {
     clearing c = {NULL, NULL, NULL, ""};
+    /* A ProcessingErrorData payload (Windows could not render the event's
+     * data): its values are ErrorCode, DataItemName, EventPayload. */
+    if (payload_is(f, "ProcessingErrorData")) {
+        if (id == 1102)
+            c.channel = "Security";
+        return c;
+    }
     if (has_names(f)) {
-        c.user = kb_fact_get(f, "SubjectUserName");
-        c.domain = kb_fact_get(f, "SubjectDomainName");
-        c.channel = id == 1102 ? "Security" : kb_fact_get(f, "Channel");
+        c.user = kb_fact_get(f, "data:SubjectUserName");
+        c.domain = kb_fact_get(f, "data:SubjectDomainName");
+        c.channel = id == 1102 ? "Security" : kb_fact_get(f, "data:Channel");
         c.read_from = "names";
         return c;
     }

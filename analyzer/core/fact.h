@@ -46,7 +46,9 @@ typedef struct kb_factlist {
 /* A fact type a parser or combiner produces, with every field its facts can carry
  * (docs/facts.md): data that `kbscan rules check` reads to tell a rule that
  * names a fact type or a field no parser produces. A name ending in '#'
- * stands for the prefix followed by a number ("data#": data1, data2, ...).
+ * stands for the prefix followed by a number ("data#": data1, data2, ...),
+ * one ending in '*' for the prefix followed by any name ("data:*":
+ * data:HRESULT, ...).
  * tests/unit/test_sources.c checks the parsers keep to it. */
 typedef struct kb_fact_decl {
     const char *type;               /* e.g. "vssadmin.listing" */

@@ -102,15 +102,20 @@ static kb_status render_failed(kb_binxml_ctx *ctx, kb_bx_result r, const kb_bx_n
 static kb_bx_result render_array(kb_binxml_ctx *ctx, const kb_bx_val *v, size_t item)
 {
     const uint8_t *p = ctx->chunk + v->off, *ip;
-    size_t ilen, n = kb_bx_array_count(v->type, p, v->size);
+    size_t ilen;
     uint8_t base = v->type & 0x7f;
+    /* Items are asked for in order (an element repeated per item, or all
+     * here): the cursor makes that one pass over the array. */
     if (item != NO_ITEM)
-        return kb_bx_array_item(v->type, p, v->size, item, &ip, &ilen) ? KB_BX_OK : kb_bx_render(&ctx->text, base, ip, ilen);
+        return kb_bx_array_item_at(&ctx->array_at, v->type, p, v->size, item, &ip, &ilen)
+                   ? KB_BX_OK
+                   : kb_bx_render(&ctx->text, base, ip, ilen);
     kb_bx_result r = KB_BX_OK;
-    for (size_t i = 0; i < n && r == KB_BX_OK; i++) {
+    for (size_t i = 0; r == KB_BX_OK && kb_bx_array_item_at(&ctx->array_at, v->type, p, v->size, i, &ip, &ilen) == 0;
+         i++) {
         if (i)
             r = kb_bx_text_append(&ctx->text, ",", 1);
-        if (r == KB_BX_OK && kb_bx_array_item(v->type, p, v->size, i, &ip, &ilen) == 0)
+        if (r == KB_BX_OK)
             r = kb_bx_render(&ctx->text, base, ip, ilen);
     }
     return r;
@@ -304,7 +309,7 @@ static kb_status check_header(kb_binxml_ctx *ctx, kb_binxml_record *out)
     const uint8_t *r = ctx->chunk + ctx->rec_off;
     if (kb_bx_u32(r) != RECORD_MAGIC)
         return kb_bx_fail(ctx, KB_ERR_FORMAT, ctx->rec_off, "no record signature");
-    if (kb_bx_u32(r + 4) != ctx->rec_size || kb_bx_u32(r + ctx->rec_size - 4) != ctx->rec_size)
+    if (kb_bx_u32(r + 4) != ctx->rec_size || (!ctx->cut && kb_bx_u32(r + ctx->rec_size - 4) != ctx->rec_size))
         return kb_bx_fail(ctx, KB_ERR_FORMAT, ctx->rec_off, "record sizes disagree with %zu", ctx->rec_size);
     out->record_id = kb_bx_u64(r + 8);
     out->written_time = kb_bx_u64(r + 16);
@@ -312,8 +317,9 @@ static kb_status check_header(kb_binxml_ctx *ctx, kb_binxml_record *out)
 }
 
 static kb_status run(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len, size_t rec_off, size_t rec_size,
-                     kb_binxml_record *out, int peek)
+                     kb_binxml_record *out, int peek, int cut)
 {
+    ctx->cut = cut;
     memset(out, 0, sizeof *out);
     ctx->chunk = chunk;
     ctx->chunk_len = chunk_len;
@@ -322,6 +328,7 @@ static kb_status run(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len,
     ctx->peek = peek;
     ctx->stop = 0;
     ctx->steps = 0;
+    ctx->array_at = (kb_bx_array_cursor){0}; /* another chunk may sit at the same address */
     ctx->nvals = 0;
     ctx->err[0] = '\0';
     /* Emptied between records only: a walk holds pointers into templates. */
@@ -349,11 +356,17 @@ static kb_status run(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len,
 kb_status kb_binxml_decode(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len, size_t rec_off,
                            size_t rec_size, kb_binxml_record *out)
 {
-    return run(ctx, chunk, chunk_len, rec_off, rec_size, out, 0);
+    return run(ctx, chunk, chunk_len, rec_off, rec_size, out, 0, 0);
+}
+
+kb_status kb_binxml_decode_cut(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len, size_t rec_off,
+                               size_t rec_size, kb_binxml_record *out, int peek)
+{
+    return run(ctx, chunk, chunk_len, rec_off, rec_size, out, peek, 1);
 }
 
 kb_status kb_binxml_peek(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len, size_t rec_off, size_t rec_size,
                          kb_binxml_record *out)
 {
-    return run(ctx, chunk, chunk_len, rec_off, rec_size, out, 1);
+    return run(ctx, chunk, chunk_len, rec_off, rec_size, out, 1, 0);
 }

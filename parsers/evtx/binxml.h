@@ -92,12 +92,20 @@ void kb_binxml_free(kb_binxml_ctx *ctx);
 kb_status kb_binxml_decode(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len, size_t rec_off,
                            size_t rec_size, kb_binxml_record *out);
 
-/* The cheap path for a prefilter: only System's Provider (Name, Guid,
- * EventSourceName) and EventID are read; the walk stops where System ends,
- * so EventData is never rendered. Fills the same fields of out as
- * kb_binxml_decode (the others are zero). */
+/* The cheap path for a prefilter: only the System element is read (its
+ * Provider, EventID, EventRecordID, Channel, Computer, ...); the walk stops
+ * where System ends, so EventData is never rendered. Fills the same System
+ * fields of out as kb_binxml_decode (the payload is empty). */
 kb_status kb_binxml_peek(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len, size_t rec_off,
                          size_t rec_size, kb_binxml_record *out);
+
+/* A record whose end was overwritten (the copy of its size there does not
+ * match: a log copied while a page of it was not yet written, whose zeros
+ * end the BinXml stream early): decoded (peek: only System) without that
+ * check, every other check kept. What it gives may lack values that were
+ * lost: the caller takes it as damaged. */
+kb_status kb_binxml_decode_cut(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len, size_t rec_off,
+                               size_t rec_size, kb_binxml_record *out, int peek);
 
 /* Why the last call failed, e.g. "unknown BinXml token 0x1f at chunk
  * offset 0x2a8 (record offset 88)"; "" after a success. */

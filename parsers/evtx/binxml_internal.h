@@ -148,8 +148,10 @@ struct kb_binxml_ctx {
     const uint8_t *chunk;
     size_t chunk_len, rec_off, rec_size;
     int peek;          /* stop once System is read */
+    int cut;           /* the record's end is damaged: its size copy is not checked */
     int stop;
     uint32_t steps;
+    kb_bx_array_cursor array_at; /* where the last array item was found */
     char err[320];
     /* Templates, across chunks. */
     kb_bx_template *buckets[KB_BX_BUCKETS];

@@ -421,6 +421,13 @@ size_t kb_bx_array_count(uint8_t type, const uint8_t *p, size_t n)
 
 int kb_bx_array_item(uint8_t type, const uint8_t *p, size_t n, size_t i, const uint8_t **item, size_t *item_len)
 {
+    kb_bx_array_cursor at = {0};
+    return kb_bx_array_item_at(&at, type, p, n, i, item, item_len);
+}
+
+int kb_bx_array_item_at(kb_bx_array_cursor *at, uint8_t type, const uint8_t *p, size_t n, size_t i,
+                        const uint8_t **item, size_t *item_len)
+{
     uint8_t base = type & 0x7f;
     if (!is_string(base)) {
         size_t size = base == KB_BX_SIZET ? 8 : fixed_size(base);
@@ -430,12 +437,16 @@ int kb_bx_array_item(uint8_t type, const uint8_t *p, size_t n, size_t i, const u
         *item_len = size;
         return 0;
     }
-    size_t off = 0, used;
-    for (size_t k = 0; off < n; k++) {
+    /* From the cursor when it is at this array, at or before item i. */
+    size_t k = 0, off = 0, used;
+    if (at->p == p && at->n == n && at->type == type && at->index <= i)
+        k = at->index, off = at->off;
+    for (; off < n; k++) {
         size_t len = string_item(base, p + off, n - off, &used);
         if (used == 0)
             break;
         if (k == i) {
+            *at = (kb_bx_array_cursor){.p = p, .n = n, .type = type, .index = k, .off = off};
             *item = p + off;
             *item_len = len;
             return 0;

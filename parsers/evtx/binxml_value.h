@@ -70,6 +70,15 @@ kb_bx_result kb_bx_render(kb_bx_text *t, uint8_t type, const uint8_t *p, size_t 
  * items (a trailing part item is not one). */
 size_t kb_bx_array_count(uint8_t type, const uint8_t *p, size_t n);
 int kb_bx_array_item(uint8_t type, const uint8_t *p, size_t n, size_t i, const uint8_t **item, size_t *item_len);
+/* The same, from a cursor the previous call left (it starts zeroed): items
+ * asked for in order cost one pass over the array, not one per item. */
+typedef struct kb_bx_array_cursor {
+    const uint8_t *p;
+    size_t n, index, off;
+    uint8_t type;
+} kb_bx_array_cursor;
+int kb_bx_array_item_at(kb_bx_array_cursor *at, uint8_t type, const uint8_t *p, size_t n, size_t i,
+                        const uint8_t **item, size_t *item_len);
 
 /* A short name for messages ("uint16", "binary", ...). */
 const char *kb_bx_type_name(uint8_t type);

@@ -1,398 +1,51 @@
-/* evtx.c: Windows event logs (.evtx) through libevtx.
- *
- * The container is checked first by layout.c (damage, counts, time
- * range). Records are then fetched from libevtx; a record whose provider
- * and event id no loaded rule can use is dropped before anything else of
- * it is read. Recovered records (libevtx finds them in free space and
- * damaged chunks) are used too, marked as recovered. */
+/* evtx.c: the event log source (see evtx.h): the file header, the reading
+ * (read.c), duplicates (duplicates.c), libevtx for what kbscan's decoder
+ * could not read (fallback.c, in a worker when there are workers), the
+ * judgement (damage.c), then the facts, counts and feed of the input. */
 #include "evtx/evtx.h"
-#include "evtx/bfio.h"
-#include "evtx/worker.h"
+#include "core/alloc.h"
 #include "core/strbuf.h"
+#include "evtx/damage.h"
+#include "evtx/duplicates.h"
+#include "evtx/event.h"
+#include "evtx/fallback.h"
+#include "evtx/layout.h"
+#include "evtx/read.h"
+#include "evtx/wanted.h"
+#include "evtx/worker.h"
 
 #include <errno.h>
-#include <limits.h>
-#include <libbfio.h>
-#include <libevtx.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <zlib.h>
+
+static uint16_t le16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A damaged signature on a header otherwise laid out as EVTX's: header
+ * size 128, version 3.1 or 3.2, block size 4096, and nothing but zeros
+ * after the 128 bytes. Twelve fixed bytes and hundreds of zeros: random
+ * data or text never passes. */
+static int header_layout(const unsigned char *head, size_t len)
+{
+    if (len < KB_SNIFF_BYTES || le32(head + 32) != 128 || le16(head + 38) != 3 || le16(head + 36) < 1 ||
+        le16(head + 36) > 2 || le16(head + 40) != KB_EVTX_HEADER_SIZE)
+        return 0;
+    for (size_t i = 128; i < len; i++)
+        if (head[i])
+            return 0;
+    return 1;
+}
 
 int kb_evtx_sniff(const unsigned char *head, size_t len)
 {
-    return len >= 8 && memcmp(head, "ElfFile", 8) == 0 ? 100 : 0;
+    if (len >= 8 && memcmp(head, "ElfFile", 8) == 0)
+        return 100;
+    return header_layout(head, len) ? 60 : 0;
 }
-
-/* libyal errors are a backtrace, innermost call last; its last line names
- * the cause. */
-static void error_text(libevtx_error_t *error, char *out, size_t outlen)
-{
-    char buf[2048];
-    out[0] = '\0';
-    if (!error || libevtx_error_sprint(error, buf, sizeof buf) < 0)
-        return;
-    char *line = buf, *last = buf;
-    for (char *p = buf; *p; p++)
-        if (*p == '\n') {
-            *p = '\0';
-            if (*line)
-                last = line;
-            line = p + 1;
-        }
-    if (*line)
-        last = line;
-    size_t n = strlen(last);
-    if (n >= outlen)
-        n = outlen - 1; /* a long cause is cut, not lost: the rest is libyal's backtrace */
-    memcpy(out, last, n);
-    out[n] = '\0';
-}
-
-/* Reads a UTF-8 string attribute through a libevtx size/get pair. */
-typedef int (*size_fn)(libevtx_record_t *, size_t *, libevtx_error_t **);
-typedef int (*get_fn)(libevtx_record_t *, uint8_t *, size_t, libevtx_error_t **);
-
-static char *record_string(libevtx_record_t *rec, size_fn get_size, get_fn get)
-{
-    size_t size = 0;
-    libevtx_error_t *error = NULL;
-    if (get_size(rec, &size, &error) != 1 || size == 0) {
-        libevtx_error_free(&error);
-        return NULL;
-    }
-    char *s = malloc(size);
-    if (!s)
-        return NULL;
-    if (get(rec, (uint8_t *)s, size, &error) != 1) {
-        libevtx_error_free(&error);
-        free(s);
-        return NULL;
-    }
-    s[size - 1] = '\0';
-    return s;
-}
-
-static char *record_nth_string(libevtx_record_t *rec, int index)
-{
-    size_t size = 0;
-    libevtx_error_t *error = NULL;
-    if (libevtx_record_get_utf8_string_size(rec, index, &size, &error) != 1 || size == 0) {
-        libevtx_error_free(&error);
-        return kb_strdup("");
-    }
-    char *s = malloc(size);
-    if (!s)
-        return NULL;
-    if (libevtx_record_get_utf8_string(rec, index, (uint8_t *)s, size, &error) != 1) {
-        libevtx_error_free(&error);
-        free(s);
-        return kb_strdup("");
-    }
-    s[size - 1] = '\0';
-    return s;
-}
-
-/* The <Channel> of a record, from its XML (libevtx has no getter for it). */
-static char *record_channel(libevtx_record_t *rec)
-{
-    char *xml = record_string(rec, libevtx_record_get_utf8_xml_string_size,
-                              libevtx_record_get_utf8_xml_string);
-    if (!xml)
-        return NULL;
-    char *channel = NULL;
-    const char *p = strstr(xml, "<Channel>");
-    if (p) {
-        p += strlen("<Channel>");
-        const char *end = strstr(p, "</Channel>");
-        if (end)
-            channel = kb_strndup(p, (size_t)(end - p));
-    } else if (strstr(xml, "<Channel/>") || strstr(xml, "<Channel></Channel>")) {
-        channel = kb_strdup("");
-    }
-    free(xml);
-    return channel;
-}
-
-/* Whether the record's EventData has a <Binary> element: libevtx 20181227
- * hands it out as one more string, in hex, after the <Data> strings. */
-static int record_has_binary(libevtx_record_t *rec)
-{
-    char *xml = record_string(rec, libevtx_record_get_utf8_xml_string_size,
-                              libevtx_record_get_utf8_xml_string);
-    int has = xml && (strstr(xml, "<Binary>") || strstr(xml, "<Binary/>"));
-    free(xml);
-    return has;
-}
-
-static int hex_value(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0'
-         : c >= 'a' && c <= 'f' ? c - 'a' + 10
-         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-/* <Binary> data, kept as text when it is printable ASCII (VSS writes its
- * call site, process and account there); hex is the form libevtx gives. */
-static void add_binary_text(kb_fact *f, const char *hex)
-{
-    size_t len = strlen(hex);
-    if (len == 0 || len % 2)
-        return;
-    char *text = malloc(len / 2 + 1);
-    if (!text)
-        return;
-    size_t n = 0;
-    int printable = 1;
-    for (size_t i = 0; i < len && printable; i += 2) {
-        int hi = hex_value(hex[i]), lo = hex_value(hex[i + 1]);
-        if (hi < 0 || lo < 0) {
-            printable = 0;
-            break;
-        }
-        unsigned char c = (unsigned char)(hi << 4 | lo);
-        printable = (c >= 0x20 && c < 0x7f) || c == '\r' || c == '\n' || c == '\t' || c == 0;
-        text[n++] = (char)c;
-    }
-    while (n && text[n - 1] == 0)
-        n--;
-    if (printable && n && !memchr(text, 0, n))
-        kb_fact_set_n(f, "binary_text", text, n);
-    free(text);
-}
-
-static int add_strings(kb_fact *f, libevtx_record_t *rec)
-{
-    int count = 0;
-    libevtx_error_t *error = NULL;
-    if (libevtx_record_get_number_of_strings(rec, &count, &error) != 1) {
-        libevtx_error_free(&error);
-        count = 0;
-    }
-    int binary = count > 0 && record_has_binary(rec);
-    int ndata = binary ? count - 1 : count;
-    kb_buf all = KB_BUF_INIT;
-    kb_buf_puts(&all, "");
-    for (int i = 0; i < count; i++) {
-        char *s = record_nth_string(rec, i);
-        if (!s) {
-            kb_buf_free(&all);
-            return -1;
-        }
-        if (i == ndata) {
-            kb_fact_set(f, "binary", s);
-            add_binary_text(f, s);
-            free(s);
-            break;
-        }
-        char name[24];
-        snprintf(name, sizeof name, "data%d", i + 1);
-        kb_fact_set(f, name, s);
-        if (i)
-            kb_buf_putc(&all, '\n');
-        kb_buf_puts(&all, s);
-        free(s);
-    }
-    kb_fact_set(f, "data", kb_buf_str(&all));
-    kb_buf_free(&all);
-    kb_fact_setf(f, "strings", "%d", ndata);
-    return 0;
-}
-
-typedef struct evtx_state {
-    kb_parse_ctx *ctx;
-    const char *channel;
-    uint64_t *seen_ids;   /* record ids of the facts made, to skip recovered duplicates */
-    size_t nseen, capseen;
-} evtx_state;
-
-static int seen_before(const evtx_state *st, uint64_t id)
-{
-    for (size_t i = 0; i < st->nseen; i++)
-        if (st->seen_ids[i] == id)
-            return 1;
-    return 0;
-}
-
-static void remember(evtx_state *st, uint64_t id)
-{
-    if (st->nseen == st->capseen) {
-        size_t cap = st->capseen ? st->capseen * 2 : 64;
-        uint64_t *p = realloc(st->seen_ids, cap * sizeof *p);
-        if (!p)
-            return;
-        st->seen_ids = p;
-        st->capseen = cap;
-    }
-    st->seen_ids[st->nseen++] = id;
-}
-
-/* Turns one record into a fact when a rule can use it. Returns 0, or -1 on
- * out-of-memory. */
-static int use_record(evtx_state *st, libevtx_record_t *rec, int recovered)
-{
-    kb_parse_ctx *ctx = st->ctx;
-    libevtx_error_t *error = NULL;
-    uint32_t event_id = 0;
-    if (libevtx_record_get_event_identifier(rec, &event_id, &error) != 1) {
-        libevtx_error_free(&error);
-        return 0;
-    }
-    event_id &= 0xffff;  /* classic ids carry severity/facility bits above */
-    char *provider = record_string(rec, libevtx_record_get_utf8_source_name_size,
-                                   libevtx_record_get_utf8_source_name);
-    if (!kb_interest_wants(ctx->interest, provider, event_id)) {
-        free(provider);
-        return 0;
-    }
-    uint64_t id = 0, filetime = 0;
-    libevtx_record_get_identifier(rec, &id, &error);
-    libevtx_error_free(&error);
-    libevtx_record_get_written_time(rec, &filetime, &error);
-    libevtx_error_free(&error);
-    int64_t t = kb_time_from_filetime(filetime);
-    if ((ctx->since != KB_TIME_NONE && t < ctx->since) ||
-        (ctx->until != KB_TIME_NONE && t > ctx->until) || (recovered && seen_before(st, id))) {
-        free(provider);
-        return 0;
-    }
-    kb_fact *f = kb_fact_new("event", ctx->input_index);
-    if (!f) {
-        free(provider);
-        return -1;
-    }
-    f->record = id;
-    f->time = t;
-    f->recovered = recovered;
-    kb_fact_set(f, "provider", provider ? provider : "");
-    free(provider);
-    kb_fact_setf(f, "event_id", "%u", event_id);
-    uint32_t qualifiers = 0;
-    if (libevtx_record_get_event_identifier_qualifiers(rec, &qualifiers, &error) == 1)
-        kb_fact_setf(f, "qualifiers", "%u", qualifiers);
-    libevtx_error_free(&error);
-    uint8_t level = 0;
-    if (libevtx_record_get_event_level(rec, &level, &error) == 1)
-        kb_fact_setf(f, "level", "%u", level);
-    libevtx_error_free(&error);
-    kb_fact_set(f, "channel", st->channel ? st->channel : "");
-    char *computer = record_string(rec, libevtx_record_get_utf8_computer_name_size,
-                                   libevtx_record_get_utf8_computer_name);
-    kb_fact_set(f, "computer", computer ? computer : "");
-    if (computer && !ctx->input->computer)
-        ctx->input->computer = computer;
-    else
-        free(computer);
-    if (add_strings(f, rec) != 0) {
-        kb_fact_free(f);
-        return -1;
-    }
-    if (kb_factlist_add(ctx->facts, f) != 0)
-        return -1;
-    remember(st, id);
-    ctx->input->facts++;
-    ctx->input->counts[KB_EVTX_USED]++;
-    return 0;
-}
-
-/* The channel name (and the computer name, for the report) from the first
- * record libevtx can read. */
-static char *find_channel(const kb_parse_ctx *ctx, libevtx_file_t *file, int count)
-{
-    kb_input *in = ctx->input;
-    for (int i = 0; i < count && i < 16; i++) {
-        kb_evtx_stage(ctx, KB_STEP_CHANNEL, i);
-        libevtx_record_t *rec = NULL;
-        libevtx_error_t *error = NULL;
-        if (libevtx_file_get_record_by_index(file, i, &rec, &error) != 1) {
-            libevtx_error_free(&error);
-            continue;
-        }
-        char *channel = record_channel(rec);
-        if (!in->computer)
-            in->computer = record_string(rec, libevtx_record_get_utf8_computer_name_size,
-                                         libevtx_record_get_utf8_computer_name);
-        libevtx_record_free(&rec, NULL);
-        if (channel)
-            return channel;
-    }
-    return NULL;
-}
-
-/* Decodes only the prefilter's candidates. A record id other than the one
- * expected, or a record libevtx cannot give, ends the shortcut (the caller
- * then decodes everything, after undoing what this made: rollback_decode). */
-static kb_status read_candidates(libevtx_file_t *file, evtx_state *st, kb_evtx_prefilter *pf)
-{
-    for (size_t i = 0; i < pf->n; i++) {
-        libevtx_record_t *rec = NULL;
-        libevtx_error_t *error = NULL;
-        uint64_t id = 0;
-        kb_evtx_stage(st->ctx, KB_STEP_RECORDS, (int64_t)pf->index[i]);
-        if (pf->index[i] > INT_MAX) {
-            kb_evtx_prefilter_doubt(pf, "too many records");
-            return KB_OK;
-        }
-        if (libevtx_file_get_record_by_index(file, (int)pf->index[i], &rec, &error) != 1) {
-            char msg[512], where[64];
-            error_text(error, msg, sizeof msg);
-            libevtx_error_free(&error);
-            snprintf(where, sizeof where, "record index %d", (int)pf->index[i]);
-            st->ctx->input->counts[KB_EVTX_FAILED]++;
-            kb_input_note(st->ctx->input, where, "libevtx cannot read it: %s", msg);
-            continue;
-        }
-        if (libevtx_record_get_identifier(rec, &id, &error) != 1 || id != pf->id[i]) {
-            libevtx_error_free(&error);
-            libevtx_record_free(&rec, NULL);
-            kb_evtx_prefilter_doubt(pf, "a record is not where the chunk walk put it");
-            return KB_OK;
-        }
-        int failed = use_record(st, rec, 0);
-        libevtx_record_free(&rec, NULL);
-        if (failed)
-            return KB_ERR_NOMEM;
-    }
-    return KB_OK;
-}
-
-static kb_status read_records(libevtx_file_t *file, evtx_state *st, int recovered)
-{
-    kb_input *in = st->ctx->input;
-    libevtx_error_t *error = NULL;
-    int count = 0;
-    int rc = recovered ? libevtx_file_get_number_of_recovered_records(file, &count, &error)
-                       : libevtx_file_get_number_of_records(file, &count, &error);
-    if (rc != 1) {
-        libevtx_error_free(&error);
-        return KB_OK;
-    }
-    if (recovered)
-        in->counts[KB_EVTX_RECOVERED] = (uint64_t)count;
-    for (int i = 0; i < count; i++) {
-        kb_evtx_stage(st->ctx, recovered ? KB_STEP_RECOVERED : KB_STEP_RECORDS, i);
-        libevtx_record_t *rec = NULL;
-        rc = recovered ? libevtx_file_get_recovered_record_by_index(file, i, &rec, &error)
-                       : libevtx_file_get_record_by_index(file, i, &rec, &error);
-        if (rc != 1) {
-            char msg[512], where[64];
-            error_text(error, msg, sizeof msg);
-            libevtx_error_free(&error);
-            snprintf(where, sizeof where, "%srecord index %d", recovered ? "recovered " : "", i);
-            if (!recovered) {
-                in->counts[KB_EVTX_FAILED]++;
-                kb_input_note(in, where, "libevtx cannot read it: %s", msg);
-            }
-            continue;
-        }
-        int failed = use_record(st, rec, recovered);
-        libevtx_record_free(&rec, NULL);
-        if (failed)
-            return KB_ERR_NOMEM;
-    }
-    return KB_OK;
-}
-
 
 /* A log whose channel cannot be read, and that is damaged, may be the log
  * any rule needs: it feeds every event-log checkpoint ("eventlog:*"), which
@@ -404,292 +57,251 @@ static void set_feed(kb_input *in, const char *channel)
     snprintf(feed, sizeof feed, KB_EVTX_FEED_PREFIX "%s",
              known ? channel : in->state == KB_INPUT_OK ? "unknown" : "*");
     kb_input_add_feed(in, feed);
-    if (channel && *channel && !in->channel)
-        in->channel = kb_strdup(channel);
+    if (known && !in->channel)
+        in->channel = kb_xstrdup(channel);
 }
 
-/* The slice: the file header, patched to describe only the chosen chunks
- * (numbers, count, checksum), then those chunks as they are in the file. */
-static unsigned char *build_slice(const kb_input_handle *h, const kb_evtx_prefilter *pf, size_t *len)
+/* Whether the isolation test hook names this input (only with workers:
+ * the hook acts in a worker). */
+static int hooked(const kb_input_handle *h, const kb_parse_ctx *ctx)
 {
-    *len = KB_EVTX_HEADER_SIZE + pf->nslice * (size_t)KB_EVTX_CHUNK_SIZE;
-    /* Mapped with its pages in place: one system call, not a page fault per
-     * 4 KiB (dear in a worker process, whose memory is all new). */
-    unsigned char *buf = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-    if (buf == MAP_FAILED)
-        return NULL;
-    size_t got = 0;
-    int ok = kb_handle_read_at(h, 0, buf, KB_EVTX_HEADER_SIZE, &got) == 0 && got == KB_EVTX_HEADER_SIZE;
-    for (size_t i = 0; ok && i < pf->nslice; i++)
-        ok = pf->slice_chunk[i] <= (UINT64_MAX - KB_EVTX_HEADER_SIZE) / KB_EVTX_CHUNK_SIZE &&
-             kb_handle_read_at(h, KB_EVTX_HEADER_SIZE + pf->slice_chunk[i] * KB_EVTX_CHUNK_SIZE,
-                               buf + KB_EVTX_HEADER_SIZE + i * KB_EVTX_CHUNK_SIZE, KB_EVTX_CHUNK_SIZE, &got) == 0 &&
-             got == KB_EVTX_CHUNK_SIZE;
-    if (!ok) {
-        munmap(buf, *len);
-        return NULL;
-    }
-    uint64_t last = pf->nslice - 1;
-    memset(buf + 8, 0, 8);                       /* first chunk number */
-    for (int b = 0; b < 8; b++)                  /* last chunk number */
-        buf[16 + b] = (unsigned char)(last >> (8 * b));
-    buf[42] = (unsigned char)pf->nslice;         /* number of chunks */
-    buf[43] = (unsigned char)(pf->nslice >> 8);
-    uint32_t crc = (uint32_t)crc32(0L, buf, 120);
-    for (int b = 0; b < 4; b++)
-        buf[124 + b] = (unsigned char)(crc >> (8 * b));
-    return buf;
+    const char *hook = getenv(KB_EVTX_TEST_HOOK);
+    const char *colon = hook ? strchr(hook, ':') : NULL;
+    return ctx->workers && colon && colon[1] && h->name && strstr(h->name, colon + 1);
 }
 
-/* What a finished reading of the file says about it, whichever way. */
-static kb_status finish(kb_input *in, const kb_evtx_layout *layout, uint64_t count, char *channel,
-                        evtx_state *st, kb_status status)
-{
-    if (in->counts[KB_EVTX_FAILED])
-        kb_input_fail(in, KB_INPUT_DAMAGED, "%llu record(s) could not be read",
-                      (unsigned long long)in->counts[KB_EVTX_FAILED]);
-    /* libevtx 20181227 silently drops, e.g., a record that ends exactly at
-     * the end of its chunk: what the intact chunks hold but libevtx did not
-     * hand out is lost to the analysis, and the report must say so. */
-    if (layout->records > count) {
-        unsigned long long lost = (unsigned long long)(layout->records - count);
-        kb_input_note(in, "records", "the intact chunks hold %llu records, libevtx read %llu",
-                      (unsigned long long)layout->records, (unsigned long long)count);
-        kb_input_fail(in, KB_INPUT_DAMAGED, "%llu record(s) in intact chunks could not be read", lost);
-    }
-    set_feed(in, channel);
-    free(st->seen_ids);
-    free(channel);
-    if (status != KB_OK)
-        return status;
-    return in->state == KB_INPUT_DAMAGED ? KB_ERR_DAMAGED : KB_OK;
-}
+/* ---- libevtx for the records set aside ------------------------------------- */
 
-/* What read_candidates() changes on the input and the fact list, taken
- * before it so that a shortcut given up part-way leaves no trace: the whole
- * decoding that follows makes every fact, count and note again. */
-typedef struct decode_mark {
-    size_t facts, nnotes;
-    uint64_t input_facts, records_used, records_failed, notes_dropped;
-} decode_mark;
-
-static decode_mark mark_decode(const kb_parse_ctx *ctx)
+/* The entries of one request: from pending[first], at most
+ * KB_EVTX_FALLBACK_SLOTS chunks and KB_WORKER_ENTRIES records. */
+static size_t batch(const kb_evtx_reading *r, size_t first, kb_evtx_fallback_entry *e, size_t *index)
 {
-    const kb_input *in = ctx->input;
-    return (decode_mark){ctx->facts->n, in->nnotes, in->facts, in->counts[KB_EVTX_USED], in->counts[KB_EVTX_FAILED],
-                         in->notes_dropped};
-}
-
-static void rollback_decode(kb_parse_ctx *ctx, const decode_mark *m)
-{
-    kb_input *in = ctx->input;
-    while (ctx->facts->n > m->facts)
-        kb_fact_free(ctx->facts->items[--ctx->facts->n]);
-    while (in->nnotes > m->nnotes) {
-        in->nnotes--;
-        free(in->notes[in->nnotes].where);
-        free(in->notes[in->nnotes].message);
-    }
-    in->facts = m->input_facts;
-    in->counts[KB_EVTX_USED] = m->records_used;
-    in->counts[KB_EVTX_FAILED] = m->records_failed;
-    in->notes_dropped = m->notes_dropped;
-}
-
-/* The fast way: libevtx sees only the slice, in memory. Returns 1 when the
- * file is done, 0 when the caller must read the whole file instead. */
-static int parse_slice(const kb_input_handle *h, kb_parse_ctx *ctx, const kb_evtx_layout *layout,
-                       kb_evtx_prefilter *pf, kb_status *result)
-{
-    kb_input *in = ctx->input;
-    if (in->state != KB_INPUT_OK || pf->nslice == 0 || pf->chunks != pf->header_chunks)
-        return 0;
-    size_t len = 0;
-    unsigned char *buf = build_slice(h, pf, &len);
-    if (!buf)
-        return 0;
-    libbfio_handle_t *io = NULL;
-    libevtx_file_t *file = NULL;
-    int count = 0, done = 0;
-    kb_evtx_stage(ctx, KB_STEP_OPEN, -1);
-    if (libbfio_memory_range_initialize(&io, NULL) == 1 && libbfio_memory_range_set(io, buf, len, NULL) == 1 &&
-        libevtx_file_initialize(&file, NULL) == 1 &&
-        libevtx_file_open_file_io_handle(file, io, LIBEVTX_OPEN_READ, NULL) == 1 &&
-        libevtx_file_get_number_of_records(file, &count, NULL) == 1 &&
-        (uint64_t)count == pf->slice_total && libevtx_file_is_corrupted(file, NULL) != 1) {
-        in->counts[KB_EVTX_RECORDS] = layout->records;
-        char *channel = find_channel(ctx, file, count);
-        evtx_state st = {ctx, channel, NULL, 0, 0};
-        decode_mark mark = mark_decode(ctx);
-        kb_status status = read_candidates(file, &st, pf);
-        if (status == KB_OK && pf->usable) {
-            status = read_records(file, &st, 1);
-            *result = finish(in, layout, layout->records, channel, &st, status);
-            done = 1;
-        } else {
-            free(st.seen_ids);
-            free(channel);
-            if (status == KB_OK)
-                rollback_decode(ctx, &mark);
-            if (status != KB_OK) {
-                *result = status;
-                done = 1;
-            }
+    size_t n = 0, slots = 0;
+    uint64_t slot = UINT64_MAX;
+    for (size_t i = first; i < r->npending && n < KB_WORKER_ENTRIES; i++) {
+        const kb_evtx_pending *p = &r->pending[i];
+        if (p->final)
+            continue;
+        if (p->slot != slot) {
+            if (slots == KB_EVTX_FALLBACK_SLOTS)
+                break;
+            slot = p->slot;
+            slots++;
         }
-        libevtx_file_close(file, NULL);
+        uint32_t records = p->slot < r->nchunks ? r->chunks[p->slot].records : 0;
+        e[n] = (kb_evtx_fallback_entry){.slot = p->slot, .id = p->id, .off = p->off, .size = p->size,
+                                        .index = p->index, .chunk_records = records};
+        index[n++] = i;
     }
-    libevtx_file_free(&file, NULL);
-    libbfio_handle_free(&io, NULL);
-    munmap(buf, len);
-    return done;
+    return n;
 }
 
-/* The whole input through libevtx: every record is decoded. */
-static kb_status parse_whole(const kb_input_handle *h, kb_parse_ctx *ctx, const kb_evtx_layout *layout)
+/* What libevtx said of each entry, onto the reading: read (and its fact)
+ * or failed, with the reason. */
+static void apply_outcomes(kb_evtx_reading *r, const size_t *index, kb_evtx_outcome *o, size_t n)
 {
-    kb_input *in = ctx->input;
-    libevtx_file_t *file = NULL;
-    libevtx_error_t *error = NULL;
-    libbfio_handle_t *io = NULL;
-    kb_evtx_stage(ctx, KB_STEP_OPEN, -1);
-    if (kb_bfio_open(h, &io) != 0)
-        return KB_ERR_NOMEM;
-    if (libevtx_file_initialize(&file, &error) != 1 ||
-        libevtx_file_open_file_io_handle(file, io, LIBEVTX_OPEN_READ, &error) != 1) {
-        char msg[512];
-        error_text(error, msg, sizeof msg);
-        libevtx_error_free(&error);
-        libevtx_file_free(&file, NULL);
-        libbfio_handle_free(&io, NULL);
-        kb_input_fail(in, KB_INPUT_ERROR, "libevtx cannot open it: %s", msg);
-        set_feed(in, NULL);
-        return KB_ERR_FORMAT;
+    for (size_t k = 0; k < n; k++) {
+        kb_evtx_pending *p = &r->pending[index[k]];
+        if (o[k].read) {
+            r->read++;
+            if (!r->has_ids || p->id < r->first_id)
+                r->first_id = p->id;
+            if (!r->has_ids || p->id > r->last_id)
+                r->last_id = p->id;
+            r->has_ids = 1;
+            if (o[k].fact)
+                kb_factlist_add(&r->facts, o[k].fact);
+            o[k].fact = NULL;
+        } else {
+            p->failed = 1;
+            p->other = o[k].why;
+            o[k].why = NULL;
+        }
     }
-    int count = 0;
-    if (libevtx_file_get_number_of_records(file, &count, &error) != 1) {
-        libevtx_error_free(&error);
-        count = 0;
-    }
-    in->counts[KB_EVTX_RECORDS] = (uint64_t)count;
-    if (libevtx_file_is_corrupted(file, &error) == 1)
-        kb_input_fail(in, KB_INPUT_DAMAGED, "libevtx reports the file as corrupted");
-    libevtx_error_free(&error);
-    char *channel = find_channel(ctx, file, count);
-    evtx_state st = {ctx, channel, NULL, 0, 0};
-    kb_status status = read_records(file, &st, 0);
-    if (status == KB_OK)
-        status = read_records(file, &st, 1);
-    status = finish(in, layout, (uint64_t)count, channel, &st, status);
-    libevtx_file_close(file, NULL);
-    libevtx_file_free(&file, NULL);
-    libbfio_handle_free(&io, NULL);
-    return status;
 }
 
-void kb_evtx_stage(const kb_parse_ctx *ctx, kb_decode_step step, int64_t record)
+/* Asks libevtx about every record set aside, batch by batch; returns why
+ * an isolated worker failed (the first time), or NULL. */
+static char *ask_libevtx(const kb_input_handle *h, kb_parse_ctx *ctx, kb_evtx_reading *r)
 {
-    if (ctx->stage) {
-        ctx->stage->step = (int)step;
-        ctx->stage->record = record;
+    for (size_t i = 0; i < r->npending; i++)
+        if (r->pending[i].final)
+            r->pending[i].failed = 1;
+    size_t cap = r->npending < KB_WORKER_ENTRIES ? r->npending : KB_WORKER_ENTRIES;
+    kb_evtx_fallback_entry *e = kb_xcalloc(cap + 1, sizeof *e);
+    size_t *index = kb_xcalloc(cap + 1, sizeof *index);
+    kb_evtx_outcome *o = kb_xcalloc(cap + 1, sizeof *o);
+    kb_evtx_fallback_opts opts = {.interest = ctx->interest, .since = ctx->since, .until = ctx->until,
+                                  .input_index = ctx->input_index, .stage = ctx->stage};
+    char *worker = NULL;
+    for (size_t first = 0; first < r->npending;) {
+        size_t n = batch(r, first, e, index);
+        if (n == 0)
+            break;
+        memset(o, 0, n * sizeof *o);
+        char *why = NULL;
+        if (ctx->own_code_only)
+            for (size_t k = 0; k < n; k++)
+                o[k].why = kb_xstrdup("libevtx not asked (kbscan's own code only)");
+        else if (ctx->workers)
+            why = kb_worker_fallback(ctx->workers, ctx->worker_slot, h, ctx->input_index, e, n, o);
+        else
+            kb_evtx_fallback(h, e, n, &opts, o);
+        if (why) {
+            for (size_t k = 0; k < n; k++)
+                o[k].why = kb_strprintf("the isolated libevtx failed: %s", why);
+            if (!worker)
+                worker = why;
+            else
+                free(why);
+        }
+        apply_outcomes(r, index, o, n);
+        kb_evtx_outcomes_free(o, n);
+        first = index[n - 1] + 1;
     }
+    free(e);
+    free(index);
+    free(o);
+    return worker;
 }
 
-kb_status kb_evtx_plan_input(const kb_input_handle *h, kb_parse_ctx *ctx, kb_evtx_plan *plan)
-{
-    kb_input *in = ctx->input;
-    if (kb_evtx_prefilter_init(&plan->pf, ctx->interest, ctx->no_prefilter) != 0) {
-        kb_evtx_prefilter_free(&plan->pf);
-        return KB_ERR_NOMEM;
-    }
-    if (kb_evtx_read_layout_split(h, in, &plan->layout, &plan->pf, ctx->threads) != 0) {
-        kb_evtx_prefilter_free(&plan->pf);
-        kb_input_fail(in, KB_INPUT_ERROR, "read error");
-        return KB_ERR_IO;
-    }
-    kb_input_saw_time(in, plan->layout.first_time);
-    kb_input_saw_time(in, plan->layout.last_time);
-    return KB_OK;
-}
+/* ---- the input ---------------------------------------------------------------- */
 
-kb_status kb_evtx_decode(const kb_input_handle *h, kb_parse_ctx *ctx, kb_evtx_plan *plan)
-{
-    kb_status status = KB_OK;
-    int done = plan->pf.usable && parse_slice(h, ctx, &plan->layout, &plan->pf, &status);
-    return done ? status : parse_whole(h, ctx, &plan->layout);
-}
-
-void kb_evtx_plan_free(kb_evtx_plan *plan)
-{
-    kb_evtx_prefilter_free(&plan->pf);
-}
-
-/* The log as a whole, one "evtx.log" fact: which log (channel, computer,
- * as the decoding read them) and what the walk over every record header
- * found in it (decoded or not): how many, the lowest and highest record
- * id, the oldest and newest time. Combiners derive a log's coverage from
- * it. It is about the input, not from its events: the input's fact count
- * (the events kept) leaves it out. */
-static kb_status add_log_fact(kb_parse_ctx *ctx, const kb_evtx_layout *layout)
+/* The log as a whole, one "evtx.log" fact: which log (channel, computer)
+ * and what the walk found in it: how many records (read or failed), the
+ * lowest and highest EventRecordID, the oldest and newest time. Combiners
+ * derive a log's coverage from it. It is about the input, not from its
+ * events: the input's fact count (the events kept) leaves it out. */
+static void add_log_fact(kb_parse_ctx *ctx, const kb_evtx_reading *r, uint64_t failed)
 {
     const kb_input *in = ctx->input;
     kb_fact *f = kb_fact_new("evtx.log", ctx->input_index);
-    if (!f)
-        return KB_ERR_NOMEM;
-    int failed = 0;
     if (in->channel)
-        failed |= kb_fact_set(f, "channel", in->channel);
+        kb_fact_set(f, "channel", in->channel);
     if (in->computer)
-        failed |= kb_fact_set(f, "computer", in->computer);
-    failed |= kb_fact_setf(f, "records", "%llu", (unsigned long long)layout->records);
-    if (layout->records) {
-        failed |= kb_fact_setf(f, "first_record", "%llu", (unsigned long long)layout->first_record_id);
-        failed |= kb_fact_setf(f, "last_record", "%llu", (unsigned long long)layout->last_record_id);
+        kb_fact_set(f, "computer", in->computer);
+    kb_fact_setf(f, "records", "%llu", (unsigned long long)(r->read + failed));
+    if (r->has_ids) {
+        kb_fact_setf(f, "first_record", "%llu", (unsigned long long)r->first_id);
+        kb_fact_setf(f, "last_record", "%llu", (unsigned long long)r->last_id);
     }
     char when[40];
-    if (layout->first_time != KB_TIME_NONE) {
-        kb_time_format(layout->first_time, when, sizeof when);
-        failed |= kb_fact_set(f, "first_time", when);
+    if (r->first_time != KB_TIME_NONE) {
+        kb_time_format(r->first_time, when, sizeof when);
+        kb_fact_set(f, "first_time", when);
     }
-    if (layout->last_time != KB_TIME_NONE) {
-        kb_time_format(layout->last_time, when, sizeof when);
-        failed |= kb_fact_set(f, "last_time", when);
+    if (r->last_time != KB_TIME_NONE) {
+        kb_time_format(r->last_time, when, sizeof when);
+        kb_fact_set(f, "last_time", when);
     }
-    if (failed) {
-        kb_fact_free(f);
-        return KB_ERR_NOMEM;
+    kb_factlist_add(ctx->facts, f);
+}
+
+/* The ids of records that were failed count in the log's id range too. */
+static void failed_ids(kb_evtx_reading *r)
+{
+    for (size_t i = 0; i < r->npending; i++) {
+        if (!r->pending[i].failed)
+            continue;
+        uint64_t id = r->pending[i].id;
+        if (!r->has_ids || id < r->first_id)
+            r->first_id = id;
+        if (!r->has_ids || id > r->last_id)
+            r->last_id = id;
+        r->has_ids = 1;
     }
-    return kb_factlist_add(ctx->facts, f) == 0 ? KB_OK : KB_ERR_NOMEM;
+}
+
+static void finish_input(kb_parse_ctx *ctx, kb_evtx_reading *r, const kb_evtx_judgement *j)
+{
+    kb_input *in = ctx->input;
+    in->counts[KB_EVTX_RECORDS] = r->read;
+    in->counts[KB_EVTX_FAILED] = j->failed;
+    in->counts[KB_EVTX_USED] = r->facts.n;
+    kb_input_saw_time(in, r->first_time);
+    kb_input_saw_time(in, r->last_time);
+    /* Named by the first record read, else by the first fact (records
+     * only libevtx could read). */
+    const char *channel = r->channel, *computer = r->computer;
+    for (size_t i = 0; (!channel || !computer) && i < r->facts.n; i++) {
+        const char *c = kb_fact_get(r->facts.items[i], "channel"), *m = kb_fact_get(r->facts.items[i], "computer");
+        channel = channel ? channel : c && *c ? c : NULL;
+        computer = computer ? computer : m && *m ? m : NULL;
+    }
+    if (!in->computer && computer)
+        in->computer = kb_xstrdup(computer);
+    set_feed(in, channel);
+    for (size_t i = 0; i < r->facts.n; i++)
+        kb_factlist_add(ctx->facts, r->facts.items[i]);
+    in->facts += r->facts.n;
+    r->facts.n = 0;
+}
+
+/* A file shorter than its header holds no chunk: nothing to read. */
+static kb_status header_cut(kb_parse_ctx *ctx, size_t got)
+{
+    kb_input *in = ctx->input;
+    kb_input_note(in, "file header", "file ends inside the header (%zu bytes)", got);
+    kb_input_fail(in, KB_INPUT_ERROR, "EVTX file is truncated inside its header (%zu bytes): no chunk to read", got);
+    set_feed(in, NULL);
+    kb_evtx_reading empty;
+    memset(&empty, 0, sizeof empty);
+    empty.first_time = empty.last_time = KB_TIME_NONE;
+    add_log_fact(ctx, &empty, 0);
+    return KB_ERR_FORMAT;
 }
 
 kb_status kb_evtx_parse(const kb_input_handle *h, kb_parse_ctx *ctx)
 {
-    kb_evtx_plan plan;
-    kb_status status = kb_evtx_plan_input(h, ctx, &plan);
-    if (status != KB_OK)
-        return status;
-    if (ctx->workers)
-        status = kb_worker_decode(ctx->workers, ctx->worker_slot, h, ctx, &plan);
-    else
-        status = kb_evtx_decode(h, ctx, &plan);
-    if (status != KB_ERR_NOMEM && add_log_fact(ctx, &plan.layout) != KB_OK)
-        status = KB_ERR_NOMEM;
-    kb_evtx_plan_free(&plan);
+    kb_input *in = ctx->input;
+    unsigned char head[KB_EVTX_HEADER_SIZE];
+    size_t got = 0;
+    if (kb_handle_read_at(h, 0, head, sizeof head, &got) != 0) {
+        kb_input_fail(in, KB_INPUT_ERROR, "read error: %s", strerror(errno));
+        return KB_ERR_IO;
+    }
+    if (got < KB_EVTX_HEADER_SIZE)
+        return header_cut(ctx, got);
+    kb_evtx_reading r;
+    memset(&r, 0, sizeof r);
+    kb_evtx_file_header_read(head, got, &r.header);
+    kb_evtx_wanted wanted;
+    kb_evtx_wanted_init(&wanted, ctx->interest);
+    kb_evtx_read_opts opts = {.wanted = &wanted, .decode_all = ctx->no_prefilter,
+                              .everything_pending = hooked(h, ctx), .since = ctx->since, .until = ctx->until,
+                              .input_index = ctx->input_index, .threads = ctx->threads};
+    kb_status status = KB_OK;
+    kb_evtx_dup_result dups;
+    memset(&dups, 0, sizeof dups);
+    if (kb_evtx_read(h, &opts, &r) != 0 || kb_evtx_remove_duplicates(h, &r, &dups) != 0) {
+        kb_input_fail(in, KB_INPUT_ERROR, "read error: %s", strerror(r.io_error ? r.io_error : errno));
+        set_feed(in, NULL);
+        status = KB_ERR_IO;
+    } else {
+        char *worker = ask_libevtx(h, ctx, &r);
+        failed_ids(&r);
+        kb_evtx_judgement j;
+        kb_evtx_judge(in, &r, &dups, worker, &j);
+        free(worker);
+        finish_input(ctx, &r, &j);
+        add_log_fact(ctx, &r, j.failed);
+        status = in->state == KB_INPUT_DAMAGED ? KB_ERR_DAMAGED : KB_OK;
+    }
+    kb_evtx_dup_result_free(&dups);
+    kb_evtx_reading_free(&r);
+    kb_evtx_wanted_free(&wanted);
     return status;
 }
 
 /* ---- the source (registry.c) ---------------------------------------------- */
 
-static const char *const event_fields[] = {
-    "provider", "event_id", "qualifiers", "level", "channel", "computer", "data", "data#",
-    "strings", "binary", "binary_text", NULL,
-};
 static const char *const log_fields[] = {
     "channel", "computer", "records", "first_record", "last_record", "first_time", "last_time", NULL,
 };
-static const kb_fact_decl evtx_facts[] = {{"event", event_fields}, {"evtx.log", log_fields}, {NULL, NULL}};
+static const kb_fact_decl evtx_facts[] = {{"event", kb_evtx_event_fields}, {"evtx.log", log_fields}, {NULL, NULL}};
 
-/* What reports show of a log: records in it, decoded (the prefilter skips
- * what no rule can use), read from free space, unreadable. */
+/* What reports show of a log: records read, decoded into facts (only
+ * those a rule can use are), read from free space, unreadable. */
 static const kb_count_decl evtx_counts[] = {
     [KB_EVTX_RECORDS] = {.name = "records", .word = "records", .text = 1, .html = 1},
     [KB_EVTX_USED] = {.name = "records_used", .word = "used", .text = 2, .html = 2},

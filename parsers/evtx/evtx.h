@@ -1,17 +1,21 @@
 /* evtx.h: the event log source (parsers/evtx/evtx.c): Windows event logs
- * (.evtx) read from an input handle. Parsing is a plan, then a decoding:
- * the plan is kbscan's own walk of the container (damage, counts, the
- * prefilter's candidates, layout.h); the decoding is libevtx's, done in an
- * isolated worker process (worker.h) when the parse context has workers. */
+ * (.evtx) read from an input handle. kbscan reads a log itself (read.h):
+ * its own walk of the container finds every record, its own BinXml
+ * decoder reads each record's System element and decodes the records a
+ * rule wants into event facts. libevtx is asked only about the records
+ * kbscan's decoder cannot read (fallback.h), in an isolated worker process
+ * (worker.h) when the parse context has workers. What the reading shows is
+ * judged (damage.h): damage is lost or unreadable records, named. */
 #ifndef KB_EVTX_H
 #define KB_EVTX_H
 
-#include "evtx/layout.h"
 #include "source/handle.h"
 #include "source/source.h"
 
+/* Whether the first bytes are an event log's: 100 for its signature, less
+ * for a header whose signature is damaged but whose layout is that of an
+ * EVTX header (its chunks may be intact); 0 otherwise. */
 int kb_evtx_sniff(const unsigned char *head, size_t len);
-/* The plan, the decoding (isolated when ctx->workers), the log's summary. */
 kb_status kb_evtx_parse(const kb_input_handle *h, kb_parse_ctx *ctx);
 
 /* An event log feeds KB_EVTX_FEED_PREFIX + its channel ("eventlog:System"). */
@@ -19,28 +23,19 @@ kb_status kb_evtx_parse(const kb_input_handle *h, kb_parse_ctx *ctx);
 
 /* The counts a log reports (kb_input.counts; declared in evtx.c). */
 enum {
-    KB_EVTX_RECORDS = 0,  /* records in the log (libevtx's count, or the walk's for a slice) */
+    KB_EVTX_RECORDS = 0,  /* records read (their System element at least) */
     KB_EVTX_USED,         /* records decoded into facts */
-    KB_EVTX_RECOVERED,    /* records libevtx recovered from free space */
-    KB_EVTX_FAILED,       /* records libevtx could not read */
+    KB_EVTX_RECOVERED,    /* records read from free space (none: kbscan does not read it) */
+    KB_EVTX_FAILED,       /* records found but read by neither decoder */
     KB_EVTX_NCOUNTS
 };
 
 /* The source (registry.c). */
 extern const kb_source kb_source_evtx;
 
-typedef struct kb_evtx_plan {
-    kb_evtx_layout layout;
-    kb_evtx_prefilter pf;
-} kb_evtx_plan;
-
-/* Walks the container. KB_OK (then kb_evtx_plan_free() the plan), or an
- * error already recorded on ctx->input (the input is done). */
-kb_status kb_evtx_plan_input(const kb_input_handle *h, kb_parse_ctx *ctx, kb_evtx_plan *plan);
-/* Decodes with libevtx what the plan says; frees nothing of the plan. */
-kb_status kb_evtx_decode(const kb_input_handle *h, kb_parse_ctx *ctx, kb_evtx_plan *plan);
-void kb_evtx_plan_free(kb_evtx_plan *plan);
-/* Sets the stage of a decoding (ctx->stage may be NULL). */
-void kb_evtx_stage(const kb_parse_ctx *ctx, kb_decode_step step, int64_t record);
+/* The isolation test hook (README, "Crash isolation"):
+ * KBSCAN_TEST_WORKER_CRASH=MODE:TEXT sends every record of each log whose
+ * name contains TEXT to an isolated worker, which then fails in MODE. */
+#define KB_EVTX_TEST_HOOK "KBSCAN_TEST_WORKER_CRASH"
 
 #endif

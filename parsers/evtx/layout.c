@@ -1,13 +1,10 @@
-/* layout.c: checks the EVTX container (see layout.h).
- * Layout per libyal's "Windows XML Event Log (EVTX)" format notes. */
+/* layout.c: the EVTX container, read and checked (see layout.h). */
 #include "evtx/layout.h"
-#include "core/fact.h"
 
-#include <stdio.h>
-#include <stdlib.h>
+#include <libdeflate.h>
 #include <string.h>
-#include <pthread.h>
-#include <zlib.h>
+
+#define RECORD_MAGIC 0x00002a2au
 
 static uint16_t le16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t le32(const unsigned char *p)
@@ -16,331 +13,176 @@ static uint32_t le32(const unsigned char *p)
 }
 static uint64_t le64(const unsigned char *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
 
-static uint32_t crc(const unsigned char *p, size_t n)
+uint32_t kb_evtx_crc32(uint32_t crc, const unsigned char *p, size_t n)
 {
-    return (uint32_t)crc32(0L, p, (uInt)n);
+    return libdeflate_crc32(crc, p, n);
 }
 
-static void read_file_header(const unsigned char *h, size_t got, kb_input *in, kb_evtx_layout *out)
+void kb_evtx_file_header_read(const unsigned char *h, size_t n, kb_evtx_file_header *out)
 {
-    if (got < 128 || memcmp(h, "ElfFile", 8) != 0) {
-        kb_input_note(in, "file header", "no EVTX file signature");
-        kb_input_fail(in, KB_INPUT_DAMAGED, "EVTX file header is damaged");
+    memset(out, 0, sizeof *out);
+    out->bytes = n;
+    if (n < 128)
         return;
-    }
-    out->major = le16(h + 38);
+    out->signature_ok = memcmp(h, "ElfFile", 8) == 0;
+    out->first_chunk = le64(h + 8);
+    out->last_chunk = le64(h + 16);
+    out->next_record_id = le64(h + 24);
     out->minor = le16(h + 36);
-    uint32_t flags = le32(h + 120);
-    out->dirty = (flags & 1) != 0;
-    out->full = (flags & 2) != 0;
-    out->header_ok = crc(h, 120) == le32(h + 124);
-    if (!out->header_ok) {
-        kb_input_note(in, "file header", "header checksum mismatch");
-        kb_input_fail(in, KB_INPUT_DAMAGED, "EVTX file header checksum is wrong");
-    }
-    if (out->dirty)
-        kb_input_note(in, "file header",
-                      "the log was not closed cleanly (dirty flag): the last chunk may be incomplete");
+    out->major = le16(h + 38);
+    out->chunk_count = le16(h + 42);
+    out->flags = le32(h + 120);
+    out->crc_ok = kb_evtx_crc32(0, h, 120) == le32(h + 124);
 }
 
-/* Walks the record headers of a chunk: counts, ids and times; shows each
- * record to the prefilter (may be NULL). Returns where the walk stopped. */
-static size_t read_records(const unsigned char *c, kb_evtx_layout *out, kb_evtx_prefilter *pf)
+static int all_zero(const unsigned char *p, size_t n)
 {
-    uint32_t free_off = le32(c + 48);
-    if (free_off > KB_EVTX_CHUNK_SIZE || free_off < 512)
-        free_off = KB_EVTX_CHUNK_SIZE;
-    size_t off = 512;
-    while (off + 28 <= free_off) {
-        const unsigned char *r = c + off;
-        uint32_t size = le32(r + 4);
-        if (le32(r) != 0x00002a2a || size < 28 || off + size > free_off)
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
+/* A record header at off whose size and trailing copy of it agree and fit
+ * in the n bytes: what a slot without a chunk signature may still hold. */
+static int stray_record_at(const unsigned char *c, size_t n, size_t off, uint64_t *id)
+{
+    if (n - off < KB_EVTX_RECORD_MIN || le32(c + off) != RECORD_MAGIC)
+        return 0;
+    uint32_t size = le32(c + off + 4);
+    if (size < KB_EVTX_RECORD_MIN || size > n - off || le32(c + off + size - 4) != size)
+        return 0;
+    *id = le64(c + off + 8);
+    return 1;
+}
+
+/* Record headers in a slot that is not a chunk: counted, with their ids. */
+static void count_strays(const unsigned char *c, size_t n, kb_evtx_chunk *out)
+{
+    for (size_t off = 0; n >= KB_EVTX_RECORD_MIN && off <= n - KB_EVTX_RECORD_MIN;) {
+        const unsigned char *hit = memchr(c + off, '*', n - KB_EVTX_RECORD_MIN + 1 - off);
+        if (!hit)
             break;
-        uint64_t id = le64(r + 8);
-        uint64_t filetime = le64(r + 16);
-        /* A zero time is an unset record, not an event from 1601. */
-        int64_t t = filetime ? kb_time_from_filetime(filetime) : KB_TIME_NONE;
-        if (!out->records || id < out->first_record_id)
-            out->first_record_id = id;
-        if (!out->records || id > out->last_record_id)
-            out->last_record_id = id;
-        if (t != KB_TIME_NONE && (out->first_time == KB_TIME_NONE || t < out->first_time))
-            out->first_time = t;
-        if (t != KB_TIME_NONE && (out->last_time == KB_TIME_NONE || t > out->last_time))
-            out->last_time = t;
-        out->records++;
-        if (pf)
-            kb_evtx_prefilter_record(pf, c, off, size);
-        off += size;
+        off = (size_t)(hit - c);
+        uint64_t id;
+        if (!stray_record_at(c, n, off, &id)) {
+            off++;
+            continue;
+        }
+        if (!out->stray || id < out->stray_first)
+            out->stray_first = id;
+        if (!out->stray || id > out->stray_last)
+            out->stray_last = id;
+        out->stray++;
+        off += le32(c + off + 4);
     }
-    return off;
 }
 
-/* Notes a chunk the file ends inside (n bytes of it, in c, which has room
- * for a whole chunk): with the records its complete part holds, which are
- * lost to the analysis (libevtx reads no partial chunk). */
-static void note_cut_chunk(unsigned char *c, size_t n, uint64_t index, kb_input *in)
+void kb_evtx_chunk_check(const unsigned char *c, size_t n, uint64_t slot, kb_evtx_chunk *out)
 {
-    char where[48];
-    snprintf(where, sizeof where, "chunk %llu", (unsigned long long)index);
-    kb_evtx_layout part;
-    memset(&part, 0, sizeof part);
-    part.first_time = part.last_time = KB_TIME_NONE;
-    if (n >= 512 && memcmp(c, "ElfChnk", 8) == 0) {
-        memset(c + n, 0, KB_EVTX_CHUNK_SIZE - n);
-        if (le32(c + 48) > n)  /* records end where the file does */
-            for (int b = 0; b < 4; b++)
-                c[48 + b] = (unsigned char)(n >> (8 * b));
-        read_records(c, &part, NULL);
-    }
-    if (part.records)
-        kb_input_note(in, where,
-                      "file ends %zu bytes into this chunk (truncated); its complete part holds "
-                      "%llu record(s), ids %llu to %llu, not read",
-                      n, (unsigned long long)part.records, (unsigned long long)part.first_record_id,
-                      (unsigned long long)part.last_record_id);
-    else
-        kb_input_note(in, where, "file ends %zu bytes into this chunk (truncated)", n);
-}
-
-/* The cut chunk at the end of a truncated file, for both walks. */
-static void note_truncation(unsigned char *tail, size_t n, uint64_t index, kb_input *in,
-                            kb_evtx_layout *out, kb_evtx_prefilter *pf)
-{
-    out->trailing_bytes = n;
-    note_cut_chunk(tail, n, index, in);
-    out->chunks_damaged++;
-    if (pf)
-        kb_evtx_prefilter_doubt(pf, "the file is truncated");
-}
-
-/* One line on the input for all the damaged chunks, for both walks. */
-static void note_damage_summary(const kb_evtx_layout *out, kb_input *in)
-{
-    if (out->chunks_damaged)
-        kb_input_fail(in, KB_INPUT_DAMAGED, "%llu of %llu chunk(s) damaged",
-                      (unsigned long long)out->chunks_damaged,
-                      (unsigned long long)(out->chunks + (out->trailing_bytes ? 1 : 0)));
-}
-
-/* Checks one chunk (index: its number in the file) and walks its records,
- * showing it to the prefilter pf (may be NULL). */
-static void check_chunk(const unsigned char *c, uint64_t index, kb_input *in, kb_evtx_layout *out,
-                        kb_evtx_prefilter *pf)
-{
-    char where[48];
-    snprintf(where, sizeof where, "chunk %llu", (unsigned long long)index);
-    if (memcmp(c, "ElfChnk", 8) != 0) {
-        /* Windows leaves unused chunks zeroed; that is not damage. */
-        static const unsigned char zero[8];
-        if (memcmp(c, zero, 8) == 0)
-            return;
-        kb_input_note(in, where, "bad chunk signature");
-        out->chunks_damaged++;
-        if (pf)
-            kb_evtx_prefilter_doubt(pf, "a damaged chunk");
+    memset(out, 0, sizeof *out);
+    out->slot = slot;
+    out->bytes = (uint32_t)(n > KB_EVTX_CHUNK_SIZE ? KB_EVTX_CHUNK_SIZE : n);
+    out->contiguous = 1;
+    n = out->bytes;
+    if (n < 8 || memcmp(c, "ElfChnk", 8) != 0) {
+        out->kind = all_zero(c, n) ? KB_SLOT_ZERO : KB_SLOT_OTHER;
+        if (out->kind == KB_SLOT_OTHER) {
+            count_strays(c, n, out);
+            out->kind = out->stray ? KB_SLOT_RECORDS : KB_SLOT_OTHER;
+        }
         return;
     }
-    uint32_t header_crc = (uint32_t)crc32(crc32(0L, c, 120), c + 128, 384);
-    int damaged = 0;
-    if (header_crc != le32(c + 124)) {
-        kb_input_note(in, where, "chunk header checksum mismatch");
-        damaged = 1;
+    out->kind = KB_SLOT_CHUNK;
+    if (n < KB_EVTX_CHUNK_HEADER)
+        return; /* a cut chunk with not even its header: nothing is known of it */
+    out->first_id = le64(c + 24);
+    out->last_id = le64(c + 32);
+    out->free_off = le32(c + 48);
+    out->flags = le32(c + 120);
+    out->no_crc = (out->flags & KB_EVTX_FLAG_NO_CRC) != 0;
+    out->header_crc_ok = kb_evtx_crc32(kb_evtx_crc32(0, c, 120), c + 128, 384) == le32(c + 124);
+    out->free_ok = out->free_off >= KB_EVTX_CHUNK_HEADER && out->free_off <= KB_EVTX_CHUNK_SIZE;
+    /* The records' checksum covers 512 .. free space offset: only a
+     * complete chunk can be checked. */
+    out->data_crc_ok = out->free_ok && out->free_off <= n &&
+                       kb_evtx_crc32(0, c + KB_EVTX_CHUNK_HEADER, out->free_off - KB_EVTX_CHUNK_HEADER) ==
+                           le32(c + 52);
+}
+
+size_t kb_evtx_walk_limit(const kb_evtx_chunk *ck)
+{
+    if (ck->kind != KB_SLOT_CHUNK || ck->bytes < KB_EVTX_CHUNK_HEADER)
+        return KB_EVTX_CHUNK_HEADER;
+    if (ck->free_ok && ck->free_off <= ck->bytes)
+        return ck->free_off;
+    return ck->bytes;
+}
+
+/* Counts a record found: its id's order and range. */
+static void count_record(kb_evtx_chunk *ck, uint64_t id)
+{
+    if (ck->records) {
+        if (id <= ck->prev_id) {
+            if (!ck->not_rising && !ck->out_of_range)
+                ck->bad_id = id, ck->bad_after = ck->prev_id;
+            ck->not_rising++;
+        }
+        if (id != ck->prev_id + 1)
+            ck->contiguous = 0;
     }
-    uint32_t free_off = le32(c + 48);
-    if (free_off < 512 || free_off > KB_EVTX_CHUNK_SIZE) {
-        kb_input_note(in, where, "free space offset %u is out of range", free_off);
-        damaged = 1;
-    } else if (crc(c + 512, free_off - 512) != le32(c + 52)) {
-        kb_input_note(in, where, "event records checksum mismatch");
-        damaged = 1;
+    if (id < ck->first_id || id > ck->last_id) {
+        if (!ck->not_rising && !ck->out_of_range)
+            ck->bad_id = id, ck->bad_after = 0;
+        ck->out_of_range++;
     }
-    if (damaged)
-        out->chunks_damaged++;
-    if (pf)
-        kb_evtx_prefilter_chunk_begin(pf, !damaged);
-    size_t walked_to = read_records(c, out, pf);
-    if (pf)
-        kb_evtx_prefilter_chunk_end(pf, c, index, walked_to);
+    if (!ck->records || id < ck->walk_first)
+        ck->walk_first = id;
+    if (!ck->records || id > ck->walk_last)
+        ck->walk_last = id;
+    ck->prev_id = id;
+    ck->records++;
 }
 
-/* Resets out, reads and checks the file header, shows it to the
- * prefilter; returns the bytes read, or -1 on a read error. */
-static long start_walk(const kb_input_handle *h, kb_input *in, kb_evtx_layout *out, kb_evtx_prefilter *pf)
+/* Whether the file ends inside this chunk before its records do. */
+static int is_cut(const kb_evtx_chunk *ck)
 {
-    static const kb_evtx_layout empty = {0};
-    *out = empty;
-    out->first_time = out->last_time = KB_TIME_NONE;
-    unsigned char header[KB_EVTX_HEADER_SIZE];
-    size_t got = 0;
-    if (kb_handle_read_at(h, 0, header, sizeof header, &got) != 0)
-        return -1;
-    read_file_header(header, got, in, out);
-    if (pf && !out->header_ok)
-        kb_evtx_prefilter_doubt(pf, "the file header is damaged");
-    else if (pf && got == sizeof header)
-        kb_evtx_prefilter_header(pf, header);
-    return (long)got;
+    return ck->bytes < KB_EVTX_CHUNK_SIZE && (!ck->free_ok || ck->free_off > ck->bytes);
 }
 
-/* Where chunk `index` starts in the file. */
-static uint64_t chunk_offset(uint64_t index)
+int kb_evtx_next_record(const unsigned char *c, size_t limit, size_t off, kb_evtx_chunk *ck, kb_evtx_rec *rec,
+                        kb_evtx_stop *stop)
 {
-    return KB_EVTX_HEADER_SIZE + index * (uint64_t)KB_EVTX_CHUNK_SIZE;
-}
-
-int kb_evtx_read_layout(const kb_input_handle *h, kb_input *in, kb_evtx_layout *out)
-{
-    return kb_evtx_read_layout_filtered(h, in, out, NULL);
-}
-
-int kb_evtx_read_layout_filtered(const kb_input_handle *h, kb_input *in, kb_evtx_layout *out,
-                                 kb_evtx_prefilter *pf)
-{
-    long got = start_walk(h, in, out, pf);
-    if (got < 0)
-        return -1;
-    if (got < KB_EVTX_HEADER_SIZE) {
-        kb_input_note(in, "file header", "file ends inside the header (%ld bytes)", got);
-        kb_input_fail(in, KB_INPUT_DAMAGED, "EVTX file is truncated (%ld bytes)", got);
+    *stop = KB_STOP_NONE;
+    ck->walked_to = (uint32_t)off;
+    if (off >= limit || limit - off < KB_EVTX_RECORD_MIN) {
+        if (is_cut(ck))
+            *stop = KB_STOP_END;
+        else if (off < limit)
+            *stop = all_zero(c + off, limit - off) ? KB_STOP_ZEROS : KB_STOP_SIGNATURE;
         return 0;
     }
-    unsigned char *c = malloc(KB_EVTX_CHUNK_SIZE);
-    if (!c)
-        return -1;
-    int read_error = 0;
-    for (uint64_t index = 0;; index++) {
-        size_t n = 0;
-        if (kb_handle_read_at(h, chunk_offset(index), c, KB_EVTX_CHUNK_SIZE, &n) != 0) {
-            read_error = 1;
-            break;
-        }
-        if (n == KB_EVTX_CHUNK_SIZE) {
-            out->chunks++;
-            check_chunk(c, index, in, out, pf);
-            continue;
-        }
-        if (n > 0) {
-            note_truncation(c, n, index, in, out, pf);
-        }
-        break;
+    if (le32(c + off) != RECORD_MAGIC) {
+        *stop = le32(c + off) == 0 ? KB_STOP_ZEROS : KB_STOP_SIGNATURE;
+        return 0;
     }
-    free(c);
-    if (read_error)
-        return -1;
-    note_damage_summary(out, in);
-    return 0;
-}
-
-/* ---- the walk split across threads ------------------------------------------ */
-
-typedef struct walk_part {
-    const kb_input_handle *h;
-    uint64_t first, end;      /* chunks [first, end) */
-    kb_inputs notes;          /* one input that collects this part's notes */
-    kb_evtx_layout out;
-    kb_evtx_prefilter pf;
-    int use_pf, failed;
-} walk_part;
-
-static void *walk_part_run(void *arg)
-{
-    walk_part *w = arg;
-    unsigned char *c = malloc(KB_EVTX_CHUNK_SIZE);
-    w->out.first_time = w->out.last_time = KB_TIME_NONE;
-    if (!c) {
-        w->failed = 1;
-    } else {
-        for (uint64_t index = w->first; index < w->end; index++) {
-            size_t n = 0;
-            if (kb_handle_read_at(w->h, chunk_offset(index), c, KB_EVTX_CHUNK_SIZE, &n) != 0 ||
-                n != KB_EVTX_CHUNK_SIZE) {
-                w->failed = 1;
-                break;
-            }
-            w->out.chunks++;
-            check_chunk(c, index, &w->notes.items[0], &w->out, w->use_pf ? &w->pf : NULL);
-        }
+    uint32_t size = le32(c + off + 4);
+    memset(rec, 0, sizeof *rec);
+    rec->off = off;
+    rec->id = le64(c + off + 8);
+    rec->written = le64(c + off + 16);
+    if (size >= KB_EVTX_RECORD_MIN && size <= limit - off) {
+        rec->size = size;
+        count_record(ck, rec->id);
+        return 1;
     }
-    free(c);
-    return NULL;
-}
-
-static void merge_layout(kb_evtx_layout *out, const kb_evtx_layout *part)
-{
-    out->chunks += part->chunks;
-    out->chunks_damaged += part->chunks_damaged;
-    if (part->records) {
-        if (!out->records || part->first_record_id < out->first_record_id)
-            out->first_record_id = part->first_record_id;
-        if (!out->records || part->last_record_id > out->last_record_id)
-            out->last_record_id = part->last_record_id;
+    /* Past the end of a cut chunk a record is cut, not impossible. */
+    if (is_cut(ck) && size >= KB_EVTX_RECORD_MIN && size <= KB_EVTX_CHUNK_SIZE - off) {
+        *stop = KB_STOP_END;
+        return 0;
     }
-    out->records += part->records;
-    if (part->first_time != KB_TIME_NONE && (out->first_time == KB_TIME_NONE || part->first_time < out->first_time))
-        out->first_time = part->first_time;
-    if (part->last_time != KB_TIME_NONE && (out->last_time == KB_TIME_NONE || part->last_time > out->last_time))
-        out->last_time = part->last_time;
-}
-
-int kb_evtx_read_layout_split(const kb_input_handle *h, kb_input *in, kb_evtx_layout *out,
-                              kb_evtx_prefilter *pf, size_t threads)
-{
-    uint64_t chunks = h->size > KB_EVTX_HEADER_SIZE ? (h->size - KB_EVTX_HEADER_SIZE) / KB_EVTX_CHUNK_SIZE : 0;
-    if (threads > KB_EVTX_WALK_THREADS)
-        threads = KB_EVTX_WALK_THREADS;
-    if (threads < 2 || chunks < KB_EVTX_SPLIT_CHUNKS)
-        return kb_evtx_read_layout_filtered(h, in, out, pf);
-    /* The header, then the full chunks in parts, then what is left. */
-    if (start_walk(h, in, out, pf) < 0)
-        return -1;
-    walk_part parts[KB_EVTX_WALK_THREADS];
-    memset(parts, 0, sizeof parts);
-    pthread_t tids[KB_EVTX_WALK_THREADS];
-    int started[KB_EVTX_WALK_THREADS] = {0}, failed = 0;
-    for (size_t t = 0; t < threads; t++) {
-        walk_part *w = &parts[t];
-        w->h = h;
-        w->first = chunks * t / threads;
-        w->end = chunks * (t + 1) / threads;
-        w->use_pf = pf != NULL;
-        if (kb_inputs_add(&w->notes, in->path) < 0 || (pf && kb_evtx_prefilter_part(&w->pf, pf, t == 0) != 0)) {
-            failed = 1;
-            continue;
-        }
-        started[t] = pthread_create(&tids[t], NULL, walk_part_run, w) == 0;
-        if (!started[t])
-            walk_part_run(w);
-    }
-    for (size_t t = 0; t < threads; t++) {
-        walk_part *w = &parts[t];
-        if (started[t])
-            pthread_join(tids[t], NULL);
-        failed |= w->failed;
-        if (!failed) {
-            merge_layout(out, &w->out);
-            if (pf)
-                kb_evtx_prefilter_merge(pf, &w->pf, t == 0);
-            const kb_input *notes = w->notes.n ? &w->notes.items[0] : NULL;
-            for (size_t k = 0; notes && k < notes->nnotes; k++)
-                kb_input_note(in, notes->notes[k].where, "%s", notes->notes[k].message);
-            if (notes)
-                in->notes_dropped += notes->notes_dropped;
-        }
-        if (pf)
-            kb_evtx_prefilter_free(&w->pf);
-        kb_inputs_free(&w->notes);
-    }
-    /* A partial chunk at the end: the file was cut. */
-    size_t trailing = (size_t)(h->size - chunk_offset(chunks));
-    unsigned char *tail = !failed && trailing ? malloc(KB_EVTX_CHUNK_SIZE) : NULL;
-    failed |= !failed && trailing && !tail;
-    size_t got = 0;
-    if (tail && kb_handle_read_at(h, chunk_offset(chunks), tail, trailing, &got) == 0 && got == trailing)
-        note_truncation(tail, trailing, chunks, in, out, pf);
-    free(tail);
-    if (failed)
-        return -1;
-    note_damage_summary(out, in);
-    return 0;
+    rec->bad_size = size;
+    count_record(ck, rec->id);
+    *stop = KB_STOP_SIZE;
+    return 2;
 }

@@ -52,17 +52,15 @@
 #define WATCH_MS 10            /* how often a launcher looks at its worker's memory */
 #define FORK_TRIES 5           /* fork() tried again after EAGAIN, 50 ms apart */
 
-/* What a launcher is asked: the plan of one input (the launcher is a fork
- * of the same program, so the structures travel as they are), sent with
- * the input's file descriptor attached (SCM_RIGHTS), then its name. */
+/* What a launcher is asked: the records of one input to decode (the
+ * launcher is a fork of the same program, so the entries travel as they
+ * are), sent with the input's file descriptor attached (SCM_RIGHTS), then
+ * its name and the entries. */
 typedef struct request {
     size_t name_len;
-    uint64_t size;         /* the bytes the plan was made for */
-    kb_input_state state;
-    kb_evtx_layout layout;
-    int usable;
-    size_t nslice, n;
-    uint64_t slice_total, chunks, header_chunks;
+    uint64_t size;         /* the bytes the entries were found in */
+    size_t n;              /* entries, at most KB_WORKER_ENTRIES */
+    size_t input_index;
 } request;
 
 typedef enum outcome {
@@ -329,53 +327,37 @@ static void test_hook(const char *name, kb_decode_stage *stage, int out)
         write_all(out, garbage, sizeof garbage);
         _exit(0);
     } else if (mode_len == 7 && strncmp(hook, "badutf8", 7) == 0) {
-        /* A well-framed note whose text is not UTF-8. */
-        static const unsigned char note[] = {10, 0, 0, 0, 'N', 0xff, 0xff, 0xff, 0xff, 1, 0, 0, 0, 0xc3};
+        /* A well-framed outcome whose reason is not UTF-8. */
+        static const unsigned char note[] = {11, 0, 0, 0, 'R', 0, 0, 0, 0, 0, 1, 0, 0, 0, 0xc3};
         write_all(out, note, sizeof note);
         _exit(0);
     }
     _exit(1);  /* an unknown mode: a worker that just fails */
 }
 
-static void worker_main(const kb_worker_config *cfg, const request *req, kb_evtx_plan *plan,
+static void worker_main(const kb_worker_config *cfg, const request *req, const kb_evtx_fallback_entry *entries,
                         const char *name, int input_fd, kb_decode_stage *stage, int out)
 {
     set_limits(cfg);
     kb_alloc_quiet();  /* out of memory: the launcher says "memory limit exceeded" */
     test_hook(name, stage, out);
-    kb_input in;
-    memset(&in, 0, sizeof in);
-    in.state = req->state;
-    in.first_time = in.last_time = KB_TIME_NONE;
-    kb_factlist facts = {0};
-    kb_parse_ctx ctx = {
-        .input = &in,
-        .input_index = 0,
-        .facts = &facts,
-        .interest = cfg->interest,
-        .since = cfg->since,
-        .until = cfg->until,
-        .no_prefilter = cfg->no_prefilter,
-        .threads = 1,
-        .stage = stage,
-        .workers = NULL,
-    };
     kb_input_handle h;
     kb_handle_from_fd(&h, input_fd, req->size, name);
-    kb_status status = kb_evtx_decode(&h, &ctx, plan);
+    kb_evtx_fallback_opts opts = {.interest = cfg->interest, .since = cfg->since, .until = cfg->until,
+                                  .input_index = req->input_index, .stage = stage};
+    kb_evtx_outcome *outcomes = kb_xcalloc(req->n + 1, sizeof *outcomes);
+    kb_status status = kb_evtx_fallback(&h, entries, req->n, &opts, outcomes);
     stage->step = KB_STEP_NONE;
     kb_buf msg = KB_BUF_INIT;
-    for (size_t i = 0; i < facts.n; i++)
-        kb_worker_msg_put_fact(&msg, facts.items[i]);
-    kb_worker_msg_put_notes(&msg, &in);
-    kb_worker_msg_put_input(&msg, &in);
+    for (size_t i = 0; i < req->n; i++)
+        kb_worker_msg_put_outcome(&msg, (uint32_t)i, &outcomes[i]);
     kb_worker_msg_put_end(&msg, status);
-    if (msg.failed || status == KB_ERR_NOMEM)
+    if (msg.failed)
         _exit(EXIT_OUT_OF_MEMORY);
     int wrote = write_all(out, msg.data, msg.len) == 0;
     kb_buf_free(&msg);
-    kb_factlist_free(&facts);
-    kb_input_clear(&in);
+    kb_evtx_outcomes_free(outcomes, req->n);
+    free(outcomes);
 #ifdef KB_LEAK_CHECK
     if (__lsan_do_recoverable_leak_check())
         _exit(EXIT_LEAKED);
@@ -470,39 +452,22 @@ static void watch(const kb_worker_config *cfg, pid_t pid, int rfd, reply *rep, k
         rep->how = ENDED, rep->detail = WEXITSTATUS(status);
 }
 
-/* Reads a request: its plan, the input's descriptor (*fd, -1 when none
- * came), its name. 0, or -1 at end of stream. */
-static int read_request(int sock, request *req, char **name, int *fd, kb_evtx_plan *plan,
-                        const kb_interest *interest)
+/* Reads a request: the input's descriptor (*fd, -1 when none came), its
+ * name and its entries. 0, or -1 at end of stream. */
+static int read_request(int sock, request *req, char **name, int *fd, kb_evtx_fallback_entry **entries)
 {
-    if (recv_with_fd(sock, req, sizeof *req, fd) != 0)
+    if (recv_with_fd(sock, req, sizeof *req, fd) != 0 || req->n > KB_WORKER_ENTRIES)
         return -1;
-    memset(plan, 0, sizeof *plan);
-    plan->layout = req->layout;
-    plan->pf.usable = req->usable;
-    plan->pf.interest = interest;
-    plan->pf.nslice = req->nslice;
-    plan->pf.n = req->n;
-    plan->pf.slice_total = req->slice_total;
-    plan->pf.chunks = req->chunks;
-    plan->pf.header_chunks = req->header_chunks;
-    *name = malloc(req->name_len + 1);
-    plan->pf.slice_chunk = malloc((req->nslice + 1) * sizeof(uint64_t));
-    plan->pf.index = malloc((req->n + 1) * sizeof(uint64_t));
-    plan->pf.id = malloc((req->n + 1) * sizeof(uint64_t));
-    if (!*name || !plan->pf.slice_chunk || !plan->pf.index || !plan->pf.id)
-        _exit(EXIT_OUT_OF_MEMORY);
-    if (read_all(sock, *name, req->name_len) != 0 ||
-        read_all(sock, plan->pf.slice_chunk, req->nslice * sizeof(uint64_t)) != 0 ||
-        read_all(sock, plan->pf.index, req->n * sizeof(uint64_t)) != 0 ||
-        read_all(sock, plan->pf.id, req->n * sizeof(uint64_t)) != 0)
+    *name = kb_xmalloc(req->name_len + 1);
+    *entries = kb_xcalloc(req->n + 1, sizeof **entries);
+    if (read_all(sock, *name, req->name_len) != 0 || read_all(sock, *entries, req->n * sizeof **entries) != 0)
         return -1;
     (*name)[req->name_len] = '\0';
     return 0;
 }
 
-static void serve(const kb_worker_config *cfg, const request *req, kb_evtx_plan *plan, const char *name,
-                  int input_fd, int sock)
+static void serve(const kb_worker_config *cfg, const request *req, const kb_evtx_fallback_entry *entries,
+                  const char *name, int input_fd, int sock)
 {
     reply rep = {CANNOT_START, 0, KB_STEP_NONE, -1, 0};
     kb_buf output = KB_BUF_INIT;
@@ -523,7 +488,7 @@ static void serve(const kb_worker_config *cfg, const request *req, kb_evtx_plan 
         quiet_stdio();
         stage->step = KB_STEP_NONE;
         stage->record = -1;
-        worker_main(cfg, req, plan, name, input_fd, stage, fds[1]);
+        worker_main(cfg, req, entries, name, input_fd, stage, fds[1]);
     } else {
         setpgid(pid, pid);  /* as the worker does: whichever runs first */
         close(fds[1]);
@@ -556,14 +521,14 @@ static void launcher_main(const kb_worker_config *cfg, int sock)
         request req;
         char *name = NULL;
         int input_fd = -1;
-        kb_evtx_plan plan;
-        if (read_request(sock, &req, &name, &input_fd, &plan, cfg->interest) != 0)
+        kb_evtx_fallback_entry *entries = NULL;
+        if (read_request(sock, &req, &name, &input_fd, &entries) != 0)
             _exit(0);
-        serve(cfg, &req, &plan, name, input_fd, sock);
+        serve(cfg, &req, entries, name, input_fd, sock);
         if (input_fd >= 0)
             close(input_fd);  /* the worker had its own copy */
         free(name);
-        kb_evtx_plan_free(&plan);
+        free(entries);
     }
 }
 
@@ -663,24 +628,25 @@ static const char *signal_name(int sig)
     }
 }
 
-/* " while decoding records (record index 17)", or "". */
-static void stage_text(const reply *rep, char *out, size_t outlen)
+/* " while decoding records (chunk 3, record id 17)", or "". */
+static void stage_text(const reply *rep, const kb_evtx_fallback_entry *entries, size_t n, char *out, size_t outlen)
 {
     static const char *const steps[KB_STEP_COUNT] = {
         "", " while opening the log", " while reading its channel", " while decoding records",
         " while decoding recovered records"};
     const char *step = rep->step >= 0 && rep->step < KB_STEP_COUNT ? steps[rep->step] : "";
-    if (*step && rep->record >= 0)
-        snprintf(out, outlen, "%s (%srecord index %lld)", step, rep->step == KB_STEP_RECOVERED ? "recovered " : "",
-                 (long long)rep->record);
+    if (*step && rep->record >= 0 && (uint64_t)rep->record < n)
+        snprintf(out, outlen, "%s (chunk %llu, record id %llu)", step,
+                 (unsigned long long)entries[rep->record].slot, (unsigned long long)entries[rep->record].id);
     else
         snprintf(out, outlen, "%s", step);
 }
 
-static char *failure_reason(const kb_worker_config *cfg, const reply *rep)
+static char *failure_reason(const kb_worker_config *cfg, const reply *rep, const kb_evtx_fallback_entry *entries,
+                            size_t n)
 {
     char where[128];
-    stage_text(rep, where, sizeof where);
+    stage_text(rep, entries, n, where, sizeof where);
     switch (rep->how) {
     case SIGNALLED:
         return kb_strprintf("worker killed by signal %d (%s)%s", rep->detail, signal_name(rep->detail), where);
@@ -703,38 +669,18 @@ static char *failure_reason(const kb_worker_config *cfg, const reply *rep)
                         rep->detail == EXIT_LEAKED ? " (LeakSanitizer found a leak in it)" : "", where);
 }
 
-/* The worker's part is lost: the file is damaged, and as its channel is
- * unknown it may be the log any rule needs. */
-static kb_status worker_failed(kb_input *in, const kb_evtx_plan *plan, const char *reason)
-{
-    const char *text = reason ? reason : "worker failed";
-    kb_input_fail(in, KB_INPUT_DAMAGED, "%s", text);
-    if (!in->message || strcmp(in->message, text) != 0)  /* else the summary says it */
-        kb_input_note(in, "decoding", "%s", text);
-    in->counts[KB_EVTX_RECORDS] = plan->layout.records;
-    kb_input_add_feed(in, "eventlog:*");
-    return KB_ERR_DAMAGED;
-}
-
-static int send_request(int sock, const kb_input_handle *h, int fd, const kb_input *in, const kb_evtx_plan *plan)
+static int send_request(int sock, const kb_input_handle *h, int fd, size_t input_index,
+                        const kb_evtx_fallback_entry *entries, size_t n)
 {
     const char *name = h->name ? h->name : "";
     request req;
     memset(&req, 0, sizeof req);
     req.name_len = strlen(name);
     req.size = h->size;
-    req.state = in->state;
-    req.layout = plan->layout;
-    req.usable = plan->pf.usable;
-    req.nslice = plan->pf.slice_chunk ? plan->pf.nslice : 0;
-    req.n = plan->pf.index && plan->pf.id ? plan->pf.n : 0;
-    req.slice_total = plan->pf.slice_total;
-    req.chunks = plan->pf.chunks;
-    req.header_chunks = plan->pf.header_chunks;
+    req.n = n;
+    req.input_index = input_index;
     return send_with_fd(sock, &req, sizeof req, fd) == 0 && send_all(sock, name, req.name_len) == 0 &&
-                   send_all(sock, plan->pf.slice_chunk, req.nslice * sizeof(uint64_t)) == 0 &&
-                   send_all(sock, plan->pf.index, req.n * sizeof(uint64_t)) == 0 &&
-                   send_all(sock, plan->pf.id, req.n * sizeof(uint64_t)) == 0
+                   send_all(sock, entries, n * sizeof *entries) == 0
                ? 0 : -1;
 }
 
@@ -742,13 +688,13 @@ static int send_request(int sock, const kb_input_handle *h, int fd, const kb_inp
  * -1 when the launcher was never started, -2 when the exchange failed:
  * then the stream is out of step, so it is closed (the launcher ends) and
  * later requests to this launcher fail at once. */
-static int ask(kb_launcher *l, const kb_input_handle *h, int fd, const kb_input *in, const kb_evtx_plan *plan,
-               reply *rep, unsigned char **output)
+static int ask(kb_launcher *l, const kb_input_handle *h, int fd, size_t input_index,
+               const kb_evtx_fallback_entry *entries, size_t n, reply *rep, unsigned char **output)
 {
     *output = NULL;
     pthread_mutex_lock(&l->lock);
     int started = l->sock >= 0;
-    int ok = started && send_request(l->sock, h, fd, in, plan) == 0 &&
+    int ok = started && send_request(l->sock, h, fd, input_index, entries, n) == 0 &&
              read_all(l->sock, rep, sizeof *rep) == 0 && rep->len <= (uint64_t)KB_WORKER_OUTPUT_MIB << 20 &&
              (*output = malloc((size_t)rep->len + 1)) != NULL && read_all(l->sock, *output, (size_t)rep->len) == 0;
     if (started && !ok) {
@@ -763,71 +709,54 @@ static int ask(kb_launcher *l, const kb_input_handle *h, int fd, const kb_input 
     return ok ? 0 : started || l->error == 0 ? -2 : -1;
 }
 
-/* kb_worker_decode() with the descriptor to hand over. */
-static kb_status decode_with(kb_worker_pool *pool, size_t slot, const kb_input_handle *h, int fd, kb_parse_ctx *ctx,
-                             const kb_evtx_plan *plan)
+/* kb_worker_fallback() with the descriptor to hand over. */
+static char *fallback_with(kb_worker_pool *pool, size_t slot, const kb_input_handle *h, int fd, size_t input_index,
+                           const kb_evtx_fallback_entry *entries, size_t n, kb_evtx_outcome *out)
 {
-    kb_input *in = ctx->input;
     kb_launcher *l = pool->n ? &pool->launchers[slot % pool->n] : NULL;
     reply rep;
     unsigned char *output = NULL;
-    int asked = l ? ask(l, h, fd, in, plan, &rep, &output) : -1;
+    int asked = l ? ask(l, h, fd, input_index, entries, n, &rep, &output) : -1;
     /* A launcher unusable: the others, in turn, so that which files fail
      * does not depend on which thread took them. The reason, if all fail,
      * is that of the first. */
     for (size_t k = 1; asked != 0 && k < pool->n; k++) {
         reply other;
-        if (ask(&pool->launchers[(slot + k) % pool->n], h, fd, in, plan, &other, &output) == 0) {
+        if (ask(&pool->launchers[(slot + k) % pool->n], h, fd, input_index, entries, n, &other, &output) == 0) {
             asked = 0;
             rep = other;
         }
     }
-    if (asked == -1) {
-        char *reason = kb_strprintf("cannot start a worker: %s", strerror(l ? l->error : EINVAL));
-        kb_status st = worker_failed(in, plan, reason);
-        free(reason);
-        return st;
-    }
+    if (asked == -1)
+        return kb_strprintf("cannot start a worker: %s", strerror(l ? l->error : EINVAL));
     if (asked != 0)
-        return worker_failed(in, plan, "the worker's launcher stopped");
+        return kb_strprintf("the worker's launcher stopped");
     char *reason = NULL;
-    kb_status status = KB_OK;
     if (rep.how == ENDED && rep.detail == 0) {
         kb_worker_result result;
         char err[256];
-        if (kb_worker_msg_read(output, (size_t)rep.len, ctx->input_index, &result, err, sizeof err) == 0) {
-            status = result.status;
-            if (kb_worker_result_apply(&result, in, ctx->facts) != 0)
-                status = KB_ERR_NOMEM;
-            kb_worker_result_free(&result);
+        if (kb_worker_msg_read(output, (size_t)rep.len, input_index, n, &result, err, sizeof err) == 0) {
+            memcpy(out, result.outcomes, n * sizeof *out);
+            free(result.outcomes);
         } else {
             reason = kb_strprintf("worker output rejected: %s", err);
         }
     } else {
-        reason = failure_reason(&pool->config, &rep);
+        reason = failure_reason(&pool->config, &rep, entries, n);
     }
     free(output);
-    if (reason || rep.how != ENDED || rep.detail != 0) {
-        status = worker_failed(in, plan, reason);
-        free(reason);
-    }
-    return status;
+    return reason;
 }
 
-kb_status kb_worker_decode(kb_worker_pool *pool, size_t slot, const kb_input_handle *h, kb_parse_ctx *ctx,
-                           const kb_evtx_plan *plan)
+char *kb_worker_fallback(kb_worker_pool *pool, size_t slot, const kb_input_handle *h, size_t input_index,
+                         const kb_evtx_fallback_entry *entries, size_t n, kb_evtx_outcome *out)
 {
-    kb_input *in = ctx->input;
     int owned = 0;
     int fd = kb_handle_shareable_fd(h, &owned);
-    if (fd < 0) {
-        char *reason = kb_strprintf("cannot hand the log to a worker: %s", strerror(errno));
-        kb_status st = worker_failed(in, plan, reason);
-        free(reason);
-        return st;
-    }
-    kb_status status = decode_with(pool, slot, h, fd, ctx, plan);
+    if (fd < 0)
+        return kb_strprintf("cannot hand the log to a worker: %s", strerror(errno));
+    char *reason = fallback_with(pool, slot, h, fd, input_index, entries, n, out);
     if (owned)
         close(fd);
-    return status;
+    return reason;
 }

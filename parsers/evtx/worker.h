@@ -1,12 +1,13 @@
-/* worker.h: libevtx's decoding of an event log in a process of its own.
+/* worker.h: libevtx's decoding of records in a process of its own.
  *
- * Debian's libevtx (20181227) may crash or loop on a hostile file. So the
- * part of the EVTX parser that calls it (kb_evtx_decode) runs in a child
- * process with limits on CPU time, memory and wall-clock time; a child that
- * crashes, is killed or exceeds a limit costs only its file, which is then
- * damaged (rules that need it cannot tell) with the reason in the report.
- * kbscan's own walk of the container (kb_evtx_plan_input: damage, counts, the
- * prefilter) stays in the scan's thread: it is kbscan's code, fuzzed.
+ * Debian's libevtx (20181227) may crash or loop on a hostile file. It is
+ * asked only about the records kbscan's own decoder could not read
+ * (fallback.h), and that runs in a child process with limits on CPU time,
+ * memory and wall-clock time; a child that crashes, is killed or exceeds a
+ * limit costs only those records, which then count as failed, with the
+ * reason in the report (the log is damaged). kbscan's own reading of the
+ * log (read.h: the walk, the decoder) stays in the scan's thread: it is
+ * kbscan's code, overflow-checked and fuzzed.
  *
  * Processes: a scan thread must not fork (another thread may hold a lock
  * of malloc or of a sanitizer's allocator, which the child would inherit
@@ -26,7 +27,8 @@
 
 #include "core/interest.h"
 #include "core/status.h"
-#include "evtx/evtx.h"
+#include "evtx/fallback.h"
+#include "source/handle.h"
 #include "source/isolation.h"
 
 /* A worker's wall-clock limit: twice its CPU limit and 5 s more (it may
@@ -34,9 +36,12 @@
 #define KB_WORKER_WALL_FACTOR 2
 #define KB_WORKER_WALL_SLACK 5
 #define KB_WORKER_WALL_SECONDS(cpu) ((cpu) * KB_WORKER_WALL_FACTOR + KB_WORKER_WALL_SLACK)
-/* A worker's output, at most: kbscan holds it whole and makes facts of
- * it several times its size, so it is bounded apart from the memory limit. */
+/* A worker's output, at most: kbscan holds it whole. A request asks about
+ * the records of at most KB_EVTX_FALLBACK_SLOTS chunks (16 MiB), whose
+ * facts stay far below this: a valid log never reaches it. */
 #define KB_WORKER_OUTPUT_MIB 256
+/* Records one request asks about, at most (a chunk holds ~2340 at most). */
+#define KB_WORKER_ENTRIES (1u << 20)
 
 typedef struct kb_launcher {
     pid_t pid;
@@ -57,14 +62,16 @@ struct kb_worker_pool {
  * scan.c). 0, or -1 out of memory. */
 int kb_worker_pool_start(kb_worker_pool *pool, size_t n, const kb_worker_config *config);
 
-/* Decodes the planned input in a worker of launcher `slot` modulo the
- * launchers (threads that share one take turns). The worker gets the
- * bytes as a file descriptor passed over the launcher's socket (the file's
- * own, or a memory file holding bytes in memory): nothing is reopened by
- * name. Facts and notes go to ctx as kb_evtx_decode() would put them; a
- * worker that fails leaves the input damaged with the reason. */
-kb_status kb_worker_decode(kb_worker_pool *pool, size_t slot, const kb_input_handle *h, kb_parse_ctx *ctx,
-                           const kb_evtx_plan *plan);
+/* Decodes n entries of one input (of at most KB_EVTX_FALLBACK_SLOTS
+ * chunks) in a worker of launcher `slot` modulo the launchers (threads
+ * that share one take turns). The worker gets the bytes as a file
+ * descriptor passed over the launcher's socket (the file's own, or a
+ * memory file holding bytes in memory): nothing is reopened by name.
+ * NULL when the worker answered (out[i] for each entry, as
+ * kb_evtx_fallback() sets them); else why it did not (malloc'd), and out
+ * is left as it was. */
+char *kb_worker_fallback(kb_worker_pool *pool, size_t slot, const kb_input_handle *h, size_t input_index,
+                         const kb_evtx_fallback_entry *entries, size_t n, kb_evtx_outcome *out);
 
 /* Ends the launchers and reaps them. */
 void kb_worker_pool_stop(kb_worker_pool *pool);

@@ -1,7 +1,8 @@
 /* worker_msg.c: the isolated EVTX worker's message, written and checked
  * (see worker_msg.h). */
 #include "evtx/worker_msg.h"
-#include "evtx/evtx.h"
+#include "core/alloc.h"
+#include "evtx/event.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -68,9 +69,10 @@ static void end_record(kb_buf *out, size_t at)
         out->data[at + (size_t)i] = (char)(n >> (8 * i));
 }
 
-void kb_worker_msg_put_fact(kb_buf *out, const kb_fact *fact)
+static void put_fact(kb_buf *out, uint32_t entry, const kb_fact *fact)
 {
     size_t at = begin_record(out, 'F');
+    put_u32(out, entry);
     put_u64(out, fact->record);
     put_u64(out, (uint64_t)fact->time);
     kb_buf_putc(out, (char)(fact->recovered != 0));
@@ -82,30 +84,14 @@ void kb_worker_msg_put_fact(kb_buf *out, const kb_fact *fact)
     end_record(out, at);
 }
 
-void kb_worker_msg_put_notes(kb_buf *out, const kb_input *in)
+void kb_worker_msg_put_outcome(kb_buf *out, uint32_t entry, const kb_evtx_outcome *o)
 {
-    for (size_t i = 0; i < in->nnotes; i++) {
-        size_t at = begin_record(out, 'N');
-        put_string(out, in->notes[i].where);
-        put_string(out, in->notes[i].message ? in->notes[i].message : "");
-        end_record(out, at);
-    }
-}
-
-void kb_worker_msg_put_input(kb_buf *out, const kb_input *in)
-{
-    size_t at = begin_record(out, 'I');
-    kb_buf_putc(out, (char)in->state);
-    put_string(out, in->message);
-    put_string(out, in->computer);
-    put_string(out, in->channel);
-    for (size_t k = 0; k < KB_EVTX_NCOUNTS; k++)
-        put_u64(out, in->counts[k]);
-    put_u64(out, in->facts);
-    put_u64(out, in->notes_dropped);
-    kb_buf_putc(out, (char)in->nfeeds);
-    for (size_t i = 0; i < in->nfeeds; i++)
-        put_string(out, in->feeds[i]);
+    if (o->fact)
+        put_fact(out, entry, o->fact);
+    size_t at = begin_record(out, 'R');
+    put_u32(out, entry);
+    kb_buf_putc(out, (char)(o->read != 0));
+    put_string(out, o->why);
     end_record(out, at);
 }
 
@@ -194,25 +180,15 @@ static char *get_string(reader *r, int optional)
     return s;
 }
 
-/* The fields an EVTX event fact may have (parsers/evtx/evtx.c). */
-static int event_field_name(const char *name)
+/* One fact, for the entry it comes first with. */
+static int read_fact(reader *r, size_t input_index, size_t nentries, kb_worker_result *out)
 {
-    static const char *const names[] = {"provider", "event_id", "qualifiers", "level", "channel",
-                                        "computer", "data", "strings", "binary", "binary_text"};
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (strcmp(name, names[i]) == 0)
-            return 1;
-    if (strncmp(name, "data", 4) != 0 || name[4] < '1' || name[4] > '9')
-        return 0;
-    size_t digits = strspn(name + 4, "0123456789");
-    return name[4 + digits] == '\0' && digits <= 5;
-}
-
-static int read_fact(reader *r, size_t input_index, kb_factlist *facts)
-{
+    uint32_t entry = get_u32(r);
+    if (!r->error && entry >= nentries)
+        return fail(r, "a fact of a record not asked about");
+    if (!r->error && (out->outcomes[entry].fact || out->outcomes[entry].read || out->outcomes[entry].why))
+        return fail(r, "a fact after its record's outcome, or twice");
     kb_fact *f = kb_fact_new("event", input_index);
-    if (!f)
-        return fail(r, "out of memory");
     f->record = get_u64(r);
     f->time = (int64_t)get_u64(r);
     unsigned recovered = get_u8(r);
@@ -225,12 +201,12 @@ static int read_fact(reader *r, size_t input_index, kb_factlist *facts)
     for (uint32_t i = 0; i < nfields && !r->error; i++) {
         char *name = get_string(r, 0);
         char *value = get_string(r, 0);
-        if (!r->error && !event_field_name(name))
+        if (!r->error && !kb_evtx_event_field_ok(name))
             fail(r, "a fact has a field the EVTX parser does not make");
         if (!r->error && kb_fact_get(f, name))
             fail(r, "a fact has a field twice");
-        if (!r->error && kb_fact_set(f, name, value) != 0)
-            fail(r, "out of memory");
+        if (!r->error)
+            kb_fact_set(f, name, value);
         free(name);
         free(value);
     }
@@ -242,62 +218,47 @@ static int read_fact(reader *r, size_t input_index, kb_factlist *facts)
         kb_fact_free(f);
         return -1;
     }
-    if (kb_factlist_add(facts, f) != 0)
-        return fail(r, "out of memory");
+    out->outcomes[entry].fact = f;
     return 0;
 }
 
-static int read_note(reader *r, kb_input *in)
+static int read_outcome(reader *r, size_t nentries, kb_worker_result *out, unsigned char *answered)
 {
-    if (in->nnotes >= KB_MAX_NOTES)
-        return fail(r, "more notes than a file may have");
-    char *where = get_string(r, 1);
-    char *message = get_string(r, 0);
-    if (!r->error)
-        kb_input_note(in, where, "%s", message);
-    free(where);
-    free(message);
-    return r->error ? -1 : 0;
-}
-
-static int read_input(reader *r, kb_input *in)
-{
-    unsigned state = get_u8(r);
-    if (!r->error && state != KB_INPUT_OK && state != KB_INPUT_DAMAGED && state != KB_INPUT_ERROR)
-        return fail(r, "the input's state is not one a decoding can leave");
-    in->state = (kb_input_state)state;
-    in->message = get_string(r, 1);
-    in->computer = get_string(r, 1);
-    in->channel = get_string(r, 1);
-    for (size_t k = 0; k < KB_EVTX_NCOUNTS; k++)
-        in->counts[k] = get_u64(r);
-    in->facts = get_u64(r);
-    in->notes_dropped = get_u64(r);
-    unsigned nfeeds = get_u8(r);
-    if (!r->error && nfeeds > KB_MAX_FEEDS)
-        return fail(r, "the input has too many feeds");
-    for (unsigned i = 0; i < nfeeds && !r->error; i++) {
-        char *feed = get_string(r, 0);
-        if (!r->error && (strncmp(feed, "eventlog:", 9) != 0 || strlen(feed) > 256))
-            fail(r, "a feed is not an event-log feed");
-        /* "eventlog:*" (any log) stands for a log whose channel damage hid. */
-        if (!r->error && state == KB_INPUT_OK && strcmp(feed + strlen(feed) - 2, ":*") == 0)
-            fail(r, "a feed for any log on an input that is not damaged");
-        if (!r->error)
-            in->feeds[in->nfeeds++] = feed;
-        else
-            free(feed);
+    uint32_t entry = get_u32(r);
+    unsigned read = get_u8(r);
+    if (!r->error && entry >= nentries)
+        return fail(r, "an outcome of a record not asked about");
+    if (!r->error && answered[entry])
+        return fail(r, "two outcomes of one record");
+    if (!r->error && read > 1)
+        return fail(r, "an outcome neither read nor failed");
+    char *why = get_string(r, 1);
+    if (r->error) {
+        free(why);
+        return -1;
     }
-    return r->error ? -1 : 0;
+    if (!read && !why)
+        why = kb_strdup("libevtx gives no reason");
+    if (!read && out->outcomes[entry].fact) {
+        free(why);
+        return fail(r, "a fact of a record not read");
+    }
+    out->outcomes[entry].read = (int)read;
+    out->outcomes[entry].why = why;
+    answered[entry] = 1;
+    return 0;
 }
 
-int kb_worker_msg_read(const unsigned char *data, size_t len, size_t input_index, kb_worker_result *out,
-                       char *err, size_t errlen)
+int kb_worker_msg_read(const unsigned char *data, size_t len, size_t input_index, size_t nentries,
+                       kb_worker_result *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    out->input.first_time = out->input.last_time = KB_TIME_NONE;
+    out->outcomes = kb_xcalloc(nentries + 1, sizeof *out->outcomes);
+    out->n = nentries;
+    unsigned char *answered = kb_xcalloc(nentries + 1, 1);
     reader whole = {data, len, 0, NULL};
-    int have_input = 0, ended = 0;
+    int ended = 0;
+    size_t outcomes = 0;
     while (whole.left && !whole.error) {
         size_t at = len - whole.left;
         if (ended) {
@@ -315,18 +276,13 @@ int kb_worker_msg_read(const unsigned char *data, size_t len, size_t input_index
         whole.p += n;
         whole.left -= n;
         unsigned tag = get_u8(&r);
-        if (have_input && tag != 'E')
-            fail(&r, "a record follows the input record");
-        else if (tag == 'F')
-            read_fact(&r, input_index, &out->facts);
-        else if (tag == 'N')
-            read_note(&r, &out->input);
-        else if (tag == 'I')
-            have_input = read_input(&r, &out->input) == 0;
+        if (tag == 'F')
+            read_fact(&r, input_index, nentries, out);
+        else if (tag == 'R')
+            outcomes += read_outcome(&r, nentries, out, answered) == 0;
         else if (tag == 'E') {
             uint32_t status = get_u32(&r);
-            if (!r.error && status != KB_OK && status != KB_ERR_IO && status != KB_ERR_FORMAT &&
-                status != KB_ERR_DAMAGED)
+            if (!r.error && status != KB_OK && status != KB_ERR_IO)
                 fail(&r, "the status is not one a decoding can end with");
             out->status = (kb_status)status;
             ended = 1;
@@ -339,11 +295,10 @@ int kb_worker_msg_read(const unsigned char *data, size_t len, size_t input_index
             whole.record_at = at;
         }
     }
-    if (!whole.error && (!ended || !have_input))
-        fail(&whole, ended ? "no input record" : "the message ends before its end record"),
+    if (!whole.error && (!ended || outcomes != nentries))
+        fail(&whole, ended ? "a record asked about has no outcome" : "the message ends before its end record"),
             whole.record_at = len;
-    if (!whole.error && out->input.facts != out->facts.n)
-        fail(&whole, "the input's fact count is not the number of facts sent"), whole.record_at = len;
+    free(answered);
     if (whole.error) {
         snprintf(err, errlen, "%s (at byte %zu of %zu)", whole.error, whole.record_at, len);
         kb_worker_result_free(out);
@@ -352,42 +307,9 @@ int kb_worker_msg_read(const unsigned char *data, size_t len, size_t input_index
     return 0;
 }
 
-int kb_worker_result_apply(kb_worker_result *r, kb_input *in, kb_factlist *facts)
-{
-    kb_input *w = &r->input;
-    for (size_t i = 0; i < w->nnotes; i++)
-        kb_input_note(in, w->notes[i].where, "%s", w->notes[i].message);
-    in->notes_dropped += w->notes_dropped;
-    if (w->state != KB_INPUT_OK)  /* a state without its message still counts */
-        kb_input_fail(in, w->state, "%s",
-                      w->message ? w->message
-                                 : w->state == KB_INPUT_ERROR ? "failed while decoding" : "damaged while decoding");
-    for (size_t i = 0; i < w->nfeeds; i++)
-        kb_input_add_feed(in, w->feeds[i]);
-    if (!in->computer) {
-        in->computer = w->computer;
-        w->computer = NULL;
-    }
-    if (!in->channel) {
-        in->channel = w->channel;
-        w->channel = NULL;
-    }
-    for (size_t k = 0; k < KB_EVTX_NCOUNTS; k++)
-        in->counts[k] = w->counts[k];
-    in->facts = w->facts;
-    int rc = 0;
-    for (size_t i = 0; i < r->facts.n; i++) {
-        if (rc == 0 && kb_factlist_add(facts, r->facts.items[i]) != 0)
-            rc = -1;
-        else if (rc != 0)
-            kb_fact_free(r->facts.items[i]);
-    }
-    r->facts.n = 0;
-    return rc;
-}
-
 void kb_worker_result_free(kb_worker_result *r)
 {
-    kb_factlist_free(&r->facts);
-    kb_input_clear(&r->input);
+    kb_evtx_outcomes_free(r->outcomes, r->n);
+    free(r->outcomes);
+    memset(r, 0, sizeof *r);
 }

@@ -62,6 +62,8 @@ typedef struct kb_parse_ctx {
     kb_decode_stage *stage;       /* where EVTX decoding is, or NULL (see below) */
     kb_worker_pool *workers;      /* isolated decoding (isolation.h), or NULL: in this process */
     size_t worker_slot;           /* the calling thread's launcher in the pool */
+    int own_code_only;            /* no third-party decoder is asked (EVTX: libevtx), what kbscan's
+                                     own code cannot read fails: fuzz targets exercise kbscan's code */
 } kb_parse_ctx;
 
 typedef enum kb_source_form {

@@ -62,16 +62,18 @@ app=$corpus_dir/anotherc0ne-AD-DC-/Application.evtx
 if [ -f "$app" ]; then
   "$KBSCAN" --rules rules --format json -o "$tmp/app.json" "$app" 2>/dev/null; rc=$?
   "$KBSCAN" --rules rules --color never "$app" >"$tmp/app.txt" 2>/dev/null
-  tap_check "anotherc0ne-AD-DC-/Application.evtx alone: not matched (exit 0, was $rc), yet its VSS 13/8193 with another hr are told" \
+  tap_check "anotherc0ne-AD-DC-/Application.evtx alone: not matched (exit 0, was $rc), yet its VSS 13/8193 with another hr are told, and called known harmless" \
     $PY - "$tmp/app.json" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
-rule = r["rules"][0]
+rule = [x for x in r["rules"] if x["id"] == "vss-writers-missing-eventsystem-shared"][0]
 cp = {c["id"]: c for c in rule["checkpoints"]}["vss-errors"]
 assert rule["verdict"] == "not_matched" and rule["near_miss"] is None, rule["verdict"]
 assert cp["state"] == "not_met" and cp["near"]["count"] == 8, cp["near"]
 assert "0x8007045b" in cp["near"]["say"], cp["near"]["say"]
 assert all(c["name"] == "ERROR_SHUTDOWN_IN_PROGRESS" for e in cp["near"]["evidence"] for c in e["codes"]), cp["near"]
+# and the shutdown noise rule says what they are: known harmless
+assert [k["rule"] for k in r["summary"]["known_harmless"]] == ["vss-eventsystem-shutdown-noise"], r["summary"]
 EOF
   tap_check "... the text report says: VSS 13, 8193 present 8 times, but with hr 0x8007045b" \
     grep -q "Close, but not it" "$tmp/app.txt"

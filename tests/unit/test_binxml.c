@@ -554,6 +554,44 @@ static void test_arrays(void **state)
     free(c);
 }
 
+/* A long string array (10,000 items) is read in one pass (its items are
+ * asked for in order, from a cursor), every item in place; then a record
+ * built at the same place with other items: nothing of the first array's
+ * cursor is reused. */
+static void test_long_array(void **state)
+{
+    (void)state;
+    /* "1", "", "1", "", ...: "1" and its NUL are 4 bytes, a NUL alone 2 */
+    size_t bytes = 10000 / 2 * 6, at = 0;
+    static uint8_t packed[30000];
+    for (size_t i = 0; i < 10000; i++) {
+        if (i % 2 == 0)
+            packed[at++] = '1', packed[at++] = 0;
+        packed[at++] = 0, packed[at++] = 0;
+    }
+    assert_int_equal(at, bytes);
+    val v[] = {{0x81, packed, bytes}};
+    uint8_t *c = chunk_new();
+    size_t size = build_values(c, REC, v, 1);
+    kb_binxml_ctx *ctx = kb_binxml_new();
+    kb_binxml_record r;
+    assert_int_equal(kb_binxml_decode(ctx, c, CHUNK, REC, size, &r), KB_OK);
+    assert_int_equal(r.nfields, 10000);
+    for (size_t i = 0; i < 10000; i++)
+        assert_string_equal(field(&r, i)->value, i % 2 ? "" : "1");
+    /* The same place, other items: "22" and "3". */
+    static const uint8_t other[] = {'2', 0, '2', 0, 0, 0, '3', 0, 0, 0};
+    memset(c + REC, 0, size);
+    val w[] = {{0x81, other, sizeof other}};
+    size = build_values(c, REC, w, 1);
+    assert_int_equal(kb_binxml_decode(ctx, c, CHUNK, REC, size, &r), KB_OK);
+    assert_int_equal(r.nfields, 2);
+    assert_string_equal(field(&r, 0)->value, "22");
+    assert_string_equal(field(&r, 1)->value, "3");
+    kb_binxml_free(ctx);
+    free(c);
+}
+
 /* Optional (0x0e) and normal (0x0d) substitutions of an empty value. */
 static void test_empty_substitutions(void **state)
 {
@@ -1118,6 +1156,7 @@ int main(void)
         cmocka_unit_test(test_value_types),
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_arrays),
+        cmocka_unit_test(test_long_array),
         cmocka_unit_test(test_empty_substitutions),
         cmocka_unit_test(test_plain_tokens_and_userdata),
         cmocka_unit_test(test_template_reuse_across_chunks),

@@ -286,16 +286,18 @@ static void test_cleared_by_position(void **state)
     world_free(&w);
 }
 
-/* Named fields, where the event has them, are read by name. */
+/* Named fields, where the event has them (the EVTX parser's data:<Name>
+ * of UserData <LogFileCleared>), are read by name. */
 static void test_cleared_by_name(void **state)
 {
     (void)state;
     world w = {0};
     size_t sys = log_input(&w, "System.evtx", "System", 1, 9, 9);
     kb_fact *f = clearing(&w, sys, "104", 2, NULL, -1);
-    kb_fact_set(f, "SubjectUserName", "dave");
-    kb_fact_set(f, "SubjectDomainName", "CORP");
-    kb_fact_set(f, "Channel", "Setup");
+    kb_fact_set(f, "payload", "UserData/LogFileCleared");
+    kb_fact_set(f, "data:SubjectUserName", "dave");
+    kb_fact_set(f, "data:SubjectDomainName", "CORP");
+    kb_fact_set(f, "data:Channel", "Setup");
     kb_fact_set(f, "data1", "not read");
     combine(&w);
     const kb_fact *c = derived(&w, KB_FACT_LOG_CLEARED, 0);
@@ -322,8 +324,14 @@ static void test_cleared_undecoded(void **state)
     clearing(&w, sys, "104", 1, error_data, 3);
     clearing(&w, sec, "1102", 2, no_sid, 4);
     clearing(&w, sys, "104", 3, NULL, -1); /* no strings said */
+    /* ProcessingErrorData as the EVTX parser names it: never a layout of
+     * LogFileCleared, whatever its strings. */
+    static const char *const four[] = {"15005", "ClientProcessId", "4100640000", "x"};
+    kb_fact *pe = clearing(&w, sys, "104", 4, four, 4);
+    kb_fact_set(pe, "payload", "ProcessingErrorData");
+    kb_fact_set(pe, "data:ErrorCode", "15005");
     combine(&w);
-    assert_int_equal(count_of(&w, KB_FACT_LOG_CLEARED), 3);
+    assert_int_equal(count_of(&w, KB_FACT_LOG_CLEARED), 4);
     const kb_fact *f = derived(&w, KB_FACT_LOG_CLEARED, 0);
     field_is(f, "decoded", "no");
     field_is(f, "read_from", "");
@@ -339,6 +347,10 @@ static void test_cleared_undecoded(void **state)
     f = derived(&w, KB_FACT_LOG_CLEARED, 2);
     field_is(f, "decoded", "no");
     field_is(f, "strings", NULL);
+    f = derived(&w, KB_FACT_LOG_CLEARED, 3);
+    field_is(f, "decoded", "no");
+    field_is(f, "user", "");
+    field_is(f, "channel", "");
     world_free(&w);
 }
 

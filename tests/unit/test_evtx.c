@@ -1,9 +1,11 @@
-/* test_evtx.c: the event log parser (parsers/evtx/evtx.c, evtx_layout.c) on small
- * .evtx files written at run time by evtxgen (path in $EVTXGEN, default
- * build/evtxgen; run from the repository root) into a temporary folder:
- * event facts and their fields, the interest and time filters, the channel
- * feed, the container check (counts, times), and damage: a dirty header, a
- * bad chunk checksum, a file cut inside a chunk or inside the header. */
+/* test_evtx.c: the event log parser (parsers/evtx/: evtx.c, read.c,
+ * layout.c, event.c, fallback.c) on small .evtx files written at run time
+ * by evtxgen (path in $EVTXGEN, default build/evtxgen; run from the
+ * repository root) into a temporary folder: event facts and their fields,
+ * the interest and time filters, the channel feed, the container walk
+ * (counts, times), damage (a dirty header, a bad chunk checksum, a file cut
+ * inside a chunk or inside the header), and libevtx's facts for the
+ * records kbscan's decoder could not read, which must be the decoder's. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +19,10 @@
 #include <unistd.h>
 
 #include "evtx/evtx.h"
+#include "evtx/fallback.h"
 #include "evtx/layout.h"
+#include "evtx/read.h"
+#include "evtx/wanted.h"
 #include "source/source.h"
 #include "scan/scan.h"
 #include "core/strbuf.h"
@@ -212,14 +217,25 @@ static void parse_file(parsed *r, const char *path, const kb_interest *interest,
     take_log_fact(r);
 }
 
-/* Reads the container walk of a file. */
-static int read_layout(const char *path, kb_input *in, kb_evtx_layout *l)
+/* Reads a file with kbscan's own walk and decoder, as the parser does;
+ * wanting what want says (NULL: nothing); everything_pending sets every
+ * record aside for libevtx. */
+static void read_log(const char *path, const kb_interest *want, int everything_pending, kb_evtx_reading *r)
 {
     kb_input_handle h;
     assert_int_equal(kb_handle_open_file(&h, path, path), KB_OK);
-    int rc = kb_evtx_read_layout(&h, in, l);
+    unsigned char head[KB_EVTX_HEADER_SIZE];
+    size_t got = 0;
+    assert_int_equal(kb_handle_read_at(&h, 0, head, sizeof head, &got), 0);
+    memset(r, 0, sizeof *r);
+    kb_evtx_file_header_read(head, got, &r->header);
+    kb_evtx_wanted w;
+    kb_evtx_wanted_init(&w, want);
+    kb_evtx_read_opts o = {.wanted = &w, .everything_pending = everything_pending, .since = KB_TIME_NONE,
+                           .until = KB_TIME_NONE, .threads = 1};
+    assert_int_equal(kb_evtx_read(&h, &o, r), 0);
+    kb_evtx_wanted_free(&w);
     kb_handle_close(&h);
-    return rc;
 }
 
 static void parse_all(parsed *r, const char *path)
@@ -481,25 +497,35 @@ static void test_log_fact(void **state)
 static void test_layout(void **state)
 {
     (void)state;
-    kb_inputs inputs = {0};
-    assert_int_equal(kb_inputs_add(&inputs, "Application.evtx"), 0);
-    kb_evtx_layout l;
-    assert_int_equal(read_layout(fx.app, &inputs.items[0], &l), 0);
-    assert_int_equal(l.header_ok, 1);
-    assert_int_equal(l.dirty, 0);
-    assert_int_equal(l.major, 3);
-    assert_int_equal(l.minor, 1);
-    assert_int_equal(l.chunks, 1);
-    assert_int_equal(l.chunks_damaged, 0);
-    assert_int_equal(l.records, 5);
-    assert_int_equal(l.first_record_id, 1);
-    assert_int_equal(l.last_record_id, 5);
-    assert_true(l.first_time == T_FIRST);
-    assert_true(l.last_time == T_LAST);
-    assert_int_equal(l.trailing_bytes, 0);
-    assert_int_equal(inputs.items[0].state, KB_INPUT_OK);
-    assert_int_equal(inputs.items[0].nnotes, 0);
-    kb_inputs_free(&inputs);
+    kb_evtx_reading r;
+    read_log(fx.app, NULL, 0, &r);
+    assert_int_equal(r.header.signature_ok, 1);
+    assert_int_equal(r.header.crc_ok, 1);
+    assert_int_equal(r.header.flags, 0);
+    assert_int_equal(r.header.major, 3);
+    assert_int_equal(r.header.minor, 1);
+    assert_int_equal(r.nchunks, 1);
+    const kb_evtx_chunk *ck = &r.chunks[0];
+    assert_int_equal(ck->kind, KB_SLOT_CHUNK);
+    assert_int_equal(ck->header_crc_ok, 1);
+    assert_int_equal(ck->data_crc_ok, 1);
+    assert_int_equal(ck->stop, KB_STOP_NONE);
+    assert_int_equal(ck->walked_to, ck->free_off);
+    assert_int_equal(ck->records, 5);
+    assert_int_equal(ck->walk_first, 1);
+    assert_int_equal(ck->walk_last, 5);
+    assert_int_equal(ck->contiguous, 1);
+    assert_int_equal(ck->not_rising + ck->out_of_range, 0);
+    assert_int_equal(r.found, 5);
+    assert_int_equal(r.read, 5);
+    assert_int_equal(r.npending, 0);
+    assert_int_equal(r.facts.n, 0); /* nothing wanted: only System read */
+    assert_true(r.has_ids && r.first_id == 1 && r.last_id == 5);
+    assert_true(r.first_time == T_FIRST);
+    assert_true(r.last_time == T_LAST);
+    assert_string_equal(r.channel, "Application");
+    assert_string_equal(r.computer, "SRV01");
+    kb_evtx_reading_free(&r);
 }
 
 static void test_dirty_gets_a_note(void **state)
@@ -513,13 +539,11 @@ static void test_dirty_gets_a_note(void **state)
     assert_int_equal(r.facts.n, 5);
     done(&r);
 
-    kb_inputs inputs = {0};
-    assert_int_equal(kb_inputs_add(&inputs, "dirty.evtx"), 0);
-    kb_evtx_layout l;
-    assert_int_equal(read_layout(fx.dirty, &inputs.items[0], &l), 0);
-    assert_int_equal(l.dirty, 1);
-    assert_int_equal(l.header_ok, 1);
-    kb_inputs_free(&inputs);
+    kb_evtx_reading rd;
+    read_log(fx.dirty, NULL, 0, &rd);
+    assert_int_equal(rd.header.flags & KB_EVTX_FLAG_DIRTY, KB_EVTX_FLAG_DIRTY);
+    assert_int_equal(rd.header.crc_ok, 1);
+    kb_evtx_reading_free(&rd);
 }
 
 static void test_corrupt_chunk_is_damaged(void **state)
@@ -532,7 +556,7 @@ static void test_corrupt_chunk_is_damaged(void **state)
     assert_true(has_note(r.in, "chunk 0", "event records checksum mismatch"));
     assert_string_equal(r.in->message, "1 of 1 chunk(s) damaged");
     assert_string_equal(r.in->feeds[0], "eventlog:Application");
-    assert_int_equal(r.facts.n, 5); /* libevtx still reads the records */
+    assert_int_equal(r.facts.n, 5); /* its records are still read */
     done(&r);
 }
 
@@ -544,17 +568,13 @@ static void test_truncated_is_damaged(void **state)
     assert_int_equal(r.status, KB_ERR_DAMAGED);
     assert_int_equal(r.in->state, KB_INPUT_DAMAGED);
     assert_true(has_note(r.in, "chunk 0", "file ends 25904 bytes into this chunk (truncated)"));
-    /* The records lost with the chunk are counted from its complete part. */
-    assert_true(has_note(r.in, "chunk 0", "its complete part holds "));
-    assert_true(has_note(r.in, "chunk 0", "record(s), ids 1 to "));
+    /* The complete records are read: here all five fit before the cut
+     * (a cut through records is tests/unit/test_evtx_damage.c's). */
+    assert_true(has_note(r.in, "chunk 0", "the 5 complete record(s) before the cut are read (ids 1 to 5)"));
     assert_string_equal(r.in->message, "1 of 1 chunk(s) damaged");
-    /* The channel cannot be read: the damaged log may be the one a rule needs. */
-    if (!r.in->channel) {
-        assert_string_equal(r.in->feeds[0], "eventlog:*");
-        assert_true(kb_input_has_feed(r.in, "eventlog:Application"));
-    } else {
-        assert_string_equal(r.in->feeds[0], "eventlog:Application");
-    }
+    assert_int_equal(r.facts.n, 5);
+    assert_int_equal(kb_input_count(r.in, "records"), 5);
+    assert_string_equal(r.in->feeds[0], "eventlog:Application");
     done(&r);
 }
 
@@ -654,16 +674,17 @@ static void test_several_chunks(void **state)
     write_many_json(json);
     assert_int_equal(generate(many, "many.evtx", json, NULL, NULL), 0);
 
-    kb_inputs inputs = {0};
-    assert_int_equal(kb_inputs_add(&inputs, "many.evtx"), 0);
-    kb_evtx_layout l;
-    assert_int_equal(read_layout(many, &inputs.items[0], &l), 0);
-    assert_true(l.chunks >= 2);
-    assert_int_equal(l.chunks_damaged, 0);
-    assert_int_equal(l.records, MANY_EVENTS);
-    assert_int_equal(l.first_record_id, 1);
-    assert_int_equal(l.last_record_id, MANY_EVENTS);
-    kb_inputs_free(&inputs);
+    kb_evtx_reading rd;
+    read_log(many, NULL, 0, &rd);
+    assert_true(rd.nchunks >= 2);
+    assert_int_equal(rd.found, MANY_EVENTS);
+    assert_int_equal(rd.read, MANY_EVENTS);
+    assert_true(rd.first_id == 1 && rd.last_id == MANY_EVENTS);
+    for (size_t i = 0; i < rd.nchunks; i++) {
+        assert_int_equal(rd.chunks[i].kind, KB_SLOT_CHUNK);
+        assert_true(rd.chunks[i].header_crc_ok && rd.chunks[i].data_crc_ok);
+    }
+    kb_evtx_reading_free(&rd);
 
     kb_interest want = {0};
     assert_int_equal(kb_interest_add(&want, "Bulk", 2), 0);
@@ -678,59 +699,86 @@ static void test_several_chunks(void **state)
     kb_interest_free(&want);
 }
 
-/* Decodes many.evtx for Bulk event 2 through the prefilter's plan; when
- * give_up is set, the plan's last candidate expects another record id, so
- * the shortcut gives up after making facts for the others. */
-static void decode_planned(parsed *r, const char *path, const kb_interest *want, int give_up)
+/* The facts libevtx makes (fallback.c) of every record of a log, as if
+ * kbscan's decoder had read none of them. */
+static void facts_of_libevtx(const char *path, const kb_interest *want, kb_factlist *out)
 {
-    memset(r, 0, sizeof *r);
-    long i = kb_inputs_add(&r->inputs, path);
-    assert_true(i >= 0);
-    kb_input *in = &r->inputs.items[i];
-    kb_input_set_source(in, "evtx", kb_source_evtx.covers, kb_source_evtx.counts);
-    kb_parse_ctx ctx = ctx_for(r, in, (size_t)i, want, KB_TIME_NONE, KB_TIME_NONE);
+    kb_evtx_reading r;
+    read_log(path, want, 1, &r);
+    assert_int_equal(r.npending, r.found);
+    kb_evtx_fallback_entry *e = calloc(r.npending + 1, sizeof *e);
+    kb_evtx_outcome *o = calloc(r.npending + 1, sizeof *o);
+    assert_non_null(e);
+    assert_non_null(o);
+    for (size_t i = 0; i < r.npending; i++) {
+        const kb_evtx_pending *p = &r.pending[i];
+        e[i] = (kb_evtx_fallback_entry){.slot = p->slot, .id = p->id, .off = p->off, .size = p->size,
+                                        .index = p->index, .chunk_records = r.chunks[p->slot].records};
+    }
     kb_input_handle h;
     assert_int_equal(kb_handle_open_file(&h, path, path), KB_OK);
-    kb_evtx_plan plan;
-    assert_int_equal(kb_evtx_plan_input(&h, &ctx, &plan), KB_OK);
-    assert_true(plan.pf.usable);
-    assert_true(plan.pf.n > 1);
-    if (give_up)
-        plan.pf.id[plan.pf.n - 1] ^= 1;
-    r->status = kb_evtx_decode(&h, &ctx, &plan);
-    if (give_up)
-        assert_false(plan.pf.usable);
-    kb_evtx_plan_free(&plan);
+    kb_evtx_fallback_opts opts = {.interest = want, .since = KB_TIME_NONE, .until = KB_TIME_NONE};
+    assert_int_equal(kb_evtx_fallback(&h, e, r.npending, &opts, o), KB_OK);
     kb_handle_close(&h);
-    r->in = in;
+    for (size_t i = 0; i < r.npending; i++) {
+        assert_true(o[i].read);
+        if (o[i].fact)
+            kb_factlist_add(out, o[i].fact);
+        o[i].fact = NULL;
+    }
+    kb_evtx_outcomes_free(o, r.npending);
+    free(o);
+    free(e);
+    kb_evtx_reading_free(&r);
 }
 
-/* A shortcut given up part-way leaves no trace: the whole decoding that
- * follows makes each fact, count and note once. */
-static void test_prefilter_given_up_counts_once(void **state)
+/* Fields only kbscan's decoder makes: libevtx gives no names of values. */
+static int decoder_only(const char *name)
+{
+    return strncmp(name, "data:", 5) == 0 || strcmp(name, "payload") == 0;
+}
+
+/* libevtx's facts of a log equal kbscan's decoder's, field by field. */
+static void same_facts(const char *path)
+{
+    kb_interest all = {0};
+    all.want_all = 1;
+    parsed r;
+    parse_file(&r, path, &all, KB_TIME_NONE, KB_TIME_NONE);
+    kb_factlist lib = {0};
+    facts_of_libevtx(path, &all, &lib);
+    assert_int_equal(lib.n, r.facts.n);
+    for (size_t i = 0; i < lib.n; i++) {
+        const kb_fact *a = r.facts.items[i], *b = lib.items[i];
+        assert_int_equal(a->record, b->record);
+        assert_true(a->time == b->time);
+        for (size_t k = 0; k < a->nfields; k++) {
+            const kb_field *f = &a->fields[k];
+            if (decoder_only(f->name))
+                continue;
+            const char *other = kb_fact_get(b, f->name);
+            if (!other || strcmp(other, f->value) != 0)
+                fail_msg("%s record %llu: %s is \"%s\" decoded, \"%s\" by libevtx", path,
+                         (unsigned long long)a->record, f->name, f->value, other ? other : "(none)");
+        }
+        for (size_t k = 0; k < b->nfields; k++)
+            if (!kb_fact_get(a, b->fields[k].name))
+                fail_msg("%s record %llu: libevtx gives %s, the decoder does not", path,
+                         (unsigned long long)a->record, b->fields[k].name);
+    }
+    kb_factlist_free(&lib);
+    done(&r);
+}
+
+static void test_libevtx_facts_are_the_decoders(void **state)
 {
     (void)state;
     char json[PATHLEN], many[PATHLEN];
     write_many_json(json);
     assert_int_equal(generate(many, "many.evtx", json, NULL, NULL), 0);
-    kb_interest want = {0};
-    assert_int_equal(kb_interest_add(&want, "Bulk", 2), 0);
-    parsed normal, fallback;
-    decode_planned(&normal, many, &want, 0);
-    decode_planned(&fallback, many, &want, 1);
-    assert_int_equal(normal.status, KB_OK);
-    assert_int_equal(fallback.status, KB_OK);
-    assert_int_equal(normal.facts.n, MANY_EVENTS / 2);
-    assert_int_equal(fallback.facts.n, normal.facts.n);
-    assert_int_equal(fallback.in->facts, normal.in->facts);
-    assert_int_equal(kb_input_count(fallback.in, "records_used"), kb_input_count(normal.in, "records_used"));
-    assert_int_equal(kb_input_count(fallback.in, "records_failed"), 0);
-    assert_int_equal(fallback.in->nnotes, normal.in->nnotes);
-    for (size_t i = 1; i < fallback.facts.n; i++)
-        assert_true(fallback.facts.items[i]->record != fallback.facts.items[i - 1]->record);
-    done(&normal);
-    done(&fallback);
-    kb_interest_free(&want);
+    same_facts(fx.app);
+    same_facts(fx.sys);
+    same_facts(many);
 }
 
 static void test_corrupt_earlier_chunk(void **state)
@@ -756,9 +804,9 @@ static const char binary_json[] =
     "\"binary\":\"2D20436F64653A2056535341504930303030303034322D205049443A20203030303032393034\"}\n"
     "]}\n";
 
-/* libevtx 20181227 hands <Binary> out as one more string (in hex), and
- * libevtx_record_get_data() gives nothing: the parser keeps it apart from
- * the Data strings, as binary (hex) and binary_text. */
+/* The <Binary> is kept apart from the Data strings, as binary (hex) and
+ * binary_text; libevtx, which hands it out as one more string and whose
+ * libevtx_record_get_data() gives nothing, makes the same fields. */
 static void test_binary_data(void **state)
 {
     (void)state;
@@ -775,6 +823,7 @@ static void test_binary_data(void **state)
     field_is(f, "binary_text", "- Code: VSSAPI00000042- PID:  00002904");
     field_is(f, "binary", "2D20436F64653A2056535341504930303030303034322D205049443A20203030303032393034");
     done(&r);
+    same_facts(evtx);
 }
 
 int main(void)
@@ -798,7 +847,7 @@ int main(void)
         cmocka_unit_test(test_binary_data),
         cmocka_unit_test(test_several_chunks),
         cmocka_unit_test(test_corrupt_earlier_chunk),
-        cmocka_unit_test(test_prefilter_given_up_counts_once),
+        cmocka_unit_test(test_libevtx_facts_are_the_decoders),
     };
     return cmocka_run_group_tests_name("evtx", tests, setup, teardown);
 }

@@ -101,7 +101,8 @@ static int declared(const kb_fact_decl *d, const char *name)
         size_t n = strlen(*f);
         if ((*f)[n - 1] == '#' ? strncmp(name, *f, n - 1) == 0 && name[n - 1] >= '0' &&
                                      name[n - 1] <= '9'
-                               : strcmp(name, *f) == 0)
+            : (*f)[n - 1] == '*' ? strncmp(name, *f, n - 1) == 0 && name[n - 1] != '\0'
+                                 : strcmp(name, *f) == 0)
             return 1;
     }
     return 0;
@@ -203,9 +204,10 @@ static void expect_documented(const char *doc, const kb_fact_decl *decls)
         free(quoted);
         for (const char *const *f = decls->fields; *f; f++) {
             size_t n = strlen(*f);
-            /* "data#" is documented as `data1` ... `dataN`. */
-            quoted = (*f)[n - 1] == '#' ? kb_strprintf("`%.*s1`", (int)(n - 1), *f)
-                                        : kb_strprintf("`%s`", *f);
+            /* "data#" is documented as `data1` ... `dataN`, "data:*" as `data:<Name>`. */
+            quoted = (*f)[n - 1] == '#'   ? kb_strprintf("`%.*s1`", (int)(n - 1), *f)
+                     : (*f)[n - 1] == '*' ? kb_strprintf("`%.*s<Name>`", (int)(n - 1), *f)
+                                          : kb_strprintf("`%s`", *f);
             if (!strstr(doc, quoted))
                 fail_msg("docs/facts.md does not name the field %s of %s", quoted, decls->type);
             free(quoted);
