@@ -22,7 +22,7 @@ Q         := @
 quiet      = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-PKGS      := libevtx libbfio libpcre2-8 libcjson zlib libdeflate
+PKGS      := libevtx libevt libbfio libpcre2-8 libcjson zlib libdeflate libarchive expat
 WARN      := -Wall -Wextra -Wpedantic -Werror
 DEFS      := -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 \
              -DKBSCAN_VERSION='"$(VERSION)"' \

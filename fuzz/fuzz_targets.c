@@ -98,6 +98,86 @@ static void fuzz_binary_source(const kb_source *src, const uint8_t *data, size_t
     parse_binary(src, &h, 0, 2);
 }
 
+/* A source that knows its files by their place: the bytes as a name. */
+static void fuzz_place_source(const kb_source *src, const uint8_t *data, size_t size)
+{
+    char name[512];
+    size_t n = size < sizeof name - 1 ? size : sizeof name - 1;
+    memcpy(name, data, n);
+    name[n] = '\0';
+    const char *slash = strrchr(name, '/');
+    src->sniff_place(name, slash ? (size_t)(slash - name) + 1 : 0);
+}
+
+/* ---- containers ---------------------------------------------------------------- */
+
+typedef struct fuzz_visit {
+    const kb_source *src;
+    const kb_container_opts *opts;
+    unsigned depth;
+} fuzz_visit;
+
+static void fuzz_container(const kb_source *src, const kb_input_handle *h, const kb_container_opts *opts,
+                           unsigned depth);
+
+static uint64_t fuzz_plan(void *arg, const kb_member_head *head, const char **why)
+{
+    const fuzz_visit *v = arg;
+    (void)why;
+    return head->len == 0 ? 1 : v->opts->limits.max_member;
+}
+
+/* Every member is read; one that is an archive again is walked, a few deep. */
+static void fuzz_member(void *arg, const kb_member *m)
+{
+    const fuzz_visit *v = arg;
+    if (!m->handle || v->depth >= 3)
+        return;
+    unsigned char head[KB_SNIFF_BYTES];
+    size_t n = kb_handle_head(m->handle, head, sizeof head);
+    if (v->src->sniff_head(head, n))
+        fuzz_container(v->src, m->handle, v->opts, v->depth + 1);
+}
+
+static void fuzz_container(const kb_source *src, const kb_input_handle *h, const kb_container_opts *opts,
+                           unsigned depth)
+{
+    kb_inputs inputs = {0};
+    kb_factlist facts = {0};
+    kb_interest interest = {0};
+    long i = kb_inputs_add(&inputs, h->name);
+    if (i >= 0) {
+        kb_input_set_source(&inputs.items[i], src->kind, src->covers, src->counts);
+        kb_parse_ctx ctx = fuzz_ctx(&inputs, i, &facts, &interest, 0, 1);
+        ctx.containers = opts;
+        fuzz_visit v = {src, opts, depth};
+        kb_member_visitor visit = {.arg = &v, .plan = fuzz_plan, .member = fuzz_member};
+        src->members(h, &ctx, &visit);
+    }
+    kb_factlist_free(&facts);
+    kb_inputs_free(&inputs);
+}
+
+/* A container source over the bytes in memory (libarchive's memory
+ * reader), with small limits and no temporary directory. */
+static void fuzz_container_source(const kb_source *src, const uint8_t *data, size_t size)
+{
+    if (!src->sniff_head(data, size < KB_SNIFF_BYTES ? size : KB_SNIFF_BYTES))
+        return;
+    _Atomic uint64_t spent;
+    atomic_init(&spent, 0);
+    kb_container_opts opts = {.spent = &spent, .tmpdir = NULL, .password = "fuzz"};
+    kb_container_limits_init(&opts.limits);
+    opts.limits.max_total_bytes = 64u << 20;
+    opts.limits.memory_member = 1u << 20;
+    opts.limits.max_member = 4u << 20;
+    opts.limits.ratio_after = 1u << 20;
+    opts.limits.max_members = 1000;
+    kb_input_handle h;
+    kb_handle_from_memory(&h, data, size, "fuzz.zip");
+    fuzz_container(src, &h, &opts, 0);
+}
+
 static size_t source_count(void)
 {
     size_t n = 0;
@@ -127,8 +207,12 @@ int kb_fuzz_target(const char *target, const uint8_t *data, size_t size)
             continue;
         if ((*s)->form == KB_FORM_TEXT)
             fuzz_text_source(*s, data, size);
-        else
+        else if ((*s)->form == KB_FORM_CONTAINER)
+            fuzz_container_source(*s, data, size);
+        else if ((*s)->parse_input)
             fuzz_binary_source(*s, data, size);
+        else
+            fuzz_place_source(*s, data, size);
         return 0;
     }
     return -1;

@@ -15,15 +15,16 @@
 # peers BENCH_SLOW_RUNS times), files in the page cache: cat (the I/O
 # floor), kbscan with the shipped rules, kbscan with a broad rule as well
 # (tools/bench/rules: every Service Control Manager 7036, per service),
-# kbscan --no-prefilter, evtxexport (libevtx's reader), python-evtx's
+# kbscan --no-prefilter, kbscan on the bundle zipped (deflate, as customers
+# send it), evtxexport (libevtx's reader), python-evtx's
 # evtx_dump.py (on a BENCH_PY_MIB slice of the same log, scaled per MB);
 # then a real whole-machine folder of the corpus (BENCH_FOLDER) and the
 # whole corpus: cat, kbscan, evtxexport. Each row: wall seconds min /
 # median / max, MB/s of the median, the largest peak RSS of the runs
 # (/usr/bin/time: the largest single process waited for). Checks: kbscan
 # found the seed failure's VSS events (every one) and the seed rule
-# matched; every other rule's verdicts and checkpoint counts are the same
-# with and without the broad rule. Results: build/bench/results.md
+# matched, also in the zip (the same records); every other rule's verdicts
+# and checkpoint counts are the same with and without the broad rule. Results: build/bench/results.md
 # (BENCH_DIR: another folder for all of it).
 set -euo pipefail
 kbscan=${1:?usage: bench.sh KBSCAN EVTXGEN}
@@ -86,6 +87,14 @@ else
     [ -f "$slice" ] || "$evtxgen" --bulk "$py_mib" --seed "$seed" --channel Application --windows-layout -o "$slice"
     injected=$($PY -c 'import json,sys; e=json.load(open(sys.argv[1]))["events"]; print(sum(1 for x in e if x["provider"]=="VSS" and x["id"] in (8193,13)))' samples/events/seed-ja-application.json)
 fi
+
+# The same bundle zipped (deflate, zip's default level), as customers send it.
+zipped=$bundle.zip
+if [ ! -f "$zipped" ]; then
+    echo "== zipping $bundle"
+    (cd "$(dirname "$bundle")" && zip -q -r "$(basename "$zipped")" "$(basename "$bundle")")
+fi
+zip_mb=$(awk -v b="$(wc -c < "$zipped")" 'BEGIN { printf "%.1f", b / 1e6 }')
 
 # The rule directories: the shipped rules, and the shipped rules with the broad one.
 broad_rules=$dir/rules-broad
@@ -152,6 +161,7 @@ logs="bench logs (2 x $mib MiB)"
 row cat "$logs" "cat (I/O floor)" "$mb" "$runs" cat "${evtx_files[@]}"
 row shipped "$logs" "kbscan, shipped rules" "$mb" "$runs" "${kb[@]}" --rules rules -o "$dir/report-shipped.json" "$bundle"
 row broad "$logs" "kbscan, + broad rule (SCM 7036)" "$mb" "$runs" "${kb[@]}" --rules "$broad_rules" -o "$dir/report-broad.json" "$bundle"
+row zip "$logs" "kbscan, bundle zipped ($zip_mb MB)" "$mb" "$runs" "${kb[@]}" --rules rules -o "$dir/report-zip.json" "$zipped"
 row noprefilter "$logs" "kbscan --no-prefilter" "$mb" "$runs" "${kb[@]}" --rules rules --no-prefilter -o "$dir/report-noprefilter.json" "$bundle"
 row evtxexport "$logs" "evtxexport (libevtx)" "$mb" "$slow_runs" bash -c 'for f; do evtxexport "$f" || exit 1; done' - "${evtx_files[@]}"
 row python "$logs" "evtx_dump.py ($slice_mb MB slice)" "$slice_mb" "$slow_runs" /usr/bin/evtx_dump.py "$slice"
@@ -171,7 +181,7 @@ fi
 # What the reports say: the seed rule's verdict and VSS events on the bench
 # logs, and every rule but the broad one judged alike with and without it.
 checks=$($PY - "$seed_rule" "$injected" "$dir"/report-shipped.json "$dir"/report-broad.json \
-    "$dir"/report-corpus.json "$dir"/report-corpus-broad.json <<'EOF'
+    "$dir"/report-corpus.json "$dir"/report-corpus-broad.json "$dir"/report-zip.json <<'EOF'
 import json, os, sys
 seed_rule, injected = sys.argv[1], int(sys.argv[2])
 
@@ -194,6 +204,14 @@ ok = found == injected and rule["verdict"] == "matched"
 print("records %d" % records)
 print("%s: kbscan found %d VSS error events of the %d injected (verdict: %s)"
       % ("ok" if ok else "FAILED", found, injected, rule["verdict"]))
+z = json.load(open(sys.argv[7]))
+zrecords = sum(i["counts"].get("records", 0) for i in z["inputs"] if i["kind"] == "evtx")
+zrule = [x for x in z["rules"] if x["id"] == seed_rule][0]
+zfound = [c for c in zrule["checkpoints"] if c["id"] == "vss-errors"][0]["count"]
+zok = (zrecords, zfound, zrule["verdict"]) == (records, found, rule["verdict"])
+ok = ok and zok
+print("%s: the zipped bundle: %d records, %d VSS errors (verdict: %s)"
+      % ("ok" if zok else "FAILED", zrecords, zfound, zrule["verdict"]))
 for a, b, what in ((sys.argv[3], sys.argv[4], "bench logs"), (sys.argv[5], sys.argv[6], "whole corpus")):
     if not os.path.exists(a):
         continue

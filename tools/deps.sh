@@ -5,11 +5,12 @@ set -euo pipefail
 
 # Build: compilers and libraries. Test: cmocka, the independent EVTX readers
 # (evtxinfo from libevtx-utils, libevtx's Python binding python3-libevtx, and
-# python-evtx) used to check evtxgen's output.
+# python-evtx) used to check evtxgen's output; bsdtar (libarchive-tools) and
+# gcab, which pack the sample bundles and the archive tests' bundles.
 packages=(
   gcc make pkg-config
-  libevtx-dev libbfio-dev libpcre2-dev libcjson-dev libcmocka-dev zlib1g-dev libdeflate-dev
-  libevtx-utils python3-evtx python3-libevtx time
+  libevtx-dev libbfio-dev libpcre2-dev libcjson-dev libcmocka-dev zlib1g-dev libdeflate-dev libarchive-dev libevt-dev libexpat1-dev
+  libevtx-utils python3-evtx python3-libevtx time libarchive-tools gcab
 )
 # Wanted but not required: the browser test of the HTML report counts as
 # skipped without Chromium, so a failed install of it is a warning only.

@@ -66,6 +66,16 @@ seed_binary() {
     done < <(find samples/bundles -type f -iname "*$hint" -print0)
 }
 
+# Archives of the sample bundles, whatever their names (by their magic bytes).
+seed_archives() {
+    local dir=$1 n=0 f
+    while IFS= read -r -d '' f; do
+        case $(head -c 6 "$f" | od -An -tx1 | tr -d ' \n') in
+            504b0304*|377abcaf271c|4d5343460000|1f8b08*|425a68*|fd377a585a00) cp "$f" "$dir/sample-$((n++))" ;;
+        esac
+    done < <(find samples/bundles -type f -size -1M -print0)
+}
+
 # Seeds only the event log target has: evtxgen's damaged logs, the corpus.
 extra_seeds_evtx() {
     local dir=$1 json=samples/events/seed-ja-application.json
@@ -89,6 +99,8 @@ for target in "${targets[@]}"; do
     read -r form hint <<<"$(form_of "$target")" || true
     if [ "${form:-text}" = binary ]; then
         seed_binary "$seeds" "$hint"; max_len=2097152
+    elif [ "$form" = container ]; then
+        seed_archives "$seeds"; max_len=1048576
     else
         seed_text "$seeds"; max_len=65536
     fi

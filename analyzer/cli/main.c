@@ -12,9 +12,11 @@
 #include "cli/sources.h"
 #include "cli/list_rules.h"
 #include "cli/tool_rules.h"
+#include "archive/tmpdir.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,43 @@
 #ifndef KBSCAN_RULES_DIR
 #define KBSCAN_RULES_DIR "/usr/local/share/kbscan/rules"
 #endif
+
+/* The private temporary directory of archive members too large for memory
+ * (archive/tmpdir.h): removed when kbscan ends, also on a signal. The one
+ * mutable global: a signal handler has no other way to find it. */
+static kb_tmpdir *volatile tmpdir_to_remove;
+
+static void on_signal(int sig)
+{
+    kb_tmpdir_remove_in_signal(tmpdir_to_remove);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* SIGINT, SIGTERM, SIGHUP and SIGQUIT remove the temporary directory, then
+ * end kbscan as they would have; a signal ignored when kbscan started (nohup)
+ * stays ignored. The launchers and workers kbscan forks inherit the handler,
+ * which does nothing in them (kb_tmpdir_remove_in_signal). */
+static void remove_tmpdir_on_signals(kb_tmpdir *dir)
+{
+    tmpdir_to_remove = dir;
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old, sa;
+        if (sigaction(sigs[i], NULL, &old) != 0 || old.sa_handler == SIG_IGN)
+            continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+/* Which facts the scan keeps: those a rule or a combiner can use. */
+static int keep_fact(const void *arg, const kb_fact *f)
+{
+    return kb_combiners_read(f->type) || kb_rules_use_fact(arg, f);
+}
 
 static int is_dir(const char *path)
 {
@@ -172,6 +211,13 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     opts.jobs = cli->jobs ? cli->jobs : cores > 0 ? (size_t)(cores < KB_MAX_JOBS ? cores : KB_MAX_JOBS) : 1;
     opts.until = cli->until;
+    opts.archive_password = cli->archive_password;
+    opts.keep_fact = keep_fact;
+    opts.keep_arg = rules;
+    kb_tmpdir tmpdir;
+    kb_tmpdir_init(&tmpdir, NULL);
+    opts.tmpdir = &tmpdir;
+    remove_tmpdir_on_signals(&tmpdir);
     int64_t scan_started = now_mono();
     if (!cli->quiet && isatty(STDERR_FILENO)) {
         opts.progress = show_progress;
@@ -180,6 +226,8 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
     kb_inputs inputs = {0};
     kb_factlist facts = {0};
     kb_status st = kb_scan(cli->paths, cli->npaths, &opts, &inputs, &facts);
+    kb_tmpdir_remove(&tmpdir);
+    tmpdir_to_remove = NULL;
     if (opts.progress)
         fputs("\r\033[K", stderr);
     int status = 2;
@@ -190,8 +238,8 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
     }
     report_input_errors(&inputs);
     if (kb_inputs_recognised(&inputs) == 0) {
-        fprintf(stderr, "kbscan: nothing in the given paths that kbscan recognises (%zu files)\n",
-                inputs.n);
+        fprintf(stderr, "kbscan: nothing in the given paths that kbscan recognises (%zu %s)\n",
+                inputs.n, inputs.n == 1 ? "file" : "files");
         goto done;
     }
     kb_eval_opts eval = {cli->lang, cli->max_evidence};
@@ -221,6 +269,7 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
         .exit_status = status,
         .coverage = &computers.items[0].coverage,
         .computers = &computers,
+        .show_not_matched = cli->show_not_matched,
     };
     kb_report_summarise(&r, &facts);
     r.duration_us = now_mono() - t0;

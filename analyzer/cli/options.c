@@ -11,8 +11,8 @@
 
 enum {
     OPT_JSON = 256, OPT_HTML, OPT_RULES, OPT_LIST_RULES, OPT_SINCE, OPT_UNTIL, OPT_LANG, OPT_COLOR,
-    OPT_MAX_EVIDENCE, OPT_NO_PREFILTER, OPT_JOBS, OPT_NO_ISOLATION, OPT_WORKER_CPU, OPT_WORKER_MEMORY,
-    OPT_LIST_SOURCES
+    OPT_MAX_EVIDENCE, OPT_SHOW_NOT_MATCHED, OPT_NO_PREFILTER, OPT_JOBS, OPT_NO_ISOLATION, OPT_WORKER_CPU,
+    OPT_WORKER_MEMORY, OPT_LIST_SOURCES, OPT_ARCHIVE_PASSWORD
 };
 
 /* The inputs kbscan reads, one line per source: kind and label. */
@@ -24,7 +24,7 @@ static void list_inputs(FILE *out)
         fprintf(out, "  %-22s %s", src->kind, src->label);
         if (src->name_hint)
             fprintf(out, " (%s)", src->name_hint);
-        if (strcmp(src->feed, src->kind) != 0)
+        if (src->feed && strcmp(src->feed, src->kind) != 0)
             fprintf(out, "; feeds %s", src->feed);
         fputc('\n', out);
     }
@@ -36,8 +36,8 @@ void kb_cli_usage(FILE *out)
           "       kbscan batch [OPTIONS] DIR|FILE...       (see kbscan batch --help)\n"
           "       kbscan rules check|test [DIR|FILE...]   (see kbscan rules --help)\n"
           "Analyses a Windows support bundle (a folder, walked recursively, or single\n"
-          "files; see Inputs below) against the known-issue rules, and reports\n"
-          "verdicts with their evidence.\n"
+          "files; archives are read where they lie; see Inputs below) against the\n"
+          "known-issue rules, and reports verdicts with their evidence.\n"
           "\n"
           "Options:\n"
           "  -f, --format FORMAT    report format on stdout or -o: text (default), json,\n"
@@ -55,6 +55,8 @@ void kb_cli_usage(FILE *out)
           "                         always or never\n"
           "      --max-evidence N   evidence items kept per checkpoint (default 20; counts\n"
           "                         stay exact)\n"
+          "      --show-not-matched name the rules not matched in the answer (text),\n"
+          "                         not only count them\n"
           "  -j, --jobs N           threads: files analysed at once, and a large event\n"
           "                         log split when there are fewer files (default: the\n"
           "                         number of cores; the report is the same for every N)\n"
@@ -66,6 +68,9 @@ void kb_cli_usage(FILE *out)
           "      --worker-memory-mib N   memory of an isolated worker (default 2048)\n"
           "      --no-isolation     decode event logs in kbscan's own process (debugging:\n"
           "                         a crash in libevtx then ends kbscan)\n"
+          "      --archive-password PASSWORD  opens encrypted archive members (better:\n"
+          "                         the environment variable KBSCAN_ARCHIVE_PASSWORD,\n"
+          "                         which other users cannot see in ps)\n"
           "  -q, --quiet            no report on stdout and no progress; exit status only\n"
           "                         (files named by -o, --json, --html are still written)\n"
           "  -h, --help             show this help and exit\n"
@@ -228,11 +233,17 @@ static int parse_option(int c, const char *arg, kb_cli *cli)
         cli->jobs = (size_t)n;
         return 0;
     }
+    case OPT_SHOW_NOT_MATCHED:
+        cli->show_not_matched = 1;
+        return 0;
     case OPT_NO_PREFILTER:
         cli->no_prefilter = 1;
         return 0;
     case OPT_NO_ISOLATION:
         cli->no_isolation = 1;
+        return 0;
+    case OPT_ARCHIVE_PASSWORD:
+        cli->archive_password = arg;
         return 0;
     case OPT_WORKER_CPU: {
         char *end;
@@ -264,6 +275,17 @@ static int parse_option(int c, const char *arg, kb_cli *cli)
     }
 }
 
+/* getopt's complaint in kbscan's own words (its own would name argv[0],
+ * a path such as build/kbscan): one program name in every message. */
+static int bad_option(int c, char **argv, int batch)
+{
+    char letter[3] = {'-', (char)optopt, '\0'};
+    const char *given = argv[optind - 1];
+    const char *word = strncmp(given, "--", 2) == 0 || !optopt ? given : letter;
+    const char *fmt = c == ':' ? "option '%s' needs a value" : "unknown option '%s'";
+    return batch ? batch_usage_error(fmt, word) : usage_error(fmt, word);
+}
+
 static int parse(int argc, char **argv, kb_cli *cli, int batch)
 {
     static const struct option options[] = {
@@ -280,8 +302,10 @@ static int parse(int argc, char **argv, kb_cli *cli, int batch)
         {"color", required_argument, NULL, OPT_COLOR},
         {"colour", required_argument, NULL, OPT_COLOR},
         {"max-evidence", required_argument, NULL, OPT_MAX_EVIDENCE},
+        {"show-not-matched", no_argument, NULL, OPT_SHOW_NOT_MATCHED},
         {"no-prefilter", no_argument, NULL, OPT_NO_PREFILTER},
         {"no-isolation", no_argument, NULL, OPT_NO_ISOLATION},
+        {"archive-password", required_argument, NULL, OPT_ARCHIVE_PASSWORD},
         {"worker-cpu-seconds", required_argument, NULL, OPT_WORKER_CPU},
         {"worker-memory-mib", required_argument, NULL, OPT_WORKER_MEMORY},
         {"jobs", required_argument, NULL, 'j'},
@@ -296,10 +320,17 @@ static int parse(int argc, char **argv, kb_cli *cli, int batch)
     cli->max_evidence = 20;
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "f:o:j:qhV", options, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":f:o:j:qhV", options, NULL)) != -1) {
+        if (c == '?' || c == ':')
+            return bad_option(c, argv, batch);
         int rc = parse_option(c, optarg, cli);
         if (rc)
             return rc;
+    }
+    if (!cli->archive_password) {
+        const char *env = getenv("KBSCAN_ARCHIVE_PASSWORD");
+        cli->archive_password = env && *env ? env : NULL;
     }
     cli->paths = (const char *const *)argv + optind;
     cli->npaths = (size_t)(argc - optind);

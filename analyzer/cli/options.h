@@ -26,10 +26,12 @@ typedef struct kb_cli {
     kb_color color;
     int64_t since, until;
     size_t max_evidence;
+    int show_not_matched;      /* --show-not-matched: name them in the answer */
     int no_prefilter;          /* decode every EVTX record (a check of the shortcut) */
     size_t jobs;               /* -j N; 0 = the number of cores */
     int no_isolation;          /* decode event logs in kbscan's own process */
     unsigned worker_cpu_seconds, worker_memory_mib;  /* 0 = the defaults */
+    const char *archive_password;  /* --archive-password, else $KBSCAN_ARCHIVE_PASSWORD, or NULL */
     int batch;                 /* `kbscan batch`: each entry of each PATH is a bundle */
     const char *out_dir;       /* batch: -o DIR, where the reports and the index go */
     const char *const *paths;

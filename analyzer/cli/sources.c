@@ -22,8 +22,10 @@ void kb_cli_list_sources(FILE *out)
     for (const kb_source *const *s = kb_sources(); *s; s++) {
         const kb_source *src = *s;
         fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\t", src->name, src->kind,
-                src->form == KB_FORM_TEXT ? "text" : "binary", src->feed,
-                src->covers == KB_COVERS_EVENTS ? "events" : "moment", src->label);
+                src->form == KB_FORM_TEXT ? "text" : src->form == KB_FORM_BINARY ? "binary" : "container",
+                src->feed ? src->feed : "-",
+                src->covers == KB_COVERS_EVENTS ? "events" : src->covers == KB_COVERS_MOMENT ? "moment" : "nothing",
+                src->label);
         for (const kb_fact_decl *d = src->facts; d && d->type; d++)
             fprintf(out, "%s%s", d == src->facts ? "" : ",", d->type);
         fprintf(out, "\t%s\t", src->name_hint ? src->name_hint : "");

@@ -415,6 +415,7 @@ int kb_tool_rules(int argc, char **argv, const char *default_dir)
     }
     tool_opts opts = {isatty(STDOUT_FILENO), 0, NULL};
     optind = 1;
+    opterr = 0; /* its complaint would name argv[0]: kbscan says it (below) */
     int c;
     while ((c = getopt_long(argc - 1, argv + 1, "vqh", options, NULL)) != -1) {
         if (c == 'v') {
@@ -427,7 +428,7 @@ int kb_tool_rules(int argc, char **argv, const char *default_dir)
             usage(stdout);
             return 0;
         } else {
-            fputs("Try 'kbscan rules --help'.\n", stderr);
+            fprintf(stderr, "kbscan: rules: unknown option '%s'\nTry 'kbscan rules --help'.\n", argv[optind]);
             return 2;
         }
     }

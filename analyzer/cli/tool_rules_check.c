@@ -89,9 +89,12 @@ static const kb_fact_decl *find_type(const kb_fact_decl *decls, const char *type
     return NULL;
 }
 
-/* Whether src's inputs provide feed (a computed feed: any of its values). */
+/* Whether src's inputs provide feed (a computed feed: any of its values;
+ * a container or a file only listed provides none). */
 static int source_feeds(const kb_source *src, const char *feed)
 {
+    if (!src->feed)
+        return 0;
     size_t n;
     const char *prefix = kb_source_feed_prefix(src, &n);
     return prefix ? strncmp(feed, prefix, n) == 0 : strcmp(feed, src->feed) == 0;
@@ -134,26 +137,26 @@ static const kb_fact_decl *find_type_anywhere(const char *type, const char **fee
 
 #define MAX_NAMES 128
 
-static int listed(const char *const *names, size_t n, const char *name)
+/* Adds name to out[0..*n) unless it is there (sources of one log share
+ * its feed and its fact types). */
+static void add_name(const char **out, size_t *n, const char *name)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(names[i], name) == 0)
-            return 1;
-    return 0;
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(out[i], name) == 0)
+            return;
+    out[(*n)++] = name;
 }
 
-/* Every input, or every fact type, once each, NULL-terminated (for
- * messages and "did you mean"; several sources may feed one input or make
- * one fact type); the strings are the sources' own. */
+/* Every input, or every fact type, NULL-terminated (for messages and
+ * "did you mean"); the strings are the sources' own. */
 static void known_names(const char **out, int types)
 {
     size_t n = 0;
     for (const kb_source *const *s = kb_sources(); *s && n < MAX_NAMES - 2; s++) {
-        if (!types && !listed(out, n, (*s)->feed))
-            out[n++] = (*s)->feed;
+        if (!types && (*s)->feed)
+            add_name(out, &n, (*s)->feed);
         for (const kb_fact_decl *d = (*s)->facts; types && d && d->type && n < MAX_NAMES - 1; d++)
-            if (!listed(out, n, d->type))
-                out[n++] = d->type;
+            add_name(out, &n, d->type);
     }
     for (const kb_fact_decl *d = kb_derived_facts(); types && d->type && n < MAX_NAMES - 1; d++)
         out[n++] = d->type;

@@ -3,6 +3,9 @@
  * computer the bundle comes from (host), each event log's coverage
  * (log.coverage) and each log-clearing event read right (log.cleared).
  *
+ * One pass revises instead: of several runs of one command in a bundle,
+ * only the one taken last stays `latest` (latest.c).
+ *
  * Rules test derived facts like any other (input "derived", core/derived.h);
  * coverage and the reports read these, never a parser's own facts. Each
  * pass is one file; registry.c lists them in the order they run, and a pass
@@ -28,6 +31,12 @@ typedef struct kb_combiner {
     /* Events the pass reads whatever the rules, for the EVTX prefilter; or
      * NULL. 0 on success. */
     int (*interest)(kb_interest *interest);
+    /* The fact types it reads (NULL-terminated, or NULL): the scan keeps
+     * them whatever the rules. */
+    const char *const *reads;
+    /* A pass that makes no facts of its own but revises one field of the
+     * parsers' facts across inputs (latest.c: "latest"), or NULL. */
+    const char *revises;
 } kb_combiner;
 
 /* The passes, in the order they run, NULL-terminated. */
@@ -36,6 +45,9 @@ const kb_combiner *const *kb_combiners(void);
 /* Runs every pass over the facts of a scan. KB_OK, or KB_ERR_NOMEM (the
  * derived facts are then incomplete: no verdict may rest on them). */
 kb_status kb_combine(const kb_inputs *inputs, kb_factlist *facts);
+
+/* Whether some pass reads facts of this type. */
+int kb_combiners_read(const char *type);
 
 /* Adds the events the passes read to the rules' interest. 0 on success. */
 int kb_combiners_interest(kb_interest *interest);

@@ -48,13 +48,18 @@ static kb_hg_input *grouping_inputs(const kb_combine_ctx *ctx, kb_strlist **even
     for (size_t i = 0; i < inputs->n; i++) {
         const kb_input *in = &inputs->items[i];
         int log = kb_input_is_log(in);
+        /* A container's name ("tss_<time>_<COMPUTER>_psSDP_VSS.zip") is not
+         * a computer's: its members say theirs. */
+        int content = kb_input_is_content(in);
         hg[i] = (kb_hg_input){
             .path = in->path,
-            .own_name = log ? NULL : in->computer,
+            .own_name = log || !content ? NULL : in->computer,
             .log_name = log ? in->computer : NULL,
             .channel = log ? in->channel : NULL,
             .forwarded = log && in->channel && kb_strcaseeq(in->channel, FORWARDED_CHANNEL),
-            .weightless = !in->kind && !in->local_error,
+            /* not recognised, or a container (an archive, a file split in
+             * sections: its members and sections are the inputs) */
+            .weightless = (!in->kind || !kb_input_is_content(in)) && !in->local_error,
             .event_names = &(*event_names)[i],
         };
     }
@@ -195,8 +200,11 @@ static kb_status derive_host(kb_combine_ctx *ctx)
     return failed ? KB_ERR_NOMEM : KB_OK;
 }
 
+static const char *const reads[] = {"systeminfo", NULL};
+
 const kb_combiner kb_combiner_host = {
     .name = KB_FACT_HOST,
     .run = derive_host,
+    .reads = reads,
     .interest = NULL,
 };

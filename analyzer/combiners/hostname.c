@@ -100,6 +100,10 @@ static int copy_name(const char *s, size_t n, char *out, size_t outlen)
 
 int kb_hostname_from_file(const char *base, char *out, size_t outlen)
 {
+    /* psSDP's tss_<yyMMdd-HHmmss>_<COMPUTER>_psSDP_<tech>.zip starts as a
+     * <COMPUTER>_<yyMMdd-HHmmss>_ name would: its computer comes after. */
+    if (strncasecmp(base, "tss_", 4) == 0 && kb_hostname_from_folder(base, out, outlen))
+        return 1;
     /* A name's hyphens end at the underscore that follows it. */
     size_t n = name_at(base);
     if (!n || base[n] != '_')

@@ -149,8 +149,11 @@ static int cleared_interest(kb_interest *interest)
     return 0;
 }
 
+static const char *const reads[] = {"event", NULL};
+
 const kb_combiner kb_combiner_log_cleared = {
     .name = KB_FACT_LOG_CLEARED,
     .run = derive_cleared,
+    .reads = reads,
     .interest = cleared_interest,
 };

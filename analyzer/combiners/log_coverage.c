@@ -37,7 +37,7 @@ static int64_t time_of(const kb_fact *f, const char *name, int64_t fallback)
 }
 
 /* The extent of input i, from what its parser says of the log as a whole
- * (the `evtx.log` fact: records walked, record-id and time ranges,
+ * (the `log.extent` fact: records walked, record-id and time ranges,
  * channel); a log whose container could not be walked has none, and then
  * only what the input says of itself (channel, time range) is known. */
 static log_extent extent_of(const kb_combine_ctx *ctx, size_t i, const kb_fact *log)
@@ -103,7 +103,7 @@ static kb_status derive_coverage(kb_combine_ctx *ctx)
             continue;
         if (strcmp(f->type, KB_FACT_LOG_CLEARED) == 0)
             cleared[f->input]++;
-        else if (strcmp(f->type, "evtx.log") == 0)
+        else if (strcmp(f->type, KB_FACT_LOG_EXTENT) == 0)
             log[f->input] = f;
     }
     kb_status st = KB_OK;
@@ -115,8 +115,11 @@ static kb_status derive_coverage(kb_combine_ctx *ctx)
     return st;
 }
 
+static const char *const reads[] = {KB_FACT_LOG_EXTENT, NULL};
+
 const kb_combiner kb_combiner_log_coverage = {
     .name = KB_FACT_LOG_COVERAGE,
     .run = derive_coverage,
+    .reads = reads,
     .interest = NULL,
 };

@@ -4,7 +4,9 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
+extern const kb_combiner kb_combiner_latest;
 extern const kb_combiner kb_combiner_host;
 extern const kb_combiner kb_combiner_log_cleared;
 extern const kb_combiner kb_combiner_log_coverage;
@@ -17,9 +19,12 @@ extern const char *const kb_log_coverage_fields[];
 
 const kb_combiner *const *kb_combiners(void)
 {
-    /* log.coverage counts the log.cleared facts of each log: after it. */
+    /* latest after host (runs are compared within a computer), before the
+     * rest: they see the runs as the bundle orders them; log.coverage counts
+     * the log.cleared facts of each log: after it. */
     static const kb_combiner *const passes[] = {
         &kb_combiner_host,
+        &kb_combiner_latest,
         &kb_combiner_log_cleared,
         &kb_combiner_log_coverage,
         NULL,
@@ -49,6 +54,15 @@ kb_status kb_combine(const kb_inputs *inputs, kb_factlist *facts)
             return st;
     }
     return KB_OK;
+}
+
+int kb_combiners_read(const char *type)
+{
+    for (const kb_combiner *const *p = kb_combiners(); *p; p++)
+        for (const char *const *t = (*p)->reads; t && *t; t++)
+            if (strcmp(*t, type) == 0)
+                return 1;
+    return 0;
 }
 
 int kb_combiners_interest(kb_interest *interest)

@@ -16,4 +16,10 @@
 #define KB_FACT_LOG_COVERAGE "log.coverage" /* one per event log: its ranges, wrap, gaps */
 #define KB_FACT_LOG_CLEARED "log.cleared"   /* one per log-clearing event, read right */
 
+/* What an event log's source says of the log as a whole (not derived: every
+ * source of events gives one per log, whatever its format: .evtx, .evt,
+ * text, CSV or XML exports): channel, computer, records, first and last
+ * record id and time. log.coverage is derived from it. */
+#define KB_FACT_LOG_EXTENT "log.extent"
+
 #endif

@@ -11,6 +11,10 @@
 #include <stdint.h>
 
 #define KB_TIME_NONE INT64_MIN  /* a fact without a time */
+/* The field of an event that holds its rendered message, for exports that
+ * carry it instead of (or besides) the insertion strings; a rule's test
+ * may say how the message reads when the tested field is absent. */
+#define KB_FIELD_MESSAGE "message"
 #define KB_CONTEXT_LINES 3      /* lines of context kept around text evidence */
 
 typedef struct kb_field {

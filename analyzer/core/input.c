@@ -17,7 +17,10 @@ long kb_inputs_add(kb_inputs *l, const char *path)
     in->path = kb_strdup(path);
     if (!in->path)
         return -1;
-    in->first_time = in->last_time = KB_TIME_NONE;
+    const char *slash = strrchr(in->path, '/');
+    in->name_at = slash ? (size_t)(slash - in->path) + 1 : 0;
+    in->name_len = strlen(in->path) - in->name_at;
+    in->first_time = in->last_time = in->stamped = KB_TIME_NONE;
     return (long)l->n++;
 }
 
@@ -39,7 +42,7 @@ void kb_input_clear(kb_input *in)
     free(in->channel);
     free(in->local_error);
     memset(in, 0, sizeof *in);
-    in->first_time = in->last_time = KB_TIME_NONE;
+    in->first_time = in->last_time = in->stamped = KB_TIME_NONE;
 }
 
 void kb_inputs_free(kb_inputs *l)
@@ -106,11 +109,24 @@ static int feed_matches(const char *have, const char *want)
 int kb_input_has_feed(const kb_input *in, const char *feed)
 {
     if (strcmp(feed, KB_FEED_DERIVED) == 0)
-        return in->kind != NULL;
+        return kb_input_is_content(in);
     for (size_t i = 0; i < in->nfeeds; i++)
         if (feed_matches(in->feeds[i], feed))
             return 1;
     return 0;
+}
+
+const char *kb_input_base_name(const kb_input *in, size_t *len)
+{
+    size_t n = in->path ? strlen(in->path) : 0;
+    size_t at = in->name_at <= n ? in->name_at : n;
+    *len = in->name_len <= n - at ? in->name_len : n - at;
+    return in->path ? in->path + at : "";
+}
+
+int kb_input_is_content(const kb_input *in)
+{
+    return in->kind != NULL && in->covers != KB_COVERS_NOTHING;
 }
 
 /* The coverage class of an input, as its source declares it. */

@@ -58,6 +58,8 @@ typedef enum kb_count_view { KB_COUNTS_TEXT = 0, KB_COUNTS_HTML } kb_count_view;
 typedef struct kb_input {
     char *path;              /* as shown to the user */
     char *kind;              /* its source's kind ("vssadmin_writers", "evtx", ...) or NULL */
+    const char *label;       /* the same for people ("vssadmin list writers output"), or NULL;
+                                static, the source's */
     kb_coverage_class covers;  /* from its source */
     char *encoding;          /* how the text was decoded, or NULL for binary */
     char *locale;            /* "en", "ja", ... when the parser could tell */
@@ -78,6 +80,15 @@ typedef struct kb_input {
     int64_t last_time;
     char *computer;          /* host name the file names, if any */
     char *channel;           /* EVTX channel */
+    /* Where the innermost file's own name is in path: its base name starts
+     * at name_at and is name_len bytes long ("Application.evtx" in
+     * "b.zip!Events/Application.evtx", "X_VSSAdmin.TXT" in
+     * "b/X_VSSAdmin.TXT#2"); what comes before it names the folders and
+     * archives it is in, what follows a section of it. Set by the scan. */
+    size_t name_at, name_len;
+    unsigned section;        /* 1.. for a section of a file holding several outputs, else 0 */
+    int64_t stamped;         /* when the output was taken, as a collector's header says, or
+                                KB_TIME_NONE (time of day given; the server's clock) */
     /* Why this machine could not read it (strerror: "Permission denied"),
      * or NULL. Such an error is this run's, not the bundle's: the file is
      * there and may hold what a rule needs, so nothing asks the customer
@@ -114,6 +125,12 @@ int kb_input_add_feed(kb_input *in, const char *feed);
 /* Whether the input feeds feed; every recognised input feeds the derived
  * facts (KB_FEED_DERIVED, core/derived.h). */
 int kb_input_has_feed(const kb_input *in, const char *feed);
+/* The innermost file's base name (see name_at), with its length. */
+const char *kb_input_base_name(const kb_input *in, size_t *len);
+/* Whether kbscan read the input as one of its sources' kinds of content:
+ * an event log or a command output (not a container such as an archive or
+ * a file split into sections, whose parts are inputs of their own). */
+int kb_input_is_content(const kb_input *in);
 /* Whether the input is a log of events (its coverage is a time and a
  * record-id range) rather than a command output taken at one time. */
 int kb_input_is_log(const kb_input *in);

@@ -2,6 +2,7 @@
  * coverage.h). Every finding is worded here in English and Japanese. */
 #include "engine/coverage.h"
 #include "core/derived.h"
+#include "core/taken.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,10 +41,12 @@ void kb_cov_format_taken(const kb_coverage *cov, size_t input, char *out, size_t
     snprintf(out, outlen, "%.*s", cov->taken_has_time[input] ? 16 : 10, full);
 }
 
-static const char *base_name(const char *path)
+/* How findings name an input: from its own file name on (a section's
+ * "#2" included), without the folders and archives it is in. */
+static const char *base_name(const kb_input *in)
 {
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
+    size_t n = strlen(in->path);
+    return in->path + (in->name_at <= n ? in->name_at : n);
 }
 
 int kb_cov_in_scope(const kb_coverage *cov, size_t i)
@@ -94,66 +97,22 @@ static kb_cov_finding *add(kb_coverage *cov, kb_cov_kind kind, long input, long 
 }
 
 /* ---- when command outputs were taken --------------------------------------
- * vssadmin, tasklist and sc print no time. Collection scripts name their
- * files with one (vssadmin_2018-10-08_0930.txt, tasklist-20181008.txt), and
- * that is the only source kbscan trusts: a file's modification time changes
- * when it is copied, zipped or mailed. */
-
-/* The digits of a group (cmd's %time% pads a one-digit hour with a space). */
-static int number(const char *s, PCRE2_SIZE *ov, int group, int *out)
-{
-    if (ov[2 * group] == PCRE2_UNSET)
-        return 0;
-    int v = 0;
-    for (PCRE2_SIZE i = ov[2 * group]; i < ov[2 * group + 1]; i++)
-        if (s[i] != ' ')
-            v = v * 10 + (s[i] - '0');
-    *out = v;
-    return 1;
-}
-
-/* The time in a file name, and in *has_time whether it gave the time of day. */
-static int64_t time_in_name(pcre2_code *re, const char *name, unsigned char *has_time)
-{
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
-    if (!md)
-        return KB_TIME_NONE;
-    int64_t t = KB_TIME_NONE;
-    if (pcre2_match(re, (PCRE2_SPTR)name, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL) >= 0) {
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-        int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-        number(name, ov, 1, &y);
-        number(name, ov, 2, &mo);
-        number(name, ov, 3, &d);
-        *has_time = (unsigned char)number(name, ov, 4, &h);
-        number(name, ov, 5, &mi);
-        number(name, ov, 6, &s);
-        char iso[32];
-        snprintf(iso, sizeof iso, "%04d-%02d-%02d %02d:%02d:%02d", y, mo, d, h, mi, s);
-        if (mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h < 24 && mi < 60 && s < 60 &&
-            kb_time_parse(iso, &t) != 0)
-            t = KB_TIME_NONE;
-    }
-    if (t == KB_TIME_NONE)
-        *has_time = 0;
-    pcre2_match_data_free(md);
-    return t;
-}
+ * vssadmin, tasklist and sc print no time: a collector's header above the
+ * output or the names it was saved under say it (core/taken.h). */
 
 static void find_taken_times(const kb_inputs *inputs, kb_coverage *cov)
 {
-    static const char pattern[] =
-        "(?<![0-9])(20[0-9]{2})[-_.]?([01][0-9])[-_.]?([0-3][0-9])"
-        "(?:[T_ -]?([0-2][0-9]| [0-9])[-_.:]?([0-5][0-9])(?:[-_.:]?([0-5][0-9]))?)?(?![0-9])";
-    int err;
-    PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
+    kb_taken_reader *reader = kb_taken_reader_new();
     for (size_t i = 0; i < inputs->n; i++) {
         const kb_input *in = &inputs->items[i];
-        cov->taken[i] = re && is_output(in) && kb_cov_in_scope(cov, i)
-                      ? time_in_name(re, base_name(in->path), &cov->taken_has_time[i]) : KB_TIME_NONE;
+        kb_taken t = {KB_TIME_NONE, 0, KB_PHASE_NONE, NULL};
+        if (reader && is_output(in) && kb_cov_in_scope(cov, i))
+            t = kb_taken_of(reader, in);
+        cov->taken[i] = t.time;
+        cov->taken_has_time[i] = t.time != KB_TIME_NONE && t.has_time;
+        cov->taken_from[i] = t.time != KB_TIME_NONE ? t.from : NULL;
     }
-    pcre2_code_free(re);
+    kb_taken_reader_free(reader);
 }
 
 /* ---- the feeds the rules use -------------------------------------------------- */
@@ -242,7 +201,7 @@ static void check_record_ids(const kb_inputs *inputs, kb_lang lang, kb_coverage 
         const kb_cov_log *log = &cov->logs[i];
         if (!is_log(in) || !log->records || !kb_cov_in_scope(cov, i))
             continue;
-        const char *name = base_name(in->path);
+        const char *name = base_name(in);
         if (log->first_record > 1)
             add(cov, KB_COV_LOG_WRAPPED, (long)i, -1,
                 kb_strprintf(L("%s starts at record %llu: the %llu older records are not in it "
@@ -353,7 +312,7 @@ static void check_late_starts(const kb_inputs *inputs, const kb_results *results
         kb_time_format(log->first_time, mine, sizeof mine);
         kb_time_format(p.first, theirs, sizeof theirs);
         double late = days(log->first_time, p.first);
-        const char *other = base_name(inputs->items[p.first_input].path);
+        const char *other = base_name(&inputs->items[p.first_input]);
         /* Record 1 is the first record a log ever wrote: then nothing was
          * overwritten, the log was created or cleared at that time. */
         if (log->first_record > 1)
@@ -364,7 +323,7 @@ static void check_late_starts(const kb_inputs *inputs, const kb_results *results
                                "%s は %s から始まっていますが、その %.1f 日前に %s が %s で最初のイベント (%s) を"
                                "見つけています。最初のレコードは %llu で、ログが上書きされており、%s より前のイベントはバンドルにありません "
                                "(より古いエクスポート、またはログ サイズの拡大を依頼してください)。"),
-                             base_name(in->path), mine, late, p.first_rule, other, theirs,
+                             base_name(in), mine, late, p.first_rule, other, theirs,
                              (unsigned long long)log->first_record, mine));
         else
             add(cov, KB_COV_LOG_STARTS_LATE, (long)i, p.first_input,
@@ -372,7 +331,7 @@ static void check_late_starts(const kb_inputs *inputs, const kb_results *results
                                "with record 1: the log was created or cleared then; it holds no event before %s.",
                                "%s は %s から始まっていますが、その %.1f 日前に %s が %s で最初のイベント (%s) を"
                                "見つけています。最初のレコードは 1 です。ログはその時点で作成または消去されており、%s より前のイベントはありません。"),
-                             base_name(in->path), mine, late, p.first_rule, other, theirs, mine));
+                             base_name(in), mine, late, p.first_rule, other, theirs, mine));
     }
 }
 
@@ -398,7 +357,7 @@ static char *say_cleared(const kb_fact *f, const kb_input *in, kb_lang lang)
                               "%s ログは %s に %s\\%s によって消去されています (イベント %ld、レコード %llu、%s)。"
                               "それ以前のイベントは残っていません。"),
                             channel, when, field_or(f, "domain", "?"), field_or(f, "user", "?"), id,
-                            (unsigned long long)f->record, base_name(in->path));
+                            (unsigned long long)f->record, base_name(in));
     /* Undecoded: said so, never read as a user or a log name. */
     char data[40];
     long n = strtol(field_or(f, "strings", "0"), NULL, 10);
@@ -413,14 +372,14 @@ static char *say_cleared(const kb_fact *f, const kb_input *in, kb_lang lang)
                               "Security ログは %s に消去されています (イベント 1102、レコード %llu、%s)。"
                               "イベントのデータ (%s) が LogFileCleared の形式ではないため、消去した人は解読できません。"
                               "それ以前のイベントは残っていません。"),
-                            when, (unsigned long long)f->record, base_name(in->path), data);
+                            when, (unsigned long long)f->record, base_name(in), data);
     return kb_strprintf(L("A log was cleared at %s (event %ld, record %llu in %s); which log, and by whom, is "
                           "undecoded: the event's data (%s) is not laid out as LogFileCleared. That log's events "
                           "before then are gone.",
                           "ログが %s に消去されています (イベント %ld、レコード %llu、%s)。"
                           "イベントのデータ (%s) が LogFileCleared の形式ではないため、どのログを誰が消去したかは"
                           "解読できません。そのログのそれ以前のイベントは残っていません。"),
-                        when, id, (unsigned long long)f->record, base_name(in->path), data);
+                        when, id, (unsigned long long)f->record, base_name(in), data);
 }
 
 static void check_cleared(const kb_inputs *inputs, const kb_factlist *facts, kb_lang lang,
@@ -509,8 +468,8 @@ static void check_outputs_apart(const kb_inputs *inputs, kb_lang lang, kb_covera
                        "(file-name times are the server's local time).",
                        "%s は %s に取得されており、%s%.1f 日前に取得された %s (%s) と同じ時点の状態を"
                        "示していない可能性があります (ファイル名の日時はサーバーのローカル時刻です)。"),
-                     base_name(inputs->items[last].path), b, exact ? "" : L("at least ", "少なくとも "),
-                     (double)gap / DAY_US, base_name(inputs->items[first].path), a));
+                     base_name(&inputs->items[last]), b, exact ? "" : L("at least ", "少なくとも "),
+                     (double)gap / DAY_US, base_name(&inputs->items[first]), a));
 }
 
 /* Each dated output against the logs' newest event (UTC): its range is
@@ -538,7 +497,7 @@ static void check_outputs_against_logs(const kb_inputs *inputs, kb_lang lang, kb
                                "%s は %s に取得されており、ログの最新イベントより少なくとも %.1f 日後です (%s、%s。"
                                "ファイル名の日時はサーバーのローカル時刻のため、どのタイム ゾーンでもよいとして比較しています)。"
                                "ログはそれ以前にエクスポートされており、その期間のイベントがありません。"),
-                             base_name(inputs->items[i].path), a, (double)after / DAY_US, b, base_name(log->path)));
+                             base_name(&inputs->items[i]), a, (double)after / DAY_US, b, base_name(log)));
         else
             add(cov, KB_COV_TIME_SKEW, (long)i, newest,
                 kb_strprintf(L("%s was taken %s, at least %.1f days before the newest event of %s (%s; "
@@ -547,7 +506,7 @@ static void check_outputs_against_logs(const kb_inputs *inputs, kb_lang lang, kb
                                "%s は %s に取得されており、少なくとも %.1f 日後に終わる %s (最新イベント %s。"
                                "ファイル名の日時はサーバーのローカル時刻のため、どのタイム ゾーンでもよいとして比較しています) "
                                "の最後の状態を示していない可能性があります。"),
-                             base_name(inputs->items[i].path), a, (double)before / DAY_US, base_name(log->path), b));
+                             base_name(&inputs->items[i]), a, (double)before / DAY_US, base_name(log), b));
     }
 }
 
@@ -573,8 +532,8 @@ static void check_logs_ending_early(const kb_inputs *inputs, const kb_results *r
                            "it was exported earlier, or nothing was logged since; it cannot show what happened then.",
                            "%s は %s で終わっており、%.1f 日後に %s が %s でイベント (%s) を見つけています。"
                            "先にエクスポートされたか、その間イベントがなく、その時点の状況を示せません。"),
-                         base_name(in->path), a, days(p.last, end), p.last_rule,
-                         base_name(inputs->items[p.last_input].path), b));
+                         base_name(in), a, days(p.last, end), p.last_rule,
+                         base_name(&inputs->items[p.last_input]), b));
     }
 }
 
@@ -623,19 +582,26 @@ static void check_missing(const kb_inputs *inputs, const kb_results *results, kb
             if (cr->why == KB_WHY_UNREADABLE)
                 say = say_unreadable(inputs, res->rule, cr, lang);
             else if (cr->why == KB_WHY_MISSING)
-                say = kb_strprintf(L("%s cannot tell without %s (%s): run %s",
-                                     "%s の判定には %s (%s) が必要です。実行するコマンド: %s"),
-                                   res->rule->id, file, cp->feed, command);
-            else if (cr->why == KB_WHY_DAMAGED)
-                say = kb_strprintf(L("%s cannot tell: the %s in the bundle is damaged; collect %s again: run %s",
+                say = kb_strprintf(L("%s cannot tell without %s: run %s",
+                                     "%s の判定には %s が必要です。実行するコマンド: %s"),
+                                   res->rule->id, file, command);
+            else if (cr->why == KB_WHY_DAMAGED) /* named by its file, not by the feed's token */
+                say = kb_strprintf(L("%s cannot tell: %s in the bundle is damaged; collect %s again: run %s",
                                      "%s は判定できません。バンドルの %s が破損しています。%s を取り直してください。"
                                      "実行するコマンド: %s"),
-                                   res->rule->id, cp->feed, file, command);
-            else
+                                   res->rule->id, cr->ninputs ? inputs->items[cr->inputs[0]].path : file, file,
+                                   command);
+            else if (cr->summary && *cr->summary)
                 say = kb_strprintf(L("%s cannot tell: %s; collect %s again: run %s",
                                      "%s は判定できません。%s %s を取り直してください。"
                                      "実行するコマンド: %s"),
-                                   res->rule->id, cr->summary ? cr->summary : cp->feed, file, command);
+                                   res->rule->id, cr->summary, file, command);
+            else /* the input says it cannot tell: named by its file */
+                say = kb_strprintf(L("%s cannot tell from %s; collect %s again: run %s",
+                                     "%s は %s からは判定できません。%s を取り直してください。"
+                                     "実行するコマンド: %s"),
+                                   res->rule->id, cr->ninputs ? inputs->items[cr->inputs[0]].path : file, file,
+                                   command);
             kb_cov_finding *found =
                 add(cov, KB_COV_MISSING_INPUT, cr->ninputs ? (long)cr->inputs[0] : -1, -1, say);
             if (found) {
@@ -664,7 +630,8 @@ kb_status kb_coverage_compute_for(const kb_inputs *inputs, const unsigned char *
     out->logs = calloc(inputs->n + 1, sizeof *out->logs);
     out->taken = calloc(inputs->n + 1, sizeof *out->taken);
     out->taken_has_time = calloc(inputs->n + 1, sizeof *out->taken_has_time);
-    if (!out->logs || !out->taken || !out->taken_has_time)
+    out->taken_from = calloc(inputs->n + 1, sizeof *out->taken_from);
+    if (!out->logs || !out->taken || !out->taken_has_time || !out->taken_from)
         return KB_ERR_NOMEM;
     read_logs(inputs, facts, out);
     find_taken_times(inputs, out);
@@ -686,5 +653,6 @@ void kb_coverage_free(kb_coverage *cov)
     free(cov->logs);
     free(cov->taken);
     free(cov->taken_has_time);
+    free(cov->taken_from);
     memset(cov, 0, sizeof *cov);
 }

@@ -66,6 +66,8 @@ typedef struct kb_coverage {
                                 its file name, the server's local time), or KB_TIME_NONE */
     unsigned char *taken_has_time; /* per input: 1 when the name gave the time of day,
                                       0 for a date only (taken some time that day) */
+    const char **taken_from; /* per input: what said it ("section_header", "file_name",
+                                "archive_name"), or NULL */
     kb_cov_feed *feeds;      /* each feed the loaded rules use, once, in rule order */
     size_t nfeeds;
     kb_cov_finding *findings;

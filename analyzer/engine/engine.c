@@ -181,21 +181,26 @@ static void extract(const kb_checkpoint *cp, kb_evidence *ev)
 {
     for (size_t i = 0; i < cp->nextracts; i++) {
         const kb_extract *x = &cp->extracts[i];
+        const pcre2_code *re = x->re;
         const char *value = x->re ? kb_fact_get(ev->fact, x->field) : NULL;
+        if (!value && x->message_re) { /* an export with the rendered message only */
+            re = x->message_re;
+            value = kb_fact_get(ev->fact, KB_FIELD_MESSAGE);
+        }
         if (!value)
             continue;
-        pcre2_match_data *md = pcre2_match_data_create_from_pattern(x->re, NULL);
+        pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
         if (!md)
             kb_out_of_memory();
-        int rc = pcre2_match(x->re, (PCRE2_SPTR)value, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+        int rc = pcre2_match(re, (PCRE2_SPTR)value, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
         if (rc == PCRE2_ERROR_NOMEMORY)
             kb_out_of_memory();
         if (rc >= 0) {
             uint32_t count = 0, entry_size = 0;
             PCRE2_SPTR table = NULL;
-            pcre2_pattern_info(x->re, PCRE2_INFO_NAMECOUNT, &count);
-            pcre2_pattern_info(x->re, PCRE2_INFO_NAMEENTRYSIZE, &entry_size);
-            pcre2_pattern_info(x->re, PCRE2_INFO_NAMETABLE, &table);
+            pcre2_pattern_info(re, PCRE2_INFO_NAMECOUNT, &count);
+            pcre2_pattern_info(re, PCRE2_INFO_NAMEENTRYSIZE, &entry_size);
+            pcre2_pattern_info(re, PCRE2_INFO_NAMETABLE, &table);
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
             for (uint32_t n = 0; n < count; n++) {
                 const unsigned char *e = table + n * entry_size;
@@ -439,6 +444,27 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
     near->summary = fill(&cp->near_say, opts->lang, &ctx);
     res->near = near;
     res->near_default = by_default;
+}
+
+/* ---- which facts the rules can use ----------------------------------------- */
+
+/* Whether evaluating cp could look at f: as evidence, as the fact that
+ * makes it unknown, or as a near fact (the same tests as above). */
+static int may_use(const kb_checkpoint *cp, const kb_fact *f)
+{
+    if (strcmp(f->type, cp->fact_type) != 0)
+        return 0;
+    return !cp->where || kb_cond_eval(cp->where, f) || (cp->unknown_when && kb_cond_eval(cp->unknown_when, f)) ||
+           is_near(cp, f, 0);
+}
+
+int kb_rules_use_fact(const kb_ruleset *rules, const kb_fact *f)
+{
+    for (size_t r = 0; r < rules->n; r++)
+        for (size_t c = 0; c < rules->rules[r].ncheckpoints; c++)
+            if (may_use(&rules->rules[r].checkpoints[c], f))
+                return 1;
+    return 0;
 }
 
 /* Marks a not-matched rule with a met deciding checkpoint as a near miss,

@@ -121,6 +121,10 @@ kb_status kb_evaluate_for(const kb_ruleset *rules, const kb_factlist *facts, con
                           const unsigned char *scope, const kb_eval_opts *opts, kb_results *out);
 void kb_results_free(kb_results *results);
 
+/* Whether some checkpoint of the rules could use the fact (as evidence,
+ * as what makes it unknown, or as a near fact): the scan drops the facts
+ * none can, as they are made, so that a large input costs what matters. */
+int kb_rules_use_fact(const kb_ruleset *rules, const kb_fact *fact);
 /* Exit status for the results of a computer: 1 a known issue matched, 3
  * none matched but some rule cannot tell, 0 otherwise. */
 int kb_results_exit_status(const kb_results *results);

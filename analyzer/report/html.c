@@ -21,7 +21,9 @@ static const char css[] =
     "main{max-width:1040px;margin:0 auto;padding:16px}"
     "h1{font-size:1.5em;margin:.2em 0}h2{font-size:1.25em;margin:1.6em 0 .4em;border-bottom:1px solid var(--line)}"
     "h3{font-size:1.05em;margin:1.2em 0 .3em}"
-    ".meta{color:var(--muted);margin:0 0 1em}.meta span{margin-right:1.2em;white-space:nowrap}"
+    ".meta{color:var(--muted);margin:0 0 1em}.meta span{margin-right:1.2em;display:inline-block;max-width:100%}"
+    "td,code,.src,.meta,.summary,li,summary,h2{overflow-wrap:anywhere}"
+    "details{margin:.6em 0}summary{cursor:pointer}.msg{white-space:pre-wrap;margin:.2em 0 0;color:var(--fg)}"
     ".verdict{border:1px solid var(--line);border-left:8px solid var(--muted);border-radius:6px;"
     "padding:10px 14px;margin:10px 0;background:var(--soft)}"
     ".verdict.matched{border-left-color:var(--red);background:var(--redbg)}"
@@ -213,6 +215,26 @@ static void unreadable_why(html *h, const kb_input *in)
     E(h->b, in->local_error);
 }
 
+/* A reference: its title, a link when its address is a web one (no
+ * other scheme is followed from a report). */
+static void link(html *h, const char *url, const char *title)
+{
+    int web = url && (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0);
+    if (web) {
+        kb_buf_puts(h->b, "<a rel=\"noreferrer\" href=\"");
+        E(h->b, url);
+        kb_buf_puts(h->b, "\">");
+    }
+    E(h->b, title ? title : url);
+    if (web)
+        kb_buf_puts(h->b, "</a>");
+    else if (url) {
+        kb_buf_puts(h->b, " &lt;");
+        E(h->b, url);
+        kb_buf_puts(h->b, "&gt;");
+    }
+}
+
 /* " [error]" after a match's badge, and the rules that explain it. */
 static void severity_and_explained(html *h, const kb_view_rule *vr)
 {
@@ -234,44 +256,96 @@ static const char *card_class(const kb_view_rule *vr)
     return vr->harmless ? "harmless" : vr->result->nexplained_by ? "explained" : kb_verdict_name(vr->result->verdict);
 }
 
-static void verdict_cards(html *h, const kb_view_computer *c)
+/* What to collect for a rule that cannot tell, and the files to make
+ * readable here. */
+static void collect_box(html *h, const kb_view_rule *vr)
 {
-    for (size_t i = 0; i < c->nrules; i++) {
-        const kb_view_rule *vr = &c->rules[i];
-        const kb_rule_result *res = vr->result;
-        kb_buf_printf(h->b, "<section class=\"verdict %s\" id=\"verdict-%zu\">\n<p><span class=\"badge\">%s</span>",
-                      card_class(vr), vr->index, msg(h, vr->verdict));
-        severity_and_explained(h, vr);
-        kb_buf_puts(h->b, "<b>");
-        E(h->b, kb_i18n_get(&res->rule->title, h->lang));
-        kb_buf_puts(h->b, "</b></p>\n<p class=\"summary\">");
-        E(h->b, kb_i18n_get(&res->rule->summary, h->lang));
+    kb_buf_printf(h->b, "<div class=\"ask\"><b>%s:</b><ul>", msg(h, KB_MSG_NEXT_STEPS));
+    for (size_t k = 0; k < vr->ncollect; k++) {
+        const kb_checkpoint *cp = vr->collect[k];
+        kb_buf_puts(h->b, "<li><b>");
+        E(h->b, cp->collect.file ? cp->collect.file : cp->feed);
+        kb_buf_puts(h->b, "</b>");
+        if (cp->collect.command) {
+            kb_buf_puts(h->b, ": <code>");
+            E(h->b, cp->collect.command);
+            kb_buf_puts(h->b, "</code>");
+        }
+        kb_buf_puts(h->b, "</li>");
+    }
+    for (size_t k = 0; k < vr->nunreadable; k++) {
+        kb_buf_puts(h->b, "<li><code>");
+        E(h->b, vr->unreadable[k]->path);
+        kb_buf_puts(h->b, "</code>");
+        unreadable_why(h, vr->unreadable[k]);
+        kb_buf_printf(h->b, "; %s</li>", msg(h, KB_MSG_READ_AGAIN));
+    }
+    kb_buf_puts(h->b, "</ul></div>\n");
+}
+
+/* One card of the answer: the outcome, the rule's headline linked to its
+ * evidence, the one-sentence reason and the first thing to do. */
+static void answer_card(html *h, const kb_view_answer *a)
+{
+    const kb_view_rule *vr = a->rule;
+    const kb_rule_result *res = vr->result;
+    kb_buf_printf(h->b, "<section class=\"verdict %s\" id=\"verdict-%zu\">\n<p><span class=\"badge\">%s</span>",
+                  card_class(vr), vr->index, msg(h, vr->verdict));
+    severity_and_explained(h, vr);
+    kb_buf_printf(h->b, "<a href=\"#rule-%zu\"><b>", vr->index);
+    E(h->b, kb_i18n_get(&res->rule->title, h->lang));
+    kb_buf_puts(h->b, "</b></a></p>\n");
+    if (a->reason) {
+        kb_buf_puts(h->b, "<p class=\"summary\">");
+        E(h->b, a->reason);
+        if (a->reason_why)
+            kb_buf_printf(h->b, ": <span class=\"why\">%s</span>", msg(h, a->why_msg));
         kb_buf_puts(h->b, "</p>\n");
-        if (vr->collect_shown) {
-            kb_buf_printf(h->b, "<div class=\"ask\"><b>%s:</b><ul>", msg(h, KB_MSG_NEXT_STEPS));
-            for (size_t k = 0; k < vr->ncollect; k++) {
-                const kb_checkpoint *cp = vr->collect[k];
-                kb_buf_puts(h->b, "<li><b>");
-                E(h->b, cp->collect.file ? cp->collect.file : cp->feed);
-                kb_buf_puts(h->b, "</b>");
-                if (cp->collect.command) {
-                    kb_buf_puts(h->b, ": <code>");
-                    E(h->b, cp->collect.command);
-                    kb_buf_puts(h->b, "</code>");
-                }
+    }
+    if (a->todo && a->todo_kind == KB_MSG_REMEDIES) {
+        kb_buf_printf(h->b, "<p class=\"summary\"><b>%s:</b> ", msg(h, KB_MSG_DO_FIRST));
+        E(h->b, a->todo);
+        if (a->todo_command) {
+            kb_buf_puts(h->b, " <code>");
+            E(h->b, a->todo_command);
+            kb_buf_puts(h->b, "</code>");
+        }
+        kb_buf_puts(h->b, "</p>\n");
+    }
+    if (vr->collect_shown)
+        collect_box(h, vr);
+    kb_buf_puts(h->b, "</section>\n");
+}
+
+/* A computer's answer first: a card per match, cannot tell and known
+ * harmless finding; the rules not matched counted, named when unfolded. */
+static void answer(html *h, const kb_view_computer *c)
+{
+    kb_buf_printf(h->b, "<section id=\"answer%s\">\n<h2>%s</h2>\n", h->id, msg(h, KB_MSG_ANSWER));
+    int issue = 0;
+    for (size_t i = 0; i < c->nanswers; i++)
+        issue |= c->answers[i].rule->verdict != KB_MSG_HARMLESS;
+    if (!issue)
+        kb_buf_printf(h->b, "<section class=\"verdict not_matched\"><p><span class=\"badge\">%s</span><b>%s</b></p></section>\n",
+                      msg(h, KB_MSG_NOT_MATCHED), msg(h, KB_MSG_NO_ISSUE));
+    for (size_t i = 0; i < c->nanswers; i++)
+        answer_card(h, &c->answers[i]);
+    if (c->nnot_matched_all) {
+        kb_buf_printf(h->b, "<details class=\"not_matched\"><summary><span class=\"badge\">%s</span>",
+                      msg(h, KB_MSG_NOT_MATCHED));
+        kb_msg_count(h->lang, KB_NOUN_RULE, c->nnot_matched_all, h->b);
+        kb_buf_puts(h->b, "</summary><ul>");
+        for (size_t i = 0; i < c->nrules; i++)
+            if (c->rules[i].verdict == KB_MSG_NOT_MATCHED) {
+                kb_buf_printf(h->b, "<li><a href=\"#rule-%zu\"><code>", c->rules[i].index);
+                E(h->b, c->rules[i].result->rule->id);
+                kb_buf_puts(h->b, "</code></a> ");
+                E(h->b, kb_i18n_get(&c->rules[i].result->rule->title, h->lang));
                 kb_buf_puts(h->b, "</li>");
             }
-            for (size_t k = 0; k < vr->nunreadable; k++) {
-                kb_buf_puts(h->b, "<li><code>");
-                E(h->b, vr->unreadable[k]->path);
-                kb_buf_puts(h->b, "</code>");
-                unreadable_why(h, vr->unreadable[k]);
-                kb_buf_printf(h->b, "; %s</li>", msg(h, KB_MSG_READ_AGAIN));
-            }
-            kb_buf_puts(h->b, "</ul></div>\n");
-        }
-        kb_buf_puts(h->b, "</section>\n");
+        kb_buf_puts(h->b, "</ul></details>\n");
     }
+    kb_buf_puts(h->b, "</section>\n");
 }
 
 /* Numbered lines of saved output around the evidence; its lines marked. */
@@ -349,6 +423,12 @@ static void event_table(html *h, const kb_checkpoint *cp, const kb_view_rows *ro
             kb_buf_puts(h->b, "</td>");
         }
         kb_buf_puts(h->b, "</tr>\n");
+        if (row->message && *row->message) {
+            /* the message as Event Viewer shows it, under its event */
+            kb_buf_printf(h->b, "<tr><td colspan=\"%zu\"><p class=\"msg\">", 3 + cp->nshow);
+            E(h->b, row->message);
+            kb_buf_puts(h->b, "</p></td></tr>\n");
+        }
     }
     kb_buf_puts(h->b, "</table></div>\n");
 }
@@ -410,7 +490,7 @@ static void checkpoint(html *h, const kb_view_checkpoint *vc)
     kb_buf_printf(h->b, "<div class=\"cp\" id=\"cp-");
     E(h->b, cp->id);
     kb_buf_printf(h->b, "%s\"><p><span class=\"badge %s\">%s</span><b>", h->id, vc->state_class, msg(h, vc->state));
-    E(h->b, kb_i18n_get(&cp->title, h->lang));
+    E(h->b, vc->title);
     kb_buf_puts(h->b, "</b></p>\n");
     if (vc->summary) {
         kb_buf_puts(h->b, "<p class=\"summary\">");
@@ -665,12 +745,7 @@ static void rule_detail(html *h, const kb_view_computer *c, const kb_view_rule *
                 E(h->b, ref->kb);
                 kb_buf_puts(h->b, " ");
             }
-            E(h->b, ref->title);
-            if (ref->url) {
-                kb_buf_puts(h->b, " &lt;");
-                E(h->b, ref->url);
-                kb_buf_puts(h->b, "&gt;");
-            }
+            link(h, ref->url, ref->title);
             kb_buf_puts(h->b, "<br>");
         }
         kb_buf_puts(h->b, "</p>\n");
@@ -696,7 +771,7 @@ static void harmless(html *h, const kb_view_computer *c)
                 E(h->b, rule->references[k].kb);
                 kb_buf_puts(h->b, " ");
             }
-            E(h->b, rule->references[k].url ? rule->references[k].url : rule->references[k].title);
+            link(h, rule->references[k].url, rule->references[k].title);
             kb_buf_puts(h->b, "</span>");
         }
         kb_buf_puts(h->b, "</li>\n");
@@ -704,10 +779,23 @@ static void harmless(html *h, const kb_view_computer *c)
     kb_buf_puts(h->b, "</ul>\n</section>\n");
 }
 
+/* The evidence of the rules in the answer, in its order, then the others. */
 static void rules(html *h, const kb_view_computer *c)
 {
+    for (size_t i = 0; i < c->nanswers; i++)
+        rule_detail(h, c, c->answers[i].rule);
+    /* The others (not matched, or cannot tell without a symptom) folded:
+     * shown on request, without script. */
+    size_t others = c->nrules - c->nanswers;
+    if (!others)
+        return;
+    kb_buf_printf(h->b, "<details id=\"other-rules%s\"><summary><b>%s</b> ", h->id, msg(h, KB_MSG_OTHER_RULES));
+    kb_msg_count(h->lang, KB_NOUN_RULE, others, h->b);
+    kb_buf_puts(h->b, "</summary>\n");
     for (size_t i = 0; i < c->nrules; i++)
-        rule_detail(h, c, &c->rules[i]);
+        if (!c->rules[i].in_answer)
+            rule_detail(h, c, &c->rules[i]);
+    kb_buf_puts(h->b, "</details>\n");
 }
 
 /* "46 (2 used, 0 failed, 0 recovered)": the counts the input's source
@@ -745,9 +833,9 @@ static void input_computers(html *h, const kb_view_input *row)
 
 static void inputs_table(html *h)
 {
-    kb_buf_printf(h->b, "<section id=\"inputs\">\n<h2>%s</h2>\n<div class=\"scroll\"><table>\n"
+    kb_buf_printf(h->b, "<section id=\"inputs\">\n<details><summary><b>%s</b> (%zu)</summary>\n<div class=\"scroll\"><table>\n"
                         "<tr><th>file</th>%s<th>kind</th><th>status</th><th>encoding</th><th>records / lines</th>"
-                        "<th>time range (UTC)</th><th>notes</th></tr>\n", msg(h, KB_MSG_INPUTS),
+                        "<th>time range (UTC)</th><th>notes</th></tr>\n", msg(h, KB_MSG_INPUTS), h->v->ninputs,
                   h->v->several ? "<th>computer</th>" : "");
     for (size_t i = 0; i < h->v->ninputs; i++) {
         const kb_view_input *row = &h->v->inputs[i];
@@ -758,14 +846,15 @@ static void inputs_table(html *h)
         if (h->v->several)
             input_computers(h, row);
         kb_buf_puts(h->b, "<td>");
-        E(h->b, in->kind ? in->kind : msg(h, KB_MSG_NOT_RECOGNISED));
+        E(h->b, in->kind ? kb_view_kind(in) : msg(h, KB_MSG_NOT_RECOGNISED));
         if (in->channel) {
             kb_buf_puts(h->b, " (");
             E(h->b, in->channel);
             kb_buf_puts(h->b, ")");
         }
         kb_buf_printf(h->b, "</td><td class=\"st-%s\">%s</td><td>", kb_input_state_name(in->state),
-                      kb_input_state_name(in->state));
+                      in->state == KB_INPUT_UNRECOGNISED ? msg(h, KB_MSG_NOT_RECOGNISED)
+                                                         : kb_input_state_name(in->state));
         E(h->b, in->encoding ? in->encoding : "");
         if (in->locale) {
             kb_buf_puts(h->b, ", ");
@@ -793,7 +882,7 @@ static void inputs_table(html *h)
             kb_buf_printf(h->b, "<br>(+%zu)", row->hidden);
         kb_buf_puts(h->b, "</td></tr>\n");
     }
-    kb_buf_puts(h->b, "</table></div>\n</section>\n");
+    kb_buf_puts(h->b, "</table></div>\n</details>\n</section>\n");
 }
 
 /* The run: kbscan's version, the rules, when and how long. */
@@ -817,7 +906,7 @@ static void coverage_row(html *h, const kb_view_cov_row *row)
     kb_buf_puts(h->b, "<tr><td>");
     E(h->b, in->path);
     kb_buf_puts(h->b, "</td><td>");
-    E(h->b, row->log && row->channel ? row->channel : in->kind);
+    E(h->b, row->log && row->channel ? row->channel : kb_view_kind(in));
     kb_buf_puts(h->b, "</td><td class=\"num\">");
     if (row->first_time != KB_TIME_NONE)
         put_time(h, row->first_time);
@@ -834,9 +923,43 @@ static void coverage_row(html *h, const kb_view_cov_row *row)
     kb_buf_puts(h->b, "</td></tr>\n");
 }
 
+/* "110 inputs: 108 ok, 2 damaged; 108 event logs, 0 command outputs". */
+static void coverage_counts(html *h, const kb_view_coverage *cov)
+{
+    kb_msg_count(h->lang, KB_NOUN_INPUT, cov->ninputs, h->b);
+    kb_buf_printf(h->b, ": <span class=\"st-ok\">%zu %s</span>", cov->nok, msg(h, KB_MSG_INPUT_OK));
+    if (cov->ndamaged)
+        kb_buf_printf(h->b, ", <span class=\"st-damaged\">%zu %s</span>", cov->ndamaged, kb_input_state_name(KB_INPUT_DAMAGED));
+    if (cov->nunrecognised)
+        kb_buf_printf(h->b, ", <span class=\"st-not_recognised\">%zu %s</span>", cov->nunrecognised,
+                      msg(h, KB_MSG_NOT_RECOGNISED));
+    kb_buf_puts(h->b, "; ");
+    kb_msg_count(h->lang, KB_NOUN_LOG, cov->nlogs, h->b);
+    kb_buf_puts(h->b, ", ");
+    kb_msg_count(h->lang, KB_NOUN_OUTPUT, cov->noutputs, h->b);
+}
+
+/* The coverage input by input, folded: the counts above say it in short. */
+static void coverage_rows(html *h, const kb_view_coverage *cov)
+{
+    if (!cov->nrows)
+        return;
+    kb_buf_printf(h->b, "<details id=\"coverage-rows%s\"><summary>%s (%zu)</summary>\n", h->id,
+                  msg(h, KB_MSG_COVERAGE_ROWS), cov->nrows);
+    kb_buf_printf(h->b, "<div class=\"scroll\"><table><tr><th></th><th></th><th>%s</th><th>%s</th>"
+                        "<th>%s</th><th>%s</th></tr>\n",
+                  msg(h, KB_MSG_FIRST_EVENT), msg(h, KB_MSG_LAST_EVENT), msg(h, KB_MSG_RECORDS),
+                  msg(h, KB_MSG_TAKEN));
+    for (size_t i = 0; i < cov->nrows; i++)
+        coverage_row(h, &cov->rows[i]);
+    kb_buf_puts(h->b, "</table></div>\n</details>\n");
+}
+
 static void coverage(html *h, const kb_view_coverage *cov)
 {
-    kb_buf_printf(h->b, "<section id=\"coverage%s\">\n<h2>%s</h2>\n", h->id, msg(h, KB_MSG_COVERAGE));
+    kb_buf_printf(h->b, "<section id=\"coverage%s\">\n<h2>%s</h2>\n<p>", h->id, msg(h, KB_MSG_COVERAGE));
+    coverage_counts(h, cov);
+    kb_buf_puts(h->b, "</p>\n");
     if (cov->nfindings) {
         kb_buf_puts(h->b, "<ul>\n");
         for (size_t i = 0; i < cov->nfindings; i++) {
@@ -848,20 +971,15 @@ static void coverage(html *h, const kb_view_coverage *cov)
     } else {
         kb_buf_printf(h->b, "<p>%s</p>\n", msg(h, KB_MSG_COVERAGE_OK));
     }
-    kb_buf_printf(h->b, "<div class=\"scroll\"><table><tr><th></th><th></th><th>%s</th><th>%s</th>"
-                        "<th>%s</th><th>%s</th></tr>\n",
-                  msg(h, KB_MSG_FIRST_EVENT), msg(h, KB_MSG_LAST_EVENT), msg(h, KB_MSG_RECORDS),
-                  msg(h, KB_MSG_TAKEN));
-    for (size_t i = 0; i < cov->nrows; i++)
-        coverage_row(h, &cov->rows[i]);
-    kb_buf_puts(h->b, "</table></div>\n");
     if (cov->nabsent)
         kb_buf_printf(h->b, "<p>%s:</p>\n<ul>\n", msg(h, KB_MSG_NOT_IN_BUNDLE));
     for (size_t i = 0; i < cov->nabsent; i++) {
         const kb_cov_feed *feed = cov->absent[i];
-        kb_buf_puts(h->b, "<li><code>");
-        E(h->b, feed->feed);
-        kb_buf_puts(h->b, "</code>");
+        kb_buf name = KB_BUF_INIT;
+        kb_view_feed(feed, h->lang, &name);
+        kb_buf_puts(h->b, "<li>");
+        E(h->b, kb_buf_str(&name));
+        kb_buf_free(&name);
         if (feed->collect) {
             kb_buf_puts(h->b, ": <code>");
             E(h->b, feed->collect->collect.command);
@@ -898,7 +1016,10 @@ static void sections(html *h)
         case KB_SECTION_UNASSIGNED: unassigned(h); break;
         case KB_SECTION_SUMMARY: summary(h, c); break;
         case KB_SECTION_COVERAGE: coverage(h, &c->coverage); break;
-        case KB_SECTION_VERDICTS: verdict_cards(h, c); break;
+        case KB_SECTION_VERDICTS: break; /* the answer holds them */
+        case KB_SECTION_ANSWER: answer(h, c); break;
+        case KB_SECTION_COVERAGE_ROWS: coverage_rows(h, &c->coverage); break;
+        case KB_SECTION_TOTAL: break; /* the answer and the coverage say it */
         case KB_SECTION_HARMLESS: harmless(h, c); break;
         case KB_SECTION_RULES: rules(h, c); break;
         case KB_SECTION_INPUTS: inputs_table(h); break;

@@ -167,6 +167,14 @@ static cJSON *evidence_json(const kb_view_evidence *row)
         cJSON_AddStringToObject(o, "context_after", f->after);
     add_string_or_null(o, "say", row->evidence->say);
     add_string_or_null(o, "explained_by", row->evidence->explained_by ? row->evidence->explained_by->id : NULL);
+    if (row->message) {
+        /* as Event Viewer shows it, and the Windows releases of that text */
+        cJSON *m = cJSON_AddObjectToObject(o, "message");
+        cJSON_AddStringToObject(m, "text", row->message);
+        add_string_or_null(m, "windows", row->message_windows);
+    } else {
+        cJSON_AddNullToObject(o, "message"); /* no message known (or not an event) */
+    }
     cJSON *fields = cJSON_AddObjectToObject(o, "fields");
     cJSON *codes = cJSON_CreateArray();
     for (size_t i = 0; i < row->nvalues; i++) {
@@ -365,7 +373,7 @@ static cJSON *coverage_input_json(const kb_view_cov_row *row)
     }
     if (*row->taken) {
         cJSON_AddStringToObject(o, "taken", row->taken);
-        cJSON_AddStringToObject(o, "taken_from", "file_name");
+        cJSON_AddStringToObject(o, "taken_from", row->taken_from ? row->taken_from : "file_name");
     } else {
         cJSON_AddNullToObject(o, "taken");
         cJSON_AddNullToObject(o, "taken_from");
@@ -599,6 +607,9 @@ static cJSON *report_json(const kb_view *v)
         case KB_SECTION_UNASSIGNED: unassigned_json(root, v); break;
         case KB_SECTION_VERDICTS: break; /* each rule object holds its verdict */
         case KB_SECTION_HARMLESS: break; /* the summary lists them */
+        case KB_SECTION_ANSWER: break;   /* each rule object holds its outcome */
+        case KB_SECTION_COVERAGE_ROWS: break; /* the coverage holds every input */
+        case KB_SECTION_TOTAL: break;    /* the summary holds the counts */
         }
     }
     return root;

@@ -1,6 +1,8 @@
 /* messages.c: the report's own wording in English and Japanese (rule texts
  * carry their own translations). */
-#include "report/report.h"
+#include "report/view.h"
+
+#include <stdio.h>
 
 static const char *const english[KB_MSG_COUNT] = {
     [KB_MSG_MATCHED] = "MATCHED",
@@ -64,6 +66,17 @@ static const char *const english[KB_MSG_COUNT] = {
     [KB_MSG_OF] = "of",
     [KB_MSG_NO_COMPUTER] = "no computer",
     [KB_MSG_CLOSE_FACTS] = "Close, but not it",
+    [KB_MSG_ANSWER] = "Answer",
+    [KB_MSG_DO_FIRST] = "first",
+    [KB_MSG_NOT_MATCHED_HINT] = "--show-not-matched names them",
+    [KB_MSG_NO_ISSUE] = "no known issue found",
+    [KB_MSG_INPUT_OK] = "ok",
+    [KB_MSG_COVERAGE_ROWS] = "Coverage, input by input",
+    [KB_MSG_MESSAGE] = "message",
+    [KB_MSG_PROBLEMS] = "problems",
+    [KB_MSG_EVIDENCE] = "Evidence",
+    [KB_MSG_LOOKED_FOR] = "looked for, not found",
+    [KB_MSG_OTHER_RULES] = "The other rules, checkpoint by checkpoint:",
 };
 
 static const char *const japanese[KB_MSG_COUNT] = {
@@ -128,6 +141,17 @@ static const char *const japanese[KB_MSG_COUNT] = {
     [KB_MSG_OF] = "/",
     [KB_MSG_NO_COMPUTER] = "コンピューターなし",
     [KB_MSG_CLOSE_FACTS] = "近いが該当しない情報",
+    [KB_MSG_ANSWER] = "結論",
+    [KB_MSG_DO_FIRST] = "まず",
+    [KB_MSG_NOT_MATCHED_HINT] = "--show-not-matched で一覧を表示",
+    [KB_MSG_NO_ISSUE] = "既知の問題は見つかりません",
+    [KB_MSG_INPUT_OK] = "正常",
+    [KB_MSG_COVERAGE_ROWS] = "資料の範囲 (入力ごと)",
+    [KB_MSG_MESSAGE] = "メッセージ",
+    [KB_MSG_PROBLEMS] = "問題",
+    [KB_MSG_EVIDENCE] = "根拠",
+    [KB_MSG_LOOKED_FOR] = "確認した事象 (見つかりません)",
+    [KB_MSG_OTHER_RULES] = "その他のルール (確認ポイントごと):",
 };
 
 const char *kb_msg_text(kb_lang lang, kb_msg msg)
@@ -136,4 +160,90 @@ const char *kb_msg_text(kb_lang lang, kb_msg msg)
         return "";
     const char *s = lang == KB_LANG_JA ? japanese[msg] : english[msg];
     return s ? s : english[msg];
+}
+
+/* English nouns, singular and plural; Japanese counters (no plural). */
+static const char *const nouns_en[KB_NOUN_COUNT][2] = {
+    [KB_NOUN_COMPUTER] = {"computer", "computers"},
+    [KB_NOUN_ISSUE] = {"issue", "issues"},
+    [KB_NOUN_INPUT] = {"input", "inputs"},
+    [KB_NOUN_RULE] = {"rule", "rules"},
+    [KB_NOUN_RECORD] = {"record", "records"},
+    [KB_NOUN_FILE] = {"file", "files"},
+    [KB_NOUN_LOG] = {"event log", "event logs"},
+    [KB_NOUN_OUTPUT] = {"command output", "command outputs"},
+};
+
+static const char *const nouns_ja[KB_NOUN_COUNT][2] = {
+    [KB_NOUN_COMPUTER] = {"コンピューター", "台"},
+    [KB_NOUN_ISSUE] = {"問題", "件"},
+    [KB_NOUN_INPUT] = {"入力", "件"},
+    [KB_NOUN_RULE] = {"ルール", "件"},
+    [KB_NOUN_RECORD] = {"レコード", "件"},
+    [KB_NOUN_FILE] = {"ファイル", "件"},
+    [KB_NOUN_LOG] = {"イベント ログ", "件"},
+    [KB_NOUN_OUTPUT] = {"コマンドの出力", "件"},
+};
+
+const char *kb_msg_noun(kb_lang lang, kb_count_noun noun)
+{
+    if (noun >= KB_NOUN_COUNT)
+        return "";
+    return lang == KB_LANG_JA ? nouns_ja[noun][0] : nouns_en[noun][0];
+}
+
+void kb_msg_count(kb_lang lang, kb_count_noun noun, size_t n, kb_buf *out)
+{
+    if (noun >= KB_NOUN_COUNT)
+        return;
+    if (lang == KB_LANG_JA)
+        kb_buf_printf(out, "%s %zu %s", nouns_ja[noun][0], n, nouns_ja[noun][1]);
+    else
+        kb_buf_printf(out, "%zu %s", n, nouns_en[noun][n == 1 ? 0 : 1]);
+}
+
+/* English: "2 computers, 1 issue matched, 1 cannot tell, 3 inputs
+ * damaged; exit 1"; Japanese: "コンピューター 2 台、該当 1 件、判定不能 1 件、
+ * 破損した入力 3 件; 終了コード 1". Zero counts but the computers are left out. */
+char *kb_msg_total(kb_lang lang, const kb_view_total *t)
+{
+    kb_buf b = KB_BUF_INIT;
+    int ja = lang == KB_LANG_JA;
+    const char *sep = ja ? "、" : ", ";
+    kb_msg_count(lang, KB_NOUN_COMPUTER, t->computers, &b);
+    if (t->matched) {
+        kb_buf_puts(&b, sep);
+        if (ja)
+            kb_buf_printf(&b, "該当 %zu 件", t->matched);
+        else
+            kb_buf_printf(&b, "%zu %s matched", t->matched, t->matched == 1 ? "issue" : "issues");
+    }
+    if (t->cannot_tell) {
+        kb_buf_puts(&b, sep);
+        kb_buf_printf(&b, ja ? "判定不能 %zu 件" : "%zu cannot tell", t->cannot_tell);
+    }
+    if (t->harmless) {
+        kb_buf_puts(&b, sep);
+        kb_buf_printf(&b, ja ? "既知の無害な事象 %zu 件" : "%zu known harmless", t->harmless);
+    }
+    if (!t->matched && !t->cannot_tell) {
+        kb_buf_puts(&b, sep);
+        kb_buf_puts(&b, kb_msg_text(lang, KB_MSG_NO_ISSUE));
+    }
+    if (t->damaged) {
+        kb_buf_puts(&b, sep);
+        if (ja)
+            kb_buf_printf(&b, "破損した入力 %zu 件", t->damaged);
+        else
+            kb_buf_printf(&b, "%zu %s damaged", t->damaged, t->damaged == 1 ? "input" : "inputs");
+    }
+    if (t->unrecognised) {
+        kb_buf_puts(&b, sep);
+        if (ja)
+            kb_buf_printf(&b, "未対応の形式の入力 %zu 件", t->unrecognised);
+        else
+            kb_buf_printf(&b, "%zu not recognised", t->unrecognised);
+    }
+    kb_buf_printf(&b, ja ? "; 終了コード %d" : "; exit %d", t->exit_status);
+    return kb_buf_take(&b);
 }

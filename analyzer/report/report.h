@@ -38,6 +38,7 @@ typedef struct kb_report {
      * and the summary above; with several, each computer's own are
      * reported, and results and coverage above are the first's. */
     const kb_computers *computers;
+    int show_not_matched;        /* name the rules not matched in the answer, not only count them */
 } kb_report;
 
 /* Fills the bundle summary fields of r from the inputs and the derived
@@ -68,6 +69,8 @@ typedef enum kb_msg {
     KB_MSG_COMPUTERS, KB_MSG_ALSO_NAMED, KB_MSG_UNASSIGNED, KB_MSG_UNASSIGNED_WHY, KB_MSG_UNNAMED,
     KB_MSG_SEVERAL_COMPUTERS, KB_MSG_AMONG_THEM,
     KB_MSG_OF, KB_MSG_NO_COMPUTER, KB_MSG_CLOSE_FACTS,
+    KB_MSG_ANSWER, KB_MSG_DO_FIRST, KB_MSG_NOT_MATCHED_HINT, KB_MSG_NO_ISSUE,
+    KB_MSG_INPUT_OK, KB_MSG_COVERAGE_ROWS, KB_MSG_MESSAGE, KB_MSG_PROBLEMS, KB_MSG_EVIDENCE, KB_MSG_LOOKED_FOR, KB_MSG_OTHER_RULES,
     KB_MSG_COUNT
 } kb_msg;
 

@@ -36,6 +36,30 @@ static void paint(const out *o, int c, const char *text)
         fputs(codes[C_RESET], o->fp);
 }
 
+/* The columns a terminal gives text: a wide (CJK) character two, any
+ * other one (UTF-8 continuation bytes none). */
+static size_t columns(const char *text)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+        if ((*p & 0xC0) == 0x80)
+            continue;
+        n += *p >= 0xE3 && *p <= 0xED ? 2 : 1; /* U+3000..U+DFFF: kana, CJK, Hangul */
+    }
+    return n;
+}
+
+/* "MATCHED     ", "該当        ": a tag padded to width columns, not bytes,
+ * so that Japanese reports line up too. */
+static void pad_tag(char *out, size_t size, const char *text, size_t width)
+{
+    size_t cols = columns(text), len = strlen(text);
+    size_t pad = cols < width ? width - cols : 0;
+    if (len + pad + 1 > size)
+        pad = len + 1 < size ? size - len - 1 : 0;
+    snprintf(out, size, "%s%*s", text, (int)pad, "");
+}
+
 /* Prints text with every line after the first indented by prefix. */
 static void indented_with(const out *o, const char *raw, const char *prefix)
 {
@@ -143,6 +167,19 @@ static void print_summary(const out *o, const kb_view *v, const kb_view_computer
     fputs("\n\n", o->fp);
 }
 
+/* Each line of text after prefix and a blank (a blank line: prefix alone). */
+static void print_quoted(const out *o, const char *raw, const char *prefix)
+{
+    char *text = kb_text_visible(raw);
+    for (const char *p = text; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        fprintf(o->fp, "%s%s%.*s\n", prefix, n ? " " : "", (int)n, p);
+        p = nl ? nl + 1 : p + n;
+    }
+    free(text);
+}
+
 static void print_evidence(const out *o, const kb_view_rows *rows)
 {
     for (size_t i = 0; i < rows->n; i++) {
@@ -181,6 +218,10 @@ static void print_evidence(const out *o, const kb_view_rows *rows)
             fputc(')', o->fp);
         }
         fputc('\n', o->fp);
+        if (row->message && *row->message) {
+            /* the event's message as Event Viewer shows it */
+            print_quoted(o, row->message, "          >");
+        }
         if (row->evidence->say) {
             fputs("          - ", o->fp);
             indented(o, row->evidence->say, 12);
@@ -211,7 +252,9 @@ static void print_checkpoint(const out *o, const kb_view_checkpoint *vc)
     snprintf(tag, sizeof tag, "[%s]", kb_msg_text(o->lang, vc->state));
     fprintf(o->fp, "    ");
     paint(o, cp->context ? C_DIM : colors[vc->result->state], tag);
-    fprintf(o->fp, " %s\n", kb_i18n_get(&cp->title, o->lang));
+    fputc(' ', o->fp);
+    put(o, vc->title);
+    fputc('\n', o->fp);
     if (vc->summary) {
         fprintf(o->fp, "        ");
         indented(o, vc->summary, 8);
@@ -338,7 +381,7 @@ static void print_rule_head(const out *o, const kb_view_rule *vr)
 {
     const kb_rule_result *res = vr->result;
     char tag[64];
-    snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, vr->verdict));
+    pad_tag(tag, sizeof tag, kb_msg_text(o->lang, vr->verdict), 12);
     paint(o, verdict_color(res), tag);
     fprintf(o->fp, " %s", res->rule->id);
     if (vr->severity_shown)
@@ -358,7 +401,13 @@ static void print_rule(const out *o, const kb_view_rule *vr)
     if (vr->show != KB_SHOW_BLOCK)
         return;
     print_rule_head(o, vr);
-    fprintf(o->fp, "    %s\n", kb_i18n_get(&res->rule->title, o->lang));
+    /* a rule not matched names what was looked for, not a finding */
+    if (res->verdict == KB_VERDICT_NOT_MATCHED)
+        fprintf(o->fp, "    %s: ", kb_msg_text(o->lang, KB_MSG_LOOKED_FOR));
+    else
+        fputs("    ", o->fp);
+    put(o, kb_i18n_get(&res->rule->title, o->lang));
+    fputc('\n', o->fp);
     for (size_t i = 0; i < vr->ncheckpoints; i++)
         print_checkpoint(o, &vr->checkpoints[i]);
     print_near_miss(o, vr);
@@ -407,23 +456,74 @@ static void print_harmless(const out *o, const kb_view_computer *c)
     fputc('\n', o->fp);
 }
 
-/* One line per rule: its verdict and id. */
-static void print_verdicts(const out *o, const kb_view_computer *c)
+/* A computer's answer: one line per match, cannot tell and known harmless
+ * finding, with its reason and the first thing to do under it; then the
+ * rules not matched, counted (named with --show-not-matched). */
+static void print_answer(const out *o, const kb_view_computer *c)
 {
-    for (size_t i = 0; i < c->nrules; i++) {
+    paint(o, C_BOLD, kb_msg_text(o->lang, KB_MSG_ANSWER));
+    fputs(":\n", o->fp);
+    for (size_t i = 0; i < c->nanswers; i++) {
+        const kb_view_answer *a = &c->answers[i];
+        const kb_rule_result *res = a->rule->result;
         char tag[64];
-        snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, c->rules[i].verdict));
-        paint(o, verdict_color(c->rules[i].result), tag);
-        fprintf(o->fp, " %s\n", c->rules[i].result->rule->id);
+        pad_tag(tag, sizeof tag, kb_msg_text(o->lang, a->rule->verdict), 12);
+        fputs("  ", o->fp);
+        paint(o, verdict_color(res), tag);
+        fprintf(o->fp, " %s: ", res->rule->id);
+        put(o, kb_i18n_get(&res->rule->title, o->lang));
+        fputc('\n', o->fp);
+        if (a->reason) {
+            fputs("               ", o->fp);
+            indented(o, a->reason, 15);
+            if (a->reason_why)
+                fprintf(o->fp, ": %s", kb_msg_text(o->lang, a->why_msg));
+            fputc('\n', o->fp);
+        }
+        if (a->todo) {
+            fprintf(o->fp, "               %s: ",
+                    kb_msg_text(o->lang, a->todo_kind == KB_MSG_REMEDIES ? KB_MSG_DO_FIRST : a->todo_kind));
+            put(o, a->todo);
+            if (a->todo_command) {
+                fputs(a->todo_kind == KB_MSG_REMEDIES ? ": " : "  (", o->fp);
+                paint(o, C_CYAN, a->todo_command);
+                if (a->todo_kind != KB_MSG_REMEDIES)
+                    fputc(')', o->fp);
+            }
+            fputc('\n', o->fp);
+        }
+    }
+    int issue = 0;
+    for (size_t i = 0; i < c->nanswers; i++)
+        issue |= c->answers[i].rule->verdict != KB_MSG_HARMLESS;
+    if (!issue) {
+        fputs("  ", o->fp);
+        paint(o, C_GREEN, kb_msg_text(o->lang, KB_MSG_NO_ISSUE));
+        fputc('\n', o->fp);
+    }
+    if (c->nnot_matched_all) {
+        kb_buf n = KB_BUF_INIT;
+        kb_msg_count(o->lang, KB_NOUN_RULE, c->nnot_matched_all, &n);
+        fprintf(o->fp, "  %s: %s", kb_msg_text(o->lang, KB_MSG_NOT_MATCHED_LIST), kb_buf_str(&n));
+        kb_buf_free(&n);
+        if (!c->list_not_matched)
+            fprintf(o->fp, " (%s)", kb_msg_text(o->lang, KB_MSG_NOT_MATCHED_HINT));
+        for (size_t i = 0, k = 0; c->list_not_matched && i < c->nrules; i++)
+            if (c->rules[i].verdict == KB_MSG_NOT_MATCHED)
+                fprintf(o->fp, "%s%s", k++ ? ", " : ": ", c->rules[i].result->rule->id);
+        fputc('\n', o->fp);
     }
     fputc('\n', o->fp);
 }
 
+/* The evidence of the rules in the answer, in its order, then the others. */
 static void print_rules(const out *o, const kb_view_computer *c)
 {
+    for (size_t i = 0; i < c->nanswers; i++)
+        print_rule(o, c->answers[i].rule);
     for (size_t i = 0; i < c->nrules; i++)
-        print_rule(o, &c->rules[i]);
-    print_rule_list(o, KB_MSG_NOT_MATCHED_LIST, c->not_matched, c->nnot_matched);
+        if (!c->rules[i].in_answer)
+            print_rule(o, &c->rules[i]);
     print_rule_list(o, KB_MSG_QUIET_LIST, c->quiet, c->nquiet);
 }
 
@@ -438,9 +538,19 @@ static void print_counts(const out *o, const kb_input *in)
     fputs(" [", o->fp);
     if (in->covers == KB_COVERS_EVENTS)
         fprintf(o->fp, "%s, ", in->channel ? in->channel : "?");
-    for (size_t k = 0; k < n; k++)
-        fprintf(o->fp, "%s%llu %s", k ? ", " : "", (unsigned long long)in->counts[shown[k]],
-                in->count_decls[shown[k]].word);
+    for (size_t k = 0; k < n; k++) {
+        uint64_t v = in->counts[shown[k]];
+        const char *word = in->count_decls[shown[k]].word;
+        fputs(k ? ", " : "", o->fp);
+        if (strcmp(word, "records") == 0) { /* a noun: pluralised, in the report's language */
+            kb_buf c = KB_BUF_INIT;
+            kb_msg_count(o->lang, KB_NOUN_RECORD, (size_t)v, &c);
+            fputs(kb_buf_str(&c), o->fp);
+            kb_buf_free(&c);
+        } else {
+            fprintf(o->fp, "%llu %s", (unsigned long long)v, word);
+        }
+    }
     fputc(']', o->fp);
 }
 
@@ -463,16 +573,23 @@ static void print_inputs(const out *o, const kb_view *v)
     for (size_t i = 0; i < v->ninputs; i++) {
         const kb_view_input *row = &v->inputs[i];
         const kb_input *in = row->input;
-        const char *state = kb_input_state_name(in->state);
+        /* words, not the JSON token; damaged in the red of every report */
+        const char *state = in->state == KB_INPUT_UNRECOGNISED ? kb_msg_text(o->lang, KB_MSG_NOT_RECOGNISED)
+                                                                : kb_input_state_name(in->state);
         int color = in->state == KB_INPUT_OK ? C_GREEN
                   : in->state == KB_INPUT_UNRECOGNISED || in->state == KB_INPUT_SKIPPED ? C_DIM
-                  : C_YELLOW;
+                  : C_RED;
         char tag[32];
-        snprintf(tag, sizeof tag, "%-15s", state);
+        pad_tag(tag, sizeof tag, state, 15);
         fprintf(o->fp, "  ");
         paint(o, color, tag);
-        fprintf(o->fp, " %-17s ", in->kind ? in->kind : "-");
+        fputc(' ', o->fp);
         put(o, in->path);
+        if (in->kind) {
+            fputs("  (", o->fp);
+            put(o, kb_view_kind(in));
+            fputc(')', o->fp);
+        }
         if (in->encoding)
             fprintf(o->fp, " [%s%s%s]", in->encoding, in->locale ? ", " : "",
                     in->locale ? in->locale : "");
@@ -513,12 +630,17 @@ static void print_coverage_row(const out *o, const kb_view_cov_row *row)
         fprintf(o->fp, "  %s", row->channel ? row->channel : "?");
         if (row->first_time != KB_TIME_NONE)
             fprintf(o->fp, "  %s .. %s", first, last);
-        if (row->has_records)
-            fprintf(o->fp, "  %llu %s (%llu..%llu)", (unsigned long long)row->records,
-                    kb_msg_text(o->lang, KB_MSG_RECORDS), (unsigned long long)row->first_record,
+        if (row->has_records) {
+            kb_buf n = KB_BUF_INIT;
+            kb_msg_count(o->lang, KB_NOUN_RECORD, (size_t)row->records, &n);
+            fprintf(o->fp, "  %s (%llu..%llu)", kb_buf_str(&n), (unsigned long long)row->first_record,
                     (unsigned long long)row->last_record);
+            kb_buf_free(&n);
+        }
     } else {
-        fprintf(o->fp, "  %s  ", row->input->kind);
+        fputs("  ", o->fp);
+        put(o, kb_view_kind(row->input));
+        fputs("  ", o->fp);
         if (*row->taken)
             fprintf(o->fp, "%s %s", kb_msg_text(o->lang, KB_MSG_TAKEN), row->taken);
         else
@@ -536,17 +658,57 @@ static void print_coverage_group(const out *o, kb_msg title, const kb_view_cov_r
         print_coverage_row(o, rows[i]);
 }
 
+/* The coverage input by input, after the counts and problems. */
+static void print_coverage_rows(const out *o, const kb_view_coverage *cov)
+{
+    if (!cov->nrows)
+        return;
+    paint(o, C_BOLD, kb_msg_text(o->lang, KB_MSG_COVERAGE_ROWS));
+    fputs(":\n", o->fp);
+    print_coverage_group(o, KB_MSG_LOGS, cov->logs, cov->nlogs);
+    print_coverage_group(o, KB_MSG_OUTPUTS, cov->outputs, cov->noutputs);
+    fputc('\n', o->fp);
+}
+
+/* "5 inputs: 4 ok, 1 not recognised; 1 event log, 3 command outputs". */
+static void print_coverage_counts(const out *o, const kb_view_coverage *cov)
+{
+    kb_buf b = KB_BUF_INIT;
+    kb_buf_puts(&b, "  ");
+    kb_msg_count(o->lang, KB_NOUN_INPUT, cov->ninputs, &b);
+    kb_buf_printf(&b, ": %zu %s", cov->nok, kb_msg_text(o->lang, KB_MSG_INPUT_OK));
+    fputs(kb_buf_str(&b), o->fp);
+    if (cov->ndamaged) {
+        fputs(", ", o->fp);
+        char n[64];
+        snprintf(n, sizeof n, "%zu %s", cov->ndamaged, kb_input_state_name(KB_INPUT_DAMAGED));
+        paint(o, C_RED, n);
+    }
+    if (cov->nunrecognised)
+        fprintf(o->fp, ", %zu %s", cov->nunrecognised, kb_msg_text(o->lang, KB_MSG_NOT_RECOGNISED));
+    kb_buf_reset(&b);
+    kb_buf_puts(&b, "; ");
+    kb_msg_count(o->lang, KB_NOUN_LOG, cov->nlogs, &b);
+    kb_buf_puts(&b, ", ");
+    kb_msg_count(o->lang, KB_NOUN_OUTPUT, cov->noutputs, &b);
+    fprintf(o->fp, "%s\n", kb_buf_str(&b));
+    kb_buf_free(&b);
+}
+
 static void print_coverage(const out *o, const kb_view_coverage *cov)
 {
     paint(o, C_BOLD, kb_msg_text(o->lang, KB_MSG_COVERAGE));
     fputs(":\n", o->fp);
-    print_coverage_group(o, KB_MSG_LOGS, cov->logs, cov->nlogs);
-    print_coverage_group(o, KB_MSG_OUTPUTS, cov->outputs, cov->noutputs);
+    print_coverage_counts(o, cov);
     if (cov->nabsent)
         fprintf(o->fp, "  %s:\n", kb_msg_text(o->lang, KB_MSG_NOT_IN_BUNDLE));
     for (size_t i = 0; i < cov->nabsent; i++) {
         const kb_cov_feed *feed = cov->absent[i];
-        fprintf(o->fp, "    %s", feed->feed);
+        kb_buf name = KB_BUF_INIT;
+        kb_view_feed(feed, o->lang, &name);
+        fputs("    ", o->fp);
+        put(o, kb_buf_str(&name));
+        kb_buf_free(&name);
         if (feed->collect)
             fprintf(o->fp, " (%s)", feed->collect->collect.command);
         fputc('\n', o->fp);
@@ -579,7 +741,7 @@ static void print_computers(const out *o, const kb_view *v)
     for (size_t k = 0; k < v->ncomputers; k++) {
         const kb_view_computer *c = &v->computers[k];
         char tag[64];
-        snprintf(tag, sizeof tag, "%-12s", kb_msg_text(o->lang, c->outcome));
+        pad_tag(tag, sizeof tag, kb_msg_text(o->lang, c->outcome), 12);
         fprintf(o->fp, "  %zu. ", c->number);
         paint(o, c->exit_status == 1 ? C_RED : c->exit_status == 3 ? C_YELLOW : C_GREEN, tag);
         fputc(' ', o->fp);
@@ -612,6 +774,15 @@ static void print_unassigned(const out *o, const kb_view *v)
     fputc('\n', o->fp);
 }
 
+/* The last line: the run in one line, what stays on the screen. */
+static void print_total(const out *o, const kb_view *v)
+{
+    char *line = kb_msg_total(o->lang, &v->total);
+    paint(o, C_BOLD, line ? line : "");
+    fputc('\n', o->fp);
+    free(line);
+}
+
 int kb_report_write_text(FILE *fp, const kb_report *r, int color)
 {
     out o = {fp, color, r->lang};
@@ -630,7 +801,10 @@ int kb_report_write_text(FILE *fp, const kb_report *r, int color)
         case KB_SECTION_HARMLESS: print_harmless(&o, c); break;
         case KB_SECTION_RULES: print_rules(&o, c); break;
         case KB_SECTION_INPUTS: print_inputs(&o, &v); break;
-        case KB_SECTION_VERDICTS: print_verdicts(&o, c); break;
+        case KB_SECTION_VERDICTS: break; /* the answer holds them */
+        case KB_SECTION_ANSWER: print_answer(&o, c); break;
+        case KB_SECTION_COVERAGE_ROWS: print_coverage_rows(&o, &c->coverage); break;
+        case KB_SECTION_TOTAL: print_total(&o, &v); break;
         case KB_SECTION_COMPUTERS: print_computers(&o, &v); break;
         case KB_SECTION_UNASSIGNED: print_unassigned(&o, &v); break;
         }

@@ -2,6 +2,7 @@
  * report shows is made here, once, for the format asked for. */
 #include "report/view.h"
 #include "report/errcodes.h"
+#include "report/evtmsg.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -34,83 +35,44 @@ static void add_section(builder *b, kb_view_section_kind kind, size_t computer)
     v->sections[v->nsections++] = (kb_view_section){.kind = kind, .computer = computer};
 }
 
-/* Several computers: each one's outcome first, then each in full (JSON:
- * the computers with their coverage, then every computer's rules, each
- * naming its computer), then the inputs no computer could be told for. */
-static void choose_several(builder *b)
+/* A computer in a text or HTML report: who it is, the answer, the
+ * evidence of each rule worth reading, its known harmless findings, then
+ * the coverage as counts and problems, and input by input. */
+static void add_computer(builder *b, size_t c)
 {
     kb_view *v = b->view;
-    if (b->format == KB_VIEW_JSON) {
-        add_section(b, KB_SECTION_RUN, KB_VIEW_EVERY);
-        add_section(b, KB_SECTION_SUMMARY, KB_VIEW_EVERY);
-        add_section(b, KB_SECTION_INPUTS, KB_VIEW_EVERY);
-        add_section(b, KB_SECTION_COMPUTERS, KB_VIEW_EVERY);
-        add_section(b, KB_SECTION_UNASSIGNED, KB_VIEW_EVERY);
-        add_section(b, KB_SECTION_COVERAGE, KB_VIEW_EVERY); /* null: each computer has its own */
-        add_section(b, KB_SECTION_RULES, KB_VIEW_EVERY);
-        return;
+    add_section(b, KB_SECTION_SUMMARY, c);
+    add_section(b, KB_SECTION_ANSWER, c);
+    add_section(b, KB_SECTION_RULES, c);
+    if (v->computers[c].nharmless)
+        add_section(b, KB_SECTION_HARMLESS, c);
+    if (v->computers[c].coverage.known) {
+        add_section(b, KB_SECTION_COVERAGE, c);
+        add_section(b, KB_SECTION_COVERAGE_ROWS, c);
     }
-    if (b->format == KB_VIEW_TEXT)
-        add_section(b, KB_SECTION_RUN, KB_VIEW_EVERY);
-    add_section(b, KB_SECTION_COMPUTERS, KB_VIEW_EVERY);
-    for (size_t c = 0; c < v->ncomputers; c++) {
-        add_section(b, KB_SECTION_SUMMARY, c);
-        if (v->computers[c].coverage.known)
-            add_section(b, KB_SECTION_COVERAGE, c);
-        if (v->computers[c].nharmless)
-            add_section(b, KB_SECTION_HARMLESS, c);
-        if (b->format == KB_VIEW_HTML)
-            add_section(b, KB_SECTION_VERDICTS, c);
-        add_section(b, KB_SECTION_RULES, c);
-    }
-    if (v->nunassigned)
-        add_section(b, KB_SECTION_UNASSIGNED, KB_VIEW_EVERY);
-    add_section(b, KB_SECTION_INPUTS, KB_VIEW_EVERY);
-    if (b->format == KB_VIEW_HTML)
-        add_section(b, KB_SECTION_RUN, KB_VIEW_EVERY);
 }
 
-/* The order of a report, per format. Text and HTML read top to bottom:
- * what the bundle covers, then the verdicts, then the inputs; JSON follows
- * its schema (docs/report-format.md). */
+/* The order of a report, per format. Text and HTML lead with the answer
+ * (each computer's), then its evidence, then what the bundle covers, then
+ * the inputs; text ends with the run in one line, the last thing left on
+ * the screen. JSON follows its schema (docs/report-format.md). */
 static void choose_sections(builder *b)
 {
     kb_view *v = b->view;
-    v->sections = alloc(b, 8 + 5 * v->ncomputers, sizeof *v->sections);
+    v->sections = alloc(b, 8 + 7 * v->ncomputers, sizeof *v->sections);
     if (!v->sections)
         return;
-    if (v->several) {
-        choose_several(b);
-        return;
-    }
-    switch (b->format) {
-    case KB_VIEW_TEXT:
+    if (b->format == KB_VIEW_JSON) {
         add_section(b, KB_SECTION_RUN, KB_VIEW_EVERY);
-        for (size_t c = 0; c < v->ncomputers; c++) {
-            add_section(b, KB_SECTION_SUMMARY, c);
-            if (v->computers[c].coverage.known)
-                add_section(b, KB_SECTION_COVERAGE, c);
-            if (v->computers[c].nharmless)
-                add_section(b, KB_SECTION_HARMLESS, c);
-            add_section(b, KB_SECTION_RULES, c);
+        if (v->several) {
+            add_section(b, KB_SECTION_SUMMARY, KB_VIEW_EVERY);
+            add_section(b, KB_SECTION_INPUTS, KB_VIEW_EVERY);
+            add_section(b, KB_SECTION_COMPUTERS, KB_VIEW_EVERY);
+            add_section(b, KB_SECTION_UNASSIGNED, KB_VIEW_EVERY);
+            add_section(b, KB_SECTION_COVERAGE, KB_VIEW_EVERY); /* null: each computer has its own */
+            add_section(b, KB_SECTION_RULES, KB_VIEW_EVERY);
+            return;
         }
-        add_section(b, KB_SECTION_INPUTS, KB_VIEW_EVERY);
-        break;
-    case KB_VIEW_HTML:
-        for (size_t c = 0; c < v->ncomputers; c++) {
-            add_section(b, KB_SECTION_SUMMARY, c);
-            if (v->computers[c].coverage.known)
-                add_section(b, KB_SECTION_COVERAGE, c);
-            if (v->computers[c].nharmless)
-                add_section(b, KB_SECTION_HARMLESS, c);
-            add_section(b, KB_SECTION_VERDICTS, c);
-            add_section(b, KB_SECTION_RULES, c);
-        }
-        add_section(b, KB_SECTION_INPUTS, KB_VIEW_EVERY);
-        add_section(b, KB_SECTION_RUN, KB_VIEW_EVERY);
-        break;
-    case KB_VIEW_JSON:
-        add_section(b, KB_SECTION_RUN, KB_VIEW_EVERY);
         for (size_t c = 0; c < v->ncomputers; c++)
             add_section(b, KB_SECTION_SUMMARY, c);
         add_section(b, KB_SECTION_INPUTS, KB_VIEW_EVERY);
@@ -118,8 +80,21 @@ static void choose_sections(builder *b)
             add_section(b, KB_SECTION_COVERAGE, c); /* null when not computed */
             add_section(b, KB_SECTION_RULES, c);
         }
-        break;
+        return;
     }
+    if (b->format == KB_VIEW_TEXT)
+        add_section(b, KB_SECTION_RUN, KB_VIEW_EVERY);
+    if (v->several)
+        add_section(b, KB_SECTION_COMPUTERS, KB_VIEW_EVERY);
+    for (size_t c = 0; c < v->ncomputers; c++)
+        add_computer(b, c);
+    if (v->nunassigned)
+        add_section(b, KB_SECTION_UNASSIGNED, KB_VIEW_EVERY);
+    add_section(b, KB_SECTION_INPUTS, KB_VIEW_EVERY);
+    if (b->format == KB_VIEW_HTML)
+        add_section(b, KB_SECTION_RUN, KB_VIEW_EVERY);
+    else
+        add_section(b, KB_SECTION_TOTAL, KB_VIEW_EVERY);
 }
 
 /* ---- evidence ------------------------------------------------------------------ */
@@ -159,6 +134,115 @@ static void evidence_values(builder *b, const kb_checkpoint *cp, kb_view_evidenc
     }
 }
 
+/* An insertion string of Windows Server Backup that is one of its decimal
+ * error codes: "2155348129" becomes "0x807800a1", and the parameter
+ * reference "%%2155348129" (where Event Viewer puts the code's text) its
+ * name and meaning; else NULL. */
+/* What a Windows Server Backup code means when no Windows header names
+ * it (its facility's codes are in none): the text and KB article the
+ * rules' table of its codes gives (rules/tables/wsb-error-codes.json), or
+ * NULL. */
+static char *wsb_table_text(const builder *b, uint32_t hr)
+{
+    const kb_table *t = b->r->rules ? kb_table_find(b->r->rules, "wsb-error-codes") : NULL;
+    long hex = t ? kb_table_column(t, "hex") : -1, text = t ? kb_table_column(t, "text") : -1;
+    long kb = t ? kb_table_column(t, "kb") : -1;
+    if (hex < 0 || text < 0)
+        return NULL;
+    for (size_t r = 0; r < t->nrows; r++) {
+        const char *h = t->cells[r * t->ncolumns + (size_t)hex];
+        const char *x = t->cells[r * t->ncolumns + (size_t)text];
+        uint32_t v;
+        if (!h || !x || kb_code_parse(h, &v) != 0 || v != hr)
+            continue;
+        const char *ref = kb >= 0 ? t->cells[r * t->ncolumns + (size_t)kb] : NULL;
+        kb_buf out = KB_BUF_INIT;
+        kb_buf_puts(&out, x);
+        if (ref && *ref)
+            kb_buf_printf(&out, " (%s)", ref);
+        return kb_buf_take(&out);
+    }
+    return NULL;
+}
+
+static char *wsb_code(const builder *b, const char *provider, const char *s)
+{
+    uint32_t hr;
+    if (!kb_strcaseeq(provider, "Microsoft-Windows-Backup") || !s)
+        return NULL;
+    int reference = s[0] == '%' && s[1] == '%';
+    if (kb_evtmsg_wsb_hresult(reference ? s + 2 : s, &hr) != 0 || hr < 0x80000000u)
+        return NULL;
+    if (!reference) {
+        char hex[16];
+        snprintf(hex, sizeof hex, "0x%08x", hr);
+        return kb_strdup(hex);
+    }
+    kb_code_info info;
+    int named = kb_code_explain(hr, &info);
+    if (named < 0)
+        return NULL;
+    char *known = named ? NULL : wsb_table_text(b, hr);
+    kb_buf out = KB_BUF_INIT;
+    if (known)
+        kb_buf_puts(&out, known);
+    else
+        kb_buf_printf(&out, "%s%s%s", info.name, *info.name ? ": " : "", info.meaning);
+    free(known);
+    kb_code_info_free(&info);
+    return kb_buf_take(&out);
+}
+
+#define MESSAGE_STRINGS 64  /* insertion strings used in a message (%1..%64) */
+
+/* An event's message as Event Viewer shows it: the built-in table's text
+ * (evtmsg.h) for its provider, id and qualifiers, filled with its
+ * insertion strings; NULL when the table has no text for it. */
+static char *event_message(builder *b, kb_view_evidence *row)
+{
+    const kb_fact *f = row->fact;
+    const char *provider = kb_fact_get(f, "provider");
+    const char *id = kb_fact_get(f, "event_id");
+    const char *qual = kb_fact_get(f, "qualifiers");
+    const char *nstr = kb_fact_get(f, "strings");
+    if (!provider || !*provider || !id)
+        return NULL;
+    uint32_t event_id = (uint32_t)strtoul(id, NULL, 10);
+    if (qual)
+        event_id |= (uint32_t)strtoul(qual, NULL, 10) << 16;
+    kb_evtmsg msg;
+    if (!kb_evtmsg_find(provider, event_id, 0, &msg) &&
+        !(qual && kb_evtmsg_find(provider, event_id & 0xFFFFu, 0, &msg)))
+        return NULL;
+    row->message_windows = msg.windows;
+    size_t n = nstr ? strtoul(nstr, NULL, 10) : 0;
+    if (n > MESSAGE_STRINGS)
+        n = MESSAGE_STRINGS;
+    const char *strings[MESSAGE_STRINGS];
+    char *decoded[MESSAGE_STRINGS] = {0};
+    for (size_t i = 0; i < n; i++) {
+        char name[24];
+        snprintf(name, sizeof name, "data%zu", i + 1);
+        strings[i] = kb_fact_get(f, name);
+        decoded[i] = wsb_code(b, provider, strings[i]);
+        if (decoded[i])
+            strings[i] = decoded[i];
+    }
+    kb_buf out = KB_BUF_INIT;
+    kb_buf_puts(&out, "");
+    kb_evtmsg_result rc = kb_evtmsg_render(msg.text, strings, n, &out);
+    for (size_t i = 0; i < n; i++)
+        free(decoded[i]);
+    if (rc == KB_EVTMSG_NOMEM)
+        b->failed = 1;
+    char *text = kb_buf_take(&out);
+    /* A text report gives its first paragraph: one line or a few per event. */
+    char *blank = b->format == KB_VIEW_TEXT && text ? strstr(text, "\n\n") : NULL;
+    if (blank)
+        *blank = '\0';
+    return text;
+}
+
 /* The first shown of a result's evidence as rows. */
 static void evidence_rows(builder *b, const kb_checkpoint *cp, const kb_cp_result *res, size_t shown,
                           kb_view_rows *rows)
@@ -174,6 +258,8 @@ static void evidence_rows(builder *b, const kb_checkpoint *cp, const kb_cp_resul
         row->path = b->r->inputs->items[row->fact->input].path;
         row->event = row->fact->record != 0;
         rows->nevents += row->event;
+        if (row->event)
+            row->message = event_message(b, row);
         evidence_values(b, cp, row);
     }
 }
@@ -239,7 +325,9 @@ static int asks(const builder *b, const kb_cp_result *res)
         return 0;
     if (b->format == KB_VIEW_JSON)
         return 1;
-    return res->cp->collect.command && (b->format == KB_VIEW_HTML || !res->cp->context);
+    /* A context checkpoint decides nothing: no request of its own (the
+     * coverage names what is not in the bundle). */
+    return res->cp->collect.command && !res->cp->context;
 }
 
 static void near_facts(builder *b, const kb_cp_result *res, kb_view_checkpoint *vc)
@@ -253,6 +341,30 @@ static void near_facts(builder *b, const kb_cp_result *res, kb_view_checkpoint *
                   &vc->near_rows);
 }
 
+/* The title without the context word its tag says already: "Context: X"
+ * and "参考: X" become "X", "Checkpoint 2 (context): X" "Checkpoint 2: X". */
+static char *context_title(builder *b, const kb_checkpoint *cp)
+{
+    static const char *const prefixes[] = {"Context: ", "参考: "};
+    static const char *const words[] = {" (context)", " (参考)"};
+    const char *title = kb_i18n_get(&cp->title, b->r->lang);
+    if (!cp->context)
+        return kb_strdup(title);
+    for (size_t i = 0; i < 2; i++)
+        if (strncmp(title, prefixes[i], strlen(prefixes[i])) == 0 && title[strlen(prefixes[i])])
+            return kb_strdup(title + strlen(prefixes[i]));
+    for (size_t i = 0; i < 2; i++) {
+        const char *w = strstr(title, words[i]);
+        if (w) {
+            kb_buf t = KB_BUF_INIT;
+            kb_buf_append(&t, title, (size_t)(w - title));
+            kb_buf_puts(&t, w + strlen(words[i]));
+            return kb_buf_take(&t);
+        }
+    }
+    return kb_strdup(title);
+}
+
 static void build_checkpoint(builder *b, const kb_cp_result *res, kb_view_checkpoint *vc)
 {
     static const kb_msg states[] = {KB_MSG_MET, KB_MSG_NOT_MET, KB_MSG_UNKNOWN};
@@ -262,6 +374,9 @@ static void build_checkpoint(builder *b, const kb_cp_result *res, kb_view_checkp
     vc->cp = cp;
     vc->state = cp->context ? KB_MSG_CONTEXT : states[res->state];
     vc->state_class = cp->context ? "context" : classes[res->state];
+    vc->title = context_title(b, cp);
+    if (!vc->title)
+        b->failed = 1;
     vc->summary = res->summary && *res->summary ? res->summary : NULL;
     vc->why = res->state == KB_CP_UNKNOWN && res->why != KB_WHY_INPUT_SAYS;
     vc->why_msg = res->why == KB_WHY_MISSING ? KB_MSG_MISSING
@@ -361,6 +476,111 @@ static void sort_rules(builder *b, kb_view_computer *c)
     }
 }
 
+/* ---- the answer ------------------------------------------------------------------ */
+
+/* Why a matched rule matched: its first deciding checkpoint met that says
+ * so in a sentence. Why one cannot tell: its first unknown deciding
+ * checkpoint's title (what is not known). */
+static const char *answer_reason(const builder *b, const kb_view_rule *vr, kb_view_answer *a)
+{
+    const kb_rule_result *res = vr->result;
+    if (vr->harmless) {
+        const char *why = kb_i18n_get(&res->rule->summary, b->r->lang);
+        return *why ? why : NULL;
+    }
+    kb_cp_state want = res->verdict == KB_VERDICT_MATCHED ? KB_CP_MET : KB_CP_UNKNOWN;
+    for (size_t i = 0; i < vr->ncheckpoints; i++) {
+        const kb_view_checkpoint *vc = &vr->checkpoints[i];
+        if (vc->cp->context || vc->result->state != want)
+            continue;
+        if (want == KB_CP_MET && vc->summary)
+            return vc->summary;
+        if (want == KB_CP_UNKNOWN) {
+            a->reason_why = vc->why;
+            a->why_msg = vc->why_msg;
+            return kb_i18n_get(&vc->cp->title, b->r->lang);
+        }
+    }
+    return NULL;
+}
+
+/* The first thing to do: the first remedy of a match (none when another
+ * rule explains it: that rule's), what to collect for a cannot tell. */
+static void answer_todo(const builder *b, const kb_view_rule *vr, kb_view_answer *a)
+{
+    const kb_rule_result *res = vr->result;
+    if (vr->harmless)
+        return;
+    if (res->nexplained_by) {
+        a->todo_kind = KB_MSG_EXPLAINED_BY;
+        a->todo = res->explained_by[0]->id;
+        return;
+    }
+    if (res->verdict == KB_VERDICT_MATCHED && res->nremedies) {
+        a->todo_kind = KB_MSG_REMEDIES;
+        a->todo = kb_i18n_get(&res->remedies[0].remedy->title, b->r->lang);
+        a->todo_command = res->remedies[0].commands.n ? res->remedies[0].commands.items[0] : NULL;
+        return;
+    }
+    if (res->verdict == KB_VERDICT_CANNOT_TELL && vr->ncollect) {
+        const kb_checkpoint *cp = vr->collect[0];
+        a->todo_kind = KB_MSG_NEXT_STEPS;
+        a->todo = cp->collect.file ? cp->collect.file : cp->feed;
+        a->todo_command = cp->collect.command;
+    } else if (res->verdict == KB_VERDICT_CANNOT_TELL && vr->nunreadable) {
+        a->todo_kind = KB_MSG_READ_AGAIN;
+        a->todo = vr->unreadable[0]->path;
+    }
+}
+
+/* A computer's answer: its matches, then what cannot be told, then the
+ * known harmless findings; the rules not matched are counted (and named
+ * when asked). A quiet cannot tell (no symptom seen) is not an answer. */
+static void build_answer(builder *b, kb_view_computer *c)
+{
+    static const kb_msg order[] = {KB_MSG_MATCHED, KB_MSG_CANNOT_TELL, KB_MSG_HARMLESS};
+    c->answers = alloc(b, c->nrules, sizeof *c->answers);
+    c->list_not_matched = b->r->show_not_matched;
+    for (size_t i = 0; i < c->nrules; i++)
+        c->nnot_matched_all += c->rules[i].verdict == KB_MSG_NOT_MATCHED;
+    for (size_t k = 0; k < 3 && c->answers; k++)
+        for (size_t i = 0; i < c->nrules; i++) {
+            kb_view_rule *vr = &c->rules[i];
+            if (vr->verdict != order[k] || vr->result->quiet)
+                continue;
+            vr->in_answer = 1;
+            kb_view_answer *a = &c->answers[c->nanswers++];
+            a->rule = vr;
+            a->reason = answer_reason(b, vr, a);
+            answer_todo(b, vr, a);
+        }
+}
+
+/* The run in one line: the counts over every computer. */
+static void build_total(builder *b)
+{
+    kb_view *v = b->view;
+    kb_view_total *t = &v->total;
+    t->computers = v->ncomputers;
+    t->exit_status = b->r->exit_status;
+    for (size_t k = 0; k < v->ncomputers; k++)
+        for (size_t i = 0; i < v->computers[k].nrules; i++) {
+            const kb_view_rule *vr = &v->computers[k].rules[i];
+            if (vr->harmless)
+                t->harmless++;
+            else if (kb_result_counts(vr->result))
+                t->matched += vr->result->verdict == KB_VERDICT_MATCHED,
+                t->cannot_tell += vr->result->verdict == KB_VERDICT_CANNOT_TELL;
+        }
+    t->inputs = b->r->inputs->n;
+    for (size_t i = 0; i < b->r->inputs->n; i++) {
+        const kb_input *in = &b->r->inputs->items[i];
+        t->damaged += in->state == KB_INPUT_DAMAGED;
+        t->damaged += in->state == KB_INPUT_ERROR;
+        t->unrecognised += in->state == KB_INPUT_UNRECOGNISED;
+    }
+}
+
 /* ---- coverage ------------------------------------------------------------------- */
 
 static void coverage_row(builder *b, const kb_coverage *cov, size_t i, kb_view_cov_row *row)
@@ -380,8 +600,10 @@ static void coverage_row(builder *b, const kb_coverage *cov, size_t i, kb_view_c
         row->first_record = log->first_record;
         row->last_record = log->last_record;
     }
-    if (cov->taken[i] != KB_TIME_NONE)
+    if (cov->taken[i] != KB_TIME_NONE) {
         kb_cov_format_taken(cov, i, row->taken, sizeof row->taken);
+        row->taken_from = cov->taken_from[i];
+    }
 }
 
 static void build_coverage(builder *b, const kb_coverage *cov, kb_view_coverage *vc)
@@ -400,8 +622,18 @@ static void build_coverage(builder *b, const kb_coverage *cov, kb_view_coverage 
     for (size_t i = 0; i < inputs->n; i++) {
         if (inputs->items[i].local_error && kb_cov_in_scope(cov, i))
             vc->unreadable[vc->nunreadable++] = &inputs->items[i];
-        if (!inputs->items[i].kind || !kb_cov_in_scope(cov, i))
-            continue; /* not recognised: no coverage to speak of */
+        const kb_input *in = &inputs->items[i];
+        /* An archive or a file of several outputs: its members are the
+         * inputs; it counts itself only when it is damaged. */
+        int container = in->kind && !kb_input_is_content(in);
+        if (!kb_cov_in_scope(cov, i) || (container && in->state == KB_INPUT_OK))
+            continue;
+        vc->ninputs++;
+        vc->ndamaged += in->state == KB_INPUT_DAMAGED || in->state == KB_INPUT_ERROR;
+        vc->nunrecognised += in->state == KB_INPUT_UNRECOGNISED;
+        vc->nok += in->state == KB_INPUT_OK;
+        if (!in->kind || container)
+            continue; /* not recognised, or a container: no coverage to speak of */
         kb_view_cov_row *row = &vc->rows[vc->nrows++];
         coverage_row(b, cov, i, row);
         if (row->log)
@@ -416,6 +648,20 @@ static void build_coverage(builder *b, const kb_coverage *cov, kb_view_coverage 
             vc->absent[vc->nabsent++] = &cov->feeds[i];
     vc->findings = cov->findings;
     vc->nfindings = cov->n;
+}
+
+const char *kb_view_kind(const kb_input *in)
+{
+    return in->label ? in->label : in->kind;
+}
+
+void kb_view_feed(const kb_cov_feed *feed, kb_lang lang, kb_buf *out)
+{
+    static const char channel[] = "eventlog:";
+    if (strncmp(feed->feed, channel, sizeof channel - 1) == 0 && feed->feed[sizeof channel - 1])
+        kb_buf_printf(out, "%s %s", feed->feed + sizeof channel - 1, kb_msg_noun(lang, KB_NOUN_LOG));
+    else
+        kb_buf_puts(out, feed->collect && feed->collect->collect.file ? feed->collect->collect.file : feed->feed);
 }
 
 /* ---- computers and inputs --------------------------------------------------------- */
@@ -441,6 +687,7 @@ static void build_rules(builder *b, const kb_results *results, size_t first, kb_
     for (size_t i = 0; i < results->n && c->rules; i++)
         build_rule(b, results, i, first, &c->rules[c->nrules++]);
     sort_rules(b, c);
+    build_answer(b, c);
 }
 
 /* The one computer of a bundle: the bundle summary (summary.c). */
@@ -557,6 +804,7 @@ kb_status kb_view_build(const kb_report *r, kb_view_format format, kb_view *view
     build_computers(&b);
     view->title = r->computer && !view->several ? r->computer : r->npaths ? r->paths[0] : "bundle";
     build_inputs(&b);
+    build_total(&b);
     if (!b.failed)
         choose_sections(&b);
     return b.failed ? KB_ERR_NOMEM : KB_OK;
@@ -569,6 +817,7 @@ static void free_rows(kb_view_rows *rows)
     for (size_t i = 0; i < rows->n; i++) {
         for (size_t k = 0; k < rows->items[i].nvalues; k++)
             free(rows->items[i].values[k].annotation);
+        free(rows->items[i].message);
         free(rows->items[i].values);
     }
     free(rows->items);
@@ -578,6 +827,7 @@ static void free_rule(kb_view_rule *vr)
 {
     for (size_t c = 0; c < vr->ncheckpoints; c++) {
         free(vr->checkpoints[c].damaged);
+        free(vr->checkpoints[c].title);
         free_rows(&vr->checkpoints[c].rows);
         free_rows(&vr->checkpoints[c].near_rows);
     }
@@ -602,6 +852,7 @@ void kb_view_free(kb_view *view)
         free(comp->harmless);
         free(comp->not_matched);
         free(comp->quiet);
+        free(comp->answers);
         free(comp->coverage.unreadable);
     }
     free(view->computers);

@@ -27,7 +27,10 @@ typedef enum kb_view_section_kind {
                              computer's, each naming it) */
     KB_SECTION_INPUTS,    /* every input: state, counts, notes */
     KB_SECTION_COMPUTERS, /* several computers: each with its outcome (JSON: in full) */
-    KB_SECTION_UNASSIGNED /* several computers: the inputs whose computer cannot be told */
+    KB_SECTION_UNASSIGNED, /* several computers: the inputs whose computer cannot be told */
+    KB_SECTION_ANSWER,    /* a computer's answer: one line per rule outcome, why, what first */
+    KB_SECTION_COVERAGE_ROWS, /* a computer's coverage per input (HTML: folded) */
+    KB_SECTION_TOTAL      /* the run in one line: computers, outcomes, inputs, exit status */
 } kb_view_section_kind;
 
 #define KB_VIEW_EVERY ((size_t)-1)  /* a section about the whole run, not one computer */
@@ -49,6 +52,8 @@ typedef struct kb_view_evidence {
     const kb_fact *fact;
     const char *path;     /* of its input */
     int event;            /* shown by record id and time, not by its text lines */
+    char *message;        /* an event's message as Event Viewer shows it, or NULL */
+    const char *message_windows; /* the Windows releases that text comes from */
     kb_view_value *values;
     size_t nvalues;
 } kb_view_evidence;
@@ -64,6 +69,7 @@ typedef struct kb_view_rows {
 typedef struct kb_view_checkpoint {
     const kb_cp_result *result;
     const kb_checkpoint *cp;
+    char *title;               /* its title, without a context word its tag already says */
     kb_msg state;              /* its tag: context, met, not met or unknown */
     const char *state_class;   /* the same as a name: "context", "met", "not_met", "unknown" */
     const char *summary;       /* NULL when there is none */
@@ -112,7 +118,20 @@ typedef struct kb_view_rule {
     const kb_input **unreadable;    /* the files to make readable here instead, once each */
     size_t nunreadable;
     int timeline;                   /* draw its events over time */
+    int in_answer;                  /* on a line of the answer: its evidence comes first */
 } kb_view_rule;
+
+/* One line of a computer's answer: a rule's outcome, its one-sentence
+ * reason and the first thing to do (NULL: none to say). */
+typedef struct kb_view_answer {
+    const kb_view_rule *rule;
+    const char *reason;
+    int reason_why;             /* say why it is not known after the reason: then why_msg */
+    kb_msg why_msg;             /* KB_MSG_MISSING, KB_MSG_DAMAGED or KB_MSG_UNREADABLE */
+    const char *todo;           /* a remedy's title, what to collect, or which rule explains it */
+    const char *todo_command;   /* its first command, or NULL */
+    kb_msg todo_kind;           /* KB_MSG_REMEDIES, KB_MSG_NEXT_STEPS or KB_MSG_EXPLAINED_BY */
+} kb_view_answer;
 
 /* One recognised input in the coverage. */
 typedef struct kb_view_cov_row {
@@ -124,6 +143,7 @@ typedef struct kb_view_cov_row {
     int has_records;                /* a log whose records were read */
     uint64_t records, first_record, last_record;
     char taken[40];                 /* an output's: when taken, from its name; "" unknown */
+    const char *taken_from;         /* what said so ("file_name", "section_header", ...) */
 } kb_view_cov_row;
 
 typedef struct kb_view_coverage {
@@ -141,6 +161,7 @@ typedef struct kb_view_coverage {
     size_t nabsent;
     const kb_input **unreadable;        /* files of the bundle this machine could not read */
     size_t nunreadable;
+    size_t ninputs, nok, ndamaged, nunrecognised; /* its inputs, by state (the counts shown) */
     const kb_cov_finding *findings;
     size_t nfindings;
 } kb_view_coverage;
@@ -161,6 +182,10 @@ typedef struct kb_view_computer {
     size_t nnot_matched;
     const kb_view_rule **quiet;     /* ... and of those that cannot tell, no symptom seen */
     size_t nquiet;
+    kb_view_answer *answers;        /* its answer: matched, cannot tell, known harmless */
+    size_t nanswers;
+    size_t nnot_matched_all;        /* every rule not matched (counted in the answer) */
+    int list_not_matched;           /* and named there (--show-not-matched) */
     int exit_status;                /* its own: 0, 1 or 3 */
     kb_msg outcome;                 /* its worst verdict: KB_MSG_MATCHED, _CANNOT_TELL, _NOT_MATCHED */
     const kb_computer_input *inputs;  /* several computers: its inputs, and how they were told */
@@ -185,6 +210,22 @@ typedef struct kb_view_input {
     size_t ncomputers;
 } kb_view_input;
 
+/* What an input is, for people: its source's label ("vssadmin list
+ * writers output"), else its kind; NULL when not recognised. */
+const char *kb_view_kind(const kb_input *in);
+
+/* What a feed absent from the bundle is, for people, appended to out: an
+ * event log by its channel ("System event log"), else the file to collect
+ * ("systeminfo.txt") when a rule says, else the feed. */
+void kb_view_feed(const kb_cov_feed *feed, kb_lang lang, kb_buf *out);
+
+/* The run in one line (text ends with it). */
+typedef struct kb_view_total {
+    size_t computers, matched, cannot_tell, harmless;
+    size_t inputs, damaged, unrecognised;
+    int exit_status;
+} kb_view_total;
+
 typedef struct kb_view {
     kb_view_format format;
     const kb_report *report;
@@ -199,7 +240,22 @@ typedef struct kb_view {
     size_t ninputs;
     kb_view_unassigned *unassigned;
     size_t nunassigned;
+    kb_view_total total;
 } kb_view;
+
+/* The one-line summary of the run in the report language, pluralised:
+ * "2 computers, 1 issue matched, 1 cannot tell, 3 inputs damaged; exit 1"
+ * (messages.c). Caller frees; NULL when out of memory. */
+char *kb_msg_total(kb_lang lang, const kb_view_total *total);
+
+/* "1 rule" / "5 rules" (Japanese "5 件"): a count with its noun, pluralised. */
+typedef enum kb_count_noun {
+    KB_NOUN_COMPUTER, KB_NOUN_ISSUE, KB_NOUN_INPUT, KB_NOUN_RULE, KB_NOUN_RECORD,
+    KB_NOUN_FILE, KB_NOUN_LOG, KB_NOUN_OUTPUT, KB_NOUN_COUNT
+} kb_count_noun;
+void kb_msg_count(kb_lang lang, kb_count_noun noun, size_t n, kb_buf *out);
+/* The noun alone, singular ("event log"). */
+const char *kb_msg_noun(kb_lang lang, kb_count_noun noun);
 
 /* Builds the view of r for one format. KB_OK, or KB_ERR_NOMEM (then
  * kb_view_free() what was built). */

@@ -26,15 +26,15 @@ static int equal(const kb_cond *c, const char *a, const char *b)
     return c->ignore_case ? strcasecmp(a, b) == 0 : strcmp(a, b) == 0;
 }
 
-static int pattern_matches(const kb_cond *c, const char *value)
+static int re_matches(const pcre2_code *re, const char *value)
 {
-    if (!c->re)
+    if (!re)
         return 0;
     /* PCRE2 out of memory is not "no match". */
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(c->re, NULL);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
     if (!md)
         kb_out_of_memory();
-    int rc = pcre2_match(c->re, (PCRE2_SPTR)value, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
+    int rc = pcre2_match(re, (PCRE2_SPTR)value, PCRE2_ZERO_TERMINATED, 0, 0, md, NULL);
     pcre2_match_data_free(md);
     if (rc == PCRE2_ERROR_NOMEMORY)
         kb_out_of_memory();
@@ -44,6 +44,11 @@ static int pattern_matches(const kb_cond *c, const char *value)
 static int test(const kb_cond *c, kb_field_getter get, const void *ctx)
 {
     const char *value = get(ctx, c->field);
+    /* An event exported with its rendered text only: how the rule says the
+     * message reads stands for the insertion strings it lacks. */
+    const char *message = !value && c->message_re ? get(ctx, KB_FIELD_MESSAGE) : NULL;
+    if (message)
+        return re_matches(c->message_re, message);
     if (c->op == KB_OP_EXISTS)
         return (value != NULL) == c->flag;
     if (!value)
@@ -58,7 +63,7 @@ static int test(const kb_cond *c, kb_field_getter get, const void *ctx)
                 return 1;
         return 0;
     case KB_OP_MATCHES:
-        return pattern_matches(c, value);
+        return re_matches(c->re, value);
     case KB_OP_LT: return parse_number(value, &v) && v < c->number;
     case KB_OP_LE: return parse_number(value, &v) && v <= c->number;
     case KB_OP_GT: return parse_number(value, &v) && v > c->number;

@@ -288,10 +288,31 @@ static int parse_test_op(kb_loader *ld, const cJSON *v, kb_cond *c)
     return found;
 }
 
+/* "message": a pattern over an event's rendered message, or true for the
+ * test's own "matches" pattern; used when the fact has no such field. */
+static void parse_message_alternative(kb_loader *ld, const cJSON *v, const char *same, int ignore_case,
+                                      char **pattern, pcre2_code **re)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(v, "message");
+    if (!x)
+        return;
+    size_t mark = kb_ld_enter(ld, "message", -1);
+    if (cJSON_IsTrue(x) && same)
+        *pattern = kb_strdup(same);
+    else if (cJSON_IsString(x))
+        *pattern = kb_strdup(x->valuestring);
+    else
+        kb_ld_problem(ld, same ? "takes a pattern over the event's message, or true for the same pattern"
+                         : "takes a pattern over the event's message");
+    if (*pattern)
+        *re = kb_ld_pattern(ld, *pattern, ignore_case);
+    kb_ld_leave(ld, mark);
+}
+
 static kb_cond *parse_test(kb_loader *ld, const cJSON *v)
 {
     static const char *const keys[] = {"field", "equals", "in", "matches", "exists", "ignore_case",
-                                       "<", "<=", ">", ">=", "==", "!=", NULL};
+                                       "<", "<=", ">", ">=", "==", "!=", "message", NULL};
     kb_ld_check_keys(ld, v, keys);
     kb_cond *c = kb_xcalloc(1, sizeof *c);
     if (!c)
@@ -304,6 +325,8 @@ static kb_cond *parse_test(kb_loader *ld, const cJSON *v)
     if (found != 1)
         kb_ld_problem(ld, found ? "one test per condition (equals, in, matches, exists, <, <=, >, >=, ==, !=)"
                           : "no test (equals, in, matches, exists, <, <=, >, >=, ==, !=)");
+    parse_message_alternative(ld, v, c->op == KB_OP_MATCHES ? c->pattern : NULL, c->ignore_case,
+                              &c->message_pattern, &c->message_re);
     return c;
 }
 
@@ -341,6 +364,8 @@ void kb_cond_free(kb_cond *c)
     kb_ld_free_strings(c->values, c->nvalues);
     free(c->pattern);
     pcre2_code_free(c->re);
+    free(c->message_pattern);
+    pcre2_code_free(c->message_re);
     free(c);
 }
 
@@ -414,7 +439,7 @@ static void parse_extracts(kb_loader *ld, const cJSON *v, kb_checkpoint *cp)
     int i = 0;
     for (const cJSON *item = v->child; item && cp->extracts; item = item->next, i++) {
         mark = kb_ld_enter(ld, "extract", i);
-        static const char *const keys[] = {"field", "pattern", NULL};
+        static const char *const keys[] = {"field", "pattern", "message", NULL};
         if (!cJSON_IsObject(item)) {
             kb_ld_problem(ld, "must be {\"field\", \"pattern\"}");
         } else {
@@ -432,6 +457,7 @@ static void parse_extracts(kb_loader *ld, const cJSON *v, kb_checkpoint *cp)
                 if (x->re && names == 0)
                     kb_ld_problem(ld, "the pattern names no group, e.g. (?<writer>...)");
             }
+            parse_message_alternative(ld, item, x->pattern, 0, &x->message_pattern, &x->message_re);
         }
         kb_ld_leave(ld, mark);
     }
@@ -590,6 +616,8 @@ static void free_checkpoint(kb_checkpoint *cp)
         free(cp->extracts[i].field);
         free(cp->extracts[i].pattern);
         pcre2_code_free(cp->extracts[i].re);
+        free(cp->extracts[i].message_pattern);
+        pcre2_code_free(cp->extracts[i].message_re);
     }
     free(cp->extracts);
     kb_ld_free_strings(cp->show, cp->nshow);

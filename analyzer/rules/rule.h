@@ -62,6 +62,12 @@ typedef struct kb_cond {
     int ignore_case;
     char *pattern;              /* matches */
     pcre2_code *re;
+    /* "message": for an event exported with its rendered text instead of
+     * its insertion strings (text and CSV exports), the pattern its
+     * message must match when the fact has no such field; NULL: no
+     * alternative, a fact without the field fails the test. */
+    char *message_pattern;
+    pcre2_code *message_re;
 } kb_cond;
 
 /* A value pulled out of a fact field by a named-group pattern, for evidence
@@ -70,6 +76,8 @@ typedef struct kb_extract {
     char *field;
     char *pattern;
     pcre2_code *re;
+    char *message_pattern;      /* "message": over the rendered message when the fact has no field */
+    pcre2_code *message_re;
 } kb_extract;
 
 /* What to ask the customer for when a checkpoint's input is missing or

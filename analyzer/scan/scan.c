@@ -1,51 +1,18 @@
 /* scan.c: the scan driver (see scan.h). The one place that knows both the
  * file system and the sources (by their registry, never by a kind); the
  * engine and the reports know neither. */
-#include "scan/scan.h"
-#include "source/source.h"
+#include "scan/scan_internal.h"
 #include "core/alloc.h"
-#include "core/fdio.h"
 #include "core/strbuf.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* A file to analyse: found by the walk (which creates its input, in walk
- * order), analysed by a worker into a fact list of its own; the lists are
- * joined in walk order, so the report is the same for every -j. */
-typedef struct scan_job {
-    size_t index;
-    char *fs_path;
-    uint64_t bytes;
-    kb_factlist facts;
-    int nomem;
-} scan_job;
-
-typedef struct scan_state {
-    const kb_scan_opts *opts;
-    kb_inputs *inputs;
-    kb_factlist *facts;
-    size_t files;
-    int nomem;
-    scan_job *jobs;
-    size_t njobs, capjobs;
-    /* Workers take jobs in order; progress is shown under the lock. */
-    pthread_mutex_t lock;
-    size_t next_job, jobs_done;
-    uint64_t bytes_total, bytes_done;
-    size_t facts_found;
-    size_t threads_per_file;  /* the cores left to each file by the file workers */
-    kb_worker_pool *pool;     /* isolated decoding (isolation.h), or NULL (--no-isolation) */
-    size_t isolated_named;    /* files named as an isolated source's usually are: how many
-                                 launchers are worth their fork */
-} scan_state;
 
 /* A scan thread, and its launcher of isolated workers. */
 typedef struct scan_thread {
@@ -62,13 +29,14 @@ void kb_scan_opts_init(kb_scan_opts *opts)
     opts->max_depth = KB_DEFAULT_MAX_DEPTH;
     opts->worker_cpu_seconds = KB_DEFAULT_WORKER_CPU_SECONDS;
     opts->worker_memory_mib = KB_DEFAULT_WORKER_MEMORY_MIB;
+    kb_container_limits_init(&opts->containers);
 }
 
 size_t kb_inputs_recognised(const kb_inputs *inputs)
 {
     size_t n = 0;
     for (size_t i = 0; i < inputs->n; i++)
-        n += inputs->items[i].kind != NULL;
+        n += kb_input_is_content(&inputs->items[i]);
     return n;
 }
 
@@ -81,174 +49,6 @@ static kb_input *new_input(scan_state *st, const char *shown, size_t *index)
     }
     *index = (size_t)i;
     return &st->inputs->items[i];
-}
-
-static kb_parse_ctx parse_ctx(const scan_state *st, size_t slot, scan_job *job, kb_input *in, int isolated)
-{
-    kb_parse_ctx ctx = {
-        .input = in,
-        .input_index = job->index,
-        .facts = &job->facts,
-        .interest = st->opts->interest,
-        .since = st->opts->since,
-        .until = st->opts->until,
-        .no_prefilter = st->opts->no_prefilter,
-        .threads = st->threads_per_file,
-        .stage = NULL,
-        .workers = isolated ? st->pool : NULL,
-        .worker_slot = slot,
-    };
-    return ctx;
-}
-
-/* Padding trimmed is told; damaged places (decoded as U+FFFD) make the
- * input damaged, so that no rule reads an absence in it as an answer. */
-static void note_text_damage(kb_input *in, const kb_text *text, int recognised)
-{
-    if (text->nul_padding)
-        kb_input_note(in, NULL, "%zu NUL byte(s) of padding at the end (from offset %zu) ignored",
-                      text->nul_padding, text->nul_padding_at);
-    if (!text->nflaws_total)
-        return;
-    const char *first = text->nflaws ? text->flaws[0].what : "damaged text";
-    char more[48] = "";
-    if (text->nflaws_total > 1)
-        snprintf(more, sizeof more, " (and %zu more place(s))", text->nflaws_total - 1);
-    kb_input_fail(in, KB_INPUT_DAMAGED, "%sdamaged text, read around the damage: %s%s",
-                  recognised ? "" : "text that no parser recognises, ", first, more);
-    for (size_t i = 0; i < text->nflaws; i++) {
-        char where[48];
-        snprintf(where, sizeof where, "line %zu", text->flaws[i].line);
-        kb_input_note(in, where, "%s", text->flaws[i].what);
-    }
-    in->notes_dropped += text->nflaws_total - text->nflaws;
-}
-
-/* Facts read from lines with a damaged place are marked: the engine does
- * not take them as an answer. Past KB_TEXT_MAX_FLAWS places, where the
- * rest are is not known: every fact after the last known one is marked. */
-static void mark_damaged_facts(const kb_text *text, kb_factlist *facts)
-{
-    size_t beyond = text->nflaws < text->nflaws_total && text->nflaws ? text->flaws[text->nflaws - 1].line : 0;
-    for (size_t i = 0; i < facts->n; i++) {
-        kb_fact *f = facts->items[i];
-        if (!f->line)
-            continue;
-        size_t end = f->line_end ? f->line_end : f->line;
-        for (size_t k = 0; k < text->nflaws && !f->damaged; k++)
-            f->damaged = text->flaws[k].line >= f->line && text->flaws[k].line <= end;
-        if (beyond && end >= beyond)
-            f->damaged = 1;
-    }
-}
-
-static void analyse_text(const scan_state *st, scan_job *job, kb_input *in, const unsigned char *data,
-                         size_t len)
-{
-    if (kb_bytes_look_binary(data, len)) {
-        in->state = KB_INPUT_UNRECOGNISED;
-        in->message = kb_strdup("binary data of a kind kbscan does not read");
-        return;
-    }
-    kb_text_reading read;
-    char err[256];
-    kb_status rc = kb_text_read(data, len, &read, err, sizeof err);
-    if (rc != KB_OK) {
-        kb_input_fail(in, KB_INPUT_ERROR, "cannot decode the text: %s", err);
-        return;
-    }
-    kb_text *text = &read.text;
-    kb_input_set_encoding(in, read.encoding);
-    if (read.locale)
-        kb_input_set_locale(in, read.locale);
-    in->lines = text->nlines;
-    const kb_source *parser = read.parser;
-    if (!parser && !text->nflaws_total) {
-        in->state = KB_INPUT_UNRECOGNISED;
-        in->message = kb_strdup("text that no parser recognises");
-        kb_text_free(text);
-        return;
-    }
-    note_text_damage(in, text, parser != NULL);
-    if (!parser) {
-        kb_text_free(text);
-        return;
-    }
-    kb_input_set_source(in, parser->kind, parser->covers, parser->counts);
-    kb_input_add_feed(in, parser->feed);
-    kb_parse_ctx ctx = parse_ctx(st, 0, job, in, 0);
-    rc = parser->parse(text, &ctx);
-    if (text->nflaws_total)
-        mark_damaged_facts(text, &job->facts);
-    if (rc == KB_ERR_NOMEM)
-        job->nomem = 1;
-    else if (rc != KB_OK && in->state == KB_INPUT_OK)
-        kb_input_fail(in, KB_INPUT_ERROR, "%s", kb_status_name(rc));
-    if (text->encoding_assumed)
-        kb_input_note(in, NULL, "encoding %s assumed: %s", text->encoding, read.why);
-    kb_text_free(text);
-}
-
-/* The binary source surest of the first bytes, or NULL. */
-static const kb_source *sniff_binary(const unsigned char *head, size_t len)
-{
-    const kb_source *best = NULL;
-    int best_score = 0;
-    for (const kb_source *const *s = kb_sources(); *s; s++) {
-        int score = (*s)->form == KB_FORM_BINARY ? (*s)->sniff_head(head, len) : 0;
-        if (score > best_score) {
-            best = *s;
-            best_score = score;
-        }
-    }
-    return best;
-}
-
-/* Recognises the input by its content and hands it to its source: a
- * binary source by the first bytes, else, as text within the text size
- * limit, the text source surest of the decoded text. Works on any handle:
- * a file of the walk, an archive member, bytes in memory. */
-static void analyse_handle(const scan_state *st, size_t slot, scan_job *job, kb_input *in,
-                           const kb_input_handle *h)
-{
-    unsigned char head[KB_SNIFF_BYTES];
-    size_t got = kb_handle_head(h, head, sizeof head);
-    const kb_source *binary = sniff_binary(head, got);
-    if (binary) {
-        kb_input_set_source(in, binary->kind, binary->covers, binary->counts);
-        kb_parse_ctx ctx = parse_ctx(st, slot, job, in, binary->isolated);
-        if (binary->parse_input(h, &ctx) == KB_ERR_NOMEM)
-            job->nomem = 1;
-        return;
-    }
-    if (h->size == 0) {
-        in->state = KB_INPUT_UNRECOGNISED;
-        in->message = kb_strdup("empty file");
-        return;
-    }
-    if (h->size > st->opts->max_text_bytes) {
-        in->state = KB_INPUT_SKIPPED;
-        in->message = kb_strprintf("larger than the text file limit (%zu MiB); not read",
-                                   st->opts->max_text_bytes >> 20);
-        return;
-    }
-    size_t len = 0;
-    unsigned char *copy = NULL;
-    errno = 0;
-    const unsigned char *data = kb_handle_bytes(h, &len, &copy);
-    if (!data) {
-        job->nomem = 1;
-        return;
-    }
-    /* A short read is this machine's I/O error (or the file shrank while
-     * it was read), never text that ends early. */
-    if (len < h->size) {
-        kb_input_fail_local(in, "cannot read", errno ? errno : EIO);
-        free(copy);
-        return;
-    }
-    analyse_text(st, job, in, data, len);
-    free(copy);
 }
 
 /* Runs in a scan thread: touches only its job and its own input. The file
@@ -273,7 +73,8 @@ static void analyse_file(const scan_state *st, size_t slot, scan_job *job, kb_in
     }
     kb_input_handle h;
     kb_handle_from_fd(&h, fd, (uint64_t)sb.st_size, in->path);
-    analyse_handle(st, slot, job, in, &h);
+    scan_target t = {.in = in, .facts = &job->facts, .index = job->index, .part = -1, .depth = 0};
+    kb_scan_analyse(st, slot, job, &t, &h);
     close(fd);
 }
 
@@ -297,7 +98,7 @@ static void add_job(scan_state *st, const char *fs_path, const char *shown, uint
         return;
     st->jobs = kb_grow(st->jobs, &st->capjobs, st->njobs + 1, sizeof *st->jobs, 64);
     st->isolated_named += named_as_isolated(fs_path);
-    scan_job job = {index, kb_strdup(fs_path), bytes, {0}, 0};
+    scan_job job = {.index = index, .fs_path = kb_strdup(fs_path), .bytes = bytes};
     st->bytes_total += bytes;
     if (!job.fs_path) {
         st->nomem = 1;
@@ -396,13 +197,12 @@ static void walk(scan_state *st, const char *fs_path, const char *shown, int dep
                         : "device: not read");
         return;
     }
-    if (st->files >= st->opts->max_files) {
-        if (st->files == st->opts->max_files)
+    size_t seen = atomic_fetch_add(&st->files, 1);
+    if (seen >= st->opts->max_files) {
+        if (seen == st->opts->max_files)
             skip(st, shown, "file limit reached: this and further files not read");
-        st->files++;
         return;
     }
-    st->files++;
     add_job(st, fs_path, shown, (uint64_t)sb.st_size);
 }
 
@@ -470,16 +270,10 @@ static void run_jobs(scan_state *st)
         pthread_join(threads[t], NULL);
     kb_worker_pool_free(st->pool);
     st->pool = NULL;
+    kb_scan_splice(st);
     for (size_t i = 0; i < st->njobs; i++) {
-        scan_job *job = &st->jobs[i];
-        for (size_t k = 0; k < job->facts.n; k++)
-            if (!st->nomem && kb_factlist_add(st->facts, job->facts.items[k]) != 0)
-                st->nomem = 1;
-            else if (st->nomem)
-                kb_fact_free(job->facts.items[k]);
-        free(job->facts.items);
-        free(job->fs_path);
-        st->nomem |= job->nomem;
+        free(st->jobs[i].fs_path);
+        st->nomem |= st->jobs[i].nomem;
     }
 }
 
@@ -488,6 +282,10 @@ kb_status kb_scan(const char *const *paths, size_t npaths, const kb_scan_opts *o
 {
     scan_state st = {.opts = opts, .inputs = inputs, .facts = facts, .lock = PTHREAD_MUTEX_INITIALIZER,
                      .threads_per_file = 1};
+    atomic_init(&st.files, 0);
+    atomic_init(&st.spent, 0);
+    st.containers = (kb_container_opts){.limits = opts->containers, .spent = &st.spent, .tmpdir = opts->tmpdir,
+                                        .password = opts->archive_password};
     for (size_t i = 0; i < npaths && !st.nomem; i++) {
         /* Shown paths keep what the user typed, without a trailing slash. */
         char *shown = kb_strdup(paths[i]);

@@ -1,7 +1,10 @@
 /* scan.h: walks the paths given on the command line, recognises every file
  * by its content, and hands it to its parser. Every file found becomes an
- * input in the report: its kind, "not recognised", or its error. Inputs are
- * opened read-only; nothing is ever written inside a bundle. */
+ * input in the report: its kind, "not recognised", or its error; so does
+ * every member of an archive ("outer.zip!inner/path", read where it lies)
+ * and every section of a file holding several command outputs
+ * ("file.txt#2"), listed after the file they are in. Inputs are opened
+ * read-only; nothing is ever written inside a bundle or next to it. */
 #ifndef KB_SCAN_H
 #define KB_SCAN_H
 
@@ -9,6 +12,7 @@
 #include "core/input.h"
 #include "core/interest.h"
 #include "core/status.h"
+#include "source/container.h"
 
 /* Where a scan is, for a progress display. */
 typedef struct kb_scan_progress {
@@ -29,6 +33,13 @@ typedef struct kb_scan_opts {
     int no_isolation;              /* decode EVTX in the scan's threads (for debugging) */
     unsigned worker_cpu_seconds;   /* limits of an isolated EVTX worker (worker.h) */
     unsigned worker_memory_mib;
+    kb_container_limits containers; /* archives: bombs, members, nesting, names, memory */
+    struct kb_tmpdir *tmpdir;      /* where archive members too large for memory go, or NULL */
+    const char *archive_password;  /* for encrypted archive members, or NULL */
+    /* Whether a fact is worth keeping (some rule or combiner can use it);
+     * NULL keeps every fact (see kb_parse_ctx.keep). */
+    int (*keep_fact)(const void *arg, const kb_fact *fact);
+    const void *keep_arg;
     /* Called before each file is analysed (progress display); may be NULL. */
     void (*progress)(void *ctx, const struct kb_scan_progress *progress);
     void *progress_ctx;

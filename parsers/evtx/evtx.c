@@ -4,6 +4,7 @@
  * judgement (damage.c), then the facts, counts and feed of the input. */
 #include "evtx/evtx.h"
 #include "core/alloc.h"
+#include "core/derived.h"
 #include "core/strbuf.h"
 #include "evtx/damage.h"
 #include "evtx/duplicates.h"
@@ -167,7 +168,7 @@ static char *ask_libevtx(const kb_input_handle *h, kb_parse_ctx *ctx, kb_evtx_re
 
 /* ---- the input ---------------------------------------------------------------- */
 
-/* The log as a whole, one "evtx.log" fact: which log (channel, computer)
+/* The log as a whole, one "log.extent" fact: which log (channel, computer)
  * and what the walk found in it: how many records (read or failed), the
  * lowest and highest EventRecordID, the oldest and newest time. Combiners
  * derive a log's coverage from it. It is about the input, not from its
@@ -175,7 +176,7 @@ static char *ask_libevtx(const kb_input_handle *h, kb_parse_ctx *ctx, kb_evtx_re
 static void add_log_fact(kb_parse_ctx *ctx, const kb_evtx_reading *r, uint64_t failed)
 {
     const kb_input *in = ctx->input;
-    kb_fact *f = kb_fact_new("evtx.log", ctx->input_index);
+    kb_fact *f = kb_fact_new(KB_FACT_LOG_EXTENT, ctx->input_index);
     if (in->channel)
         kb_fact_set(f, "channel", in->channel);
     if (in->computer)
@@ -298,7 +299,7 @@ kb_status kb_evtx_parse(const kb_input_handle *h, kb_parse_ctx *ctx)
 static const char *const log_fields[] = {
     "channel", "computer", "records", "first_record", "last_record", "first_time", "last_time", NULL,
 };
-static const kb_fact_decl evtx_facts[] = {{"event", kb_evtx_event_fields}, {"evtx.log", log_fields}, {NULL, NULL}};
+static const kb_fact_decl evtx_facts[] = {{"event", kb_evtx_event_fields}, {KB_FACT_LOG_EXTENT, log_fields}, {NULL, NULL}};
 
 /* What reports show of a log: records read, decoded into facts (only
  * those a rule can use are), read from free space, unreadable. */

@@ -24,7 +24,13 @@
     X(sc_sdshow)      \
     X(fsutil_dirty)   \
     X(diskshadow)     \
-    X(evtx)
+    X(evtx)           \
+    X(evt)            \
+    X(evt_text)       \
+    X(evt_csv)        \
+    X(evt_xml)        \
+    X(archive)        \
+    X(mta)
 
 #define DECLARE(name) extern const kb_source kb_source_##name;
 KB_SOURCES(DECLARE)
@@ -48,7 +54,7 @@ const kb_source *kb_source_of_kind(const char *kind)
 
 const char *kb_source_feed_prefix(const kb_source *src, size_t *len)
 {
-    const char *open = strchr(src->feed, '<');
+    const char *open = src->feed ? strchr(src->feed, '<') : NULL;
     *len = open ? (size_t)(open - src->feed) : 0;
     return open ? src->feed : NULL;
 }
@@ -56,6 +62,8 @@ const char *kb_source_feed_prefix(const kb_source *src, size_t *len)
 const kb_source *kb_source_of_feed(const char *feed)
 {
     for (const kb_source *const *s = kb_sources(); feed && *s; s++) {
+        if (!(*s)->feed)
+            continue; /* a container: its members feed */
         size_t n;
         const char *prefix = kb_source_feed_prefix(*s, &n);
         if (prefix ? strncmp(feed, prefix, n) == 0 : strcmp(feed, (*s)->feed) == 0)

@@ -35,6 +35,7 @@
 #include "core/input.h"
 #include "core/interest.h"
 #include "core/status.h"
+#include "source/container.h"
 #include "source/handle.h"
 #include "source/isolation.h"
 #include "text/decode.h"
@@ -62,13 +63,27 @@ typedef struct kb_parse_ctx {
     kb_decode_stage *stage;       /* where EVTX decoding is, or NULL (see below) */
     kb_worker_pool *workers;      /* isolated decoding (isolation.h), or NULL: in this process */
     size_t worker_slot;           /* the calling thread's launcher in the pool */
+    const kb_container_opts *containers;  /* limits and help for container sources, or NULL */
+    /* Whether a fact is worth keeping (some rule or combiner can use it),
+     * or NULL: every fact is kept. Text sources' facts are tested as they
+     * are completed (kb_text_fact, lines.h), so that a large output costs
+     * the facts that can matter, not one fact per line. */
+    int (*keep)(const void *arg, const kb_fact *fact);
+    const void *keep_arg;
+    size_t kept_upto;             /* facts before this one in facts were tested */
+    /* Facts a parser still completes (kb_text_hold, lines.h): the first of
+     * them, and how many holds are open; none are tested until released. */
+    size_t held_at;
+    unsigned holds;
     int own_code_only;            /* no third-party decoder is asked (EVTX: libevtx), what kbscan's
                                      own code cannot read fails: fuzz targets exercise kbscan's code */
 } kb_parse_ctx;
 
 typedef enum kb_source_form {
     KB_FORM_TEXT = 0,   /* saved command output: decoded, sniffed over its text */
-    KB_FORM_BINARY      /* a file format of its own: sniffed over its first bytes */
+    KB_FORM_BINARY,     /* a file format of its own: sniffed over its first bytes */
+    KB_FORM_CONTAINER   /* holds other inputs (an archive): sniffed over its first bytes; its
+                           members are inputs of their own (container.h) */
 } kb_source_form;
 
 /* Bytes a binary source's sniff_head() is shown, at most. */
@@ -102,12 +117,22 @@ typedef struct kb_source {
     int (*sniff_head)(const unsigned char *head, size_t len);
     kb_status (*parse_input)(const kb_input_handle *input, kb_parse_ctx *ctx);
 
+    /* Container sources: sniff_head as above, then every member handed to
+     * visit in turn (container.h); notes and damage go on ctx->input. */
+    kb_status (*members)(const kb_input_handle *input, kb_parse_ctx *ctx, const kb_member_visitor *visit);
+
+    /* A binary source whose format nobody documented may be recognised by
+     * where its files lie instead ("LocaleMetaData/<log>_<LCID>.MTA"):
+     * shown is the input's name, name_at where its base name starts. Tried
+     * when no source recognises the content by its first bytes. */
+    int (*sniff_place)(const char *shown, size_t name_at);
+
     const kb_fact_decl *facts;       /* what it produces; ends with {NULL, NULL} */
     /* The feed its inputs provide to the rules (input.h): fixed
      * ("vssadmin_writers", added by the driver), or computed, written as a
      * prefix and a placeholder ("eventlog:<Channel>": the parser adds
      * "eventlog:" + the channel it reads). */
-    const char *feed;
+    const char *feed;                /* NULL for a container (its members feed) */
     /* For a computed feed: well-known values of its placeholder, a letter
      * away from which `rules check` suspects a typo; NULL-terminated. */
     const char *const *feed_values;
@@ -122,6 +147,14 @@ typedef struct kb_source {
      * recognise one, only to size the isolated workers a scan starts. */
     const char *name_hint;
     int isolated;                    /* parse_input decodes in ctx->workers when set (isolation.h) */
+    /* The commands whose output a text source reads ("vssadmin list
+     * writers"; NULL-terminated, or NULL): a file holding several outputs
+     * under collectors' headers that name each command gives a section to
+     * the sources of its command only (parsers/text/sections.h); a command
+     * no source declares goes to the surest source of the section's text.
+     * A command is its program (".exe" and case aside) and words that must
+     * all be among the header's. */
+    const char *const *commands;
 } kb_source;
 
 /* Every source, in registry order, NULL-terminated (registry.c). */
@@ -149,5 +182,11 @@ typedef struct kb_text_reading {
  * (parsers/text/read.c). Free with kb_text_free(&reading->text). */
 kb_status kb_text_read(const unsigned char *bytes, size_t len, kb_text_reading *reading, char *err,
                        size_t errlen);
+/* The same for bytes at file offset base (a part of a file). */
+kb_status kb_text_read_at(const unsigned char *bytes, size_t len, size_t base, kb_text_reading *reading,
+                          char *err, size_t errlen);
+/* The text source surest of a text already decoded, and the locale it shows
+ * (NULL, NULL when none recognises it). */
+void kb_text_judge(const kb_text *text, const kb_source **parser, const char **locale);
 
 #endif

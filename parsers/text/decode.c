@@ -359,27 +359,39 @@ static const char *detect(const unsigned char *b, size_t len, size_t *skip, cons
     return cands[0];
 }
 
-static kb_status decode_with(const unsigned char *bytes, size_t len, size_t skip, const char *iconv_name,
-                             kb_text *out, char *err, size_t errlen);
+static kb_status decode_with(const unsigned char *bytes, size_t len, size_t base, size_t skip,
+                             const char *iconv_name, kb_text *out, char *err, size_t errlen);
 
-kb_status kb_text_decode_as(const unsigned char *bytes, size_t len, const char *codepage, kb_text *out,
-                            char *err, size_t errlen)
+kb_status kb_text_decode_as_at(const unsigned char *bytes, size_t len, size_t base, const char *codepage,
+                               kb_text *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     err[0] = '\0';
     out->encoding = codepage;
-    return decode_with(bytes, len, 0, codepage, out, err, errlen);
+    return decode_with(bytes, len, base, 0, codepage, out, err, errlen);
 }
 
-kb_status kb_text_decode(const unsigned char *bytes, size_t len, kb_text *out, char *err,
-                         size_t errlen)
+kb_status kb_text_decode_as(const unsigned char *bytes, size_t len, const char *codepage, kb_text *out,
+                            char *err, size_t errlen)
+{
+    return kb_text_decode_as_at(bytes, len, 0, codepage, out, err, errlen);
+}
+
+kb_status kb_text_decode_at(const unsigned char *bytes, size_t len, size_t base, kb_text *out, char *err,
+                            size_t errlen)
 {
     memset(out, 0, sizeof *out);
     err[0] = '\0';
     size_t skip;
     const char *iconv_name;
     out->encoding = detect(bytes, len, &skip, &iconv_name, &out->encoding_assumed);
-    return decode_with(bytes, len, skip, iconv_name, out, err, errlen);
+    return decode_with(bytes, len, base, skip, iconv_name, out, err, errlen);
+}
+
+kb_status kb_text_decode(const unsigned char *bytes, size_t len, kb_text *out, char *err,
+                         size_t errlen)
+{
+    return kb_text_decode_at(bytes, len, 0, out, err, errlen);
 }
 
 static int nul_unit(const unsigned char *b, size_t unit)
@@ -432,8 +444,8 @@ static void locate_flaws(kb_text *t)
     }
 }
 
-static kb_status decode_with(const unsigned char *bytes, size_t len, size_t skip, const char *iconv_name,
-                             kb_text *out, char *err, size_t errlen)
+static kb_status decode_with(const unsigned char *bytes, size_t len, size_t base, size_t skip,
+                             const char *iconv_name, kb_text *out, char *err, size_t errlen)
 {
     size_t unit = strncmp(iconv_name, "UTF-16", 6) == 0 ? 2 : 1;
     /* Trailing NUL padding is trimmed whole code units at a time: what is
@@ -443,9 +455,10 @@ static kb_status decode_with(const unsigned char *bytes, size_t len, size_t skip
     if (end > len)
         end = len;
     out->nul_padding = len - end;
-    out->nul_padding_at = end;
+    out->nul_padding_at = base + end;
     kb_buf buf = KB_BUF_INIT;
-    kb_status st = convert_around_nuls(iconv_name, bytes + skip, end - skip, skip, unit, &buf, out, err, errlen);
+    kb_status st = convert_around_nuls(iconv_name, bytes + skip, end - skip, base + skip, unit, &buf, out, err,
+                                       errlen);
     if (st != KB_OK) {
         kb_buf_free(&buf);
         kb_text_free(out);

@@ -54,6 +54,10 @@ typedef struct kb_text {
 kb_status kb_text_decode(const unsigned char *bytes, size_t len, kb_text *out,
                          char *err, size_t errlen);
 void kb_text_free(kb_text *text);
+/* The same for bytes that start at file offset base (a part of a file:
+ * offsets in flaws and messages are the file's). */
+kb_status kb_text_decode_at(const unsigned char *bytes, size_t len, size_t base, kb_text *out, char *err,
+                            size_t errlen);
 
 /* The OEM code pages bytes that are neither marked (BOM), UTF-16 nor
  * (possibly damaged, see above) UTF-8 may be in: the double-byte pages (CP932, CP936, CP949, CP950) that
@@ -66,6 +70,8 @@ size_t kb_text_candidates(const unsigned char *bytes, size_t len, const char **o
 /* Decodes bytes as the given code page (one kb_text_candidates() gave). */
 kb_status kb_text_decode_as(const unsigned char *bytes, size_t len, const char *codepage, kb_text *out,
                             char *err, size_t errlen);
+kb_status kb_text_decode_as_at(const unsigned char *bytes, size_t len, size_t base, const char *codepage,
+                               kb_text *out, char *err, size_t errlen);
 
 /* 1 when the bytes look like binary data rather than text of any encoding
  * kbscan knows (used to call a file "not recognised" without decoding it).

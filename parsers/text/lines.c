@@ -128,9 +128,56 @@ char *kb_text_join_lines(const kb_text *text, size_t first, size_t last)
     return kb_buf_take(&b);
 }
 
+/* Tests facts [kept_upto, upto) and moves the ones after them down over
+ * those dropped. */
+static void settle_upto(kb_parse_ctx *ctx, size_t upto)
+{
+    kb_factlist *l = ctx->facts;
+    size_t kept = ctx->kept_upto <= upto ? ctx->kept_upto : upto;
+    if (ctx->keep) {
+        for (size_t i = kept; i < upto; i++) {
+            if (ctx->keep(ctx->keep_arg, l->items[i]))
+                l->items[kept++] = l->items[i];
+            else
+                kb_fact_free(l->items[i]);
+        }
+        size_t dropped = upto - kept;
+        if (dropped) {
+            memmove(l->items + kept, l->items + upto, (l->n - upto) * sizeof *l->items);
+            l->n -= dropped;
+            if (ctx->holds)
+                ctx->held_at -= dropped;
+        }
+    }
+    ctx->kept_upto = kept;
+}
+
+void kb_keep_settle(kb_parse_ctx *ctx)
+{
+    ctx->holds = 0; /* the parse ends (or is between facts with none held) */
+    settle_upto(ctx, ctx->facts->n);
+}
+
+void kb_text_hold(kb_parse_ctx *ctx)
+{
+    if (!ctx->holds++)
+        ctx->held_at = ctx->facts->n ? ctx->facts->n - 1 : 0;
+}
+
+void kb_text_release(kb_parse_ctx *ctx)
+{
+    if (ctx->holds)
+        ctx->holds--;
+}
+
 kb_fact *kb_text_fact(kb_parse_ctx *ctx, const char *type, const kb_text *text,
                       size_t first, size_t last)
 {
+    /* The facts before this one are complete, but those held. */
+    if (ctx->holds)
+        settle_upto(ctx, ctx->held_at <= ctx->facts->n ? ctx->held_at : ctx->facts->n);
+    else
+        settle_upto(ctx, ctx->facts->n);
     kb_fact *f = kb_fact_new(type, ctx->input_index);
     if (!f)
         return NULL;

@@ -30,8 +30,24 @@ char *kb_text_join_lines(const kb_text *text, size_t first, size_t last);
 
 /* Adds a fact with the common provenance fields set for a text line range
  * (first..last, 1-based: its text and the lines around it); counts it on
- * ctx->input. NULL when out of memory. */
+ * ctx->input. NULL when out of memory. The facts the parser made before
+ * are complete then: those no rule or combiner can use (ctx->keep) are
+ * dropped here, so that a parser never changes a fact after asking for the
+ * next one. */
 kb_fact *kb_text_fact(kb_parse_ctx *ctx, const char *type,
                       const kb_text *text, size_t first_line, size_t last_line);
+
+/* Tests the facts made since the last test against ctx->keep and drops
+ * those no rule or combiner can use (the scan driver calls it when a
+ * parse ends; kb_text_fact before each new fact). */
+void kb_keep_settle(kb_parse_ctx *ctx);
+
+/* A fact the parser still completes after asking for others (a registry
+ * key whose value count comes at its end): from the newest fact, just
+ * made, on nothing is tested or dropped until as many kb_text_release
+ * calls as holds; then the facts are tested as usual. The parser keeps its
+ * pointer valid so. kb_keep_settle at the parse's end tests them all. */
+void kb_text_hold(kb_parse_ctx *ctx);
+void kb_text_release(kb_parse_ctx *ctx);
 
 #endif

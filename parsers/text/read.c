@@ -81,11 +81,24 @@ static void set_result(kb_text_reading *r, const judgement *j)
 
 kb_status kb_text_read(const unsigned char *bytes, size_t len, kb_text_reading *r, char *err, size_t errlen)
 {
+    return kb_text_read_at(bytes, len, 0, r, err, errlen);
+}
+
+void kb_text_judge(const kb_text *text, const kb_source **parser, const char **locale)
+{
+    judgement j = judge(text);
+    *parser = j.parser;
+    *locale = j.locale;
+}
+
+kb_status kb_text_read_at(const unsigned char *bytes, size_t len, size_t base, kb_text_reading *r, char *err,
+                          size_t errlen)
+{
     memset(r, 0, sizeof *r);
     const char *pages[8];
     size_t n = kb_text_candidates(bytes, len, pages, 8);
     if (n == 0) {
-        kb_status st = kb_text_decode(bytes, len, &r->text, err, errlen);
+        kb_status st = kb_text_decode_at(bytes, len, base, &r->text, err, errlen);
         if (st != KB_OK)
             return st;
         judgement j = judge(&r->text);
@@ -99,7 +112,7 @@ kb_status kb_text_read(const unsigned char *bytes, size_t len, kb_text_reading *
     for (size_t i = 0; i < n; i++) {
         kb_text t;
         scores[i] = -1;
-        last = kb_text_decode_as(bytes, len, pages[i], &t, err, errlen);
+        last = kb_text_decode_as_at(bytes, len, base, pages[i], &t, err, errlen);
         if (last != KB_OK)
             continue;
         seen[i] = judge(&t);

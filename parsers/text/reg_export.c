@@ -90,8 +90,10 @@ static void note_line(reader *r, size_t line, const char *message)
 
 static void end_key(reader *r)
 {
-    if (r->key)
+    if (r->key) {
         kb_fact_setf(r->key, "values", "%zu", r->key_values);
+        kb_text_release(r->ctx); /* held since read_key */
+    }
     r->key = NULL;
     free(r->key_path);
     r->key_path = NULL;
@@ -129,6 +131,7 @@ static void read_key(reader *r, size_t first, size_t last, const char *text)
         note_line(r, first, "key path without a hive name");
     r->keys++;
     if (!deleted) {
+        kb_text_hold(r->ctx); /* its value count comes at its end */
         r->key = f;
         r->key_path = kb_strndup(path, plen);
         r->key_values = 0;
@@ -502,6 +505,7 @@ static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
     kb_fact *ex = kb_text_fact(ctx, "reg.export", t, head + 1, head + 1);
     if (!ex)
         return KB_ERR_NOMEM;
+    kb_text_hold(ctx); /* its key and value counts come at the end */
     kb_fact_set(ex, "format", r.version == 5 ? "5.00" : "REGEDIT4");
     if (r.version == 5 && t->encoding && strncmp(t->encoding, "UTF-16", 6) != 0)
         kb_input_note(ctx->input, "line 1", "a version 5.00 export saved as %s (regedit writes UTF-16LE): read as it is",

@@ -301,6 +301,7 @@ static kb_fact *query_fact(reader *r, size_t line)
         r->nomem = 1;
         return NULL;
     }
+    kb_text_hold(r->ctx); /* its matches come at its end */
     set_query_fields(r->q.fact, &r->q);
     kb_fact_set(r->q.fact, "status", "ok");
     return r->q.fact;
@@ -308,8 +309,10 @@ static kb_fact *query_fact(reader *r, size_t line)
 
 static void end_key(reader *r)
 {
-    if (r->key)
+    if (r->key) {
         kb_fact_setf(r->key, "values", "%zu", r->key_values);
+        kb_text_release(r->ctx); /* held since add_key */
+    }
     r->key = NULL;
     free(r->key_path);
     r->key_path = NULL;
@@ -320,6 +323,8 @@ static void end_query(reader *r)
     end_key(r);
     if (r->q.fact && r->q.matches >= 0)
         kb_fact_setf(r->q.fact, "matches", "%ld", r->q.matches);
+    if (r->q.fact)
+        kb_text_release(r->ctx); /* held since query_fact */
     free_query(&r->q);
     r->have_query = 0;
 }
@@ -351,6 +356,7 @@ static void add_key(reader *r, size_t i)
     kb_reg_set_key(f, line, len, "reg_query");
     kb_fact_set(f, "query", r->q.text ? r->q.text : "");
     kb_fact_set(f, "deleted", "no");
+    kb_text_hold(r->ctx); /* its value count comes at its end */
     r->key = f;
     r->key_path = kb_strndup(line, len);
     r->key_line = i;

@@ -280,6 +280,9 @@ static const char *const service_fields[] = {"service", "installed", "type", "ty
                                              NULL};
 static const kb_fact_decl facts[] = {{"sc.service", service_fields}, {NULL, NULL}};
 
+/* The commands whose output it reads, for files of several outputs (sections.h). */
+static const char *const commands[] = {"sc qc", "sc queryex", "sc query", NULL};
+
 const kb_source kb_source_sc = {
     .name = "sc",
     .kind = "sc_query",
@@ -296,5 +299,6 @@ const kb_source kb_source_sc = {
         .why_en = "Lists every service with its type (its own process or a shared one), its state and its process id.",
         .why_ja = "すべてのサービスの種類 (単独プロセスか共有プロセスか)、状態、プロセス ID がわかります。",
     },
+    .commands = commands,
     .covers = KB_COVERS_MOMENT,
 };

@@ -187,6 +187,9 @@ static const char *const systeminfo_fields[] = {
 };
 static const kb_fact_decl facts[] = {{"systeminfo", systeminfo_fields}, {NULL, NULL}};
 
+/* The commands whose output it reads, for files of several outputs (sections.h). */
+static const char *const commands[] = {"systeminfo", NULL};
+
 const kb_source kb_source_systeminfo = {
     .name = "systeminfo",
     .kind = "systeminfo",
@@ -203,5 +206,6 @@ const kb_source kb_source_systeminfo = {
         .why_en = "Names the Windows version and build, the hardware or virtual machine, and when the server last started.",
         .why_ja = "Windows のバージョンとビルド、ハードウェアまたは仮想マシン、サーバーの最終起動時刻がわかります。",
     },
+    .commands = commands,
     .covers = KB_COVERS_MOMENT,
 };

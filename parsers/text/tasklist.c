@@ -548,6 +548,9 @@ static const kb_fact_decl facts[] = {
     {"tasklist.listing", listing_fields}, {"tasklist.process", process_fields}, {NULL, NULL},
 };
 
+/* The commands whose output it reads, for files of several outputs (sections.h). */
+static const char *const commands[] = {"tasklist /svc", NULL};
+
 const kb_source kb_source_tasklist = {
     .name = "tasklist",
     .kind = "tasklist_svc",
@@ -564,5 +567,6 @@ const kb_source kb_source_tasklist = {
         .why_en = "Shows which services run in each process (several services often share one svchost.exe).",
         .why_ja = "どのサービスがどのプロセスで動作しているかがわかります (複数のサービスが 1 つの svchost.exe を共有していることがよくあります)。",
     },
+    .commands = commands,
     .covers = KB_COVERS_MOMENT,
 };

@@ -290,6 +290,9 @@ static const kb_fact_decl facts[] = {
     {"vssadmin.listing", listing_fields}, {"vssadmin.writer", writer_fields}, {NULL, NULL},
 };
 
+/* The commands whose output it reads, for files of several outputs (sections.h). */
+static const char *const commands[] = {"vssadmin list writers", NULL};
+
 const kb_source kb_source_vssadmin = {
     .name = "vssadmin",
     .kind = "vssadmin_writers",
@@ -306,5 +309,6 @@ const kb_source kb_source_vssadmin = {
         .why_en = "Run in an elevated command prompt on the server, ideally right after a failed backup.",
         .why_ja = "管理者として起動したコマンド プロンプトで、できればバックアップ失敗の直後に実行してください。",
     },
+    .commands = commands,
     .covers = KB_COVERS_MOMENT,
 };

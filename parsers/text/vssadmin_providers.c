@@ -92,6 +92,9 @@ static const kb_fact_decl facts[] = {
     {"vssadmin.providers", listing_fields}, {"vssadmin.provider", provider_fields}, {NULL, NULL},
 };
 
+/* The commands whose output it reads, for files of several outputs (sections.h). */
+static const char *const commands[] = {"vssadmin list providers", NULL};
+
 const kb_source kb_source_vssadmin_providers = {
     .name = "vssadmin_providers",
     .kind = "vssadmin_providers",
@@ -108,5 +111,6 @@ const kb_source kb_source_vssadmin_providers = {
         .why_en = "Run in an elevated command prompt on the server.",
         .why_ja = "管理者として起動したコマンド プロンプトで実行してください。",
     },
+    .commands = commands,
     .covers = KB_COVERS_MOMENT,
 };

@@ -148,3 +148,54 @@ printf 'Customer notes \377\376 not UTF-8: \303\050 \240\241 <script>alert(1)</s
     > "$b/notes_"$'\377\376'"_<b>.txt"
 printf '\357\273\277vssadmin 1.1 - Volume Shadow Copy Service administrative command-line tool\r\n(C) Copyright 2001-2013 Microsoft Corp.\r\n\r\nWriter name: '"'"'\377<script>'"'"'\r\n' \
     > "$b/vssadmin_bad_utf8.txt"
+
+# Collectors' bundles (samples/src/collectors/): the seed case on BACKUP02,
+# as three collectors pack it, built in a staging folder and zipped by
+# collectors/pack.py (same bytes on every run).
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+pack() { /usr/bin/python3 $src/collectors/pack.py "$@"; }
+c=$src/collectors
+
+# tss-zip: Microsoft TSS: TSS_<COMPUTER>_<yyMMdd-HHmmss>_<scenario>.zip, files
+# prefixed <COMPUTER>_<yyMMdd-HHmmss>_, written by PowerShell (UTF-16LE);
+# BasicLog's Storage_VSSAdmin.txt holds several vssadmin commands, each
+# under RunCommands' ====== banner; the log's LocaleMetaData beside it. Matched.
+t=$stage/tss/TSS_BACKUP02_181002-130512_VSS
+text utf-16le-bom $c/tss/systeminfo.txt "$t/BACKUP02_181002-130512_SystemInfo_Start_.txt"
+text utf-16le-bom $src/seed-en/commands/tasklist.txt "$t/BACKUP02_181002-130512_Tasklist_Stop_.txt"
+text utf-16le-bom $c/tss/Storage_VSSAdmin.txt "$t/BasicLog-2018-10-02.1305.12/Storage_VSSAdmin.txt"
+evtx seed-en-application "$t/BACKUP02-Application.evtx"
+# wevtutil al's message texts: a format nobody documented; a stand-in, which
+# kbscan lists by where it lies and never reads.
+mkdir -p "$t/LocaleMetaData"
+printf 'stand-in for the message texts of wevtutil al (format not documented)\r\n' \
+    > "$t/LocaleMetaData/BACKUP02-Application_1033.MTA"
+mkdir -p "$out/tss-zip"
+pack zip "$out/tss-zip/TSS_BACKUP02_181002-130512_VSS.zip" "$stage/tss"
+
+# pssdp-zip: psSDP's VSS module: a flat tss_<yyMMdd-HHmmss>_<COMPUTER>_psSDP_VSS.zip;
+# <COMPUTER>_VSSAdmin.TXT holds five commands behind dashed headers, the
+# headers UTF-16LE and the outputs appended in CP437; tasklist came in an
+# inner CAB (Server Core has no shell zip). Matched.
+p=$stage/pssdp
+mkdir -p "$p/zip" "$p/cab"
+pack pssdp $c/pssdp/VSSAdmin.txt "$p/zip/BACKUP02_VSSAdmin.TXT"
+evtx seed-en-application "$p/zip/BACKUP02_evt_Application.evtx"
+text CP437 $src/seed-en/commands/tasklist.txt "$p/cab/BACKUP02_TaskListSvc_info.TXT"
+pack cab "$p/zip/BACKUP02_psSDP_Core.cab" "$p/cab"
+mkdir -p "$out/pssdp-zip"
+pack zip "$out/pssdp-zip/tss_181002-130512_BACKUP02_psSDP_VSS.zip" "$p/zip"
+
+# veeam-zip: Veeam's guest log collector: <yyyy-MM-ddTHHmmss>_<HOST>.zip with
+# VSS\vss_*.log and the event logs in a zip inside it (Events\Event_Logs_EVTX.zip);
+# no tasklist: the rule cannot tell and asks for it. Cannot tell (3).
+v=$stage/veeam
+text utf-16le-bom $src/seed-en/commands/vssadmin.txt "$v/zip/VSS/vss_writers.log"
+text utf-16le-bom $c/veeam/vss_providers.log "$v/zip/VSS/vss_providers.log"
+text utf-16le-bom $c/tss/systeminfo.txt "$v/zip/systeminfo.log"
+evtx seed-en-application "$v/events/Application.evtx"
+mkdir -p "$v/zip/Events"
+pack zip "$v/zip/Events/Event_Logs_EVTX.zip" "$v/events"
+mkdir -p "$out/veeam-zip"
+pack zip "$out/veeam-zip/2018-10-02T130512_BACKUP02.zip" "$v/zip"

@@ -8,10 +8,14 @@
  * of the surest parser, the parse, the damage marking); KIND is the parser
  * the case is for (its folder), whose sniff() score is printed too, or
  * "none" for an output no parser may read (the best score of all then).
+ * KIND "sections" is for files holding several outputs (text/sections.h):
+ * the file and then each section are printed, each with its facts.
  * tests/cases/cases.sh compares the output with FILE's .facts file. */
 #include "scan/scan.h"
 #include "core/strbuf.h"
 #include "source/source.h"
+#include "text/mixed.h"
+#include "text/sections.h"
 #include "text/lines.h"
 
 #include <stdio.h>
@@ -129,6 +133,11 @@ static void put_input(kb_buf *b, const kb_input *in, const char *kind, int score
         put_value(b, "", "computer", in->computer);
     if (in->first_time != KB_TIME_NONE || in->last_time != KB_TIME_NONE)
         put_time_range(b, in->first_time, in->last_time);
+    if (in->stamped != KB_TIME_NONE) {
+        char t[40];
+        kb_time_format(in->stamped, t, sizeof t);
+        kb_buf_printf(b, "stamped: %s\n", t);
+    }
     kb_buf_printf(b, "lines: %llu\n", (unsigned long long)in->lines);
     kb_buf_printf(b, "facts: %llu\n", (unsigned long long)in->facts);
     for (size_t i = 0; i < in->nnotes; i++) {
@@ -212,11 +221,11 @@ static void put_fact(kb_buf *b, const kb_fact *f, const kb_text *text)
 
 /* ---- main -------------------------------------------------------------------------- */
 
-/* The text source of a kind, or NULL. */
+/* The source of a kind (text or binary), or NULL. */
 static const kb_source *parser_of(const char *kind)
 {
     const kb_source *src = kb_source_of_kind(kind);
-    return src && src->form == KB_FORM_TEXT ? src : NULL;
+    return src && (src->form == KB_FORM_TEXT || src->form == KB_FORM_BINARY) ? src : NULL;
 }
 
 static unsigned char *slurp(const char *path, size_t *len)
@@ -239,16 +248,29 @@ static unsigned char *slurp(const char *path, size_t *len)
     return (unsigned char *)kb_buf_take(&b);
 }
 
+/* The text as the scan decodes it (run by run when the encoding changes),
+ * for the sniff score and the lines evidence is compared with. */
+static int decode(const unsigned char *bytes, size_t len, kb_mixed_text *m)
+{
+    kb_text_run runs[KB_TEXT_MAX_RUNS];
+    int capped;
+    size_t n = kb_text_runs(bytes, len, runs, KB_TEXT_MAX_RUNS, &capped);
+    char err[256];
+    return kb_mixed_read(bytes, len, 0, runs, n, m, err, sizeof err) == KB_OK;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
         fputs("usage: case-facts KIND FILE\n", stderr);
         return 2;
     }
-    /* "none": an output no source reads (tests/cases/none/). */
+    /* "none": an output no source reads (tests/cases/none/); "sections": a
+     * file of several outputs, read by the parsers of its sections. */
     int none = strcmp(argv[1], "none") == 0;
-    const kb_source *parser = none ? NULL : parser_of(argv[1]);
-    if (!parser && !none) {
+    int split = strcmp(argv[1], KB_TEXT_SECTIONS_KIND) == 0;
+    const kb_source *parser = none || split ? NULL : parser_of(argv[1]);
+    if (!parser && !none && !split) {
         fprintf(stderr, "case-facts: no parser of kind %s\n", argv[1]);
         return 2;
     }
@@ -258,20 +280,22 @@ int main(int argc, char **argv)
         fprintf(stderr, "case-facts: cannot read %s\n", argv[2]);
         return 2;
     }
-    /* The text as the scan decodes it, for the sniff score and the lines
-     * evidence is compared with. */
-    kb_text_reading read;
-    char err[256];
+    kb_mixed_text mixed;
+    int decoded = decode(bytes, len, &mixed);
     kb_text empty = {0};
-    int decoded = kb_text_read(bytes, len, &read, err, sizeof err) == KB_OK;
-    const kb_text *text = decoded ? &read.text : &empty;
-    int score = decoded && parser ? parser->sniff(text) : 0;
+    const kb_text *text = decoded ? &mixed.text : &empty;
+    int score = 0;
+    if (parser && parser->form != KB_FORM_TEXT)
+        score = parser->sniff_head(bytes, len < KB_SNIFF_BYTES ? len : KB_SNIFF_BYTES);
+    else if (parser)
+        score = decoded ? parser->sniff(text) : 0;
     for (const kb_source *const *s = kb_sources(); none && decoded && *s; s++)
         if ((*s)->form == KB_FORM_TEXT && (*s)->sniff(text) > score)
             score = (*s)->sniff(text); /* the surest of all, for an output none should read */
     free(bytes);
 
-    kb_interest interest = {0};
+    /* Every event: the cases show what a parser reads, whatever the rules want. */
+    kb_interest interest = {.want_all = 1};
     kb_scan_opts opts;
     kb_scan_opts_init(&opts);
     opts.interest = &interest;
@@ -280,19 +304,26 @@ int main(int argc, char **argv)
     kb_inputs inputs = {0};
     kb_factlist facts = {0};
     int status = 0;
-    if (kb_scan(paths, 1, &opts, &inputs, &facts) != KB_OK || inputs.n != 1) {
+    if (kb_scan(paths, 1, &opts, &inputs, &facts) != KB_OK || (!split && inputs.n != 1) || inputs.n == 0) {
         fprintf(stderr, "case-facts: %s: the scan failed (%zu inputs)\n", argv[2], inputs.n);
         status = 2;
     } else {
         kb_buf out = KB_BUF_INIT;
-        put_input(&out, &inputs.items[0], parser ? parser->kind : "none", score);
-        for (size_t i = 0; i < facts.n; i++)
-            put_fact(&out, facts.items[i], text);
+        for (size_t k = 0; k < inputs.n; k++) {
+            if (split)
+                kb_buf_printf(&out, "%sinput %s\n", k ? "\n" : "",
+                              k ? inputs.items[k].path + strlen(argv[2]) : "(the file)");
+            put_input(&out, &inputs.items[k], split ? KB_TEXT_SECTIONS_KIND : parser ? parser->kind : "none",
+                      split ? (int)inputs.items[0].counts[0] : score);
+            for (size_t i = 0; i < facts.n; i++)
+                if (facts.items[i]->input == k)
+                    put_fact(&out, facts.items[i], text);
+        }
         fputs(kb_buf_str(&out), stdout);
         kb_buf_free(&out);
     }
     if (decoded)
-        kb_text_free(&read.text);
+        kb_mixed_free(&mixed);
     kb_factlist_free(&facts);
     kb_inputs_free(&inputs);
     return status;

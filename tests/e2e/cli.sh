@@ -45,6 +45,29 @@ tap_check "a bad pattern: exit 2 with its offset" bash -c "[ $rc -eq 2 ] && grep
 
 out=$(k --list-rules); rc=$?
 tap_check "--list-rules lists the seed rule" bash -c "[ $rc -eq 0 ] && grep -q vss-writers-missing-eventsystem-shared <<<'$out'"
+tap_check "--list-rules shows titles and references" \
+  bash -c "grep -q 'All VSS writers are gone' <<<\"\$1\" && grep -q 'https://learn.microsoft.com/' <<<\"\$1\"" _ "$out"
+k --list-rules --format json > "$tmp/rules.json"; rc=$?
+tap_check "--list-rules --format json: ids, titles and references as JSON" [ $rc -eq 0 ] && \
+  $PY -c 'import json,sys; r=json.load(open(sys.argv[1]))["rules"][0]; assert r["id"]=="vss-writers-missing-eventsystem-shared" and r["title"] and r["references"][0]["url"].startswith("https://")' "$tmp/rules.json"
+
+# One program name in every message: each line on stderr starts "kbscan:"
+# (or is a usage line), however kbscan fails.
+: > "$tmp/all-err"
+for args in "--bogus x" "--format xml $seed" "--since yesterday $seed" "$tmp/does-not-exist" "$tmp/junk" "-j 0 $seed"; do
+  # shellcheck disable=SC2086
+  k $args >/dev/null 2>>"$tmp/all-err"
+done
+tap_check "every error message names the program as kbscan" \
+  bash -c "! grep -Ev '^(kbscan: |kbscan |Try .kbscan --help.|Usage: kbscan)' '$tmp/all-err' | grep -q ."
+
+# make demo shows the report: the build's lines are quiet unless V=1.
+if command -v make >/dev/null 2>&1; then
+  tap_check "make: quiet build lines by default, compiler command lines with V=1" \
+    bash -c "make -pn -C '$repo_root' 2>/dev/null | grep -qx 'Q := @' && make -pn -C '$repo_root' V=1 2>/dev/null | grep -Eqx 'Q :=[[:space:]]*'"
+else
+  tap_skip "make: quiet build lines by default" "make is not installed"
+fi
 
 k "$seed" > "$tmp/plain.txt" 2>/dev/null; rc=$?
 tap_check "seed bundle: exit 1 (matched)" [ $rc -eq 1 ]

@@ -55,11 +55,62 @@ golden() {
   fi
 }
 
+# golden_view LABEL BASE RULES PATH: the text report (no colour) and the
+# HTML report (its footer, the run's time and duration, aside) of PATH
+# against BASE.txt and BASE.html.
+golden_view() {
+  local label=$1 base=$2 rules=$3 path=$4 out="$tmp/out/$1" fmt
+  mkdir -p "$(dirname "$out")" "$(dirname "$tmp/written/$base")"
+  "$KBSCAN" --rules "$rules" --color never -o "$out.txt" "$path" 2>/dev/null
+  "$KBSCAN" --rules "$rules" --format html -o "$out.raw.html" "$path" 2>/dev/null
+  sed 's|^<footer>.*</footer>$|<footer>(the run)</footer>|' "$out.raw.html" > "$out.html"
+  # What people read holds no internal token: the text report, and the
+  # HTML's text (its tags and attributes aside).
+  # (paths, which may hold such words, aside)
+  sed '/<style>/,/<\/style>/d; s/<[^>]*>//g' "$out.html" | cat "$out.txt" - | sed 's|[^ ]*/[^ ]*||g' |
+    grep -Po '(?<![\w.-])(not_recognised|vssadmin_[a-z]+|sc_query|tasklist_svc|eventlog:[A-Za-z-]+)(?![\w.-])' | sort -u > "$out.tokens"
+  tap_check "$label: no internal token in the text and HTML reports ($(tr '\n' ' ' < "$out.tokens"))" \
+    test ! -s "$out.tokens"
+  # The text report ends with the run in one line, ending with its exit status.
+  local status last
+  "$KBSCAN" --rules "$rules" --quiet "$path" 2>/dev/null; status=$?
+  last=$(tail -n 1 "$out.txt")
+  tap_check "$label: the text report ends with the run in one line ($last)" \
+    bash -c '[[ $1 =~ ^[0-9]+\ computers?,\ .*\;\ exit\ $2$ ]]' _ "$last" "$status"
+  for fmt in txt html; do
+    : >"$tmp/written/$base.$fmt"
+    if [ -n "${UPDATE_GOLDEN:-}" ]; then
+      mkdir -p "$(dirname "$base")"; cp "$out.$fmt" "$base.$fmt"
+      tap_ok "$label: $fmt golden file written"
+    elif diff -u "$base.$fmt" "$out.$fmt" > "$out.$fmt.diff" 2>&1; then
+      tap_ok "$label: $fmt report equals the golden report"
+    else
+      tap_fail "$label: $fmt report differs from $base.$fmt"
+      head -n 40 "$out.$fmt.diff" | sed 's/^/#   /'
+    fi
+  done
+}
+
 # ---- every rule, on each sample bundle ---------------------------------------
 for dir in samples/bundles/*/; do
   b=$(basename "$dir")
   golden "all/$b" "$golden_dir/all/$b.json" "$rules_abs" . "samples/bundles/$b"
+  [ -z "${GOLDEN_SELF_TEST_DONE:-}" ] && golden_view "all/$b" "$golden_dir/all/$b" "$rules_abs" "samples/bundles/$b"
 done
+
+# ---- the demo in Japanese: wording, plurals and columns of the other language --
+if [ -z "${GOLDEN_SELF_TEST_DONE:-}" ]; then
+  ja=$golden_dir/all/seed-ja.ja.txt
+  : >"$tmp/written/$ja"
+  "$KBSCAN" --rules "$rules_abs" --color never --lang ja -o "$tmp/seed-ja.ja.txt" samples/bundles/seed-ja 2>/dev/null
+  if [ -n "${UPDATE_GOLDEN:-}" ]; then
+    cp "$tmp/seed-ja.ja.txt" "$ja"; tap_ok "all/seed-ja: Japanese text golden file written"
+  elif diff -u "$ja" "$tmp/seed-ja.ja.txt" > "$tmp/ja.diff" 2>&1; then
+    tap_ok "all/seed-ja: Japanese text report equals the golden report"
+  else
+    tap_fail "all/seed-ja: Japanese text report differs from $ja"; head -n 40 "$tmp/ja.diff" | sed 's/^/#   /'
+  fi
+fi
 
 # ---- each rule alone, on each of its fixtures --------------------------------
 # The rules' own fixtures are built with this build's evtxgen; they are
@@ -106,7 +157,8 @@ while IFS= read -r -d '' f; do
   else
     tap_fail "$f: a golden file of no sample bundle or rule fixture (UPDATE_GOLDEN=1 removes it)"
   fi
-done < <(find "$golden_dir" -name '*.json' -print0 2>/dev/null | sort -z)
+done < <({ find "$golden_dir" -path "$golden_dir/batch" -prune -o -name '*.json' -print0
+           find "$golden_dir/all" \( -name '*.txt' -o -name '*.html' \) -print0; } 2>/dev/null | sort -z)
 
 # ---- self-test: a second rule leaves the others' golden files alone ---------
 if [ -z "${GOLDEN_SELF_TEST_DONE:-}" ] && [ -z "${UPDATE_GOLDEN:-}" ] && [ "$tap_failed" -eq 0 ]; then

@@ -47,7 +47,8 @@ i = hits[0]
 assert i["status"] == state, i
 assert reason in (i["message"] or "") + " ".join(n["message"] for n in i["notes"]), i
 EOF
-  tap_check "$path: a line of the text report" bash -c "grep -F -- '$path' '$report.txt' | grep -q '^ *$state '"
+  # the text report says the state in words ("not recognised", not the JSON token)
+  tap_check "$path: a line of the text report" bash -c "grep -F -- '$path' '$report.txt' | grep -q '^ *${state//_/ } '"
 }
 line loop skipped "symbolic link: not followed"
 line outside skipped "symbolic link: not followed"

@@ -1,4 +1,4 @@
-/* log_fact.h: the `evtx.log` fact an event log's parser gives (what the
+/* log_fact.h: the `log.extent` fact an event log's parser gives (what the
  * log holds: record headers walked, lowest and highest record id), made by
  * hand for tests of what is derived from it (combiners, coverage, views).
  * Times are left to the input's own range, as a parser without them would. */
@@ -12,7 +12,7 @@
 static inline void add_evtx_log(kb_factlist *facts, size_t input, const char *channel,
                                 uint64_t first_record, uint64_t last_record, uint64_t records)
 {
-    kb_fact *f = kb_fact_new("evtx.log", input);
+    kb_fact *f = kb_fact_new("log.extent", input);
     if (channel)
         kb_fact_set(f, "channel", channel);
     kb_fact_setf(f, "records", "%llu", (unsigned long long)records);

@@ -459,8 +459,9 @@ static void test_missing_input(void **state)
     assert_string_equal(m->checkpoint->id, "shared");
     assert_int_equal(m->why, KB_WHY_MISSING);
     assert_int_equal(m->input, -1);
-    assert_string_equal(m->say, "test-writers-gone cannot tell without tasklist_svc.txt "
-                                "(tasklist_svc): run tasklist /svc > tasklist_svc.txt");
+    /* the file to collect, not the feed's token */
+    assert_string_equal(m->say, "test-writers-gone cannot tell without tasklist_svc.txt: "
+                                "run tasklist /svc > tasklist_svc.txt");
     world_free(&w);
 }
 

@@ -173,17 +173,17 @@ static int setup(void **state)
 typedef struct parsed {
     kb_inputs inputs;
     kb_factlist facts;   /* the events */
-    kb_fact *log;        /* the evtx.log fact, taken out of facts, or NULL */
+    kb_fact *log;        /* the log.extent fact, taken out of facts, or NULL */
     kb_status status;
     const kb_input *in;
 } parsed;
 
-/* Takes the evtx.log fact (the last the parser makes, at most one) out of
+/* Takes the log.extent fact (the last the parser makes, at most one) out of
  * the events. */
 static void take_log_fact(parsed *r)
 {
     for (size_t i = 0; i < r->facts.n; i++)
-        if (strcmp(r->facts.items[i]->type, "evtx.log") == 0) {
+        if (strcmp(r->facts.items[i]->type, "log.extent") == 0) {
             assert_null(r->log);
             assert_int_equal(i, r->facts.n - 1);
             r->log = r->facts.items[i];
@@ -463,7 +463,7 @@ static void test_system_channel(void **state)
     kb_interest_free(&want);
 }
 
-/* One evtx.log fact per log, from the walk over every record header. */
+/* One log.extent fact per log, from the walk over every record header. */
 static void test_log_fact(void **state)
 {
     (void)state;
@@ -634,7 +634,7 @@ static void test_scan_recognises_evtx(void **state)
     assert_string_equal(inputs.items[0].feeds[0], "eventlog:Application");
     assert_int_equal(facts.n, 3);  /* the two VSS 8193 events and the log */
     assert_int_equal(facts.items[0]->input, 0);
-    assert_string_equal(facts.items[2]->type, "evtx.log");
+    assert_string_equal(facts.items[2]->type, "log.extent");
     assert_int_equal(inputs.items[0].facts, 2);  /* the events */
     assert_int_equal(kb_inputs_recognised(&inputs), 1);
     kb_factlist_free(&facts);

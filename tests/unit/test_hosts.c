@@ -382,7 +382,7 @@ static void test_each_computer_its_facts(void **state)
     kb_fact *e2 = event(&w, app2, "SRV02", 1);
     kb_fact *f3 = event(&w, fwd, "SRV03", 1);
     kb_fact *f4 = event(&w, fwd, "srv04.contoso.local", 2);
-    kb_fact *whole = kb_fact_new("evtx.log", fwd); /* names no computer: each of them */
+    kb_fact *whole = kb_fact_new("log.extent", fwd); /* names no computer: each of them */
     kb_factlist_add(&w.facts, whole);
     assert_int_equal(kb_combine(&w.inputs, &w.facts), KB_OK);
     kb_computers_build(&w.inputs, &w.facts, &w.computers);

@@ -13,6 +13,7 @@
 #include "combiners/combiners.h"
 #include "report/escape.h"
 #include "report/report.h"
+#include "report/view.h"
 #include "inline_rule.h"
 #include "log_fact.h"
 #define HOSTILE "<script>document.title='PWNED'</script>\"><img src=x onerror=alert(1)></style>"
@@ -131,7 +132,7 @@ static void build_with(world *w, kb_lang lang, int kinds)
     kb_report r = {"9.9.9", paths, 1, "rules", &w->rules, &w->inputs, &w->results, lang,
                    KB_TIME_NONE, KB_TIME_NONE, 1538395300000000LL, 1234000,
                    kb_results_exit_status(&w->results), NULL, NULL, NULL, KB_TIME_NONE, KB_TIME_NONE,
-                   NULL, NULL};
+                   NULL, NULL, 0};
     w->report = r;
     kb_report_summarise(&w->report, &w->facts);
 }
@@ -394,8 +395,9 @@ static long offset_of(const char *text, const char *needle)
     return at ? (long)(at - text) : -1;
 }
 
-/* The coverage section comes before the verdicts in text and HTML, and
- * its findings are in the JSON. */
+/* Text and HTML lead with the answer; the coverage, as counts and
+ * problems, then input by input, comes after the evidence; its findings
+ * are in the JSON. */
 static void test_coverage_reports(void **state)
 {
     (void)state;
@@ -406,12 +408,17 @@ static void test_coverage_reports(void **state)
     w.report.coverage = &cov;
     const char *say = "Application.evtx starts at record 48213: the 48212 older records are not in it";
     char *text = render(&w, write_text_plain);
-    long section = offset_of(text, "Coverage:\n  event logs:\n    Application.evtx  Application  "
-                                   "2018-09-26T22:13:20Z .. 2018-10-01T12:00:19.123Z  30 records (48213..48242)\n");
+    long answer = offset_of(text, "Answer:\n  MATCHED      test-writers-gone: ");
+    long verdict = offset_of(text, "\nMATCHED      test-writers-gone");
+    long section = offset_of(text, "Coverage:\n  3 inputs: 3 ok; 1 event log, 2 command outputs\n");
     long finding = offset_of(text, say);
-    long verdict = offset_of(text, "MATCHED      test-writers-gone");
-    assert_true(section >= 0 && section < finding && finding < verdict);
-    assert_non_null(strstr(text, "  not in the bundle:\n    systeminfo (systeminfo > systeminfo.txt)\n"));
+    long rows = offset_of(text, "Coverage, input by input:\n  event logs:\n    Application.evtx  Application  "
+                                "2018-09-26T22:13:20Z .. 2018-10-01T12:00:19.123Z  30 records (48213..48242)\n");
+    long total = offset_of(text, "\n1 computer, 1 issue matched; exit 1\n");
+    assert_true(answer >= 0 && answer < verdict && verdict < section && section < finding && finding < rows &&
+                rows < total);
+    assert_int_equal((size_t)total + strlen("\n1 computer, 1 issue matched; exit 1\n"), strlen(text));
+    assert_non_null(strstr(text, "  not in the bundle:\n    systeminfo.txt (systeminfo > systeminfo.txt)\n"));
     free(text);
     char *json = render(&w, kb_report_write_json);
     assert_non_null(strstr(json, "\"kind\":\t\"log_wrapped\""));
@@ -419,14 +426,55 @@ static void test_coverage_reports(void **state)
     assert_non_null(strstr(json, say));
     free(json);
     char *html = render(&w, kb_report_write_html);
+    long cards = offset_of(html, "<section id=\"answer\">\n<h2>Answer</h2>\n<section class=\"verdict matched\"");
     long hsection = offset_of(html, "<section id=\"coverage\">");
     long hfinding = offset_of(html, "<li class=\"note\" data-kind=\"log_wrapped\">");
-    long cards = offset_of(html, "class=\"verdict matched\"");
-    assert_true(hsection >= 0 && hsection < hfinding && hfinding < cards);
-    assert_non_null(strstr(html, "<code>systeminfo &gt; systeminfo.txt</code>"));
+    long folded = offset_of(html, "<details id=\"coverage-rows\"><summary>");
+    long inputs = offset_of(html, "<section id=\"inputs\">\n<details>");
+    assert_true(cards >= 0 && cards < hsection && hsection < hfinding && hfinding < folded && folded < inputs);
+    assert_non_null(strstr(html, "<li>systeminfo.txt: <code>systeminfo &gt; systeminfo.txt</code>"));
     free(html);
     kb_coverage_free(&cov);
     destroy(&w);
+}
+
+static void expect_count(kb_lang lang, kb_count_noun noun, size_t n, const char *want)
+{
+    kb_buf b = KB_BUF_INIT;
+    kb_msg_count(lang, noun, n, &b);
+    assert_string_equal(kb_buf_str(&b), want);
+    kb_buf_free(&b);
+}
+
+static void expect_total(kb_lang lang, kb_view_total t, const char *want)
+{
+    char *line = kb_msg_total(lang, &t);
+    assert_string_equal(line, want);
+    free(line);
+}
+
+/* "1 file", "2 files" in English; a counter in Japanese; the run's line. */
+static void test_counts_pluralised(void **state)
+{
+    (void)state;
+    expect_count(KB_LANG_EN, KB_NOUN_RECORD, 1, "1 record");
+    expect_count(KB_LANG_EN, KB_NOUN_RECORD, 0, "0 records");
+    expect_count(KB_LANG_EN, KB_NOUN_FILE, 1, "1 file");
+    expect_count(KB_LANG_EN, KB_NOUN_FILE, 2, "2 files");
+    expect_count(KB_LANG_EN, KB_NOUN_COMPUTER, 1, "1 computer");
+    expect_count(KB_LANG_EN, KB_NOUN_LOG, 110, "110 event logs");
+    expect_count(KB_LANG_JA, KB_NOUN_RECORD, 1, "レコード 1 件");
+    expect_count(KB_LANG_JA, KB_NOUN_COMPUTER, 2, "コンピューター 2 台");
+    expect_total(KB_LANG_EN, (kb_view_total){.computers = 2, .matched = 1, .cannot_tell = 1, .damaged = 3,
+                                             .exit_status = 1},
+                 "2 computers, 1 issue matched, 1 cannot tell, 3 inputs damaged; exit 1");
+    expect_total(KB_LANG_EN, (kb_view_total){.computers = 1, .matched = 2, .damaged = 1, .exit_status = 1},
+                 "1 computer, 2 issues matched, 1 input damaged; exit 1");
+    expect_total(KB_LANG_EN, (kb_view_total){.computers = 1, .harmless = 1},
+                 "1 computer, 1 known harmless, no known issue found; exit 0");
+    expect_total(KB_LANG_JA, (kb_view_total){.computers = 2, .matched = 1, .cannot_tell = 1, .damaged = 3,
+                                             .exit_status = 1},
+                 "コンピューター 2 台、該当 1 件、判定不能 1 件、破損した入力 3 件; 終了コード 1");
 }
 
 int main(void)
@@ -445,6 +493,7 @@ int main(void)
         cmocka_unit_test(test_error_codes),
         cmocka_unit_test(test_near_miss_reports),
         cmocka_unit_test(test_coverage_reports),
+        cmocka_unit_test(test_counts_pluralised),
     };
     return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

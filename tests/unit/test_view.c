@@ -156,7 +156,7 @@ static void expect_sections(const kb_view *v, const kb_view_section_kind *kinds,
     assert_int_equal(v->nsections, n);
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(v->sections[i].kind, kinds[i]);
-        int whole = kinds[i] == KB_SECTION_RUN || kinds[i] == KB_SECTION_INPUTS;
+        int whole = kinds[i] == KB_SECTION_RUN || kinds[i] == KB_SECTION_INPUTS || kinds[i] == KB_SECTION_TOTAL;
         assert_true(v->sections[i].computer == (whole ? KB_VIEW_EVERY : 0));
     }
 }
@@ -167,18 +167,22 @@ static void test_sections_per_format(void **state)
     world w;
     build(&w, 1);
     kb_view v;
-    static const kb_view_section_kind text[] = {KB_SECTION_RUN, KB_SECTION_SUMMARY, KB_SECTION_COVERAGE,
-                                                KB_SECTION_RULES, KB_SECTION_INPUTS};
-    static const kb_view_section_kind html[] = {KB_SECTION_SUMMARY, KB_SECTION_COVERAGE, KB_SECTION_VERDICTS,
-                                                KB_SECTION_RULES, KB_SECTION_INPUTS, KB_SECTION_RUN};
+    /* The answer first, then the evidence, the coverage (counts and
+     * problems, then input by input), the inputs; text ends with the total. */
+    static const kb_view_section_kind text[] = {KB_SECTION_RUN, KB_SECTION_SUMMARY, KB_SECTION_ANSWER,
+                                                KB_SECTION_RULES, KB_SECTION_COVERAGE, KB_SECTION_COVERAGE_ROWS,
+                                                KB_SECTION_INPUTS, KB_SECTION_TOTAL};
+    static const kb_view_section_kind html[] = {KB_SECTION_SUMMARY, KB_SECTION_ANSWER, KB_SECTION_RULES,
+                                                KB_SECTION_COVERAGE, KB_SECTION_COVERAGE_ROWS,
+                                                KB_SECTION_INPUTS, KB_SECTION_RUN};
     static const kb_view_section_kind json[] = {KB_SECTION_RUN, KB_SECTION_SUMMARY, KB_SECTION_INPUTS,
                                                 KB_SECTION_COVERAGE, KB_SECTION_RULES};
     view_of(&w, KB_VIEW_TEXT, &v);
-    expect_sections(&v, text, 5);
+    expect_sections(&v, text, 8);
     assert_int_equal(v.ncomputers, 1);
     kb_view_free(&v);
     view_of(&w, KB_VIEW_HTML, &v);
-    expect_sections(&v, html, 6);
+    expect_sections(&v, html, 7);
     kb_view_free(&v);
     view_of(&w, KB_VIEW_JSON, &v);
     expect_sections(&v, json, 5);
@@ -187,8 +191,9 @@ static void test_sections_per_format(void **state)
     /* No coverage computed: text and HTML leave it out, JSON says null. */
     build(&w, 0);
     view_of(&w, KB_VIEW_TEXT, &v);
-    assert_int_equal(v.nsections, 4);
-    assert_int_equal(v.sections[2].kind, KB_SECTION_RULES);
+    assert_int_equal(v.nsections, 6);
+    assert_int_equal(v.sections[3].kind, KB_SECTION_RULES);
+    assert_int_equal(v.sections[4].kind, KB_SECTION_INPUTS);
     kb_view_free(&v);
     view_of(&w, KB_VIEW_JSON, &v);
     assert_int_equal(v.sections[3].kind, KB_SECTION_COVERAGE);
@@ -294,10 +299,12 @@ static void test_checkpoints(void **state)
     assert_int_equal(ev->nvalues, 1);
     assert_string_equal(ev->values[0].name, "event_id");
     kb_view_free(&v);
-    /* HTML: a cell for every column; asks for the context input too. */
+    /* HTML: a cell for every column; no context checkpoint asks the
+     * customer for a file there either (it decides nothing). */
     view_of(&w, KB_VIEW_HTML, &v);
     rule = &v.computers[0].rules[0];
-    assert_true(rule->checkpoints[1].ask);
+    assert_false(rule->checkpoints[1].ask);
+    assert_true(rule->checkpoints[2].ask);
     assert_true(rule->timeline);
     ev = &rule->checkpoints[0].rows.items[0];
     assert_int_equal(ev->nvalues, 4);
@@ -434,17 +441,27 @@ static void test_several_computers(void **state)
     assert_int_equal(v.ncomputers, 2);
     assert_string_equal(v.title, "b");
     static const kb_view_section_kind text[] = {
-        KB_SECTION_RUN, KB_SECTION_COMPUTERS, KB_SECTION_SUMMARY, KB_SECTION_COVERAGE, KB_SECTION_RULES,
-        KB_SECTION_SUMMARY, KB_SECTION_COVERAGE, KB_SECTION_RULES, KB_SECTION_UNASSIGNED, KB_SECTION_INPUTS};
-    assert_int_equal(v.nsections, 10);
-    for (size_t i = 0; i < 10; i++)
+        KB_SECTION_RUN, KB_SECTION_COMPUTERS,
+        KB_SECTION_SUMMARY, KB_SECTION_ANSWER, KB_SECTION_RULES, KB_SECTION_COVERAGE, KB_SECTION_COVERAGE_ROWS,
+        KB_SECTION_SUMMARY, KB_SECTION_ANSWER, KB_SECTION_RULES, KB_SECTION_COVERAGE, KB_SECTION_COVERAGE_ROWS,
+        KB_SECTION_UNASSIGNED, KB_SECTION_INPUTS, KB_SECTION_TOTAL};
+    assert_int_equal(v.nsections, 15);
+    for (size_t i = 0; i < 15; i++)
         assert_int_equal(v.sections[i].kind, text[i]);
-    assert_int_equal(v.sections[5].computer, 1);
+    assert_int_equal(v.sections[7].computer, 1);
+    assert_int_equal(v.total.computers, 2);
+    assert_int_equal(v.total.matched, 1);      /* SRV01's match; SRV02's near miss is not one */
     const kb_view_computer *srv01 = &v.computers[0], *srv02 = &v.computers[1];
     assert_string_equal(srv01->name, "SRV01");
     assert_int_equal(srv01->outcome, KB_MSG_MATCHED);
     assert_int_equal(srv02->outcome, KB_MSG_NOT_MATCHED);
     assert_true(srv02->rules[0].near_miss);
+    /* The answer: SRV01's match on a line; SRV02's rule not matched, counted. */
+    assert_int_equal(srv01->nanswers, 1);
+    assert_true(srv01->answers[0].rule == &srv01->rules[0]);
+    assert_int_equal(srv02->nanswers, 0);
+    assert_int_equal(srv02->nnot_matched_all, 1);
+    assert_false(srv02->list_not_matched);
     assert_int_equal(srv01->rules[0].index, 0);
     assert_int_equal(srv02->rules[0].index, 1); /* anchors unique over the computers */
     /* Each computer's coverage rows are its own inputs. */
@@ -475,6 +492,83 @@ static void test_several_computers(void **state)
     kb_ruleset_free(&w.rules);
 }
 
+/* An evidence event shows its message as Event Viewer does: the table's
+ * text with the insertion strings, Windows Server Backup's decimal code
+ * in hex and its parameter reference decoded; a text report gives the
+ * first paragraph. The view reads the fact as the report shows it. */
+static void test_event_message(void **state)
+{
+    (void)state;
+    world w;
+    build(&w, 1);
+    kb_view v;
+    view_of(&w, KB_VIEW_JSON, &v);
+    assert_null(v.computers[0].rules[0].checkpoints[0].rows.items[0].message); /* provider P: none known */
+    kb_view_free(&v);
+    const kb_rule_result *res = &w.results.rules[0];
+    kb_fact *ev = (kb_fact *)res->checkpoints[0].evidence[0].fact;
+    kb_fact_set(ev, "provider", "Microsoft-Windows-Backup");
+    kb_fact_set(ev, "event_id", "517");
+    kb_fact_set(ev, "data1", "2018-10-01T12:00:26.450Z");
+    kb_fact_set(ev, "data2", "2155348129");
+    kb_fact_set(ev, "data3", "%%2155348129");
+    kb_fact_set(ev, "strings", "3");
+    view_of(&w, KB_VIEW_JSON, &v);
+    const kb_view_evidence *row = &v.computers[0].rules[0].checkpoints[0].rows.items[0];
+    assert_non_null(row->message);
+    assert_non_null(strstr(row->message, "The backup operation that started at '2018-10-01T12:00:26.450Z' has "
+                                         "failed with following error code '0x807800a1' ("));
+    assert_null(strstr(row->message, "2155348129")); /* the decimal code is decoded, both times */
+    assert_string_equal(row->message_windows, "Windows 7/2008 R2 - Windows 11 21H2");
+    kb_view_free(&v);
+    /* A message of several paragraphs: text shows the first only. */
+    kb_fact_set(ev, "provider", "VSS");
+    kb_fact_set(ev, "event_id", "8193");
+    kb_fact_set(ev, "qualifiers", "0");
+    kb_fact_set(ev, "data1", "CoCreateInstance");
+    kb_fact_set(ev, "data2", "0x800401fb, Object is not registered");
+    kb_fact_set(ev, "data3", "\n\nOperation:\n   Subscribing Writer");
+    kb_fact_set(ev, "strings", "3");
+    view_of(&w, KB_VIEW_HTML, &v);
+    row = &v.computers[0].rules[0].checkpoints[0].rows.items[0];
+    assert_non_null(row->message);
+    assert_non_null(strstr(row->message, "\n\n"));
+    kb_view_free(&v);
+    view_of(&w, KB_VIEW_TEXT, &v);
+    row = &v.computers[0].rules[0].checkpoints[0].rows.items[0];
+    assert_non_null(strstr(row->message, "routine CoCreateInstance.  hr = 0x800401fb, Object is not registered."));
+    assert_null(strstr(row->message, "\n\n"));
+    kb_view_free(&v);
+    destroy(&w);
+}
+
+/* The context tag is not said twice: a title's "Context: " or
+ * " (context)" goes, the tag says it. */
+static void test_context_title(void **state)
+{
+    (void)state;
+    world w;
+    build(&w, 1);
+    kb_checkpoint *ctx = &w.rules.rules[0].checkpoints[1];
+    static const char *const titles[][2] = {
+        {"Context: successful runs", "successful runs"},
+        {"Checkpoint 2 (context): OS", "Checkpoint 2: OS"},
+        {"参考: volsnap 36", "volsnap 36"},
+        {"確認ポイント (2) (参考): OS", "確認ポイント (2): OS"},
+        {"Context: ", "Context: "},
+    };
+    for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++) {
+        free(ctx->title.en);
+        ctx->title.en = kb_strdup(titles[i][0]);
+        kb_view v;
+        view_of(&w, KB_VIEW_TEXT, &v);
+        assert_string_equal(v.computers[0].rules[0].checkpoints[1].title, titles[i][1]);
+        assert_string_equal(v.computers[0].rules[0].checkpoints[0].title, "t"); /* not context: as is */
+        kb_view_free(&v);
+    }
+    destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -486,6 +580,8 @@ int main(void)
         cmocka_unit_test(test_near_miss),
         cmocka_unit_test(test_input_notes),
         cmocka_unit_test(test_several_computers),
+        cmocka_unit_test(test_event_message),
+        cmocka_unit_test(test_context_title),
     };
     return cmocka_run_group_tests_name("view", tests, NULL, NULL);
 }
