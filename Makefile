@@ -136,7 +136,9 @@ errcodes:
 evtmsg:
 	@/usr/bin/python3 tools/gen-evtmsg.py
 
-# `make bench BENCH_MIB=1024`: sizes and seed are parameters (tools/bench.sh).
+# `make bench`: 2 x BENCH_MIB MiB (default 64) of the real corpus's records,
+# kbscan against its peers, several runs each (tools/bench.sh, docs/performance.md;
+# `make bench BENCH_MIB=256 BENCH_RUNS=5` for the documented figures).
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@tools/bench.sh $(KBSCAN) $(EVTXGEN)

@@ -254,7 +254,8 @@ static int cmp_time(const void *a, const void *b)
 }
 
 int gen_bulk(const char *path, double mib, uint64_t seed, const char *channel,
-             const gen_events *inject, const gen_damage *damage, char *err, size_t errlen)
+             const gen_events *inject, const gen_damage *damage, int windows_layout,
+             char *err, size_t errlen)
 {
     const int application = strcmp(channel, "Application") == 0;
     const char *computer = inject && inject->n ? inject->computer : "SRV-BENCH01";
@@ -287,6 +288,8 @@ int gen_bulk(const char *path, double mib, uint64_t seed, const char *channel,
     }
     if (damage && damage->full_chunks)
         gen_writer_fill_chunks(w);
+    if (windows_layout)
+        gen_writer_windows_layout(w);
     slot *s = calloc(1, sizeof *s);
     uint64_t rng = seed, t = start;
     size_t next_inject = 0;

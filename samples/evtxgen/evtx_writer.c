@@ -7,7 +7,16 @@
  * and attribute names are defined inline once per chunk and referenced by
  * offset afterwards (the chunk's common string table). Literal values
  * (provider, channel, computer, data names) live in the template, the rest
- * in the record's substitution array, as Windows does. */
+ * in the record's substitution array, as Windows does.
+ *
+ * Two layouts of EventData. Flat (the default): the record's template holds
+ * <EventData> and its <Data> elements, each value a substitution of the
+ * record. Windows' (gen_writer_windows_layout): the record's template ends
+ * <Event> with one substitution of type BinXml, whose value is a fragment of
+ * its own: a second template instance (<EventData>, its <Data Name=...>
+ * elements or one string array, <Binary>) with its own values, its
+ * definition inline the first time in the chunk, as in 98% of real
+ * records. */
 #include "evtxgen.h"
 
 #include <stdlib.h>
@@ -27,7 +36,7 @@
 
 enum { T_NULL = 0x00, T_STRING = 0x01, T_UINT8 = 0x04, T_UINT16 = 0x06, T_UINT32 = 0x08,
        T_UINT64 = 0x0a, T_BINARY = 0x0e, T_FILETIME = 0x11, T_SID = 0x13, T_HEX64 = 0x15,
-       T_STRING_ARRAY = 0x81 };
+       T_BINXML = 0x21, T_STRING_ARRAY = 0x81 };
 
 typedef struct name_entry {
     char *name;
@@ -60,6 +69,7 @@ struct gen_writer {
     long corrupt_chunk;
     int corrupt_done;
     size_t records_limit;   /* RECORDS_LIMIT, or CHUNK_SIZE on request */
+    int windows_layout;     /* EventData as a nested BinXml value */
 };
 
 /* ---- little-endian output into the chunk --------------------------------- */
@@ -105,6 +115,12 @@ static void patch32(unsigned char *at, uint32_t v)
     at[1] = (uint8_t)(v >> 8);
     at[2] = (uint8_t)(v >> 16);
     at[3] = (uint8_t)(v >> 24);
+}
+
+static void patch16(unsigned char *at, uint16_t v)
+{
+    at[0] = (uint8_t)v;
+    at[1] = (uint8_t)(v >> 8);
 }
 
 static void patch_size(gen_writer *w, size_t field)
@@ -231,6 +247,14 @@ static void substitution(gen_writer *w, uint16_t index, uint8_t type)
     put8(w, type);
 }
 
+/* A normal substitution (0x0d), as Windows writes inside nested EventData. */
+static void normal_substitution(gen_writer *w, uint16_t index, uint8_t type)
+{
+    put8(w, 0x0d);
+    put16(w, index);
+    put8(w, type);
+}
+
 /* <name>{substitution}</name> */
 static void sub_element(gen_writer *w, const char *name, uint16_t index, uint8_t type)
 {
@@ -315,11 +339,14 @@ static void system_element(gen_writer *w, const gen_event *ev)
     patch_size(w, size);
 }
 
-static void event_data_element(gen_writer *w, const gen_event *ev)
+/* <EventData>: its values are substitutions from index `first` on (S_DATA
+ * in the flat layout, 0 in a nested fragment's own template). */
+static void event_data_element(gen_writer *w, const gen_event *ev, uint16_t first)
 {
+    void (*sub)(gen_writer *, uint16_t, uint8_t) = first ? substitution : normal_substitution;
     size_t attrs, size = open_element(w, "EventData", 0, NULL);
     put8(w, 0x02);
-    uint16_t next = S_DATA;
+    uint16_t next = first;
     if (ev->named) {
         for (size_t i = 0; i < ev->ndata; i++) {
             size_t d = open_element(w, "Data", 1, &attrs);
@@ -327,16 +354,25 @@ static void event_data_element(gen_writer *w, const gen_event *ev)
             text_value(w, ev->names[i]);
             patch_size(w, attrs);
             put8(w, 0x02);
-            substitution(w, next++, T_STRING);
+            sub(w, next++, T_STRING);
             put8(w, 0x04);
             patch_size(w, d);
         }
     } else if (ev->ndata) {
         /* Classic sources: every insertion string in one string array. */
-        sub_element(w, "Data", next++, T_STRING_ARRAY);
+        size_t d = open_element(w, "Data", 0, NULL);
+        put8(w, 0x02);
+        sub(w, next++, T_STRING_ARRAY);
+        put8(w, 0x04);
+        patch_size(w, d);
     }
-    if (ev->binary)
-        sub_element(w, "Binary", next, T_BINARY);
+    if (ev->binary) {
+        size_t b = open_element(w, "Binary", 0, NULL);
+        put8(w, 0x02);
+        sub(w, next, T_BINARY);
+        put8(w, 0x04);
+        patch_size(w, b);
+    }
     put8(w, 0x04);
     patch_size(w, size);
 }
@@ -350,16 +386,27 @@ static void template_body(gen_writer *w, const gen_event *ev)
     patch_size(w, attrs);
     put8(w, 0x02);
     system_element(w, ev);
-    event_data_element(w, ev);
+    if (w->windows_layout)
+        substitution(w, S_DATA, T_BINXML); /* the nested EventData fragment */
+    else
+        event_data_element(w, ev, S_DATA);
     put8(w, 0x04);
     patch_size(w, size);
     put8(w, 0x00); /* end of fragment */
 }
 
+/* The nested fragment's template: <EventData> alone. */
+static void nested_template_body(gen_writer *w, const gen_event *ev)
+{
+    put32(w, 0x0001010f);
+    event_data_element(w, ev, 0);
+    put8(w, 0x00);
+}
+
 /* ---- templates ----------------------------------------------------------------------- */
 
 /* Everything that changes the template: literals and the value layout. */
-static char *shape_key(const gen_event *ev)
+static char *shape_key(const gen_event *ev, int windows_layout)
 {
     size_t len = 64 + strlen(ev->provider) + strlen(ev->channel) + strlen(ev->computer) +
                  (ev->provider_guid ? strlen(ev->provider_guid) : 0);
@@ -368,10 +415,12 @@ static char *shape_key(const gen_event *ev)
     char *key = malloc(len);
     if (!key)
         return NULL;
-    int n = snprintf(key, len, "%s\x1f%s\x1f%s\x1f%s\x1f%d%d%d%d%d", ev->provider,
+    /* The flat layout's keys (hence template GUIDs and bytes) are those of
+     * the files written before the nested layout existed. */
+    int n = snprintf(key, len, "%s\x1f%s\x1f%s\x1f%s\x1f%d%d%d%d%d%s", ev->provider,
                      ev->provider_guid ? ev->provider_guid : "", ev->channel, ev->computer,
                      ev->has_qualifiers, ev->user_sid != NULL, ev->binary != NULL, ev->named,
-                     !ev->named && ev->ndata > 0);
+                     !ev->named && ev->ndata > 0, windows_layout ? "\x1fW" : "");
     for (size_t i = 0; ev->named && i < ev->ndata && n > 0 && (size_t)n < len; i++)
         n += snprintf(key + n, len - (size_t)n, "\x1f%s", ev->names[i]);
     return key;
@@ -396,8 +445,26 @@ static uint32_t le32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* The template instance token, with the definition when it is new here. */
-static void template_instance(gen_writer *w, const gen_event *ev, char *key)
+/* The shape of a nested EventData fragment's template: the data names and
+ * which values there are, whatever the provider. */
+static char *nested_key(const gen_event *ev)
+{
+    size_t len = 16;
+    for (size_t i = 0; ev->named && i < ev->ndata; i++)
+        len += strlen(ev->names[i]) + 1;
+    char *key = malloc(len);
+    if (!key)
+        return NULL;
+    int n = snprintf(key, len, "\x1e%d%d%d", ev->binary != NULL, ev->named, !ev->named && ev->ndata > 0);
+    for (size_t i = 0; ev->named && i < ev->ndata && n > 0 && (size_t)n < len; i++)
+        n += snprintf(key + n, len - (size_t)n, "\x1f%s", ev->names[i]);
+    return key;
+}
+
+/* The template instance token, with the definition (written by body) when
+ * it is new here. */
+static void template_instance(gen_writer *w, const gen_event *ev, char *key,
+                              void (*body)(gen_writer *, const gen_event *))
 {
     for (size_t i = 0; i < w->ntemplates; i++)
         if (strcmp(w->templates[i].key, key) == 0) {
@@ -420,7 +487,7 @@ static void template_instance(gen_writer *w, const gen_event *ev, char *key)
     put(w, guid, 16);
     size_t data_size = w->pos;
     put32(w, 0);
-    template_body(w, ev);
+    body(w, ev);
     patch_size(w, data_size);
     if (!w->overflow && w->ntemplates < MAX_TEMPLATES) {
         template_entry *t = &w->templates[w->ntemplates++];
@@ -466,25 +533,10 @@ typedef struct value {
     uint16_t size;
 } value;
 
-static void values(gen_writer *w, const gen_event *ev, uint64_t record_id)
+/* The descriptors of the EventData values (the flat layout's last ones, or
+ * a nested fragment's). */
+static void data_descriptors(gen_writer *w, const gen_event *ev)
 {
-    uint8_t sid[68];
-    size_t sid_size = ev->user_sid ? parse_sid(ev->user_sid, sid) : 0;
-    size_t data_subs = ev->named ? ev->ndata : ev->ndata > 0;
-    size_t count = S_DATA + data_subs + (ev->binary != NULL);
-    value v[S_DATA] = {
-        [S_LEVEL] = {T_UINT8, 1}, [S_OPCODE] = {T_UINT8, 1}, [S_TASK] = {T_UINT16, 2},
-        [S_ID] = {T_UINT16, 2}, [S_QUALIFIERS] = {ev->has_qualifiers ? T_UINT16 : T_NULL, ev->has_qualifiers ? 2 : 0},
-        [S_KEYWORDS] = {T_HEX64, 8}, [S_TIME] = {T_FILETIME, 8}, [S_UNUSED] = {T_NULL, 0},
-        [S_PID] = {T_UINT32, 4}, [S_TID] = {T_UINT32, 4}, [S_RECORD] = {T_UINT64, 8},
-        [S_VERSION] = {T_UINT8, 1}, [S_SID] = {sid_size ? T_SID : T_NULL, (uint16_t)sid_size},
-    };
-    put32(w, (uint32_t)count);
-    for (size_t i = 0; i < S_DATA; i++) {
-        put16(w, v[i].size);
-        put8(w, v[i].type);
-        put8(w, 0);
-    }
     if (ev->named) {
         for (size_t i = 0; i < ev->ndata; i++) {
             put16(w, (uint16_t)(2 * utf16_units(ev->values[i])));
@@ -504,6 +556,65 @@ static void values(gen_writer *w, const gen_event *ev, uint64_t record_id)
         put8(w, T_BINARY);
         put8(w, 0);
     }
+}
+
+static void data_values(gen_writer *w, const gen_event *ev)
+{
+    for (size_t i = 0; i < ev->ndata; i++) {
+        put_utf16(w, ev->values[i]);
+        if (!ev->named)
+            put16(w, 0);
+    }
+    if (ev->binary)
+        put(w, ev->binary, ev->nbinary);
+}
+
+/* Windows' layout: EventData as a BinXml fragment holding a template
+ * instance of its own; the caller patches the value's size. */
+static void nested_event_data(gen_writer *w, const gen_event *ev)
+{
+    put32(w, 0x0001010f);
+    char *key = nested_key(ev);
+    if (!key) {
+        w->overflow = 1;
+        return;
+    }
+    template_instance(w, ev, key, nested_template_body);
+    size_t data_subs = ev->named ? ev->ndata : ev->ndata > 0;
+    put32(w, (uint32_t)(data_subs + (ev->binary != NULL)));
+    data_descriptors(w, ev);
+    data_values(w, ev);
+    put8(w, 0x00); /* end of the nested fragment */
+}
+
+static void values(gen_writer *w, const gen_event *ev, uint64_t record_id)
+{
+    uint8_t sid[68];
+    size_t sid_size = ev->user_sid ? parse_sid(ev->user_sid, sid) : 0;
+    size_t data_subs = ev->named ? ev->ndata : ev->ndata > 0;
+    size_t count = S_DATA + (w->windows_layout ? 1 : data_subs + (ev->binary != NULL));
+    value v[S_DATA] = {
+        [S_LEVEL] = {T_UINT8, 1}, [S_OPCODE] = {T_UINT8, 1}, [S_TASK] = {T_UINT16, 2},
+        [S_ID] = {T_UINT16, 2}, [S_QUALIFIERS] = {ev->has_qualifiers ? T_UINT16 : T_NULL, ev->has_qualifiers ? 2 : 0},
+        [S_KEYWORDS] = {T_HEX64, 8}, [S_TIME] = {T_FILETIME, 8}, [S_UNUSED] = {T_NULL, 0},
+        [S_PID] = {T_UINT32, 4}, [S_TID] = {T_UINT32, 4}, [S_RECORD] = {T_UINT64, 8},
+        [S_VERSION] = {T_UINT8, 1}, [S_SID] = {sid_size ? T_SID : T_NULL, (uint16_t)sid_size},
+    };
+    put32(w, (uint32_t)count);
+    for (size_t i = 0; i < S_DATA; i++) {
+        put16(w, v[i].size);
+        put8(w, v[i].type);
+        put8(w, 0);
+    }
+    size_t nested_size = 0; /* the nested value's descriptor, patched once written */
+    if (w->windows_layout) {
+        nested_size = w->pos;
+        put16(w, 0);
+        put8(w, T_BINXML);
+        put8(w, 0);
+    } else {
+        data_descriptors(w, ev);
+    }
     put8(w, ev->level);
     put8(w, ev->opcode);
     put16(w, ev->task);
@@ -517,13 +628,16 @@ static void values(gen_writer *w, const gen_event *ev, uint64_t record_id)
     put64(w, record_id);
     put8(w, ev->version);
     put(w, sid, sid_size);
-    for (size_t i = 0; i < ev->ndata; i++) {
-        put_utf16(w, ev->values[i]);
-        if (!ev->named)
-            put16(w, 0);
+    if (!w->windows_layout) {
+        data_values(w, ev);
+        return;
     }
-    if (ev->binary)
-        put(w, ev->binary, ev->nbinary);
+    size_t start = w->pos;
+    nested_event_data(w, ev);
+    if (w->pos - start > 0xffff)
+        w->overflow = 1; /* a value's size is 16 bits */
+    if (!w->overflow)
+        patch16(w->chunk + nested_size, (uint16_t)(w->pos - start));
 }
 
 /* ---- records and chunks ----------------------------------------------------------------------- */
@@ -551,10 +665,10 @@ static int write_record(gen_writer *w, const gen_event *ev, uint64_t id)
     put64(w, id);
     put64(w, ev->filetime);
     put32(w, 0x0001010f);
-    char *key = shape_key(ev);
+    char *key = shape_key(ev, w->windows_layout);
     if (!key)
         return -1;
-    template_instance(w, ev, key);
+    template_instance(w, ev, key, template_body);
     values(w, ev, id);
     put8(w, 0x00); /* end of fragment */
     while (!w->overflow && (w->pos - start + 4) % 8) /* put() stops at overflow */
@@ -646,6 +760,11 @@ gen_writer *gen_writer_open(const char *path, uint64_t first_record_id, char *er
 void gen_writer_fill_chunks(gen_writer *w)
 {
     w->records_limit = CHUNK_SIZE;
+}
+
+void gen_writer_windows_layout(gen_writer *w)
+{
+    w->windows_layout = 1;
 }
 
 int gen_writer_add(gen_writer *w, const gen_event *ev, char *err, size_t errlen)

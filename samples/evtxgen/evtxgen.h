@@ -49,6 +49,10 @@ gen_writer *gen_writer_open(const char *path, uint64_t first_record_id, char *er
 /* Lets records fill a chunk to its last byte (valid EVTX that libevtx
  * 20181227 reads one record short: a test of kbscan's guard against it). */
 void gen_writer_fill_chunks(gen_writer *w);
+/* Writes EventData as Windows does: a nested BinXml value holding a
+ * template instance of its own (the default is the flat layout: EventData
+ * in the record's template). Same events, same facts, other bytes. */
+void gen_writer_windows_layout(gen_writer *w);
 /* Appends one event. 0, or -1 with err set (event too large, I/O). */
 int gen_writer_add(gen_writer *w, const gen_event *ev, char *err, size_t errlen);
 /* Finishes the file (header, damage), renames it into place and frees w.
@@ -77,8 +81,10 @@ void gen_events_free(gen_events *events);
 int gen_parse_time(const char *text, uint64_t *filetime);
 
 /* Bulk mode: about mib MiB of a realistic mix, reproducible from seed, with
- * inject's events merged at their times. */
+ * inject's events merged at their times; windows_layout as
+ * gen_writer_windows_layout. */
 int gen_bulk(const char *path, double mib, uint64_t seed, const char *channel,
-             const gen_events *inject, const gen_damage *damage, char *err, size_t errlen);
+             const gen_events *inject, const gen_damage *damage, int windows_layout,
+             char *err, size_t errlen);
 
 #endif

@@ -12,9 +12,9 @@
 
 static void usage(FILE *out)
 {
-    fputs("Usage: evtxgen -o OUT.evtx [DAMAGE] IN.json\n"
+    fputs("Usage: evtxgen -o OUT.evtx [--windows-layout] [DAMAGE] IN.json\n"
           "       evtxgen --bulk MIB --seed S --channel Application|System -o OUT.evtx\n"
-          "               [--inject IN.json] [DAMAGE]\n"
+          "               [--inject IN.json] [--windows-layout] [DAMAGE]\n"
           "Writes a genuine EVTX 3.1 event log (the format Windows writes).\n"
           "\n"
           "  -o, --output FILE       the .evtx file to write\n"
@@ -22,6 +22,10 @@ static void usage(FILE *out)
           "      --seed S            the generator's seed (same seed, same bytes)\n"
           "      --channel NAME      Application or System (bulk mode)\n"
           "      --inject FILE       events to merge into the bulk log at their times\n"
+          "      --windows-layout    EventData as Windows writes it: a nested binary XML\n"
+          "                          value with a template of its own (default: flat,\n"
+          "                          EventData in the record's template); same events,\n"
+          "                          same values, other bytes\n"
           "Damage, for robustness tests:\n"
           "      --dirty             header says the log was not closed\n"
           "      --corrupt-chunk N   wrong records CRC in chunk N (0 is the first)\n"
@@ -51,18 +55,19 @@ static int parse_number(const char *arg, double *out)
 
 int main(int argc, char **argv)
 {
-    enum { O_BULK = 256, O_SEED, O_CHANNEL, O_INJECT, O_DIRTY, O_CORRUPT, O_TRUNCATE, O_FULL };
+    enum { O_BULK = 256, O_SEED, O_CHANNEL, O_INJECT, O_DIRTY, O_CORRUPT, O_TRUNCATE, O_FULL, O_WINDOWS };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'}, {"bulk", required_argument, NULL, O_BULK},
         {"seed", required_argument, NULL, O_SEED}, {"channel", required_argument, NULL, O_CHANNEL},
         {"inject", required_argument, NULL, O_INJECT}, {"dirty", no_argument, NULL, O_DIRTY},
         {"corrupt-chunk", required_argument, NULL, O_CORRUPT},
-        {"truncate", required_argument, NULL, O_TRUNCATE}, {"full-chunks", no_argument, NULL, O_FULL}, {"help", no_argument, NULL, 'h'},
+        {"truncate", required_argument, NULL, O_TRUNCATE}, {"full-chunks", no_argument, NULL, O_FULL},
+        {"windows-layout", no_argument, NULL, O_WINDOWS}, {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
     const char *out = NULL, *channel = NULL, *inject_path = NULL;
     double bulk = -1, seed = 0, number;
     gen_damage damage = {0, -1, -1, 0};
-    int c;
+    int c, windows_layout = 0;
     while ((c = getopt_long(argc, argv, "o:hV", options, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
@@ -78,6 +83,7 @@ int main(int argc, char **argv)
         case O_INJECT: inject_path = optarg; break;
         case O_DIRTY: damage.dirty = 1; break;
         case O_FULL: damage.full_chunks = 1; break;
+        case O_WINDOWS: windows_layout = 1; break;
         case O_CORRUPT:
             if (parse_number(optarg, &number))
                 return usage_error("--corrupt-chunk takes a chunk number", optarg);
@@ -107,7 +113,8 @@ int main(int argc, char **argv)
             gen_events_free(&inject);
             return 1;
         }
-        int rc = gen_bulk(out, bulk, (uint64_t)seed, channel, &inject, &damage, err, sizeof err);
+        int rc = gen_bulk(out, bulk, (uint64_t)seed, channel, &inject, &damage, windows_layout, err,
+                          sizeof err);
         gen_events_free(&inject);
         if (rc) {
             fprintf(stderr, "evtxgen: %s: %s\n", out, err);
@@ -128,6 +135,8 @@ int main(int argc, char **argv)
     int rc = w ? 0 : -1;
     if (w && damage.full_chunks)
         gen_writer_fill_chunks(w);
+    if (w && windows_layout)
+        gen_writer_windows_layout(w);
     for (size_t i = 0; rc == 0 && i < events.n; i++)
         if (gen_writer_add(w, &events.items[i], err, sizeof err) != 0) {
             char msg[600];

@@ -198,7 +198,7 @@ def main():
             tap.done()
             return 1
         baseline[key] = [(kbrun.other_inputs(r.report, "Application.evtx"),
-                          kbrun.other_checkpoints(r.report, "Application.evtx", folder)) for r in runs]
+                          kbrun.other_checkpoints(r.report, "Application.evtx", folder, "rules")) for r in runs]
 
     for case in CASES:
         if args.only and args.only not in case.name:
@@ -251,7 +251,7 @@ def check_case(tap, case, effect, folder, run, every, seed_rules, baseline):
         # log, a second System log too: the System log's checkpoints then
         # draw on it as well (cannot tell, damaged), and only those leave
         # the comparison.
-        same = [kbrun.other_checkpoints(r.report, "Application.evtx", folder) for r in (full, seed)]
+        same = [kbrun.other_checkpoints(r.report, "Application.evtx", folder, "rules") for r in (full, seed)]
         unknown = [(kbrun.inputs_by_name(r.report).get("Application.evtx") or {}).get("channel") is None
                    for r in (full, seed)]
         changed = sorted(k for (_, b), s, u in zip(baseline, same, unknown) for k in set(b) | set(s)

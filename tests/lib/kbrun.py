@@ -81,7 +81,23 @@ def other_inputs(report, skip):
     return out
 
 
-def other_checkpoints(report, skip, folder):
+def related_checkpoints(rule_id, rules_dir):
+    """{checkpoint: {checkpoints it relates to or joins with}} of a rule file."""
+    path = os.path.join(rules_dir, rule_id + ".json")
+    try:
+        rule = json.load(open(path, encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out = {}
+    for c in rule.get("checkpoints", []):
+        refs = {c[k]["checkpoint"] for k in ("related", "same")
+                if isinstance(c.get(k), dict) and "checkpoint" in c[k]}
+        if refs:
+            out[c["id"]] = refs
+    return out
+
+
+def other_checkpoints(report, skip, folder, rules_dir=None):
     """Every rule's checkpoints that draw on none of the file `skip` (a
     file name), as JSON with the bundle's folder reduced to "B", keyed
     "rule/checkpoint": what the other inputs' facts made of each rule, for
@@ -89,8 +105,13 @@ def other_checkpoints(report, skip, folder):
     report only through them: their evidence, counts and states.)"""
     out = {}
     for r in report.get("rules", []):
+        draws = {c["id"] for c in r.get("checkpoints", [])
+                 if any(os.path.basename(p) == skip for p in c.get("inputs") or [])}
+        # a checkpoint related to (or joined with) one that draws on the
+        # file draws on it too, through that one's facts
+        follows = related_checkpoints(r["id"], rules_dir) if rules_dir else {}
         for c in r.get("checkpoints", []):
-            if any(os.path.basename(p) == skip for p in c.get("inputs") or []):
+            if c["id"] in draws or follows.get(c["id"], set()) & draws:
                 continue
             text = json.dumps(c, sort_keys=True).replace(os.path.abspath(folder), "B").replace(folder, "B")
             out["%s/%s" % (r["id"], c["id"])] = text
