@@ -530,8 +530,6 @@ static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
     if (r.nomem)
         return KB_ERR_NOMEM;
     settle_listed_only(ctx, t, first_fact);
-    if (!ctx->input->locale && locale_of(t))
-        kb_input_set_locale(ctx->input, locale_of(t));
     return KB_OK;
 }
 

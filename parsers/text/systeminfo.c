@@ -170,8 +170,6 @@ static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
         if (field && !kb_fact_get(f, field))
             kb_fact_set_n(f, field, value, vlen);
     }
-    if (!ctx->input->locale && locale_of(t))
-        kb_input_set_locale(ctx->input, locale_of(t));
     kb_fact_set(f, "virtualization",
                 virtualization(kb_fact_get(f, "manufacturer"), kb_fact_get(f, "model")));
     const char *host = kb_fact_get(f, "host");

@@ -529,8 +529,6 @@ static const char *locale_of(const kb_text *t)
 
 static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
 {
-    if (!ctx->input->locale && locale_of(t))
-        kb_input_set_locale(ctx->input, locale_of(t));
     switch (detect(t)) {
     case TABLE: return parse_table(t, ctx, "table");
     case ROWS: return parse_table(t, ctx, "rows");

@@ -274,10 +274,7 @@ const kb_vss_lister kb_vss_writers_lister = {
  * read by its own reader, kb_vss_read). */
 static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
 {
-    kb_status st = kb_vss_read(t, ctx, KB_VSS_WRITERS);
-    if (st == KB_OK && !ctx->input->locale && locale_of(t))
-        kb_input_set_locale(ctx->input, locale_of(t));
-    return st;
+    return kb_vss_read(t, ctx, KB_VSS_WRITERS);
 }
 
 /* diskshadow.c gives the same facts to the same input ("tool" tells them apart). */

@@ -79,10 +79,7 @@ static const char *locale_of(const kb_text *t)
 
 static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
 {
-    kb_status st = kb_vss_read(t, ctx, KB_VSS_PROVIDERS);
-    if (st == KB_OK && !ctx->input->locale && locale_of(t))
-        kb_input_set_locale(ctx->input, locale_of(t));
-    return st;
+    return kb_vss_read(t, ctx, KB_VSS_PROVIDERS);
 }
 
 static const char *const listing_fields[] = {"status", "providers", "error", "command", "command_from", "banner",

@@ -261,10 +261,7 @@ static int sniff(const kb_text *t)
 
 static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
 {
-    kb_status st = kb_vss_read(t, ctx, KB_VSS_SHADOWSTORAGE);
-    if (st == KB_OK && !ctx->input->locale && locale_of(t))
-        kb_input_set_locale(ctx->input, locale_of(t));
-    return st;
+    return kb_vss_read(t, ctx, KB_VSS_SHADOWSTORAGE);
 }
 
 static const char *const run_fields[] = {"command", "command_from", "status", "error", "banner",
