@@ -42,18 +42,6 @@ static const struct {
     {"0x800423F3", "Retryable error"},   {"0x800423F4", "Non-retryable error"},
 };
 
-static const char *state_name(long n)
-{
-    static const char *const names[] = {
-        "Unknown", "Stable", "Waiting for freeze", "Waiting for thaw", "Waiting for post snapshot",
-        "Waiting for backup complete"};
-    if (n >= 0 && n <= 5)
-        return names[n];
-    if (n >= 6 && n <= 15)
-        return "Failed";
-    return "Unknown";
-}
-
 static int is_banner(const char *line)
 {
     size_t len;
@@ -139,7 +127,7 @@ static int add_writer(kb_parse_ctx *ctx, const kb_text *t, size_t i)
     value_and_symbol(status, len, &sym, &sl, &vl);
     long state = strtol(status, NULL, 10);
     kb_fact_setf(f, "state", "%ld", state);
-    kb_fact_set(f, "state_name", state_name(state));
+    kb_fact_set(f, "state_name", kb_vss_state_name(state));
     kb_fact_set_n(f, "state_text", sym, sl);
     const char *code = dash_value(t->lines[i + 2], &len);
     value_and_symbol(code, len, &sym, &sl, &vl);

@@ -199,3 +199,15 @@ kb_fact *kb_text_fact(kb_parse_ctx *ctx, const char *type, const kb_text *text,
     ctx->input->facts++;
     return f;
 }
+
+int kb_is_rule_line(const char *line)
+{
+    size_t len;
+    const char *p = kb_trim(line, &len);
+    if (len < 5)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (p[i] != '-' && p[i] != '=')
+            return 0;
+    return 1;
+}

@@ -21,6 +21,9 @@ int kb_find_guid(const char *line, char out[39]);
 const char *kb_after_colon(const char *line, size_t *len);
 /* 1 when needle occurs in haystack, ignoring ASCII case. */
 int kb_contains_nocase(const char *haystack, const char *needle);
+/* 1 when the line is a rule of five or more '-' or '=' (collectors'
+ * decoration around their headers, reg query's separators). */
+int kb_is_rule_line(const char *line);
 /* 1 when the line is a command prompt echo such as C:\Windows\system32>... */
 int kb_is_prompt(const char *line);
 

@@ -126,18 +126,6 @@ static const char *query_of(const char *line)
     return NULL;
 }
 
-static int is_rule(const char *line)
-{
-    size_t len;
-    const char *p = kb_trim(line, &len);
-    if (len < 5)
-        return 0;
-    for (size_t i = 0; i < len; i++)
-        if (p[i] != '-' && p[i] != '=')
-            return 0;
-    return 1;
-}
-
 /* "End of search: 5 match(es) found." -> 5 */
 static int end_of_search(const char *line, long *matches)
 {
@@ -501,11 +489,11 @@ static kb_status parse(const kb_text *t, kb_parse_ctx *ctx)
         const char *q = query_of(line), *err;
         if (q) {
             start_query(&r, i, q);
-        } else if (kb_is_blank(line) || is_rule(line) || kb_is_prompt(line)) {
+        } else if (kb_is_blank(line) || kb_is_rule_line(line) || kb_is_prompt(line)) {
             /* A blank line ends a key's block; a prompt echo of another command ends nothing here. */
             if (kb_is_blank(line))
                 end_key(&r);
-        } else if (line[0] == '[' && i > 0 && is_rule(t->lines[i - 1])) {
+        } else if (line[0] == '[' && i > 0 && kb_is_rule_line(t->lines[i - 1])) {
             /* psSDP: a dashed line, then [HKLM\...] naming what follows */
             size_t len;
             const char *p = kb_trim(line, &len);
@@ -557,7 +545,7 @@ static int sniff(const kb_text *t)
             ends++;
         else if (error_of(line))
             errors++;
-        else if (!is_rule(line) && !kb_is_prompt(line) && !(line[0] == '[' && i > 0 && is_rule(t->lines[i - 1])))
+        else if (!kb_is_rule_line(line) && !kb_is_prompt(line) && !(line[0] == '[' && i > 0 && kb_is_rule_line(t->lines[i - 1])))
             other++;
         /* A large text that is mostly something else: no need to read on. */
         if (other > 100 && other * 5 > nonblank)

@@ -101,18 +101,6 @@ static int state_number(const char *line, long *out)
     return 1;
 }
 
-static const char *state_name(long n)
-{
-    static const char *const names[] = {
-        "Unknown", "Stable", "Waiting for freeze", "Waiting for thaw", "Waiting for post snapshot",
-        "Waiting for backup complete"};
-    if (n >= 0 && n <= 5)
-        return names[n];
-    if (n >= 6 && n <= 15)
-        return "Failed";
-    return "Unknown";
-}
-
 /* The last error's index in last_errors[], or -1 for words no table knows. */
 static int last_error_index(const char *text)
 {
@@ -156,7 +144,7 @@ static int add_writer(kb_parse_ctx *ctx, const kb_text *t, size_t i, size_t run,
     long state = 0;
     state_number(t->lines[i + 3], &state);
     kb_fact_setf(f, "state", "%ld", state);
-    kb_fact_set(f, "state_name", state_name(state));
+    kb_fact_set(f, "state_name", kb_vss_state_name(state));
     const char *word = strchr(t->lines[i + 3], ']') + 1;
     char *state_text = kb_trimmed_copy(word);
     kb_fact_set(f, "state_text", state_text);

@@ -93,19 +93,6 @@ static int is_waiting(const char *line)
     return 0;
 }
 
-/* "-----", "=====": collectors' decoration around their headers. */
-static int is_rule(const char *line)
-{
-    size_t len;
-    const char *p = kb_trim(line, &len);
-    if (len < 5)
-        return 0;
-    for (size_t i = 0; i < len; i++)
-        if (p[i] != '-' && p[i] != '=')
-            return 0;
-    return 1;
-}
-
 /* The word at p (letters only) compared without case. */
 static int word_is(const char *p, const char *word, const char **after)
 {
@@ -177,7 +164,7 @@ static kb_vss_command header_command(const char *line)
 int kb_vss_is_noise(const char *line)
 {
     return kb_is_blank(line) || kb_is_prompt(line) || copyright_year(line) || is_waiting(line) ||
-           is_rule(line) || header_command(line) != KB_VSS_NONE;
+           kb_is_rule_line(line) || header_command(line) != KB_VSS_NONE;
 }
 
 int kb_vss_is_no_items(const char *line)
@@ -555,7 +542,7 @@ int kb_vss_next_run(const kb_text *t, size_t *pos, kb_vss_run *run)
         end++;
     /* The next header's rule lines and the blank lines before them belong to it. */
     if (end < t->nlines)
-        while (end > i + 1 && (is_rule(t->lines[end - 1]) || kb_is_blank(t->lines[end - 1])))
+        while (end > i + 1 && (kb_is_rule_line(t->lines[end - 1]) || kb_is_blank(t->lines[end - 1])))
             end--;
     run->end = end;
     *pos = end;
@@ -819,4 +806,16 @@ kb_status kb_vss_read(const kb_text *t, kb_parse_ctx *ctx, kb_vss_command mine)
     }
     kb_vss_note_outside(ctx, t, outside, t->nlines);
     return KB_OK;
+}
+
+const char *kb_vss_state_name(long n)
+{
+    static const char *const names[] = {
+        "Unknown", "Stable", "Waiting for freeze", "Waiting for thaw", "Waiting for post snapshot",
+        "Waiting for backup complete"};
+    if (n >= 0 && n <= 5)
+        return names[n];
+    if (n >= 6 && n <= 15)
+        return "Failed";
+    return "Unknown";
 }

@@ -171,6 +171,10 @@ kb_status kb_vss_read(const kb_text *t, kb_parse_ctx *ctx, kb_vss_command mine);
  * lower case, or "" (guid holds 39 bytes). Returns a new string. */
 char *kb_vss_volume_name(const char *value, size_t len, char guid[39]);
 
+/* A writer state's English name (VSS_WRITER_STATE: 1 Stable ... 5, 6-15
+ * Failed), as vssadmin and diskshadow print it; "Unknown" for others. */
+const char *kb_vss_state_name(long state);
+
 /* The fields every item fact of a run carries. */
 void kb_vss_set_run(kb_fact *f, size_t run, int latest);
 
