@@ -259,16 +259,16 @@ tap_check "-q: nothing on stdout or stderr but the bundles' own messages" \
   bash -c "! grep -qv '^kbscan: ' <<<'$out'"
 tap_check "piped: no colour and no progress line" \
   bash -c "! grep -q $'\033\|\r' '$tmp/index.txt' && ! grep -q 'bundles done' '$set/err4'"
-if command -v script >/dev/null 2>&1; then
-  script -qec "$KBSCAN batch --rules rules -j 1 samples/bundles samples/bundles samples/bundles samples/bundles" \
-    /dev/null > "$tmp/tty.txt" 2>&1
+if $PY -c 'import pty' 2>/dev/null; then
+  $PY tests/lib/on_tty.py "$KBSCAN" batch --rules rules -j 1 samples/bundles samples/bundles samples/bundles \
+    samples/bundles > "$tmp/tty.txt" 2>&1
   tap_check "on a terminal: colour and a progress line" \
     bash -c "grep -q $'\033\[1;31m' '$tmp/tty.txt' && grep -q 'bundles done' '$tmp/tty.txt'"
-  NO_COLOR=1 script -qec "$KBSCAN batch --rules rules samples/bundles" /dev/null > "$tmp/tty2.txt" 2>&1
+  NO_COLOR=1 $PY tests/lib/on_tty.py "$KBSCAN" batch --rules rules samples/bundles > "$tmp/tty2.txt" 2>&1
   tap_check "NO_COLOR on a terminal: no colour" bash -c "! grep -q $'\033\[1;31m' '$tmp/tty2.txt'"
 else
-  tap_skip "on a terminal: colour and a progress line" "script(1) not available"
-  tap_skip "NO_COLOR on a terminal" "script(1) not available"
+  tap_skip "on a terminal: colour and a progress line" "python3 has no pty module"
+  tap_skip "NO_COLOR on a terminal" "python3 has no pty module"
 fi
 
 # The real corpus' whole-machine folders (the list of corpus_hosts.sh).

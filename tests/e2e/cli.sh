@@ -74,14 +74,14 @@ tap_check "seed bundle: exit 1 (matched)" [ $rc -eq 1 ]
 tap_check "piped output has no colour codes" bash -c "! grep -q $'\033' '$tmp/plain.txt'"
 k --color always "$seed" > "$tmp/color.txt" 2>/dev/null
 tap_check "--color always colours" grep -q $'\033\[' "$tmp/color.txt"
-if command -v script >/dev/null 2>&1; then
-  NO_COLOR=1 script -qec "$KBSCAN --rules rules $seed" /dev/null > "$tmp/tty.txt" 2>&1
+if $PY -c 'import pty' 2>/dev/null; then
+  NO_COLOR=1 $PY tests/lib/on_tty.py "$KBSCAN" --rules rules "$seed" > "$tmp/tty.txt" 2>&1
   tap_check "NO_COLOR on a terminal: no colour" bash -c "! grep -q $'\033\[1;31m' '$tmp/tty.txt'"
-  script -qec "$KBSCAN --rules rules $seed" /dev/null > "$tmp/tty2.txt" 2>&1
+  $PY tests/lib/on_tty.py "$KBSCAN" --rules rules "$seed" > "$tmp/tty2.txt" 2>&1
   tap_check "a terminal without NO_COLOR: colour" grep -q $'\033\[1;31m' "$tmp/tty2.txt"
 else
-  tap_skip "NO_COLOR on a terminal" "script(1) not available"
-  tap_skip "a terminal without NO_COLOR" "script(1) not available"
+  tap_skip "NO_COLOR on a terminal" "python3 has no pty module"
+  tap_skip "a terminal without NO_COLOR" "python3 has no pty module"
 fi
 
 out=$(k -q "$seed" 2>&1); rc=$?
