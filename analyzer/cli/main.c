@@ -7,6 +7,7 @@
 #include "cli/outputs.h"
 #include "combiners/combiners.h"
 #include "engine/engine.h"
+#include "engine/reduce.h"
 #include "report/report.h"
 #include "scan/scan.h"
 #include "cli/sources.h"
@@ -214,6 +215,16 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
     opts.archive_password = cli->archive_password;
     opts.keep_fact = keep_fact;
     opts.keep_arg = rules;
+    /* Event facts summed up as they are read (engine/reduce.h), unless
+     * KBSCAN_NO_REDUCE is set: the same report, for a differential test. */
+    kb_reducer reducer = {0};
+    kb_fact_sink sink;
+    const char *no_reduce = getenv("KBSCAN_NO_REDUCE");
+    if ((!no_reduce || !*no_reduce) &&
+        kb_reducer_init(&reducer, rules, cli->max_evidence, kb_combiners_use, kb_combiners_share) == 0) {
+        kb_reducer_sink(&reducer, &sink);
+        opts.sink = &sink;
+    }
     kb_tmpdir tmpdir;
     kb_tmpdir_init(&tmpdir, NULL);
     opts.tmpdir = &tmpdir;
@@ -286,7 +297,8 @@ static int analyse(const kb_cli *cli, const kb_ruleset *rules, const char *rules
 done:
     kb_computers_free(&computers);
     kb_factlist_free(&facts);
-    kb_inputs_free(&inputs);
+    kb_inputs_free(&inputs); /* and their reductions, which need the reducer */
+    kb_reducer_free(&reducer);
     kb_interest_free(&interest);
     return status;
 }

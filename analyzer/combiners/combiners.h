@@ -34,6 +34,13 @@ typedef struct kb_combiner {
     /* The fact types it reads (NULL-terminated, or NULL): the scan keeps
      * them whatever the rules. */
     const char *const *reads;
+    /* Of the facts of those types, the ones it needs; NULL: all of them.
+     * The others may be summed up as they are read (engine/reduce.h). */
+    int (*uses)(const kb_fact *fact);
+    /* Whether it shares out a log of that channel among computers by
+     * what each of its facts says (host: forwarded events), or NULL: such a
+     * log's facts are then never summed up as they are read. */
+    int (*shares)(const char *channel);
     /* A pass that makes no facts of its own but revises one field of the
      * parsers' facts across inputs (latest.c: "latest"), or NULL. */
     const char *revises;
@@ -48,6 +55,10 @@ kb_status kb_combine(const kb_inputs *inputs, kb_factlist *facts);
 
 /* Whether some pass reads facts of this type. */
 int kb_combiners_read(const char *type);
+/* Whether some pass needs this very fact (its type read, and its uses). */
+int kb_combiners_use(const kb_fact *fact);
+/* Whether some pass shares out a log of that channel fact by fact. */
+int kb_combiners_share(const char *channel);
 
 /* Adds the events the passes read to the rules' interest. 0 on success. */
 int kb_combiners_interest(kb_interest *interest);

@@ -200,11 +200,18 @@ static kb_status derive_host(kb_combine_ctx *ctx)
     return failed ? KB_ERR_NOMEM : KB_OK;
 }
 
+/* A log of forwarded events is each computer's its events name. */
+static int shares_forwarded(const char *channel)
+{
+    return kb_strcaseeq(channel, FORWARDED_CHANNEL);
+}
+
 static const char *const reads[] = {"systeminfo", NULL};
 
 const kb_combiner kb_combiner_host = {
     .name = KB_FACT_HOST,
     .run = derive_host,
     .reads = reads,
+    .shares = shares_forwarded,
     .interest = NULL,
 };

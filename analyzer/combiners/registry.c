@@ -65,6 +65,23 @@ int kb_combiners_read(const char *type)
     return 0;
 }
 
+int kb_combiners_use(const kb_fact *fact)
+{
+    for (const kb_combiner *const *p = kb_combiners(); *p; p++)
+        for (const char *const *t = (*p)->reads; t && *t; t++)
+            if (strcmp(*t, fact->type) == 0 && (!(*p)->uses || (*p)->uses(fact)))
+                return 1;
+    return 0;
+}
+
+int kb_combiners_share(const char *channel)
+{
+    for (const kb_combiner *const *p = kb_combiners(); *p; p++)
+        if ((*p)->shares && (*p)->shares(channel))
+            return 1;
+    return 0;
+}
+
 int kb_combiners_interest(kb_interest *interest)
 {
     for (const kb_combiner *const *p = kb_combiners(); *p; p++)

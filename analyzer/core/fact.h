@@ -31,6 +31,7 @@ typedef struct kb_fact {
     int64_t time;        /* microseconds since 1970-01-01 UTC, or KB_TIME_NONE */
     int recovered;       /* read from a recovered (damaged or deleted) record */
     int damaged;         /* its lines hold damaged text: what was lost may change it */
+    int counted;         /* counted in its input's reduction as it was made (core/sink.h) */
     char *text;          /* the source text of the fact (lines), or NULL */
     char *before;        /* up to KB_CONTEXT_LINES lines before it, or NULL */
     char *after;         /* up to KB_CONTEXT_LINES lines after it, or NULL */

@@ -40,6 +40,8 @@ void kb_input_clear(kb_input *in)
         free(in->feeds[i]);
     free(in->computer);
     free(in->channel);
+    if (in->reduced && in->reduced_free)
+        in->reduced_free(in->reduced);
     free(in->local_error);
     memset(in, 0, sizeof *in);
     in->first_time = in->last_time = in->stamped = KB_TIME_NONE;

@@ -94,6 +94,10 @@ typedef struct kb_input {
      * there and may hold what a rule needs, so nothing asks the customer
      * for it (kb_input_fail_local). */
     char *local_error;
+    /* The reduction of its facts made as they were read (core/sink.h), and
+     * how to free it; NULL when none. */
+    void *reduced;
+    void (*reduced_free)(void *reduced);
 } kb_input;
 
 typedef struct kb_inputs {

@@ -4,9 +4,11 @@
 #include "engine/engine.h"
 #include "core/alloc.h"
 #include "engine/precedence.h"
+#include "engine/reduce.h"
 #include "engine/relations.h"
 #include "rules/template.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,23 +219,26 @@ static void extract(const kb_checkpoint *cp, kb_evidence *ev)
     }
 }
 
-/* Counts f among the selected facts and keeps it as a piece of evidence
- * (with its extracted and looked-up values) while fewer than max are
- * kept, or always when the checkpoint keeps them all. */
-static void keep_evidence(const kb_checkpoint *cp, kb_cp_result *res, const kb_fact *f,
-                          size_t max)
+/* Counts a selected fact's time among the checkpoint's. */
+static void count_time(kb_cp_result *res, int64_t t)
 {
-    res->count++;
-    if (f->time != KB_TIME_NONE && res->ntimes < KB_MAX_TIMES) {
+    if (t == KB_TIME_NONE)
+        return;
+    if (res->ntimes < KB_MAX_TIMES) {
         res->times = kb_grow(res->times, &res->captimes, res->ntimes + 1, sizeof *res->times, 64);
-        res->times[res->ntimes++] = f->time;
+        res->times[res->ntimes++] = t;
     }
-    if (f->time != KB_TIME_NONE) {
-        if (res->first_time == KB_TIME_NONE || f->time < res->first_time)
-            res->first_time = f->time;
-        if (res->last_time == KB_TIME_NONE || f->time > res->last_time)
-            res->last_time = f->time;
-    }
+    if (res->first_time == KB_TIME_NONE || t < res->first_time)
+        res->first_time = t;
+    if (res->last_time == KB_TIME_NONE || t > res->last_time)
+        res->last_time = t;
+}
+
+/* Keeps f as a piece of evidence (with its extracted and looked-up
+ * values) while fewer than max are kept, or always when the checkpoint
+ * keeps them all. */
+static void add_evidence(const kb_checkpoint *cp, kb_cp_result *res, const kb_fact *f, size_t max)
+{
     int all = kb_cp_keeps_all(cp);
     if (res->nitems >= max && !all)
         return;
@@ -248,6 +253,71 @@ static void keep_evidence(const kb_checkpoint *cp, kb_cp_result *res, const kb_f
     extract(cp, ev);
     kb_lookups_apply(cp, ev);
     res->nevidence = res->nitems < max ? res->nitems : max;
+}
+
+/* Counts f among the selected facts and keeps it as evidence (add_evidence). */
+static void keep_evidence(const kb_checkpoint *cp, kb_cp_result *res, const kb_fact *f,
+                          size_t max)
+{
+    res->count++;
+    count_time(res, f->time);
+    add_evidence(cp, res, f, max);
+}
+
+/* What an input's reduction counted (reduce.h), taken as keep_evidence
+ * would have taken each of those facts, in their order. */
+static void absorb(const kb_checkpoint *cp, kb_cp_result *res, const kb_partial *p, size_t input, size_t max)
+{
+    res->count += p->count;
+    for (size_t i = 0; i < p->ntimes && res->ntimes < KB_MAX_TIMES; i++) {
+        res->times = kb_grow(res->times, &res->captimes, res->ntimes + 1, sizeof *res->times, 64);
+        res->times[res->ntimes++] = p->times[i];
+    }
+    if (p->first_time != KB_TIME_NONE && (res->first_time == KB_TIME_NONE || p->first_time < res->first_time))
+        res->first_time = p->first_time;
+    if (p->last_time != KB_TIME_NONE && (res->last_time == KB_TIME_NONE || p->last_time > res->last_time))
+        res->last_time = p->last_time;
+    for (size_t i = 0; i < p->nfacts; i++) {
+        p->facts[i]->input = input; /* a fact it took never joined the run's list, which sets it */
+        add_evidence(cp, res, p->facts[i], max);
+    }
+}
+
+/* The reductions of the inputs that feed a checkpoint, merged in input
+ * order where the engine meets the facts (reduce.h). */
+typedef struct merging {
+    const kb_inputs *inputs;
+    const kb_cp_result *res;  /* its inputs, in input order */
+    kb_partial_kind kind;
+    size_t next;              /* the next of res->inputs to merge */
+    int on;                   /* the checkpoint is reducible */
+} merging;
+
+/* Merges the reductions of the inputs up to `upto` (the input of the
+ * next fact; SIZE_MAX: all); returns whether that input's facts were
+ * counted there. damaged: set when a merged fact is. */
+static int merge_upto(merging *m, const kb_checkpoint *cp, kb_cp_result *into, size_t upto, size_t max,
+                      int *damaged)
+{
+    int counted = 0;
+    for (; m->on && m->next < m->res->ninputs && m->res->inputs[m->next] <= upto; m->next++) {
+        size_t i = m->res->inputs[m->next];
+        const kb_partial *p = kb_reduced_partial(&m->inputs->items[i], cp, m->kind);
+        if (!p)
+            continue;
+        absorb(cp, into, p, i, max);
+        if (damaged)
+            *damaged |= p->damaged;
+        counted |= i == upto;
+    }
+    return counted;
+}
+
+/* Whether the engine already counted f through its input's reduction. */
+static int counted_in(const merging *m, const kb_checkpoint *cp, const kb_fact *f)
+{
+    return m->on && f->counted && f->input < m->inputs->n &&
+           kb_reduced_partial(&m->inputs->items[f->input], cp, m->kind) != NULL;
 }
 
 /* The say_each text of each piece of evidence shown. */
@@ -327,9 +397,13 @@ static void evaluate_checkpoint(const kb_checkpoint *cp, const kb_factlist *fact
     res->evidence = kb_xcalloc(opts->max_evidence + 1, sizeof *res->evidence);
     int64_t start = window_start(cp, inputs, res);
     int damaged_evidence = 0;
+    merging m = {.inputs = inputs, .res = res, .kind = KB_PARTIAL_SELECTED, .on = kb_cp_reducible(cp)};
     for (size_t i = 0; i < facts->n; i++) {
         const kb_fact *f = facts->items[i];
         if (strcmp(f->type, cp->fact_type) != 0 || !feeds_checkpoint(res, f->input))
+            continue;
+        merge_upto(&m, cp, res, f->input, opts->max_evidence, &damaged_evidence);
+        if (counted_in(&m, cp, f))
             continue;
         if (start != KB_TIME_NONE && f->time != KB_TIME_NONE && f->time < start)
             continue;
@@ -338,6 +412,7 @@ static void evaluate_checkpoint(const kb_checkpoint *cp, const kb_factlist *fact
             damaged_evidence |= f->damaged;
         }
     }
+    merge_upto(&m, cp, res, SIZE_MAX, opts->max_evidence, &damaged_evidence);
     int related = relate(cp, rule_res, res, opts->max_evidence);
     if (related == KB_CP_UNKNOWN) {
         res->state = KB_CP_UNKNOWN; /* the checkpoint it relates to cannot tell */
@@ -396,7 +471,7 @@ static int all_but_one(const kb_cond *where, const kb_fact *f, int same_event)
     return failed == 1;
 }
 
-static int is_near(const kb_checkpoint *cp, const kb_fact *f, int events_only)
+int kb_cp_is_near(const kb_checkpoint *cp, const kb_fact *f, int events_only)
 {
     if (kb_cond_eval(cp->where, f))
         return 0; /* selected by the checkpoint itself: evidence, not a near fact */
@@ -412,13 +487,16 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
                       kb_cp_result *res)
 {
     int by_default = !cp->near_where;
-    if (by_default && !(cp->where && cp->where->kind == KB_COND_ALL && cp->where->nchildren >= 2))
+    if (!kb_cp_has_near(cp))
         return;
+    merging m = {.inputs = inputs, .res = res, .kind = events_only ? KB_PARTIAL_NEAR_EVENTS : KB_PARTIAL_NEAR,
+                 .on = kb_cp_reducible(cp)};
     kb_cp_result *near = kb_xcalloc(1, sizeof *near);
     near->cp = cp;
     near->first_time = near->last_time = KB_TIME_NONE;
     near->evidence = kb_xcalloc(opts->max_evidence + 1, sizeof *near->evidence);
     /* closest facts are listed, never joined on: the first max of them */
+    const kb_checkpoint *own = cp; /* its reductions are known by the rule's checkpoint */
     kb_checkpoint plain = *cp;
     plain.keep_all = 0;
     plain.related.set = plain.same.set = 0;
@@ -430,11 +508,15 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
         const kb_fact *f = facts->items[i];
         if (strcmp(f->type, cp->fact_type) != 0 || !feeds_checkpoint(res, f->input))
             continue;
+        merge_upto(&m, own, near, f->input, opts->max_evidence, NULL);
+        if (counted_in(&m, own, f))
+            continue;
         if (start != KB_TIME_NONE && f->time != KB_TIME_NONE && f->time < start)
             continue;
-        if ((!events_only || f->record) && is_near(cp, f, events_only))
+        if ((!events_only || f->record) && kb_cp_is_near(cp, f, events_only))
             keep_evidence(cp, near, f, opts->max_evidence);
     }
+    merge_upto(&m, own, near, SIZE_MAX, opts->max_evidence, NULL);
     if (!near->count) {
         free_cp_result(near);
         free(near);
@@ -450,19 +532,24 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
 
 /* Whether evaluating cp could look at f: as evidence, as the fact that
  * makes it unknown, or as a near fact (the same tests as above). */
-static int may_use(const kb_checkpoint *cp, const kb_fact *f)
+int kb_cp_has_near(const kb_checkpoint *cp)
+{
+    return cp->near_where || (cp->where && cp->where->kind == KB_COND_ALL && cp->where->nchildren >= 2);
+}
+
+int kb_cp_may_use(const kb_checkpoint *cp, const kb_fact *f)
 {
     if (strcmp(f->type, cp->fact_type) != 0)
         return 0;
     return !cp->where || kb_cond_eval(cp->where, f) || (cp->unknown_when && kb_cond_eval(cp->unknown_when, f)) ||
-           is_near(cp, f, 0);
+           kb_cp_is_near(cp, f, 0);
 }
 
 int kb_rules_use_fact(const kb_ruleset *rules, const kb_fact *f)
 {
     for (size_t r = 0; r < rules->n; r++)
         for (size_t c = 0; c < rules->rules[r].ncheckpoints; c++)
-            if (may_use(&rules->rules[r].checkpoints[c], f))
+            if (kb_cp_may_use(&rules->rules[r].checkpoints[c], f))
                 return 1;
     return 0;
 }

@@ -32,6 +32,7 @@ static kb_parse_ctx parse_ctx(const scan_state *st, size_t slot, const scan_targ
         .keep = st->opts->keep_fact,
         .keep_arg = st->opts->keep_arg,
         .kept_upto = t->facts->n,
+        .sink = st->opts->sink,
     };
     return ctx;
 }

@@ -11,6 +11,7 @@
 #include "core/fact.h"
 #include "core/input.h"
 #include "core/interest.h"
+#include "core/sink.h"
 #include "core/status.h"
 #include "source/container.h"
 
@@ -40,6 +41,9 @@ typedef struct kb_scan_opts {
      * NULL keeps every fact (see kb_parse_ctx.keep). */
     int (*keep_fact)(const void *arg, const kb_fact *fact);
     const void *keep_arg;
+    /* Where sources that make a fact per record offer each one (core/sink.h),
+     * or NULL: every fact is kept. */
+    const kb_fact_sink *sink;
     /* Called before each file is analysed (progress display); may be NULL. */
     void (*progress)(void *ctx, const struct kb_scan_progress *progress);
     void *progress_ctx;

@@ -218,7 +218,8 @@ static void finish_input(kb_parse_ctx *ctx, kb_evtx_reading *r, const kb_evtx_ju
     kb_input *in = ctx->input;
     in->counts[KB_EVTX_RECORDS] = r->read;
     in->counts[KB_EVTX_FAILED] = j->failed;
-    in->counts[KB_EVTX_USED] = r->facts.n;
+    size_t taken = r->reduced ? r->sink->taken(r->reduced) : 0; /* facts the sink summed up */
+    in->counts[KB_EVTX_USED] = r->facts.n + taken;
     kb_input_saw_time(in, r->first_time);
     kb_input_saw_time(in, r->last_time);
     /* Named by the first record read, else by the first fact (records
@@ -234,8 +235,33 @@ static void finish_input(kb_parse_ctx *ctx, kb_evtx_reading *r, const kb_evtx_ju
     set_feed(in, channel);
     for (size_t i = 0; i < r->facts.n; i++)
         kb_factlist_add(ctx->facts, r->facts.items[i]);
-    in->facts += r->facts.n;
+    in->facts += r->facts.n + taken;
     r->facts.n = 0;
+    if (r->reduced) {
+        in->reduced = r->reduced;
+        in->reduced_free = r->sink->free;
+        r->reduced = NULL;
+    }
+}
+
+/* Walks the log and takes its duplicates out. 0, or -1 on a read error. */
+static int read_log(const kb_input_handle *h, const kb_evtx_read_opts *opts, kb_evtx_reading *r,
+                    kb_evtx_dup_result *dups)
+{
+    return kb_evtx_read(h, opts, r) != 0 || kb_evtx_remove_duplicates(h, r, dups) != 0 ? -1 : 0;
+}
+
+/* Whether the facts the sink summed up are the log's: not when some were
+ * duplicates (taken out after the walk, which a summary cannot undo), nor
+ * when the log is one whose facts are shared out one by one (the sink
+ * says which), nor when no record named the log (its first fact would). */
+static int reduction_holds(const kb_evtx_reading *r, const kb_evtx_dup_result *dups)
+{
+    if (!r->reduced)
+        return 1;
+    if (!r->sink->taken(r->reduced))
+        return 1;
+    return dups->n == 0 && r->channel && r->sink->holds(r->sink->arg, r->channel);
 }
 
 /* A file shorter than its header holds no chunk: nothing to read. */
@@ -270,11 +296,20 @@ kb_status kb_evtx_parse(const kb_input_handle *h, kb_parse_ctx *ctx)
     kb_evtx_wanted_init(&wanted, ctx->interest);
     kb_evtx_read_opts opts = {.wanted = &wanted, .decode_all = ctx->no_prefilter,
                               .everything_pending = hooked(h, ctx), .since = ctx->since, .until = ctx->until,
-                              .input_index = ctx->input_index, .threads = ctx->threads};
+                              .input_index = ctx->input_index, .threads = ctx->threads, .sink = ctx->sink};
     kb_status status = KB_OK;
     kb_evtx_dup_result dups;
     memset(&dups, 0, sizeof dups);
-    if (kb_evtx_read(h, &opts, &r) != 0 || kb_evtx_remove_duplicates(h, &r, &dups) != 0) {
+    int failed = read_log(h, &opts, &r, &dups);
+    if (!failed && !reduction_holds(&r, &dups)) {
+        /* read it again, every fact kept: rare (duplicated chunks, forwarded events) */
+        kb_evtx_reading_free(&r);
+        kb_evtx_dup_result_free(&dups);
+        memset(&dups, 0, sizeof dups);
+        opts.sink = NULL;
+        failed = read_log(h, &opts, &r, &dups);
+    }
+    if (failed) {
         kb_input_fail(in, KB_INPUT_ERROR, "read error: %s", strerror(r.io_error ? r.io_error : errno));
         set_feed(in, NULL);
         status = KB_ERR_IO;

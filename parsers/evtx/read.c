@@ -158,6 +158,8 @@ static void read_record(part *p, const unsigned char *c, const kb_evtx_chunk *ck
     f->record = erid;
     f->time = t;
     f->damaged = cut; /* values may be lost with its end: never an answer */
+    if (out->reduced && out->sink->offer(out->reduced, f))
+        return; /* summed up as it came: no fact held for it */
     add_fact(out, f, (kb_evtx_tag){ck->slot, rec->id, index});
 }
 
@@ -260,6 +262,13 @@ static void join(kb_evtx_reading *out, kb_evtx_reading *part, size_t *chunk_cap)
     for (size_t i = 0; i < part->facts.n; i++)
         add_fact(out, part->facts.items[i], part->tags[i]);
     part->facts.n = 0;
+    if (part->reduced && !out->reduced) {
+        out->sink = part->sink;
+        out->reduced = part->reduced;
+    } else if (part->reduced) {
+        out->sink->append(out->reduced, part->reduced);
+    }
+    part->reduced = NULL;
     out->pending = kb_grow(out->pending, &out->pending_cap, out->npending + part->npending, sizeof *out->pending, 16);
     for (size_t i = 0; i < part->npending; i++) {
         kb_evtx_pending *q = &out->pending[out->npending++];
@@ -317,6 +326,8 @@ int kb_evtx_read(const kb_input_handle *h, const kb_evtx_read_opts *opts, kb_evt
         part *p = &parts[t];
         memset(p, 0, sizeof *p);
         empty_reading(&p->out);
+        p->out.sink = opts->sink;
+        p->out.reduced = opts->sink ? opts->sink->begin(opts->sink->arg) : NULL;
         p->h = h;
         p->opts = opts;
         p->first = slots * t / threads;
@@ -356,6 +367,8 @@ void kb_evtx_reading_free(kb_evtx_reading *r)
     free(r->cut);
     free(r->channel);
     free(r->computer);
+    if (r->reduced)
+        r->sink->free(r->reduced);
     kb_evtx_file_header header = r->header;
     empty_reading(r);
     r->header = header;

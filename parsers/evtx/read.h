@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/fact.h"
+#include "core/sink.h"
 #include "evtx/layout.h"
 #include "evtx/wanted.h"
 #include "source/handle.h"
@@ -64,6 +65,7 @@ typedef struct kb_evtx_read_opts {
     int64_t since, until;        /* KB_TIME_NONE: open */
     size_t input_index;          /* of the facts */
     size_t threads;
+    const kb_fact_sink *sink;    /* offered each event fact as it is made (core/sink.h), or NULL */
 } kb_evtx_read_opts;
 
 typedef struct kb_evtx_reading {
@@ -73,6 +75,8 @@ typedef struct kb_evtx_reading {
     kb_factlist facts;           /* the events, in file order */
     kb_evtx_tag *tags;           /* each fact's record */
     size_t tags_cap;
+    const kb_fact_sink *sink;    /* the read's sink, or NULL */
+    void *reduced;               /* its reduction of the events it took or counted, or NULL */
     kb_evtx_pending *pending;    /* in file order */
     size_t npending, pending_cap, reasons;
     kb_evtx_cut_record *cut;     /* in file order */

@@ -34,6 +34,7 @@
 #include "core/feeds.h"
 #include "core/input.h"
 #include "core/interest.h"
+#include "core/sink.h"
 #include "core/status.h"
 #include "source/container.h"
 #include "source/handle.h"
@@ -71,6 +72,9 @@ typedef struct kb_parse_ctx {
     int (*keep)(const void *arg, const kb_fact *fact);
     const void *keep_arg;
     size_t kept_upto;             /* facts before this one in facts were tested */
+    /* Where a source that makes a fact per record offers each one as it is
+     * made (core/sink.h: the event log source), or NULL. */
+    const kb_fact_sink *sink;
     /* Facts a parser still completes (kb_text_hold, lines.h): the first of
      * them, and how many holds are open; none are tested until released. */
     size_t held_at;
