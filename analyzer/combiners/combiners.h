@@ -32,14 +32,14 @@ typedef struct kb_combiner {
      * NULL. 0 on success. */
     int (*interest)(kb_interest *interest);
     /* The fact types it reads (NULL-terminated, or NULL): the scan keeps
-     * them whatever the rules. */
+     * them whatever the rules ... */
     const char *const *reads;
-    /* Of the facts of those types, the ones it needs; NULL: all of them.
-     * The others may be summed up as they are read (engine/reduce.h). */
+    /* ... or, when set, only the facts of those types this says it reads
+     * (log.cleared reads two events, not every event a rule keeps). */
     int (*uses)(const kb_fact *fact);
     /* Whether it shares out a log of that channel among computers by
      * what each of its facts says (host: forwarded events), or NULL: such a
-     * log's facts are then never summed up as they are read. */
+     * log's facts are then never summed up as they are read (engine/reduce.h). */
     int (*shares)(const char *channel);
     /* A pass that makes no facts of its own but revises one field of the
      * parsers' facts across inputs (latest.c: "latest"), or NULL. */
@@ -53,10 +53,8 @@ const kb_combiner *const *kb_combiners(void);
  * derived facts are then incomplete: no verdict may rest on them). */
 kb_status kb_combine(const kb_inputs *inputs, kb_factlist *facts);
 
-/* Whether some pass reads facts of this type. */
-int kb_combiners_read(const char *type);
-/* Whether some pass needs this very fact (its type read, and its uses). */
-int kb_combiners_use(const kb_fact *fact);
+/* Whether some pass reads this fact. */
+int kb_combiners_use_fact(const kb_fact *fact);
 /* Whether some pass shares out a log of that channel fact by fact. */
 int kb_combiners_share(const char *channel);
 

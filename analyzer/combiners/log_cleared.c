@@ -149,17 +149,17 @@ static int cleared_interest(kb_interest *interest)
     return 0;
 }
 
-static int cleared_uses(const kb_fact *f)
+static const char *const reads[] = {"event", NULL};
+
+static int is_clearing(const kb_fact *f)
 {
     return clearing_id(f) != 0;
 }
-
-static const char *const reads[] = {"event", NULL};
 
 const kb_combiner kb_combiner_log_cleared = {
     .name = KB_FACT_LOG_CLEARED,
     .run = derive_cleared,
     .reads = reads,
-    .uses = cleared_uses,
+    .uses = is_clearing,
     .interest = cleared_interest,
 };

@@ -144,8 +144,8 @@ static int count_for(const kb_checkpoint *cp, kb_partial *p, kb_fact *f, size_t 
 {
     if (kb_cond_eval(cp->where, f))
         return add(&p[KB_PARTIAL_SELECTED], f, max);
-    if (!kb_cp_has_near(cp))
-        return 0;
+    if (cp->context || !kb_cp_has_near(cp))
+        return 0; /* closest facts are looked for only for deciding checkpoints */
     int kept = 0;
     if (kb_cp_is_near(cp, f, 0))
         kept |= add(&p[KB_PARTIAL_NEAR], f, max);

@@ -65,7 +65,14 @@ typedef struct kb_evtx_read_opts {
     int64_t since, until;        /* KB_TIME_NONE: open */
     size_t input_index;          /* of the facts */
     size_t threads;
-    const kb_fact_sink *sink;    /* offered each event fact as it is made (core/sink.h), or NULL */
+    /* Whether a wanted record's fact is worth keeping (kb_parse_ctx's keep,
+     * called from the reading threads), or NULL: every one is kept. A rule
+     * that wants every service start for one service wants the event, not
+     * each of its facts: the others are freed as they are made. */
+    int (*keep)(const void *arg, const kb_fact *fact);
+    const void *keep_arg;
+    /* Offered each fact kept, as it is made (core/sink.h), or NULL. */
+    const kb_fact_sink *sink;
 } kb_evtx_read_opts;
 
 typedef struct kb_evtx_reading {
