@@ -166,7 +166,7 @@ static int offer(void *arg, kb_fact *f)
         if (strcmp(f->type, cp->fact_type) != 0)
             continue;
         if (!by->reducible[i])
-            needed |= kb_cp_may_use(cp, f);
+            needed = needed || kb_cp_may_use(cp, f);
         else
             kept |= count_for(cp, &r->partials[i * KB_PARTIAL_KINDS], f, by->max_evidence);
     }
@@ -243,11 +243,11 @@ const kb_partial *kb_reduced_partial(const kb_input *in, const kb_checkpoint *cp
     const reduced *r = in->reduced;
     if (!r || in->reduced_free != red_free)
         return NULL;
-    static const kb_partial none = {.first_time = KB_TIME_NONE, .last_time = KB_TIME_NONE};
-    if (!r->partials)
-        return &none; /* nothing was offered: an empty summary */
     const kb_checkpoint **at = bsearch(&cp, r->by->cps, r->by->ncps, sizeof *r->by->cps, by_cp);
     if (!at || !r->by->reducible[at - r->by->cps])
         return NULL;
+    static const kb_partial none = {.first_time = KB_TIME_NONE, .last_time = KB_TIME_NONE};
+    if (!r->partials)
+        return &none; /* nothing was offered: an empty summary */
     return &r->partials[(size_t)(at - r->by->cps) * KB_PARTIAL_KINDS + kind];
 }
