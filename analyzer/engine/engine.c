@@ -431,17 +431,27 @@ static int names_the_event(const kb_cond *test)
  * same_event: that test may not be the provider's or the id's (close
  * events outside a near miss are the same event with other values, not
  * another event: a successful backup is not close to a failed one). */
-static int all_but_one(const kb_cond *where, const kb_fact *f, int same_event)
+static int all_but_one_with(const kb_cond *where, kb_field_getter get, const void *ctx, int same_event)
 {
     if (!where || where->kind != KB_COND_ALL || where->nchildren < 2)
         return 0;
     size_t failed = 0;
     for (size_t i = 0; i < where->nchildren; i++)
-        if (!kb_cond_eval(where->children[i], f)) {
+        if (!kb_cond_eval_with(where->children[i], get, ctx)) {
             if (++failed > 1 || (same_event && names_the_event(where->children[i])))
                 return 0;
         }
     return failed == 1;
+}
+
+static const char *fact_get(const void *fact, const char *name)
+{
+    return kb_fact_get(fact, name);
+}
+
+static int all_but_one(const kb_cond *where, const kb_fact *f, int same_event)
+{
+    return all_but_one_with(where, fact_get, f, same_event);
 }
 
 static int is_near(const kb_checkpoint *cp, const kb_fact *f, int events_only)
@@ -496,26 +506,51 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
 
 /* ---- which facts the rules can use ----------------------------------------- */
 
+/* A fact asked by every checkpoint in turn: its provider and event id,
+ * which most tests read first, looked up once. */
+typedef struct fact_view {
+    const kb_fact *fact;
+    const char *provider, *event_id;
+} fact_view;
+
+static const char *view_get(const void *ctx, const char *name)
+{
+    const fact_view *v = ctx;
+    if (name[0] == 'p' && strcmp(name, "provider") == 0)
+        return v->provider;
+    if (name[0] == 'e' && strcmp(name, "event_id") == 0)
+        return v->event_id;
+    return kb_fact_get(v->fact, name);
+}
+
 /* Whether evaluating cp could look at f: as evidence, as the fact that
- * makes it unknown, or as a near fact (the same tests as above; a context
- * checkpoint has none: find_close_facts looks only at deciding ones, and a
- * broad context, such as every service start, would otherwise keep every
- * such event). */
-static int may_use(const kb_checkpoint *cp, const kb_fact *f)
+ * makes it unknown, or as a near fact (the same tests as evaluate_checkpoint
+ * and is_near; a context checkpoint has none: find_close_facts looks only
+ * at deciding ones, and a broad context, such as every start of one
+ * service, would otherwise keep every service's). */
+static int may_use(const kb_checkpoint *cp, const fact_view *v)
 {
     /* Asked of every fact a wanted record makes, for every checkpoint:
      * the first byte tells most types apart. */
+    const kb_fact *f = v->fact;
     if (f->type[0] != cp->fact_type[0] || strcmp(f->type, cp->fact_type) != 0)
         return 0;
-    return !cp->where || kb_cond_eval(cp->where, f) || (cp->unknown_when && kb_cond_eval(cp->unknown_when, f)) ||
-           (!cp->context && is_near(cp, f, 0));
+    if (!cp->where || kb_cond_eval_with(cp->where, view_get, v))
+        return 1;
+    if (cp->unknown_when && kb_cond_eval_with(cp->unknown_when, view_get, v))
+        return 1;
+    if (cp->context)
+        return 0;
+    return cp->near_where ? kb_cond_eval_with(cp->near_where, view_get, v)
+                          : all_but_one_with(cp->where, view_get, v, 0);
 }
 
 int kb_rules_use_fact(const kb_ruleset *rules, const kb_fact *f)
 {
+    fact_view v = {.fact = f, .provider = kb_fact_get(f, "provider"), .event_id = kb_fact_get(f, "event_id")};
     for (size_t r = 0; r < rules->n; r++)
         for (size_t c = 0; c < rules->rules[r].ncheckpoints; c++)
-            if (may_use(&rules->rules[r].checkpoints[c], f))
+            if (may_use(&rules->rules[r].checkpoints[c], &v))
                 return 1;
     return 0;
 }
