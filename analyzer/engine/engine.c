@@ -139,24 +139,39 @@ static int in_scope(const unsigned char *scope, size_t input)
     return !scope || scope[input];
 }
 
+static int feeds_from(const kb_checkpoint *cp, const kb_input *in)
+{
+    for (size_t k = 0; k < cp->nfeeds; k++)
+        if (kb_input_has_feed(in, cp->feeds[k]))
+            return 1;
+    return 0;
+}
+
+/* The inputs in scope that feed cp, in a list of their own size: every
+ * checkpoint of every computer holds one, and a batch of a thousand logs
+ * has a hundred computers. */
 static void find_inputs(const kb_checkpoint *cp, const kb_inputs *inputs, const unsigned char *scope,
                         kb_cp_result *res)
 {
-    res->inputs = kb_xcalloc(inputs->n + 1, sizeof *res->inputs);
+    size_t n = 0;
     for (size_t i = 0; i < inputs->n; i++)
-        if (in_scope(scope, i))
-            for (size_t k = 0; k < cp->nfeeds; k++)
-                if (kb_input_has_feed(&inputs->items[i], cp->feeds[k])) {
-                    res->inputs[res->ninputs++] = i;
-                    break;
-                }
+        n += in_scope(scope, i) && feeds_from(cp, &inputs->items[i]);
+    res->inputs = kb_xcalloc(n + 1, sizeof *res->inputs);
+    for (size_t i = 0; i < inputs->n && res->ninputs < n; i++)
+        if (in_scope(scope, i) && feeds_from(cp, &inputs->items[i]))
+            res->inputs[res->ninputs++] = i;
 }
 
 /* The files this machine could not read: any may be the input a
- * checkpoint lacks. Returns how many (res->inputs lists them). */
+ * checkpoint lacks. Returns how many (res->inputs, empty before, lists them). */
 static size_t find_unreadable(const kb_inputs *inputs, const unsigned char *scope, kb_cp_result *res)
 {
+    size_t n = 0;
     for (size_t i = 0; i < inputs->n; i++)
+        n += in_scope(scope, i) && inputs->items[i].local_error;
+    free(res->inputs);
+    res->inputs = kb_xcalloc(n + 1, sizeof *res->inputs);
+    for (size_t i = 0; i < inputs->n && res->ninputs < n; i++)
         if (in_scope(scope, i) && inputs->items[i].local_error)
             res->inputs[res->ninputs++] = i;
     return res->ninputs;
