@@ -1,6 +1,7 @@
 """evtxcraft.py: reads a real .evtx into its parts, lets a test damage them
 on purpose, and writes the file back with every checksum recomputed (or
-deliberately not), for kbscan's crafted-log tests (tests/e2e/crafted.sh).
+deliberately not), for kbscan's crafted-log and mutation tests
+(tests/e2e/crafted.sh, tests/e2e/mutants.sh).
 Python 3, standard library only.
 
 Layout (libyal's "Windows XML Event Log (EVTX)" notes):
