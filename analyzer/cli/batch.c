@@ -319,7 +319,7 @@ static void show_progress(pool *p)
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
     if (!p->opts->progress ||
-        (now.tv_sec - p->t0.tv_sec) * 1000 + (now.tv_nsec - p->t0.tv_nsec) / 1000000 < 300)
+        (now.tv_sec - p->t0.tv_sec) * 1000 + (now.tv_nsec - p->t0.tv_nsec) / 1000000 < p->opts->progress_after_ms)
         return;
     const char *name = p->batch->items[p->last_started].name;
     char *shown = kb_text_visible(name);

@@ -63,7 +63,9 @@ typedef void (*kb_batch_done_fn)(void *ctx, const kb_batch_bundle *bundle);
 typedef struct kb_batch_opts {
     const char *out_dir;     /* reports go to OUT/<file>.{txt,json,html}; NULL: none */
     size_t jobs;             /* bundles at once */
-    int progress;            /* one overwritten line on stderr */
+    int progress;            /* one overwritten line on stderr ... */
+    long progress_after_ms;  /* ... once the batch has run this long (a short
+                                batch ends before it would be read) */
     kb_batch_run_fn run;
     kb_batch_done_fn done;
     void *ctx;

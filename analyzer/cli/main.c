@@ -63,10 +63,21 @@ static void remove_tmpdir_on_signals(kb_tmpdir *dir)
     }
 }
 
+/* How long a batch runs before its progress line shows: 300 ms, or
+ * KBSCAN_PROGRESS_AFTER_MS (tests show it at once, whatever the machine's
+ * speed). */
+static long progress_after_ms(void)
+{
+    const char *env = getenv("KBSCAN_PROGRESS_AFTER_MS");
+    char *end;
+    long ms = env && *env ? strtol(env, &end, 10) : -1;
+    return ms >= 0 && env && *end == '\0' ? ms : 300;
+}
+
 /* Which facts the scan keeps: those a rule or a combiner can use. */
 static int keep_fact(const void *arg, const kb_fact *f)
 {
-    return kb_combiners_read(f->type) || kb_rules_use_fact(arg, f);
+    return kb_combiners_use_fact(f) || kb_rules_use_fact(arg, f);
 }
 
 static int is_dir(const char *path)
@@ -418,6 +429,7 @@ static int batch_main(int argc, char **argv)
         .out_dir = cli.out_dir,
         .jobs = cli.jobs ? cli.jobs : cores > 0 ? (size_t)(cores < KB_MAX_JOBS ? cores : KB_MAX_JOBS) : 1,
         .progress = !cli.quiet && isatty(STDERR_FILENO),
+        .progress_after_ms = progress_after_ms(),
         .run = run_bundle,
         .done = bundle_done,
         .ctx = &ctx,

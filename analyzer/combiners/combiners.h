@@ -32,8 +32,11 @@ typedef struct kb_combiner {
      * NULL. 0 on success. */
     int (*interest)(kb_interest *interest);
     /* The fact types it reads (NULL-terminated, or NULL): the scan keeps
-     * them whatever the rules. */
+     * them whatever the rules ... */
     const char *const *reads;
+    /* ... or, when set, only the facts of those types this says it reads
+     * (log.cleared reads two events, not every event a rule keeps). */
+    int (*uses)(const kb_fact *fact);
     /* A pass that makes no facts of its own but revises one field of the
      * parsers' facts across inputs (latest.c: "latest"), or NULL. */
     const char *revises;
@@ -46,8 +49,8 @@ const kb_combiner *const *kb_combiners(void);
  * derived facts are then incomplete: no verdict may rest on them). */
 kb_status kb_combine(const kb_inputs *inputs, kb_factlist *facts);
 
-/* Whether some pass reads facts of this type. */
-int kb_combiners_read(const char *type);
+/* Whether some pass reads this fact. */
+int kb_combiners_use_fact(const kb_fact *fact);
 
 /* Adds the events the passes read to the rules' interest. 0 on success. */
 int kb_combiners_interest(kb_interest *interest);

@@ -151,9 +151,15 @@ static int cleared_interest(kb_interest *interest)
 
 static const char *const reads[] = {"event", NULL};
 
+static int is_clearing(const kb_fact *f)
+{
+    return clearing_id(f) != 0;
+}
+
 const kb_combiner kb_combiner_log_cleared = {
     .name = KB_FACT_LOG_CLEARED,
     .run = derive_cleared,
     .reads = reads,
+    .uses = is_clearing,
     .interest = cleared_interest,
 };

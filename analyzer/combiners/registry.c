@@ -56,11 +56,11 @@ kb_status kb_combine(const kb_inputs *inputs, kb_factlist *facts)
     return KB_OK;
 }
 
-int kb_combiners_read(const char *type)
+int kb_combiners_use_fact(const kb_fact *fact)
 {
     for (const kb_combiner *const *p = kb_combiners(); *p; p++)
         for (const char *const *t = (*p)->reads; t && *t; t++)
-            if (strcmp(*t, type) == 0)
+            if (strcmp(*t, fact->type) == 0 && (!(*p)->uses || (*p)->uses(fact)))
                 return 1;
     return 0;
 }

@@ -34,10 +34,12 @@ void kb_fact_free(kb_fact *f)
     free(f);
 }
 
+/* The first byte first: rules ask each fact for a few of a score of
+ * fields, and most names differ there. */
 static kb_field *fact_find(const kb_fact *f, const char *name)
 {
     for (size_t i = 0; i < f->nfields; i++)
-        if (strcmp(f->fields[i].name, name) == 0)
+        if (f->fields[i].name[0] == name[0] && strcmp(f->fields[i].name, name) == 0)
             return &f->fields[i];
     return NULL;
 }

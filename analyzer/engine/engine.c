@@ -304,13 +304,14 @@ static const kb_fact *unknown_fact(const kb_checkpoint *cp, const kb_factlist *f
         return NULL;
     for (size_t i = 0; i < facts->n; i++) {
         const kb_fact *f = facts->items[i];
-        if (strcmp(f->type, cp->fact_type) == 0 && feeds_checkpoint(res, f->input) &&
+        if (feeds_checkpoint(res, f->input) &&
             kb_cond_eval(cp->unknown_when, f))
             return f;
     }
     return NULL;
 }
 
+/* facts: those of the checkpoint's type (facts_of). */
 static void evaluate_checkpoint(const kb_checkpoint *cp, const kb_factlist *facts,
                                 const kb_inputs *inputs, const unsigned char *scope,
                                 const kb_eval_opts *opts,
@@ -329,7 +330,7 @@ static void evaluate_checkpoint(const kb_checkpoint *cp, const kb_factlist *fact
     int damaged_evidence = 0;
     for (size_t i = 0; i < facts->n; i++) {
         const kb_fact *f = facts->items[i];
-        if (strcmp(f->type, cp->fact_type) != 0 || !feeds_checkpoint(res, f->input))
+        if (!feeds_checkpoint(res, f->input))
             continue;
         if (start != KB_TIME_NONE && f->time != KB_TIME_NONE && f->time < start)
             continue;
@@ -369,6 +370,53 @@ static void evaluate_checkpoint(const kb_checkpoint *cp, const kb_factlist *fact
     res->summary = fill(res->state == KB_CP_MET ? &cp->met_say : &cp->not_met_say, opts->lang, &ctx);
 }
 
+/* ---- facts by type ------------------------------------------------------------ */
+
+/* The facts of one type, in the order given: a checkpoint reads one type
+ * only, and a computer's facts are mostly events, so each checkpoint walks
+ * its own type's list instead of every fact with a strcmp each. */
+typedef struct facts_by_type {
+    const char *type;
+    kb_factlist facts; /* borrowed facts */
+} facts_by_type;
+
+typedef struct fact_index {
+    facts_by_type *types;
+    size_t n, cap;
+    kb_factlist none;
+} fact_index;
+
+static void index_facts(fact_index *idx, const kb_factlist *facts)
+{
+    memset(idx, 0, sizeof *idx);
+    for (size_t i = 0; i < facts->n; i++) {
+        kb_fact *f = facts->items[i];
+        size_t t = 0;
+        while (t < idx->n && strcmp(idx->types[t].type, f->type) != 0)
+            t++;
+        if (t == idx->n) {
+            idx->types = kb_grow(idx->types, &idx->cap, idx->n + 1, sizeof *idx->types, 8);
+            idx->types[idx->n++] = (facts_by_type){.type = f->type};
+        }
+        kb_factlist_add(&idx->types[t].facts, f);
+    }
+}
+
+static const kb_factlist *facts_of(const fact_index *idx, const char *type)
+{
+    for (size_t t = 0; type && t < idx->n; t++)
+        if (strcmp(idx->types[t].type, type) == 0)
+            return &idx->types[t].facts;
+    return &idx->none;
+}
+
+static void free_index(fact_index *idx)
+{
+    for (size_t t = 0; t < idx->n; t++)
+        free(idx->types[t].facts.items); /* the facts are the caller's */
+    free(idx->types);
+}
+
 /* ---- near misses ------------------------------------------------------------ */
 
 /* A test of which event it is: its provider or its id. */
@@ -405,8 +453,8 @@ static int is_near(const kb_checkpoint *cp, const kb_fact *f, int events_only)
 
 static void free_cp_result(kb_cp_result *cp);
 
-/* The closest facts of a checkpoint that is not met; events only (facts
- * with a record id) when events_only. */
+/* The closest facts of a checkpoint that is not met (facts: those of its
+ * type); events only (facts with a record id) when events_only. */
 static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const kb_inputs *inputs,
                       const kb_eval_opts *opts, int events_only, kb_rule_result *rule_res,
                       kb_cp_result *res)
@@ -428,7 +476,7 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
     int64_t start = window_start(cp, inputs, res);
     for (size_t i = 0; i < facts->n; i++) {
         const kb_fact *f = facts->items[i];
-        if (strcmp(f->type, cp->fact_type) != 0 || !feeds_checkpoint(res, f->input))
+        if (!feeds_checkpoint(res, f->input))
             continue;
         if (start != KB_TIME_NONE && f->time != KB_TIME_NONE && f->time < start)
             continue;
@@ -449,13 +497,18 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
 /* ---- which facts the rules can use ----------------------------------------- */
 
 /* Whether evaluating cp could look at f: as evidence, as the fact that
- * makes it unknown, or as a near fact (the same tests as above). */
+ * makes it unknown, or as a near fact (the same tests as above; a context
+ * checkpoint has none: find_close_facts looks only at deciding ones, and a
+ * broad context, such as every service start, would otherwise keep every
+ * such event). */
 static int may_use(const kb_checkpoint *cp, const kb_fact *f)
 {
-    if (strcmp(f->type, cp->fact_type) != 0)
+    /* Asked of every fact a wanted record makes, for every checkpoint:
+     * the first byte tells most types apart. */
+    if (f->type[0] != cp->fact_type[0] || strcmp(f->type, cp->fact_type) != 0)
         return 0;
     return !cp->where || kb_cond_eval(cp->where, f) || (cp->unknown_when && kb_cond_eval(cp->unknown_when, f)) ||
-           is_near(cp, f, 0);
+           (!cp->context && is_near(cp, f, 0));
 }
 
 int kb_rules_use_fact(const kb_ruleset *rules, const kb_fact *f)
@@ -474,7 +527,7 @@ int kb_rules_use_fact(const kb_ruleset *rules, const kb_fact *f)
  * another CLSID) are worth a word whatever the other checkpoints say, and
  * are otherwise lost among thousands, where a command output's not-met
  * summary already says what it shows. */
-static void find_close_facts(const kb_rule *rule, const kb_factlist *facts, const kb_inputs *inputs,
+static void find_close_facts(const kb_rule *rule, const fact_index *idx, const kb_inputs *inputs,
                              const kb_eval_opts *opts, kb_rule_result *res)
 {
     /* A harmless event that is not quite there is nothing to show. */
@@ -492,7 +545,8 @@ static void find_close_facts(const kb_rule *rule, const kb_factlist *facts, cons
     }
     for (size_t i = 0; i < rule->ncheckpoints; i++)
         if (!rule->checkpoints[i].context && res->checkpoints[i].state == KB_CP_NOT_MET)
-            find_near(&rule->checkpoints[i], facts, inputs, opts, !res->near_miss, res, &res->checkpoints[i]);
+            find_near(&rule->checkpoints[i], facts_of(idx, rule->checkpoints[i].fact_type), inputs, opts,
+                      !res->near_miss, res, &res->checkpoints[i]);
 }
 
 /* ---- verdict ----------------------------------------------------------------- */
@@ -573,9 +627,11 @@ kb_status kb_evaluate(const kb_ruleset *rules, const kb_factlist *facts, const k
     return kb_evaluate_for(rules, facts, inputs, NULL, opts, out);
 }
 
-kb_status kb_evaluate_for(const kb_ruleset *rules, const kb_factlist *facts, const kb_inputs *inputs,
+kb_status kb_evaluate_for(const kb_ruleset *rules, const kb_factlist *all_facts, const kb_inputs *inputs,
                           const unsigned char *scope, const kb_eval_opts *opts, kb_results *out)
 {
+    fact_index idx;
+    index_facts(&idx, all_facts);
     memset(out, 0, sizeof *out);
     out->rules = kb_xcalloc(rules->n + 1, sizeof *out->rules);
     for (size_t i = 0; i < rules->n; i++) {
@@ -585,16 +641,17 @@ kb_status kb_evaluate_for(const kb_ruleset *rules, const kb_factlist *facts, con
         res->checkpoints = kb_xcalloc(rule->ncheckpoints + 1, sizeof *res->checkpoints);
         for (size_t j = 0; j < rule->ncheckpoints; j++) {
             size_t c = rule->order ? rule->order[j] : j; /* related and same after what they read */
-            evaluate_checkpoint(&rule->checkpoints[c], facts, inputs, scope, opts, res,
-                                &res->checkpoints[c]);
+            evaluate_checkpoint(&rule->checkpoints[c], facts_of(&idx, rule->checkpoints[c].fact_type), inputs,
+                                scope, opts, res, &res->checkpoints[c]);
         }
         kb_cp_state s = logic_eval(rule->verdict, res);
         res->verdict = s == KB_CP_MET ? KB_VERDICT_MATCHED
                      : s == KB_CP_NOT_MET ? KB_VERDICT_NOT_MATCHED : KB_VERDICT_CANNOT_TELL;
         if (res->verdict == KB_VERDICT_MATCHED)
             fill_remedies(rule, res, opts->lang);
-        find_close_facts(rule, facts, inputs, opts, res);
+        find_close_facts(rule, &idx, inputs, opts, res);
     }
+    free_index(&idx);
     kb_precedence_apply(rules, out);
     return KB_OK;
 }

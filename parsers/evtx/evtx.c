@@ -283,7 +283,8 @@ kb_status kb_evtx_parse(const kb_input_handle *h, kb_parse_ctx *ctx)
     kb_evtx_wanted_init(&wanted, ctx->interest);
     kb_evtx_read_opts opts = {.wanted = &wanted, .decode_all = ctx->no_prefilter,
                               .everything_pending = hooked(h, ctx), .since = ctx->since, .until = ctx->until,
-                              .input_index = ctx->input_index, .threads = ctx->threads};
+                              .input_index = ctx->input_index, .threads = ctx->threads,
+                              .keep = ctx->keep, .keep_arg = ctx->keep_arg};
     kb_status status = KB_OK;
     kb_evtx_dup_result dups;
     memset(&dups, 0, sizeof dups);

@@ -158,6 +158,10 @@ static void read_record(part *p, const unsigned char *c, const kb_evtx_chunk *ck
     f->record = erid;
     f->time = t;
     f->damaged = cut; /* values may be lost with its end: never an answer */
+    if (o->keep && !o->keep(o->keep_arg, f)) {
+        kb_fact_free(f);
+        return;
+    }
     add_fact(out, f, (kb_evtx_tag){ck->slot, rec->id, index});
 }
 

@@ -64,6 +64,12 @@ typedef struct kb_evtx_read_opts {
     int64_t since, until;        /* KB_TIME_NONE: open */
     size_t input_index;          /* of the facts */
     size_t threads;
+    /* Whether a wanted record's fact is worth keeping (kb_parse_ctx's keep,
+     * called from the reading threads), or NULL: every one is kept. A rule
+     * that wants every service start for one service wants the event, not
+     * each of its facts: the others are freed as they are made. */
+    int (*keep)(const void *arg, const kb_fact *fact);
+    const void *keep_arg;
 } kb_evtx_read_opts;
 
 typedef struct kb_evtx_reading {
