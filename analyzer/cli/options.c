@@ -116,7 +116,7 @@ void kb_cli_batch_usage(FILE *out)
           "  -q, --quiet            no index on stdout and no progress; exit status only\n"
           "      --rules DIR, --since TIME, --until TIME, --lang LANG, --color WHEN,\n"
           "      --max-evidence N, --no-prefilter, --worker-cpu-seconds N,\n"
-          "      --worker-memory-mib N, --no-isolation\n"
+          "      --worker-memory-mib N, --no-isolation, --show-not-matched\n"
           "                         as for a single bundle (kbscan --help)\n"
           "  -h, --help             show this help and exit\n"
           "\n"

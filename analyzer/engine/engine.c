@@ -141,24 +141,39 @@ static int in_scope(const unsigned char *scope, size_t input)
     return !scope || scope[input];
 }
 
+static int feeds_from(const kb_checkpoint *cp, const kb_input *in)
+{
+    for (size_t k = 0; k < cp->nfeeds; k++)
+        if (kb_input_has_feed(in, cp->feeds[k]))
+            return 1;
+    return 0;
+}
+
+/* The inputs in scope that feed cp, in a list of their own size: every
+ * checkpoint of every computer holds one, and a batch of a thousand logs
+ * has a hundred computers. */
 static void find_inputs(const kb_checkpoint *cp, const kb_inputs *inputs, const unsigned char *scope,
                         kb_cp_result *res)
 {
-    res->inputs = kb_xcalloc(inputs->n + 1, sizeof *res->inputs);
+    size_t n = 0;
     for (size_t i = 0; i < inputs->n; i++)
-        if (in_scope(scope, i))
-            for (size_t k = 0; k < cp->nfeeds; k++)
-                if (kb_input_has_feed(&inputs->items[i], cp->feeds[k])) {
-                    res->inputs[res->ninputs++] = i;
-                    break;
-                }
+        n += in_scope(scope, i) && feeds_from(cp, &inputs->items[i]);
+    res->inputs = kb_xcalloc(n + 1, sizeof *res->inputs);
+    for (size_t i = 0; i < inputs->n && res->ninputs < n; i++)
+        if (in_scope(scope, i) && feeds_from(cp, &inputs->items[i]))
+            res->inputs[res->ninputs++] = i;
 }
 
 /* The files this machine could not read: any may be the input a
- * checkpoint lacks. Returns how many (res->inputs lists them). */
+ * checkpoint lacks. Returns how many (res->inputs, empty before, lists them). */
 static size_t find_unreadable(const kb_inputs *inputs, const unsigned char *scope, kb_cp_result *res)
 {
+    size_t n = 0;
     for (size_t i = 0; i < inputs->n; i++)
+        n += in_scope(scope, i) && inputs->items[i].local_error;
+    free(res->inputs);
+    res->inputs = kb_xcalloc(n + 1, sizeof *res->inputs);
+    for (size_t i = 0; i < inputs->n && res->ninputs < n; i++)
         if (in_scope(scope, i) && inputs->items[i].local_error)
             res->inputs[res->ninputs++] = i;
     return res->ninputs;
@@ -506,17 +521,27 @@ static int names_the_event(const kb_cond *test)
  * same_event: that test may not be the provider's or the id's (close
  * events outside a near miss are the same event with other values, not
  * another event: a successful backup is not close to a failed one). */
-static int all_but_one(const kb_cond *where, const kb_fact *f, int same_event)
+static int all_but_one_with(const kb_cond *where, kb_field_getter get, const void *ctx, int same_event)
 {
     if (!where || where->kind != KB_COND_ALL || where->nchildren < 2)
         return 0;
     size_t failed = 0;
     for (size_t i = 0; i < where->nchildren; i++)
-        if (!kb_cond_eval(where->children[i], f)) {
+        if (!kb_cond_eval_with(where->children[i], get, ctx)) {
             if (++failed > 1 || (same_event && names_the_event(where->children[i])))
                 return 0;
         }
     return failed == 1;
+}
+
+static const char *fact_get(const void *fact, const char *name)
+{
+    return kb_fact_get(fact, name);
+}
+
+static int all_but_one(const kb_cond *where, const kb_fact *f, int same_event)
+{
+    return all_but_one_with(where, fact_get, f, same_event);
 }
 
 int kb_cp_is_near(const kb_checkpoint *cp, const kb_fact *f, int events_only)
@@ -583,26 +608,57 @@ int kb_cp_has_near(const kb_checkpoint *cp)
     return cp->near_where || (cp->where && cp->where->kind == KB_COND_ALL && cp->where->nchildren >= 2);
 }
 
+/* A fact asked by every checkpoint in turn: its provider and event id,
+ * which most tests read first, looked up once. */
+typedef struct fact_view {
+    const kb_fact *fact;
+    const char *provider, *event_id;
+} fact_view;
+
+static const char *view_get(const void *ctx, const char *name)
+{
+    const fact_view *v = ctx;
+    if (name[0] == 'p' && strcmp(name, "provider") == 0)
+        return v->provider;
+    if (name[0] == 'e' && strcmp(name, "event_id") == 0)
+        return v->event_id;
+    return kb_fact_get(v->fact, name);
+}
+
 /* Whether evaluating cp could look at f: as evidence, as the fact that
- * makes it unknown, or as a near fact (the same tests as above; a context
- * checkpoint has none: find_close_facts looks only at deciding ones, and a
- * broad context, such as every service start, would otherwise keep every
- * such event). */
-int kb_cp_may_use(const kb_checkpoint *cp, const kb_fact *f)
+ * makes it unknown, or as a near fact (the same tests as evaluate_checkpoint
+ * and kb_cp_is_near; a context checkpoint has none: find_close_facts looks only
+ * at deciding ones, and a broad context, such as every start of one
+ * service, would otherwise keep every service's). */
+static int may_use(const kb_checkpoint *cp, const fact_view *v)
 {
     /* Asked of every fact a wanted record makes, for every checkpoint:
      * the first byte tells most types apart. */
+    const kb_fact *f = v->fact;
     if (f->type[0] != cp->fact_type[0] || strcmp(f->type, cp->fact_type) != 0)
         return 0;
-    return !cp->where || kb_cond_eval(cp->where, f) || (cp->unknown_when && kb_cond_eval(cp->unknown_when, f)) ||
-           (!cp->context && kb_cp_is_near(cp, f, 0));
+    if (!cp->where || kb_cond_eval_with(cp->where, view_get, v))
+        return 1;
+    if (cp->unknown_when && kb_cond_eval_with(cp->unknown_when, view_get, v))
+        return 1;
+    if (cp->context)
+        return 0;
+    return cp->near_where ? kb_cond_eval_with(cp->near_where, view_get, v)
+                          : all_but_one_with(cp->where, view_get, v, 0);
+}
+
+int kb_cp_may_use(const kb_checkpoint *cp, const kb_fact *f)
+{
+    fact_view v = {.fact = f, .provider = kb_fact_get(f, "provider"), .event_id = kb_fact_get(f, "event_id")};
+    return may_use(cp, &v);
 }
 
 int kb_rules_use_fact(const kb_ruleset *rules, const kb_fact *f)
 {
+    fact_view v = {.fact = f, .provider = kb_fact_get(f, "provider"), .event_id = kb_fact_get(f, "event_id")};
     for (size_t r = 0; r < rules->n; r++)
         for (size_t c = 0; c < rules->rules[r].ncheckpoints; c++)
-            if (kb_cp_may_use(&rules->rules[r].checkpoints[c], f))
+            if (may_use(&rules->rules[r].checkpoints[c], &v))
                 return 1;
     return 0;
 }

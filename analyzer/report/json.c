@@ -1,6 +1,6 @@
 /* json.c: the JSON report (format: docs/report-format.md), built with
  * cJSON from the report view (view.h): each section of the view is one key
- * of the report. Volatile fields (when and how long the run took, the
+ * of the report, written as it is built (see "writing" below). Volatile fields (when and how long the run took, the
  * kbscan version) sit under "analysis" and "kbscan" so tests can set them
  * aside. */
 #include "report/view.h"
@@ -490,28 +490,107 @@ static void summary_json(cJSON *root, const kb_view *v, const kb_report *r, cons
     cJSON_AddItemToObject(summary, "known_harmless", harmless_list_json(v, c));
 }
 
-static void inputs_json(cJSON *root, const kb_view *v)
+/* ---- writing ------------------------------------------------------------------
+ * The report is written a key at a time, and the long arrays (inputs,
+ * rules, computers) an item at a time, so that a run of a thousand logs
+ * holds one item's tree and text, not the whole report's twice. The text
+ * is cJSON_Print's of the whole: a value printed alone is printed as at
+ * depth 0, and at depth d every line break is followed by d more tabs. */
+
+typedef struct json_out {
+    FILE *out;
+    int members; /* written so far at the top level */
+    int failed;
+} json_out;
+
+static void put_indented(json_out *o, const char *text, int depth)
 {
-    cJSON *inputs = cJSON_AddArrayToObject(root, "inputs");
-    for (size_t i = 0; i < v->ninputs; i++) {
-        cJSON *o = input_json(&v->inputs[i]);
-        if (v->several)
-            input_computers_json(o, &v->inputs[i]);
-        cJSON_AddItemToArray(inputs, o);
+    for (const char *p = text; *p && !o->failed; p++) {
+        if (fputc(*p, o->out) == EOF)
+            o->failed = 1;
+        for (int d = 0; *p == '\n' && d < depth && !o->failed; d++)
+            if (fputc('\t', o->out) == EOF)
+                o->failed = 1;
     }
 }
 
-/* One computer's rules; every computer's (each result naming its
- * computer) for a bundle of several. */
-static void rules_json(cJSON *root, const kb_view *v, const kb_view_computer *c)
+static void put_value(json_out *o, cJSON *value, int depth)
 {
-    cJSON *rules = cJSON_AddArrayToObject(root, "rules");
-    size_t n = c ? 1 : v->ncomputers;
-    for (size_t k = 0; k < n; k++) {
-        const kb_view_computer *of = c ? c : &v->computers[k];
-        for (size_t i = 0; i < of->nrules; i++)
-            cJSON_AddItemToArray(rules, rule_json(v, &of->rules[i], c ? NULL : of));
+    char *text = value ? cJSON_Print(value) : NULL;
+    if (!text)
+        o->failed = 1;
+    else
+        put_indented(o, text, depth);
+    cJSON_free(text);
+}
+
+static void begin_member(json_out *o, const char *key)
+{
+    if (fprintf(o->out, "%s\t\"%s\":\t", o->members++ ? ",\n" : "{\n", key) < 0)
+        o->failed = 1;
+}
+
+/* Writes every member of obj (a key of the report each) and frees it. */
+static void put_members(json_out *o, cJSON *obj)
+{
+    if (!obj)
+        o->failed = 1;
+    for (cJSON *m = obj ? obj->child : NULL; m && !o->failed; m = m->next) {
+        begin_member(o, m->string);
+        put_value(o, m, 1);
     }
+    cJSON_Delete(obj);
+}
+
+/* An array member written item by item: item(i) makes each, freed once
+ * written. */
+typedef cJSON *(*item_fn)(const kb_view *v, const void *arg, size_t i);
+
+static void put_array(json_out *o, const char *key, size_t n, item_fn item, const kb_view *v, const void *arg)
+{
+    begin_member(o, key);
+    if (fputc('[', o->out) == EOF)
+        o->failed = 1;
+    for (size_t i = 0; i < n && !o->failed; i++) {
+        if (i && fputs(", ", o->out) == EOF)
+            o->failed = 1;
+        cJSON *it = item(v, arg, i);
+        put_value(o, it, 2);
+        cJSON_Delete(it);
+    }
+    if (fputc(']', o->out) == EOF)
+        o->failed = 1;
+}
+
+static cJSON *input_item(const kb_view *v, const void *arg, size_t i)
+{
+    (void)arg;
+    cJSON *o = input_json(&v->inputs[i]);
+    if (v->several)
+        input_computers_json(o, &v->inputs[i]);
+    return o;
+}
+
+/* The rules of one computer, or (arg NULL) every computer's, each result
+ * naming its computer, for a bundle of several: item i of either list. */
+static size_t rule_count(const kb_view *v, const kb_view_computer *c)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < (c ? 1 : v->ncomputers); k++)
+        n += (c ? c : &v->computers[k])->nrules;
+    return n;
+}
+
+static cJSON *rule_item(const kb_view *v, const void *arg, size_t i)
+{
+    const kb_view_computer *c = arg;
+    for (size_t k = 0; k < (c ? 1 : v->ncomputers); k++) {
+        const kb_view_computer *of = c ? c : &v->computers[k];
+        if (i < of->nrules)
+            return rule_json(v, &of->rules[i], c ? NULL : of);
+        i -= of->nrules;
+    }
+    return NULL;
 }
 
 /* A bundle of several: the run's summary, its computers' names. */
@@ -561,11 +640,10 @@ static cJSON *computer_json(const kb_view *v, const kb_view_computer *c)
     return o;
 }
 
-static void computers_json(cJSON *root, const kb_view *v)
+static cJSON *computer_item(const kb_view *v, const void *arg, size_t k)
 {
-    cJSON *a = cJSON_AddArrayToObject(root, "computers");
-    for (size_t k = 0; k < v->ncomputers; k++)
-        cJSON_AddItemToArray(a, computer_json(v, &v->computers[k]));
+    (void)arg;
+    return computer_json(v, &v->computers[k]);
 }
 
 static void unassigned_json(cJSON *root, const kb_view *v)
@@ -583,48 +661,52 @@ static void unassigned_json(cJSON *root, const kb_view *v)
     }
 }
 
-static cJSON *report_json(const kb_view *v)
+/* Writes each section of the view as its key (or keys) of the report. */
+static void write_sections(json_out *o, const kb_view *v)
 {
     const kb_report *r = v->report;
-    cJSON *root = cJSON_CreateObject();
-    for (size_t i = 0; i < v->nsections; i++) {
+    for (size_t i = 0; i < v->nsections && !o->failed; i++) {
         const kb_view_section *s = &v->sections[i];
         const kb_view_computer *c = s->computer < v->ncomputers ? &v->computers[s->computer] : NULL;
+        cJSON *obj = NULL;
         switch (s->kind) {
-        case KB_SECTION_RUN: run_json(root, r); break;
+        case KB_SECTION_RUN: run_json(obj = cJSON_CreateObject(), r); break;
         case KB_SECTION_SUMMARY:
+            obj = cJSON_CreateObject();
             if (c)
-                summary_json(root, v, r, c);
+                summary_json(obj, v, r, c);
             else
-                run_summary_json(root, v);
+                run_summary_json(obj, v);
             break;
-        case KB_SECTION_INPUTS: inputs_json(root, v); break;
+        case KB_SECTION_INPUTS: put_array(o, "inputs", v->ninputs, input_item, v, NULL); break;
         case KB_SECTION_COVERAGE:
-            cJSON_AddItemToObject(root, "coverage", c ? coverage_json(v, &c->coverage) : cJSON_CreateNull());
+            obj = cJSON_CreateObject();
+            cJSON_AddItemToObject(obj, "coverage", c ? coverage_json(v, &c->coverage) : cJSON_CreateNull());
             break;
-        case KB_SECTION_RULES: rules_json(root, v, c); break;
-        case KB_SECTION_COMPUTERS: computers_json(root, v); break;
-        case KB_SECTION_UNASSIGNED: unassigned_json(root, v); break;
+        case KB_SECTION_RULES: put_array(o, "rules", rule_count(v, c), rule_item, v, c); break;
+        case KB_SECTION_COMPUTERS: put_array(o, "computers", v->ncomputers, computer_item, v, NULL); break;
+        case KB_SECTION_UNASSIGNED: unassigned_json(obj = cJSON_CreateObject(), v); break;
         case KB_SECTION_VERDICTS: break; /* each rule object holds its verdict */
         case KB_SECTION_HARMLESS: break; /* the summary lists them */
         case KB_SECTION_ANSWER: break;   /* each rule object holds its outcome */
         case KB_SECTION_COVERAGE_ROWS: break; /* the coverage holds every input */
         case KB_SECTION_TOTAL: break;    /* the summary holds the counts */
         }
+        if (obj)
+            put_members(o, obj);
     }
-    return root;
 }
 
 int kb_report_write_json(FILE *out, const kb_report *r)
 {
     kb_view v;
-    cJSON *root = kb_view_build(r, KB_VIEW_JSON, &v) == KB_OK ? report_json(&v) : NULL;
+    json_out o = {.out = out};
+    if (kb_view_build(r, KB_VIEW_JSON, &v) != KB_OK)
+        o.failed = 1;
+    else
+        write_sections(&o, &v);
     kb_view_free(&v);
-    char *text = root ? cJSON_Print(root) : NULL;
-    cJSON_Delete(root);
-    if (!text)
-        return -1;
-    int rc = fputs(text, out) < 0 || fputc('\n', out) == EOF ? -1 : 0;
-    cJSON_free(text);
-    return rc;
+    if (!o.failed && fputs(o.members ? "\n}\n" : "{\n}\n", out) == EOF)
+        o.failed = 1;
+    return o.failed ? -1 : 0;
 }

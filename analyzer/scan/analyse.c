@@ -52,6 +52,21 @@ static const kb_source *sniff_head(const unsigned char *head, size_t len)
     return best;
 }
 
+/* The binary source surest of what lies past the first bytes, or NULL. */
+static const kb_source *sniff_deep(const kb_input_handle *h)
+{
+    const kb_source *best = NULL;
+    int best_score = 0;
+    for (const kb_source *const *s = kb_sources(); *s; s++) {
+        int score = (*s)->form == KB_FORM_BINARY && (*s)->sniff_deep ? (*s)->sniff_deep(h) : 0;
+        if (score > best_score) {
+            best = *s;
+            best_score = score;
+        }
+    }
+    return best;
+}
+
 /* The source that knows the input by where it lies, or NULL. */
 static const kb_source *sniff_place(const kb_input *in)
 {
@@ -165,6 +180,8 @@ void kb_scan_analyse(const scan_state *st, size_t slot, scan_job *job, const sca
         analyse_container(st, slot, job, t, src, h);
         return;
     }
+    if (!src)
+        src = sniff_deep(h);
     if (!src)
         src = sniff_place(in);
     if (src) {

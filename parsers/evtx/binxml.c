@@ -211,17 +211,48 @@ static size_t repeats(const kb_binxml_ctx *ctx, const walk *w, size_t i, int *is
     return 1;
 }
 
+/* Whether the nodes [i, end) (an element the peek does not read, or an
+ * attribute's pieces) may be skipped: only plain values, each one that
+ * kb_bx_render would render. Anything else (an array, a BinXml value, a
+ * template instance, a bad value) is walked as a decode walks it, so that
+ * a peek fails on the same records, with the same reason. */
+static int skippable(kb_binxml_ctx *ctx, const walk *w, size_t i, size_t end)
+{
+    if (end - i > KB_BINXML_MAX_STEPS - ctx->steps)
+        return 0;
+    size_t n = end - i;
+    for (; i < end; i++) {
+        const kb_bx_node *node = &w->prog->nodes[i];
+        if (node->kind == KB_BXN_TI)
+            return 0;
+        if (node->kind != KB_BXN_SUBST)
+            continue;
+        if (node->a >= w->nvals)
+            return 0;
+        const kb_bx_val *v = &ctx->vals[w->vbase + node->a];
+        if ((v->type & KB_BX_ARRAY) || (v->type & 0x7f) == KB_BX_BINXML ||
+            kb_bx_value_check(v->type, ctx->chunk + v->off, v->size) != KB_BX_OK)
+            return 0;
+    }
+    ctx->steps += (uint32_t)n; /* counted as a walk would count them */
+    return 1;
+}
+
 static kb_status walk_element(kb_binxml_ctx *ctx, const walk *w, size_t i)
 {
     const kb_bx_node *open = &w->prog->nodes[i];
     size_t close = open->b, j;
     int is_array;
+    if (kb_bx_build_skips(ctx, open->type, 0) && skippable(ctx, w, i + 1, close))
+        return KB_OK;
     size_t n = repeats(ctx, w, i, &is_array);
     for (size_t rep = 0; rep < n && !ctx->stop; rep++) {
         size_t item = is_array ? rep : NO_ITEM;
         kb_status st = kb_bx_build_open(ctx, w->prog->pool + open->a, open->type, open->at);
         for (j = i + 1; st == KB_OK && j < close && w->prog->nodes[j].kind == KB_BXN_ATTR; j += 1 + w->prog->nodes[j].b)
-            st = walk_attr(ctx, w, j, item);
+            if (!kb_bx_build_skips(ctx, w->prog->nodes[j].type, 1) ||
+                !skippable(ctx, w, j + 1, j + 1 + w->prog->nodes[j].b))
+                st = walk_attr(ctx, w, j, item);
         if (st != KB_OK)
             return st;
         kb_bx_build_content(ctx);

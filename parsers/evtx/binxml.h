@@ -92,10 +92,12 @@ void kb_binxml_free(kb_binxml_ctx *ctx);
 kb_status kb_binxml_decode(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len, size_t rec_off,
                            size_t rec_size, kb_binxml_record *out);
 
-/* The cheap path for a prefilter: only the System element is read (its
- * Provider, EventID, EventRecordID, Channel, Computer, ...); the walk stops
- * where System ends, so EventData is never rendered. Fills the same System
- * fields of out as kb_binxml_decode (the payload is empty). */
+/* The cheap path for a prefilter: only the System element is read, and of
+ * it only what the prefilter asks: Provider's Name and EventSourceName,
+ * EventID, EventRecordID, Channel, Computer; the walk stops where System
+ * ends, so EventData is never rendered. The other System values are
+ * checked (kb_bx_value_check), not rendered: a peek fails on the same
+ * records as a decode. out's other fields stay unset. */
 kb_status kb_binxml_peek(kb_binxml_ctx *ctx, const uint8_t *chunk, size_t chunk_len, size_t rec_off,
                          size_t rec_size, kb_binxml_record *out);
 

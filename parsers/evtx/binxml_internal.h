@@ -204,5 +204,10 @@ void kb_bx_build_content(kb_binxml_ctx *ctx);
 kb_status kb_bx_build_attr(kb_binxml_ctx *ctx, const char *name, uint8_t id, size_t start, const kb_bx_info *info);
 kb_status kb_bx_build_close(kb_binxml_ctx *ctx);
 kb_status kb_bx_build_end(kb_binxml_ctx *ctx);
+/* In a peek, whether the element (or, attr set, the attribute of the open
+ * element) named id is one the peek does not read: it is skipped, never
+ * rendered (the prefilter wants the provider, id, record id, channel and
+ * computer; a wanted record is decoded again whole). */
+int kb_bx_build_skips(const kb_binxml_ctx *ctx, uint8_t id, int attr);
 
 #endif

@@ -395,6 +395,17 @@ kb_status kb_bx_build_close(kb_binxml_ctx *ctx)
     return st;
 }
 
+int kb_bx_build_skips(const kb_binxml_ctx *ctx, uint8_t id, int attr)
+{
+    if (!ctx->peek || !ctx->depth)
+        return 0;
+    uint8_t in = ctx->frames[ctx->depth - 1].system;
+    if (attr)
+        return (in == SYS_PROVIDER && id == KB_BXI_GUID) || (in == SYS_EVENT_ID && id == KB_BXI_QUALIFIERS);
+    return in == SYS_ROOT && id != KB_BXI_PROVIDER && id != KB_BXI_EVENT_ID && id != KB_BXI_EVENT_RECORD_ID &&
+           id != KB_BXI_CHANNEL && id != KB_BXI_COMPUTER;
+}
+
 static const char *text_at(const kb_binxml_ctx *ctx, size_t off)
 {
     return off == NONE ? NULL : ctx->text.data + off;

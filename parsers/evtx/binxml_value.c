@@ -289,8 +289,7 @@ static kb_bx_result render_guid(kb_bx_text *t, const uint8_t *p)
 /* S-revision-authority-sub...; the sub-authority count says how many. */
 static kb_bx_result render_sid(kb_bx_text *t, const uint8_t *p, size_t n)
 {
-    if (n < 8 || (size_t)p[1] > (n - 8) / 4)
-        return KB_BX_BADSIZE;
+    (void)n; /* kb_bx_value_check saw the sub-authorities fit */
     uint64_t authority = 0;
     for (int i = 2; i < 8; i++)
         authority = authority << 8 | p[i];
@@ -343,11 +342,24 @@ static kb_bx_result render_number(kb_bx_text *t, uint8_t type, const uint8_t *p,
     return kb_bx_text_append(t, s, k);
 }
 
-kb_bx_result kb_bx_render(kb_bx_text *t, uint8_t type, const uint8_t *p, size_t n)
+kb_bx_result kb_bx_value_check(uint8_t type, const uint8_t *p, size_t n)
 {
     size_t want = fixed_size(type);
     if (want && n != want)
         return KB_BX_BADSIZE;
+    switch (type) {
+    case KB_BX_NULL: case KB_BX_STRING: case KB_BX_ANSI: case KB_BX_BINARY: return KB_BX_OK;
+    case KB_BX_SID: return n < 8 || (size_t)p[1] > (n - 8) / 4 ? KB_BX_BADSIZE : KB_BX_OK;
+    case KB_BX_SIZET: return n != 4 && n != 8 ? KB_BX_BADSIZE : KB_BX_OK;
+    default: return want ? KB_BX_OK : KB_BX_BADTYPE;
+    }
+}
+
+kb_bx_result kb_bx_render(kb_bx_text *t, uint8_t type, const uint8_t *p, size_t n)
+{
+    kb_bx_result checked = kb_bx_value_check(type, p, n);
+    if (checked != KB_BX_OK)
+        return checked;
     switch (type) {
     case KB_BX_NULL: return KB_BX_OK;
     case KB_BX_STRING: return kb_bx_utf16_append(t, p, n);
@@ -369,14 +381,7 @@ kb_bx_result kb_bx_render(kb_bx_text *t, uint8_t type, const uint8_t *p, size_t 
     case KB_BX_FILETIME: return render_filetime(t, kb_bx_u64(p));
     case KB_BX_SYSTEMTIME: return render_systemtime(t, p);
     case KB_BX_SID: return render_sid(t, p, n);
-    case KB_BX_SIZET:
-        if (n != 4 && n != 8)
-            return KB_BX_BADSIZE;
-        return render_number(t, type, p, n);
-    default:
-        if (want)
-            return render_number(t, type, p, n);
-        return KB_BX_BADTYPE;
+    default: return render_number(t, type, p, n); /* the integers, size_t: checked above */
     }
 }
 

@@ -64,6 +64,10 @@ kb_bx_result kb_bx_utf16_append(kb_bx_text *t, const uint8_t *p, size_t n);
 
 /* A value of a type without the array flag (and not BinXml) as text. */
 kb_bx_result kb_bx_render(kb_bx_text *t, uint8_t type, const uint8_t *p, size_t n);
+/* Whether kb_bx_render would render the value (KB_BX_OK) or why not
+ * (KB_BX_BADSIZE, KB_BX_BADTYPE), without rendering it: a peek skips
+ * values it does not read, yet fails on the same records as a decode. */
+kb_bx_result kb_bx_value_check(uint8_t type, const uint8_t *p, size_t n);
 
 /* Arrays: the number of items of a value of type (with the flag), and item
  * i's bytes. String arrays are NUL-separated; the others have fixed-size

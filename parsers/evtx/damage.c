@@ -267,7 +267,7 @@ static uint64_t chunks_in_use(const kb_evtx_reading *r)
 static void note_live_copy(kb_input *in, const kb_evtx_reading *r, const kb_evtx_judgement *j)
 {
     const kb_evtx_file_header *hd = &r->header;
-    if (!hd->signature_ok)
+    if (!hd->signature_ok || !hd->layout_ok)
         return;
     uint64_t used = chunks_in_use(r), highest = 0;
     for (size_t i = 0; i < r->nchunks; i++)
@@ -305,6 +305,15 @@ static int header_damage(kb_input *in, const kb_evtx_file_header *hd)
             kb_input_note(in, "file header", "no EVTX file signature: the log is read by its chunks");
         return 1;
     }
+    if (!hd->layout_ok) {
+        if (in)
+            kb_input_note(in, "file header",
+                          "header size %lu, version %u.%u, block size %u (an EVTX file header's are 128, 3.1 or 3.2, "
+                          "4096): the log is read by its chunks",
+                          (unsigned long)hd->header_size, (unsigned)hd->major, (unsigned)hd->minor,
+                          (unsigned)hd->block_size);
+        return 1;
+    }
     if (!hd->crc_ok && !(hd->flags & KB_EVTX_FLAG_NO_CRC)) {
         if (in)
             kb_input_note(in, "file header", "header checksum mismatch");
@@ -313,13 +322,19 @@ static int header_damage(kb_input *in, const kb_evtx_file_header *hd)
     return 0;
 }
 
+/* Whether the file header's counts can be believed: its signature, its
+ * layout and its checksum (unless the log keeps none) intact. */
+static int header_trusted(const kb_evtx_file_header *hd)
+{
+    return hd->signature_ok && hd->layout_ok && (hd->crc_ok || (hd->flags & KB_EVTX_FLAG_NO_CRC));
+}
+
 /* Whether a zeroed slot is one the intact file header counts among its
  * chunks: then what it held is lost, not yet to be written. */
 static int zeroed_counted(const kb_evtx_reading *r, const kb_evtx_chunk *ck)
 {
     const kb_evtx_file_header *hd = &r->header;
-    return ck->kind == KB_SLOT_ZERO && hd->signature_ok && (hd->crc_ok || (hd->flags & KB_EVTX_FLAG_NO_CRC)) &&
-           ck->slot < hd->chunk_count;
+    return ck->kind == KB_SLOT_ZERO && header_trusted(hd) && ck->slot < hd->chunk_count;
 }
 
 /* Zeroed slots in a row from i, all counted by the header or all not. */
@@ -412,7 +427,7 @@ static void note_slots(kb_input *in, const kb_evtx_reading *r, const kb_evtx_dup
 static int cut_short(kb_input *in, const kb_evtx_reading *r)
 {
     const kb_evtx_file_header *hd = &r->header;
-    if (!hd->signature_ok || !(hd->crc_ok || (hd->flags & KB_EVTX_FLAG_NO_CRC)) || hd->chunk_count <= r->nchunks)
+    if (!header_trusted(hd) || hd->chunk_count <= r->nchunks)
         return 0;
     if (in)
         kb_input_note(in, "file header", "it counts %u chunks, the file ends after %zu: the file was cut short and "
@@ -438,7 +453,8 @@ void kb_evtx_judge(kb_input *in, const kb_evtx_reading *r, const kb_evtx_dup_res
         note_id_gaps(in, r);
     if (header)
         kb_input_fail(in, KB_INPUT_DAMAGED, "%s",
-                      r->header.signature_ok ? "EVTX file header checksum is wrong" : "EVTX file header is damaged");
+                      r->header.signature_ok && r->header.layout_ok ? "EVTX file header checksum is wrong"
+                                                                    : "EVTX file header is damaged");
     if (out->chunks_damaged)
         kb_input_fail(in, KB_INPUT_DAMAGED, "%llu of %llu chunk(s) damaged", (unsigned long long)out->chunks_damaged,
                       (unsigned long long)out->slots);

@@ -48,6 +48,19 @@ int kb_evtx_sniff(const unsigned char *head, size_t len)
     return header_layout(head, len) ? 60 : 0;
 }
 
+/* A file header damaged in any field (or overwritten whole), its first
+ * chunk intact: the chunk signature, eight bytes with a NUL, where the
+ * first chunk starts. Text never has it there. */
+int kb_evtx_sniff_deep(const kb_input_handle *h)
+{
+    unsigned char sig[8];
+    size_t got = 0;
+    if (h->size < KB_EVTX_HEADER_SIZE + KB_EVTX_CHUNK_HEADER ||
+        kb_handle_read_at(h, KB_EVTX_HEADER_SIZE, sig, sizeof sig, &got) != 0 || got != sizeof sig)
+        return 0;
+    return memcmp(sig, "ElfChnk", 8) == 0 ? 50 : 0;
+}
+
 /* A log whose channel cannot be read, and that is damaged, may be the log
  * any rule needs: it feeds every event-log checkpoint ("eventlog:*"), which
  * then says "cannot tell" rather than "not found". */
@@ -357,6 +370,7 @@ const kb_source kb_source_evtx = {
     .form = KB_FORM_BINARY,
     .sniff_head = kb_evtx_sniff,
     .parse_input = kb_evtx_parse,
+    .sniff_deep = kb_evtx_sniff_deep,
     .facts = evtx_facts,
     .feed = KB_EVTX_FEED_PREFIX "<Channel>",
     .feed_values = classic_channels,

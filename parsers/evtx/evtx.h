@@ -16,6 +16,10 @@
  * for a header whose signature is damaged but whose layout is that of an
  * EVTX header (its chunks may be intact); 0 otherwise. */
 int kb_evtx_sniff(const unsigned char *head, size_t len);
+/* Whether a file whose first bytes kb_evtx_sniff does not know holds a
+ * chunk where an event log's first chunk starts (the file header damaged
+ * in any field, or overwritten): 50, else 0. */
+int kb_evtx_sniff_deep(const kb_input_handle *h);
 kb_status kb_evtx_parse(const kb_input_handle *h, kb_parse_ctx *ctx);
 
 /* An event log feeds KB_EVTX_FEED_PREFIX + its channel ("eventlog:System"). */

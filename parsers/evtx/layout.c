@@ -31,6 +31,10 @@ void kb_evtx_file_header_read(const unsigned char *h, size_t n, kb_evtx_file_hea
     out->minor = le16(h + 36);
     out->major = le16(h + 38);
     out->chunk_count = le16(h + 42);
+    out->header_size = le32(h + 32);
+    out->block_size = le16(h + 40);
+    out->layout_ok = out->header_size == 128 && out->major == 3 && (out->minor == 1 || out->minor == 2) &&
+                     out->block_size == KB_EVTX_HEADER_SIZE;
     out->flags = le32(h + 120);
     out->crc_ok = kb_evtx_crc32(0, h, 120) == le32(h + 124);
 }

@@ -26,6 +26,9 @@ typedef struct kb_evtx_file_header {
     size_t bytes;             /* of the 4096 present */
     int signature_ok;         /* "ElfFile\0" */
     int crc_ok;
+    int layout_ok;            /* header size 128, version 3.1 or 3.2, block size 4096 */
+    uint32_t header_size;
+    uint16_t block_size;
     uint32_t flags;
     uint16_t major, minor;
     uint64_t first_chunk, last_chunk, next_record_id;

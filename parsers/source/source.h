@@ -120,6 +120,12 @@ typedef struct kb_source {
      * itself (a computed feed). */
     int (*sniff_head)(const unsigned char *head, size_t len);
     kb_status (*parse_input)(const kb_input_handle *input, kb_parse_ctx *ctx);
+    /* Optional, binary sources: a file whose first bytes no source knows
+     * may still be of this kind by what lies further in (an event log
+     * whose whole file header is damaged, its first chunk intact at 4096):
+     * 0 = not this kind, higher = surer; tried over the handle before the
+     * place and text sources. */
+    int (*sniff_deep)(const kb_input_handle *input);
 
     /* Container sources: sniff_head as above, then every member handed to
      * visit in turn (container.h); notes and damage go on ctx->input. */

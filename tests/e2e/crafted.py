@@ -107,6 +107,14 @@ CASES = [
     # A flipped byte in the file signature (issue 14 item 4).
     Case("file-signature-flipped", "bulk", lambda f: ec.damage_signature(f)),
     Case("file-signature-crc-fixed", "seed", lambda f: ec.damage_signature(f, keep_crc=False)),
+    # Any other field of the file header damaged, or the whole header
+    # gone: recognised by the first chunk at 4096 (issue 14, "Checked by").
+    Case("header-size-flipped", "bulk", lambda f: ec.damage_header_field(f, "header_size", 128 ^ 0x10)),
+    Case("header-version-flipped", "seed", lambda f: ec.damage_header_field(f, "major", 3 ^ 0x40)),
+    Case("header-minor-flipped-crc-kept", "bulk", lambda f: ec.damage_header_field(f, "minor", 1 ^ 0x8,
+                                                                                      keep_crc=True)),
+    Case("header-block-size-flipped", "seed", lambda f: ec.damage_header_field(f, "block_size", 4096 ^ 0x1)),
+    Case("header-zeroed", "bulk", ec.zero_header),
     # What the fuzz targets crashed on, on the smallest sample log: kept in
     # tests/fuzz/regressions/evtx/ (the unit test test_fuzz_regressions
     # replays them in memory, under ASan in make check).

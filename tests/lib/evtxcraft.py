@@ -1,6 +1,7 @@
 """evtxcraft.py: reads a real .evtx into its parts, lets a test damage them
 on purpose, and writes the file back with every checksum recomputed (or
-deliberately not), for kbscan's crafted-log tests (tests/e2e/crafted.sh).
+deliberately not), for kbscan's crafted-log and mutation tests
+(tests/e2e/crafted.sh, tests/e2e/mutants.sh).
 Python 3, standard library only.
 
 Layout (libyal's "Windows XML Event Log (EVTX)" notes):
@@ -855,6 +856,28 @@ def damage_signature(f, signature=b"EleFile\x00", keep_crc=True):
         f.fix_header_crc = False
     return Effect("file signature %r%s" % (signature, ", header CRC as it was" if keep_crc else ""),
                   "damaged", set(f.ids()), most=len(findable_records(f)))
+
+
+def damage_header_field(f, field, value, keep_crc=False):
+    """A field of the file header (an attribute of EvtxFile: header_size,
+    major, minor, block_size, ...) set to `value`, the signature and the
+    chunks intact; the header checksum recomputed unless keep_crc. A
+    correct reader: a damaged EVTX naming the header, every record of its
+    chunks read."""
+    setattr(f, field, value)
+    if keep_crc:
+        f.fix_header_crc = False
+    return Effect("file header %s set to %d%s" % (field, value, ", header CRC as it was" if keep_crc else ""),
+                  "damaged", set(f.ids()), most=len(findable_records(f)))
+
+
+def zero_header(f):
+    """The whole file header (its 4096 bytes) overwritten with zeros, the
+    chunks intact from 4096 on. A correct reader: a damaged EVTX (not an
+    unknown file), every record of its chunks read."""
+    f.header[:] = bytes(HEADER_SIZE)
+    f.fix_header_crc = False
+    return Effect("file header zeroed", "damaged", set(f.ids()), most=len(findable_records(f)))
 
 
 def set_dirty(f):

@@ -1,5 +1,5 @@
 """kbrun.py: runs kbscan on a bundle for the crafted-log tests
-(tests/e2e/crafted.py) and reads its JSON report:
+(tests/e2e/crafted.py, tests/e2e/mutants.py) and reads its JSON report:
 whether the run crashed or hung, what the report says of one input, the
 other inputs as a baseline comparison sees them, and whether the notes
 name a chunk and a record id. Python 3, standard library only."""

@@ -475,6 +475,42 @@ static void test_header_signature_damaged(void **state)
     assert_int_equal(kb_evtx_sniff(noise, sizeof noise), 0);
 }
 
+/* A header damaged in a field of its layout (and its checksum made to
+ * match), or overwritten whole (then found by its first chunk at 4096):
+ * still an event log, damaged, the damage named, its chunks read. */
+static void test_header_layout_damaged(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 3; round++) {
+        file f = load(app);
+        if (round == 0)
+            f.b[32] ^= 0x10; /* header size */
+        else if (round == 1)
+            f.b[38] ^= 0x40; /* major version */
+        else
+            memset(f.b, 0, KB_EVTX_HEADER_SIZE);
+        if (round < 2)
+            fix_header(&f);
+        /* Its signature, when kept, says what it is; else its first chunk. */
+        assert_int_equal(kb_evtx_sniff(f.b, KB_SNIFF_BYTES), round < 2 ? 100 : 0);
+        kb_input_handle h;
+        kb_handle_from_memory(&h, f.b, f.n, "Application.evtx");
+        assert_true(kb_evtx_sniff_deep(&h) > 0);
+        parsed r;
+        parse(&r, &f, &all);
+        assert_int_equal(r.in->state, KB_INPUT_DAMAGED);
+        assert_string_equal(r.in->message, "EVTX file header is damaged");
+        assert_int_equal(r.events, 5);
+        expect_note(r.in, round < 2 ? "an EVTX file header's are 128, 3.1 or 3.2, 4096" : "no EVTX file signature");
+        done(&r);
+        /* Nothing at 4096: not an event log. */
+        memset(f.b + KB_EVTX_HEADER_SIZE, 'x', 8);
+        kb_handle_from_memory(&h, f.b, f.n, "Application.evtx");
+        assert_int_equal(kb_evtx_sniff_deep(&h), 0);
+        free(f.b);
+    }
+}
+
 /* A log copied while open: dirty, its header lagging the chunks and ids
  * written. ok, with a note; every record read. */
 static void test_live_copy_is_a_note(void **state)
@@ -593,6 +629,7 @@ int main(void)
         cmocka_unit_test(test_ids_not_rising),
         cmocka_unit_test(test_ids_out_of_range_or_twice),
         cmocka_unit_test(test_header_signature_damaged),
+        cmocka_unit_test(test_header_layout_damaged),
         cmocka_unit_test(test_live_copy_is_a_note),
         cmocka_unit_test(test_zeroed_chunk),
         cmocka_unit_test(test_cut_at_chunk_boundary),
