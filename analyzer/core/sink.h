@@ -28,7 +28,9 @@ typedef struct kb_fact_sink {
     void *(*begin)(const void *arg);
     /* Counts f and marks it counted; 1 when the reduction took it (the
      * fact is then its own: the caller forgets it), 0 when the caller
-     * keeps it as usual. */
+     * keeps it as usual. It stands for the parse context's keep too: a
+     * fact nothing can use it frees, uncounted (taken() leaves it out),
+     * so a source with a sink does not ask keep. */
     int (*offer)(void *red, kb_fact *f);
     /* Appends the facts counted in later after those of red; frees later. */
     void (*append)(void *red, void *later);
@@ -37,7 +39,8 @@ typedef struct kb_fact_sink {
      * facts one by one, which a summary cannot; the source then reads the
      * input again without the sink. */
     int (*holds)(const void *arg, const char *channel);
-    /* How many facts it took (they still count as the input's). */
+    /* How many facts it took for its summaries (they still count as the
+     * input's; those it freed because nothing can use them do not). */
     size_t (*taken)(const void *red);
     void (*free)(void *red);
 } kb_fact_sink;

@@ -544,7 +544,7 @@ static int all_but_one(const kb_cond *where, const kb_fact *f, int same_event)
     return all_but_one_with(where, fact_get, f, same_event);
 }
 
-int kb_cp_is_near(const kb_checkpoint *cp, const kb_fact *f, int events_only)
+static int is_near(const kb_checkpoint *cp, const kb_fact *f, int events_only)
 {
     if (kb_cond_eval(cp->where, f))
         return 0; /* selected by the checkpoint itself: evidence, not a near fact */
@@ -586,7 +586,7 @@ static void find_near(const kb_checkpoint *cp, const kb_factlist *facts, const k
             continue;
         if (start != KB_TIME_NONE && f->time != KB_TIME_NONE && f->time < start)
             continue;
-        if ((!events_only || f->record) && kb_cp_is_near(cp, f, events_only))
+        if ((!events_only || f->record) && is_near(cp, f, events_only))
             keep_evidence(cp, near, f, opts->max_evidence);
     }
     merge_upto(&m, own, near, SIZE_MAX, opts->max_evidence, NULL);
@@ -608,16 +608,14 @@ int kb_cp_has_near(const kb_checkpoint *cp)
     return cp->near_where || (cp->where && cp->where->kind == KB_COND_ALL && cp->where->nchildren >= 2);
 }
 
-/* A fact asked by every checkpoint in turn: its provider and event id,
- * which most tests read first, looked up once. */
-typedef struct fact_view {
-    const kb_fact *fact;
-    const char *provider, *event_id;
-} fact_view;
-
-static const char *view_get(const void *ctx, const char *name)
+void kb_fact_view_init(kb_fact_view *v, const kb_fact *f)
 {
-    const fact_view *v = ctx;
+    *v = (kb_fact_view){.fact = f, .provider = kb_fact_get(f, "provider"), .event_id = kb_fact_get(f, "event_id")};
+}
+
+const char *kb_fact_view_get(const void *ctx, const char *name)
+{
+    const kb_fact_view *v = ctx;
     if (name[0] == 'p' && strcmp(name, "provider") == 0)
         return v->provider;
     if (name[0] == 'e' && strcmp(name, "event_id") == 0)
@@ -627,38 +625,36 @@ static const char *view_get(const void *ctx, const char *name)
 
 /* Whether evaluating cp could look at f: as evidence, as the fact that
  * makes it unknown, or as a near fact (the same tests as evaluate_checkpoint
- * and kb_cp_is_near; a context checkpoint has none: find_close_facts looks only
+ * and is_near; a context checkpoint has none: find_close_facts looks only
  * at deciding ones, and a broad context, such as every start of one
  * service, would otherwise keep every service's). */
-static int may_use(const kb_checkpoint *cp, const fact_view *v)
+int kb_cp_may_use_view(const kb_checkpoint *cp, const kb_fact_view *v)
 {
     /* Asked of every fact a wanted record makes, for every checkpoint:
      * the first byte tells most types apart. */
     const kb_fact *f = v->fact;
     if (f->type[0] != cp->fact_type[0] || strcmp(f->type, cp->fact_type) != 0)
         return 0;
-    if (!cp->where || kb_cond_eval_with(cp->where, view_get, v))
+    if (!cp->where || kb_cond_eval_with(cp->where, kb_fact_view_get, v))
         return 1;
-    if (cp->unknown_when && kb_cond_eval_with(cp->unknown_when, view_get, v))
+    if (cp->unknown_when && kb_cond_eval_with(cp->unknown_when, kb_fact_view_get, v))
         return 1;
-    if (cp->context)
-        return 0;
-    return cp->near_where ? kb_cond_eval_with(cp->near_where, view_get, v)
-                          : all_but_one_with(cp->where, view_get, v, 0);
+    return !cp->context && kb_cp_near_view(cp, v, 0);
 }
 
-int kb_cp_may_use(const kb_checkpoint *cp, const kb_fact *f)
+int kb_cp_near_view(const kb_checkpoint *cp, const kb_fact_view *v, int events_only)
 {
-    fact_view v = {.fact = f, .provider = kb_fact_get(f, "provider"), .event_id = kb_fact_get(f, "event_id")};
-    return may_use(cp, &v);
+    return cp->near_where ? kb_cond_eval_with(cp->near_where, kb_fact_view_get, v)
+                          : all_but_one_with(cp->where, kb_fact_view_get, v, events_only);
 }
 
 int kb_rules_use_fact(const kb_ruleset *rules, const kb_fact *f)
 {
-    fact_view v = {.fact = f, .provider = kb_fact_get(f, "provider"), .event_id = kb_fact_get(f, "event_id")};
+    kb_fact_view v;
+    kb_fact_view_init(&v, f);
     for (size_t r = 0; r < rules->n; r++)
         for (size_t c = 0; c < rules->rules[r].ncheckpoints; c++)
-            if (may_use(&rules->rules[r].checkpoints[c], &v))
+            if (kb_cp_may_use_view(&rules->rules[r].checkpoints[c], &v))
                 return 1;
     return 0;
 }

@@ -139,42 +139,58 @@ static void make_partials(reduced *r)
         partial_init(&r->partials[i]);
 }
 
-/* Counts f for one reducible checkpoint; 1 when a summary keeps it. */
-static int count_for(const kb_checkpoint *cp, kb_partial *p, kb_fact *f, size_t max)
+/* What counting a fact for the checkpoints made of it. */
+enum { USED = 1, KEPT = 2 }; /* some checkpoint could use it; some summary keeps it */
+
+/* Counts f for one reducible checkpoint: USED and KEPT as above. */
+static int count_for(const kb_checkpoint *cp, kb_partial *p, const kb_fact_view *v, size_t max)
 {
-    if (kb_cond_eval(cp->where, f))
-        return add(&p[KB_PARTIAL_SELECTED], f, max);
+    kb_fact *f = (kb_fact *)v->fact; /* the sink's to keep: offer() was given it */
+    if (!cp->where || kb_cond_eval_with(cp->where, kb_fact_view_get, v))
+        return USED | (add(&p[KB_PARTIAL_SELECTED], f, max) ? KEPT : 0);
     if (cp->context || !kb_cp_has_near(cp))
         return 0; /* closest facts are looked for only for deciding checkpoints */
-    int kept = 0;
-    if (kb_cp_is_near(cp, f, 0))
-        kept |= add(&p[KB_PARTIAL_NEAR], f, max);
-    if (f->record && kb_cp_is_near(cp, f, 1))
-        kept |= add(&p[KB_PARTIAL_NEAR_EVENTS], f, max);
-    return kept;
+    int got = 0;
+    if (kb_cp_near_view(cp, v, 0))
+        got |= USED | (add(&p[KB_PARTIAL_NEAR], f, max) ? KEPT : 0);
+    if (f->record && kb_cp_near_view(cp, v, 1))
+        got |= add(&p[KB_PARTIAL_NEAR_EVENTS], f, max) ? KEPT : 0;
+    return got;
 }
 
+/* Counts f for every reducible checkpoint of its type. A fact no
+ * checkpoint and no combiner can use is freed uncounted, as keep would
+ * (kb_rules_use_fact: the same tests); one another reader needs is left
+ * to the caller; any other is the reduction's. */
 static int offer(void *arg, kb_fact *f)
 {
     reduced *r = arg;
     const kb_reducer *by = r->by;
-    int needed = by->also_used && by->also_used(f), kept = 0;
+    kb_fact_view v;
+    kb_fact_view_init(&v, f);
+    int needed = by->also_used && by->also_used(f), got = 0;
     if (!r->partials)
         make_partials(r);
     for (size_t i = 0; i < by->ncps; i++) {
         const kb_checkpoint *cp = by->cps[i];
-        if (strcmp(f->type, cp->fact_type) != 0)
+        if (f->type[0] != cp->fact_type[0] || strcmp(f->type, cp->fact_type) != 0)
             continue;
         if (!by->reducible[i])
-            needed = needed || kb_cp_may_use(cp, f);
+            needed = needed || kb_cp_may_use_view(cp, &v);
         else
-            kept |= count_for(cp, &r->partials[i * KB_PARTIAL_KINDS], f, by->max_evidence);
+            got |= count_for(cp, &r->partials[i * KB_PARTIAL_KINDS], &v, by->max_evidence);
+    }
+    if (needed) {
+        f->counted = 1;
+        return 0; /* it joins the run's facts; the summaries point to it there */
+    }
+    if (!(got & USED)) {
+        kb_fact_free(f); /* nothing reads it: not one of the input's facts */
+        return 1;
     }
     f->counted = 1;
-    if (needed)
-        return 0; /* it joins the run's facts; the summaries point to it there */
     r->taken++;
-    if (kept) {
+    if (got & KEPT) {
         r->owned = kb_grow(r->owned, &r->capowned, r->nowned + 1, sizeof *r->owned, 64);
         r->owned[r->nowned++] = f;
     } else {

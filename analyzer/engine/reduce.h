@@ -66,12 +66,20 @@ void kb_reducer_free(kb_reducer *red);
  * input's facts were not reduced. */
 const kb_partial *kb_reduced_partial(const kb_input *in, const kb_checkpoint *cp, kb_partial_kind kind);
 
-/* Shared with engine.c: whether f is one of cp's closest facts (events_only:
- * the test that fails may not name the event), and whether evaluating cp
- * could look at f at all. */
-int kb_cp_is_near(const kb_checkpoint *cp, const kb_fact *f, int events_only);
-int kb_cp_may_use(const kb_checkpoint *cp, const kb_fact *f);
-/* Whether cp has closest facts to find at all. */
+/* Shared with engine.c. A fact asked by every checkpoint in turn, its
+ * provider and event id (which most tests read first) looked up once. */
+typedef struct kb_fact_view {
+    const kb_fact *fact;
+    const char *provider, *event_id;
+} kb_fact_view;
+void kb_fact_view_init(kb_fact_view *v, const kb_fact *f);
+const char *kb_fact_view_get(const void *view, const char *name); /* a kb_field_getter */
+/* Whether evaluating cp could look at the fact at all (kb_rules_use_fact's
+ * test); whether a fact cp does not select is one of its closest facts
+ * (events_only: the test that fails may not name the event); whether cp
+ * has closest facts to find at all. */
+int kb_cp_may_use_view(const kb_checkpoint *cp, const kb_fact_view *v);
+int kb_cp_near_view(const kb_checkpoint *cp, const kb_fact_view *v, int events_only);
 int kb_cp_has_near(const kb_checkpoint *cp);
 
 #endif

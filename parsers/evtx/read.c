@@ -158,12 +158,13 @@ static void read_record(part *p, const unsigned char *c, const kb_evtx_chunk *ck
     f->record = erid;
     f->time = t;
     f->damaged = cut; /* values may be lost with its end: never an answer */
-    if (o->keep && !o->keep(o->keep_arg, f)) {
+    if (out->reduced) {
+        if (out->sink->offer(out->reduced, f))
+            return; /* summed up as it came (or of no use: the sink asks what keep would) */
+    } else if (o->keep && !o->keep(o->keep_arg, f)) {
         kb_fact_free(f);
         return;
     }
-    if (out->reduced && out->sink->offer(out->reduced, f))
-        return; /* summed up as it came: no fact held for it */
     add_fact(out, f, (kb_evtx_tag){ck->slot, rec->id, index});
 }
 
