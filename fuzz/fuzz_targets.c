@@ -86,12 +86,15 @@ static void parse_binary(const kb_source *src, const kb_input_handle *h, int no_
     kb_inputs_free(&inputs);
 }
 
-/* A binary source over the bytes as a memory input, when it recognises them. */
+/* A binary source over the bytes as a memory input, when it recognises
+ * them, by their first bytes or (as the scan asks next) further in: an
+ * event log whose file header is damaged is still read. */
 static void fuzz_binary_source(const kb_source *src, const uint8_t *data, size_t size)
 {
     kb_input_handle h;
     kb_handle_from_memory(&h, data, size, "fuzz.bin");
-    if (!src->sniff_head(data, size < KB_SNIFF_BYTES ? size : KB_SNIFF_BYTES))
+    if (!src->sniff_head(data, size < KB_SNIFF_BYTES ? size : KB_SNIFF_BYTES) &&
+        !(src->sniff_deep && src->sniff_deep(&h)))
         return;
     parse_binary(src, &h, 0, 1);
     parse_binary(src, &h, 1, 1);
