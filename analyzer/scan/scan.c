@@ -238,8 +238,11 @@ static void run_jobs(scan_state *st)
     size_t nthreads = st->opts->jobs ? st->opts->jobs : 1;
     if (nthreads > st->njobs)
         nthreads = st->njobs;
-    /* Fewer files than threads: a large log may use the threads left over. */
-    st->threads_per_file = nthreads ? (st->opts->jobs ? st->opts->jobs : 1) / nthreads : 1;
+    /* A large log may be read by as many threads as -j allows, whatever
+     * else runs: one log of a bundle is often most of its bytes (System,
+     * Security), and it would otherwise keep one core busy long after the
+     * rest is done. While others run the threads share the cores. */
+    st->threads_per_file = st->opts->jobs ? st->opts->jobs : 1;
     /* The launchers are forked now, while the process has one thread: one
      * per thread that may meet an input to isolate (inputs are recognised
      * by content, so there is always one; threads beyond the launchers
