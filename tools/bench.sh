@@ -246,7 +246,7 @@ mib_of() { awk -v k="${RSS[$1]}" 'BEGIN { printf "%.1f", k / 1024 }'; }
     fi
     echo "$checks" | grep -v '^records '
     echo
-    echo "Targets (issue 15):"
+    echo "Targets:"
     tgt() { awk -v v="$2" -v op="$3" -v t="$4" -v what="$1" -v unit="$5" 'BEGIN {
         ok = (op == ">=") ? v >= t : v <= t; printf "- %s: %s %s %s%s: %s\n", what, v, op, t, unit, ok ? "met" : "MISSED" }'; }
     tgt "shipped rules, bench logs, MB/s" "$(mbs shipped "$mb")" ">=" 1000 ""
