@@ -235,18 +235,15 @@ static void extract(const kb_checkpoint *cp, kb_evidence *ev)
 }
 
 /* Counts a selected fact's time among the checkpoint's. */
+static kb_times_ref times_of(kb_cp_result *res)
+{
+    return (kb_times_ref){&res->times, &res->ntimes, &res->captimes, &res->first_time, &res->last_time};
+}
+
 static void count_time(kb_cp_result *res, int64_t t)
 {
-    if (t == KB_TIME_NONE)
-        return;
-    if (res->ntimes < KB_MAX_TIMES) {
-        res->times = kb_grow(res->times, &res->captimes, res->ntimes + 1, sizeof *res->times, 64);
-        res->times[res->ntimes++] = t;
-    }
-    if (res->first_time == KB_TIME_NONE || t < res->first_time)
-        res->first_time = t;
-    if (res->last_time == KB_TIME_NONE || t > res->last_time)
-        res->last_time = t;
+    kb_times_ref to = times_of(res);
+    kb_times_saw(&to, t);
 }
 
 /* Keeps f as a piece of evidence (with its extracted and looked-up
@@ -284,14 +281,8 @@ static void keep_evidence(const kb_checkpoint *cp, kb_cp_result *res, const kb_f
 static void absorb(const kb_checkpoint *cp, kb_cp_result *res, const kb_partial *p, size_t input, size_t max)
 {
     res->count += p->count;
-    for (size_t i = 0; i < p->ntimes && res->ntimes < KB_MAX_TIMES; i++) {
-        res->times = kb_grow(res->times, &res->captimes, res->ntimes + 1, sizeof *res->times, 64);
-        res->times[res->ntimes++] = p->times[i];
-    }
-    if (p->first_time != KB_TIME_NONE && (res->first_time == KB_TIME_NONE || p->first_time < res->first_time))
-        res->first_time = p->first_time;
-    if (p->last_time != KB_TIME_NONE && (res->last_time == KB_TIME_NONE || p->last_time > res->last_time))
-        res->last_time = p->last_time;
+    kb_times_ref to = times_of(res);
+    kb_times_join(&to, p->times, p->ntimes, p->first_time, p->last_time);
     for (size_t i = 0; i < p->nfacts; i++) {
         p->facts[i]->input = input; /* a fact it took never joined the run's list, which sets it */
         add_evidence(cp, res, p->facts[i], max);

@@ -67,25 +67,17 @@ static void partial_init(kb_partial *p)
     p->first_time = p->last_time = KB_TIME_NONE;
 }
 
-static void saw_time(kb_partial *p, int64_t t)
+static kb_times_ref times_of(kb_partial *p)
 {
-    if (t == KB_TIME_NONE)
-        return;
-    if (p->ntimes < KB_MAX_TIMES) {
-        p->times = kb_grow(p->times, &p->captimes, p->ntimes + 1, sizeof *p->times, 64);
-        p->times[p->ntimes++] = t;
-    }
-    if (p->first_time == KB_TIME_NONE || t < p->first_time)
-        p->first_time = t;
-    if (p->last_time == KB_TIME_NONE || t > p->last_time)
-        p->last_time = t;
+    return (kb_times_ref){&p->times, &p->ntimes, &p->captimes, &p->first_time, &p->last_time};
 }
 
 /* Counts f; 1 when the summary keeps it as evidence. */
 static int add(kb_partial *p, kb_fact *f, size_t max)
 {
     p->count++;
-    saw_time(p, f->time);
+    kb_times_ref to = times_of(p);
+    kb_times_saw(&to, f->time);
     p->damaged |= f->damaged;
     if (p->nfacts >= max)
         return 0;
@@ -99,14 +91,8 @@ static int add(kb_partial *p, kb_fact *f, size_t max)
 static void merge(kb_partial *p, const kb_partial *later, size_t max)
 {
     p->count += later->count;
-    for (size_t i = 0; i < later->ntimes && p->ntimes < KB_MAX_TIMES; i++) {
-        p->times = kb_grow(p->times, &p->captimes, p->ntimes + 1, sizeof *p->times, 64);
-        p->times[p->ntimes++] = later->times[i];
-    }
-    if (later->first_time != KB_TIME_NONE && (p->first_time == KB_TIME_NONE || later->first_time < p->first_time))
-        p->first_time = later->first_time;
-    if (later->last_time != KB_TIME_NONE && (p->last_time == KB_TIME_NONE || later->last_time > p->last_time))
-        p->last_time = later->last_time;
+    kb_times_ref to = times_of(p);
+    kb_times_join(&to, later->times, later->ntimes, later->first_time, later->last_time);
     p->damaged |= later->damaged;
     for (size_t i = 0; i < later->nfacts && p->nfacts < max; i++) {
         if (!p->facts)

@@ -24,6 +24,7 @@
 
 #include "core/input.h"
 #include "core/sink.h"
+#include "engine/times.h"
 #include "rules/rule.h"
 
 /* One checkpoint's selection (or closest facts) over one input's facts. */

@@ -2,6 +2,7 @@
  * (relations.h). */
 #include "engine/relations.h"
 #include "core/alloc.h"
+#include "engine/times.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -100,19 +101,9 @@ void kb_evidence_recount(kb_cp_result *res)
     res->count = res->nitems;
     res->ntimes = 0;
     res->first_time = res->last_time = KB_TIME_NONE;
-    for (size_t i = 0; i < res->nitems; i++) {
-        int64_t t = res->evidence[i].fact->time;
-        if (t == KB_TIME_NONE)
-            continue;
-        if (res->ntimes < KB_MAX_TIMES) {
-            res->times = kb_grow(res->times, &res->captimes, res->ntimes + 1, sizeof *res->times, 64);
-            res->times[res->ntimes++] = t;
-        }
-        if (res->first_time == KB_TIME_NONE || t < res->first_time)
-            res->first_time = t;
-        if (res->last_time == KB_TIME_NONE || t > res->last_time)
-            res->last_time = t;
-    }
+    kb_times_ref to = {&res->times, &res->ntimes, &res->captimes, &res->first_time, &res->last_time};
+    for (size_t i = 0; i < res->nitems; i++)
+        kb_times_saw(&to, res->evidence[i].fact->time);
 }
 
 /* ---- related: within a window around another checkpoint's facts ---------------- */
