@@ -525,21 +525,13 @@ static int all_but_one_with(const kb_cond *where, kb_field_getter get, const voi
     return failed == 1;
 }
 
-static const char *fact_get(const void *fact, const char *name)
-{
-    return kb_fact_get(fact, name);
-}
-
-static int all_but_one(const kb_cond *where, const kb_fact *f, int same_event)
-{
-    return all_but_one_with(where, fact_get, f, same_event);
-}
-
 static int is_near(const kb_checkpoint *cp, const kb_fact *f, int events_only)
 {
-    if (kb_cond_eval(cp->where, f))
+    kb_fact_view v;
+    kb_fact_view_init(&v, f);
+    if (kb_cond_eval_with(cp->where, kb_fact_view_get, &v))
         return 0; /* selected by the checkpoint itself: evidence, not a near fact */
-    return cp->near_where ? kb_cond_eval(cp->near_where, f) : all_but_one(cp->where, f, events_only);
+    return kb_cp_near_view(cp, &v, events_only);
 }
 
 static void free_cp_result(kb_cp_result *cp);

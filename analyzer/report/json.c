@@ -505,12 +505,15 @@ typedef struct json_out {
 
 static void put_indented(json_out *o, const char *text, int depth)
 {
-    for (const char *p = text; *p && !o->failed; p++) {
-        if (fputc(*p, o->out) == EOF)
+    static const char tabs[] = "\t\t\t\t\t\t\t\t";
+    /* depth is 1 or 2: what follows a line break fits in tabs */
+    size_t ntabs = (size_t)depth < sizeof tabs - 1 ? (size_t)depth : sizeof tabs - 1;
+    while (*text && !o->failed) {
+        const char *nl = strchr(text, '\n');
+        size_t len = nl ? (size_t)(nl - text) + 1 : strlen(text);
+        if (fwrite(text, 1, len, o->out) != len || (nl && fwrite(tabs, 1, ntabs, o->out) != ntabs))
             o->failed = 1;
-        for (int d = 0; *p == '\n' && d < depth && !o->failed; d++)
-            if (fputc('\t', o->out) == EOF)
-                o->failed = 1;
+        text += len;
     }
 }
 
