@@ -10,11 +10,6 @@
 # accounted for, through the library) is tests/unit/test_evtx_mutants.c.
 # `--only N` reads mutant N alone, `--seed S` makes another 240.
 . "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/../lib/crafted_logs.sh"
 cd "$repo_root" || exit 1
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-timeout=60
-if ldd "$KBSCAN" 2>/dev/null | grep -q libasan; then timeout=180; fi
-"$EVTXGEN" --bulk 1 --seed 9 --channel Application --inject samples/events/seed-ja-application.json \
-  -o "$tmp/bulk.evtx" >/dev/null || { tap_fail "evtxgen writes the multi-chunk base log"; tap_done; exit 1; }
-exec $PY tests/e2e/mutants.py --kbscan "$KBSCAN" --repo "$repo_root" --tmp "$tmp" --bulk "$tmp/bulk.evtx" \
-  --timeout "$timeout" "$@"
+run_on_bulk_log tests/e2e/mutants.py "$@"
